@@ -1,0 +1,43 @@
+# occurisk — every entry point a person or CI uses. `make run` is the main job.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+VERSION ?= 30.1
+export DAGSTER_HOME := $(CURDIR)
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install run pipeline test bench db-start db-stop clean
+
+$(BIN)/occurisk: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen
+	@touch $@
+
+dbt_project/target/manifest.json: $(BIN)/occurisk $(shell find dbt_project -name '*.sql' -o -name '*.yml' 2>/dev/null | grep -v '/target/')
+	$(BIN)/occurisk dbt-parse
+
+install: $(BIN)/occurisk dbt_project/target/manifest.json
+
+run: install
+	$(BIN)/occurisk pipeline --version $(VERSION)
+	$(BIN)/occurisk up
+
+pipeline: install
+	$(BIN)/occurisk pipeline --version $(VERSION)
+
+test: install
+	@$(BIN)/pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+db-start: install
+	$(BIN)/occurisk db start
+
+db-stop: install
+	$(BIN)/occurisk db stop
+
+clean:
+	-$(BIN)/occurisk db stop
+	rm -rf .occurisk dbt_project/target dbt_project/logs storage history schedules logs

@@ -1,0 +1,61 @@
+"""Environment → typed settings. Every knob of the platform is read here and nowhere else."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OCCURISK_", env_file=".env", extra="ignore")
+
+    # An external server; when unset the embedded local server is used.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    home: Path = PROJECT_ROOT / ".occurisk"
+    pg_port: int = 54329
+    pg_database: str = "occurisk"
+    dagster_database: str = "dagster"
+    mlflow_database: str = "mlflow"
+
+    onet_source: str | None = None
+    onet_landing: Path | None = None
+    onet_default_version: str = "30.1"
+    onet_download_base: str = "https://www.onetcenter.org/dl_files/database"
+    rowcount_change_warn_pct: float = 10.0
+
+    bls_dir: Path | None = None
+    exposure_dir: Path | None = None
+
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+
+    @property
+    def pgdata(self) -> Path:
+        return self.home / "postgres" / "data"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.onet_landing or (self.home / "landing")
+
+    @property
+    def shared_onet(self) -> Path:
+        return SHARED_DATA / "onet"
+
+    @property
+    def bls_data_dir(self) -> Path:
+        return self.bls_dir or (SHARED_DATA / "bls")
+
+    @property
+    def exposure_data_dir(self) -> Path:
+        return self.exposure_dir or (SHARED_DATA / "exposure" / "gpts_are_gpts")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,71 @@
+"""One real PostgreSQL per test session, on a free loopback port, in a temporary folder.
+
+Every test talks to it through DATABASE_URL, exactly as a deployment pointed at an external server would.
+`fresh_database` gives a test its own empty database on the same server when it needs isolation.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from occurisk_assets import db
+from occurisk_assets.settings import SHARED_DATA, get_settings
+
+ONET_DATA = SHARED_DATA / "onet"
+TASK_RATINGS_EXCERPT = ONET_DATA / "excerpts" / "db_30_1_task_ratings_head.txt"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _point_at(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    db.export_connection_env()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pg_server(tmp_path_factory) -> str:
+    """Start the session's server and make it the platform database for everything in the process."""
+    if not SHARED_DATA.is_dir():
+        pytest.exit(f"real data not found at {SHARED_DATA} (../shared/data beside the project)", returncode=2)
+    home = tmp_path_factory.mktemp("occurisk_home")
+    os.environ["OCCURISK_HOME"] = str(home)
+    os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
+    (home / "dagster_home").mkdir()
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OCCURISK_ONET_SOURCE", "OCCURISK_ONET_LANDING"):
+        os.environ.pop(key, None)
+    server = db.LocalServer(pgdata=home / "postgres" / "data", port=_free_port())
+    server.start()
+    _point_at(server.url("occurisk"))
+    url = db.ensure_server()
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def fresh_database(pg_server):
+    """An empty database of its own for one test; the session database is restored afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = db.with_database(pg_server, name)
+    _point_at(url)
+    yield url
+    _point_at(pg_server)
+    with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def onet_dir() -> Path:
+    return ONET_DATA
