@@ -26,6 +26,7 @@ from occurisk_assets.settings import Settings, get_settings
 
 PG_SYSTEM_USER = "occurisk-pg"
 PG_SUPERUSER = "postgres"
+SEARCH_PATH = "marts, core, bls, public"
 
 
 def _bin_dir() -> Path:
@@ -70,6 +71,10 @@ def _open_binaries(bin_dir: Path) -> None:
                 p.chmod(want)
 
 
+class PostgresCommandError(RuntimeError):
+    pass
+
+
 @dataclass
 class LocalServer:
     """A PostgreSQL cluster in `pgdata`, listening on 127.0.0.1:`port`."""
@@ -84,9 +89,13 @@ class LocalServer:
     def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
         cmd = [str(_bin_dir() / args[0]), *args[1:]]
         if _running_as_root():
-            kwargs["user"] = PG_SYSTEM_USER
+            # Drop root's group too: with gid 0 the "group" bits of root-owned folders would apply, not "other".
+            kwargs.update(user=PG_SYSTEM_USER, group=pwd.getpwnam(PG_SYSTEM_USER).pw_gid, extra_groups=[])
             kwargs.setdefault("cwd", "/")
-        return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
+        try:
+            return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
+        except subprocess.CalledProcessError as exc:
+            raise PostgresCommandError(f"{args[0]} failed: {exc.stderr.strip() or exc.stdout.strip()}") from exc
 
     def is_initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
@@ -97,7 +106,7 @@ class LocalServer:
         try:
             self._run(["pg_ctl", "-D", str(self.pgdata), "status"])
             return True
-        except subprocess.CalledProcessError:
+        except PostgresCommandError:
             return False
 
     def init(self) -> None:
@@ -133,7 +142,7 @@ class LocalServer:
                  "-o", f"-p {self.port}", "start"],
                 start_new_session=True,
             )
-        except subprocess.CalledProcessError as exc:
+        except PostgresCommandError as exc:
             log_tail = "".join(self.log_file.read_text(errors="replace").splitlines(True)[-8:])
             raise RuntimeError(f"PostgreSQL failed to start on port {self.port}:\n{log_tail}") from exc
         _wait_for_port("127.0.0.1", self.port)
@@ -194,6 +203,10 @@ def ensure_server(settings: Settings | None = None) -> str:
         for name in wanted:
             if name not in have:
                 conn.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(url, autocommit=True) as conn:
+        # People querying with psql find the marts and platform tables by their plain names.
+        dbname = conn.info.dbname
+        conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
     return url
 
 

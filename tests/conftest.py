@@ -60,6 +60,7 @@ def fresh_database(pg_server):
         conn.execute(f'CREATE DATABASE "{name}"')
     url = db.with_database(pg_server, name)
     _point_at(url)
+    db.ensure_server()
     yield url
     _point_at(pg_server)
     with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:

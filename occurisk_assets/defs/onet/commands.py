@@ -1,0 +1,68 @@
+import textwrap
+
+import click
+
+from occurisk_assets import db
+from occurisk_assets.defs.lifecycle.activation import active_version
+from occurisk_assets.defs.onet.loader import ReleaseFileError, load_release
+from occurisk_assets.defs.onet.queries import occupation_detail, top_tasks
+from occurisk_assets.defs.onet.sources import ReleaseNotFound, resolve_release
+from occurisk_assets.settings import get_settings
+
+
+def resolve_version(conn, version: str | None) -> str:
+    """An explicit --version, else the active version, else the configured default release."""
+    return version or active_version(conn) or get_settings().onet_default_version
+
+
+@click.command("load")
+@click.option("--version", "version", default=None, help="O*NET version, e.g. 30.1 (default: from the source).")
+def load(version: str | None) -> None:
+    """Load one O*NET release into the raw tables (no dbt, no scoring; `occurisk pipeline` runs everything)."""
+    db.ensure_server()
+    try:
+        report = load_release(resolve_release(version or get_settings().onet_default_version))
+    except (ReleaseNotFound, ReleaseFileError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"O*NET {report.data_version}: {len(report.present)} files loaded in {report.seconds:.2f}s")
+    for f in report.absent:
+        click.echo(f"  absent: {f.file_name}{' (required!)' if f.required else ''}")
+
+
+@click.command("top-tasks")
+@click.argument("onetsoc_code")
+@click.option("--version", default=None, help="O*NET version (default: the active one).")
+@click.option("-n", "limit", default=20, show_default=True, type=click.IntRange(1, 500))
+def top_tasks_command(onetsoc_code: str, version: str | None, limit: int) -> None:
+    """List an occupation's tasks, most important first."""
+    with db.connect() as conn:
+        version = resolve_version(conn, version)
+        if occupation_detail(conn, onetsoc_code, version) is None:
+            raise click.ClickException(f"no occupation {onetsoc_code} in O*NET {version}")
+        result = top_tasks(conn, onetsoc_code, version, limit)
+    click.echo(f"{onetsoc_code}, O*NET {version} — ordered by {result.ordered_by}")
+    for rank, (task_id, task_type, importance, statement) in enumerate(result.rows, start=1):
+        im = f"IM {importance:.2f}" if importance is not None else (task_type or "n/a")
+        click.echo(f"{rank:3}. [{task_id}] ({im}) {statement}")
+
+
+@click.command("occupation")
+@click.argument("onetsoc_code")
+@click.option("--version", default=None, help="O*NET version (default: the active one).")
+def occupation(onetsoc_code: str, version: str | None) -> None:
+    """Print the detail of one occupation."""
+    with db.connect() as conn:
+        version = resolve_version(conn, version)
+        detail = occupation_detail(conn, onetsoc_code, version)
+    if detail is None:
+        raise click.ClickException(f"no occupation {onetsoc_code} in O*NET {version}")
+    click.echo(f"{detail['title']} ({detail['onetsoc_code']}, SOC {detail['soc_code']}), O*NET {version}")
+    click.echo(textwrap.fill(detail["description"], width=100))
+    click.echo(f"Job zone: {detail['job_zone'] or 'n/a'}   Tasks: {detail['n_tasks']}")
+    if detail["alternate_titles"]:
+        click.echo("Also called: " + "; ".join(detail["alternate_titles"]))
+    for code, title in detail["related"]:
+        click.echo(f"Related: {code} {title}")
+
+
+commands = [load, top_tasks_command, occupation]
