@@ -1,0 +1,22 @@
+"""`make bench`: every benchmark in turn; each writes its own section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCHMARKS = ["bench.ingest", "bench.scoring", "bench.api"]
+
+if __name__ == "__main__":
+    for name in BENCHMARKS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        print(f"== {name}")
+        module.main()

@@ -1,0 +1,122 @@
+"""`occurisk pipeline` (run the whole graph for one O*NET version, recorded in the Dagster instance) and
+`occurisk up` (serve the Dagster UI and the API until Ctrl-C)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+import psycopg
+
+from occurisk_assets import db
+from occurisk_assets.settings import PROJECT_ROOT, get_settings
+
+SUMMARY_TABLES = (
+    "onet_raw.occupation_data", "onet_raw.task_statements", "onet_raw.task_ratings", "onet_raw.alternate_titles",
+    "marts.occupation_master", "marts.task_catalog", "marts.occupation_task_weight", "core.task_ai_score",
+    "marts.task_ai_ensemble", "marts.occupation_ai_score",
+)
+
+
+def dagster_instance():
+    from dagster import DagsterInstance
+
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    return DagsterInstance.get()
+
+
+def run_pipeline(data_version: str, instance=None):
+    """Register the partition and execute the data_version job for it in process; returns the result."""
+    from occurisk_assets.definitions import defs
+    from occurisk_assets.partitions import data_version_partitions
+
+    instance = instance or dagster_instance()
+    if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
+        instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
+    job = defs.resolve_job_def("data_version_pipeline")
+    return job.execute_in_process(partition_key=data_version, instance=instance, raise_on_error=False)
+
+
+def _existing(conn: psycopg.Connection, qualified: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (qualified,)).fetchone()[0]
+
+
+def summary(conn: psycopg.Connection, data_version: str) -> list[str]:
+    lines = [f"O*NET {data_version} — rows per table:"]
+    for table in SUMMARY_TABLES:
+        if _existing(conn, table):
+            n = conn.execute(f"SELECT count(*) FROM {table} WHERE data_version = %s", (data_version,)).fetchone()[0]
+            lines.append(f"  {table:34} {n:>9,}")
+    if _existing(conn, "marts.occupation_ai_score"):
+        top = conn.execute(
+            """SELECT s.soc_code, m.title, s.mean, s.coverage FROM marts.occupation_ai_score s
+               JOIN LATERAL (SELECT title FROM marts.occupation_master o WHERE o.data_version = s.data_version
+                             AND o.soc_code = s.soc_code ORDER BY o.onetsoc_code LIMIT 1) m ON true
+               WHERE s.data_version = %s ORDER BY s.mean DESC, s.soc_code LIMIT 10""", (data_version,)).fetchall()
+        if top:
+            lines.append("Top 10 occupations by AI-replacement risk (mean task score, coverage of task weight):")
+            for rank, (soc, title, mean, coverage) in enumerate(top, start=1):
+                lines.append(f"  {rank:2}. {soc}  {float(mean):.3f}  ({float(coverage):.0%})  {title}")
+    return lines
+
+
+@click.command("pipeline")
+@click.option("--version", "data_version", default=None, help="O*NET version (default: OCCURISK_ONET_DEFAULT_VERSION).")
+def pipeline(data_version: str | None) -> None:
+    """Load an O*NET release and build everything derived from it, as one Dagster run."""
+    data_version = data_version or get_settings().onet_default_version
+    db.ensure_server()
+    db.export_connection_env()
+    started = time.perf_counter()
+    result = run_pipeline(data_version)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                click.echo(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True)
+        raise click.ClickException(f"the pipeline for O*NET {data_version} failed (run {result.run_id})")
+    with db.connect() as conn:
+        for line in summary(conn, data_version):
+            click.echo(line)
+    click.echo(f"Pipeline for O*NET {data_version} finished in {time.perf_counter() - started:.1f}s "
+               f"(Dagster run {result.run_id}).")
+
+
+@click.command("up")
+@click.option("--dagster-port", default=3000, show_default=True)
+@click.option("--api-port", default=8000, show_default=True)
+def up(dagster_port: int, api_port: int) -> None:
+    """Serve the Dagster UI (127.0.0.1:3000) and the API (127.0.0.1:8000) until Ctrl-C."""
+    db.ensure_server()
+    db.export_connection_env()
+    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
+    bin_dir = os.path.dirname(sys.executable)
+    processes = [subprocess.Popen(
+        [os.path.join(bin_dir, "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
+         "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=PROJECT_ROOT)]
+    click.echo(f"Dagster UI: http://127.0.0.1:{dagster_port}")
+    if (PROJECT_ROOT / "api" / "main.py").exists():
+        processes.append(subprocess.Popen(
+            [os.path.join(bin_dir, "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
+            cwd=PROJECT_ROOT))
+        click.echo(f"API: http://127.0.0.1:{api_port}/docs")
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+        for p in processes:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+commands = [pipeline, up]
