@@ -7,7 +7,9 @@ Every test talks to it through DATABASE_URL, exactly as a deployment pointed at 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -34,11 +36,13 @@ def _point_at(url: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def pg_server(tmp_path_factory) -> str:
+def pg_server() -> str:
     """Start the session's server and make it the platform database for everything in the process."""
     if not SHARED_DATA.is_dir():
         pytest.exit(f"real data not found at {SHARED_DATA} (../shared/data beside the project)", returncode=2)
-    home = tmp_path_factory.mktemp("occurisk_home")
+    # Not under pytest's basetemp: pytest prunes old basetemps, which would pull the data folder from
+    # under a server of a concurrent session.
+    home = Path(tempfile.mkdtemp(prefix="occurisk-test-"))
     os.environ["OCCURISK_HOME"] = str(home)
     os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
     (home / "dagster_home").mkdir()
@@ -50,6 +54,7 @@ def pg_server(tmp_path_factory) -> str:
     url = db.ensure_server()
     yield url
     server.stop()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,0 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='data_version',
+        full_refresh=false,
+        on_schema_change='append_new_columns',
+        schema='marts',
+        pre_hook="{{ delete_current_data_version() }}",
+        tags=['scores'],
+        indexes=[{'columns': ['data_version', 'task_id', 'model'], 'unique': true}],
+    )
+}}
+
+-- Each model's current score of each task (its latest run, as in task_ai_ensemble), with the model version,
+-- prompt version and the model's rationale: what the API shows next to a task.
+with latest as (
+    select * from {{ ref('int_task_ai_scores_filtered_to_latest_run') }}
+    where data_version = {{ current_data_version() }}
+),
+
+scores as (
+    select data_version, task_id, run_id, model_version, prompt_version, rationale
+    from {{ source('core', 'task_ai_score') }}
+    where data_version = {{ current_data_version() }}
+)
+
+select
+    latest.data_version,
+    latest.task_id,
+    latest.model,
+    latest.score,
+    scores.rationale,
+    latest.run_id,
+    scores.model_version,
+    scores.prompt_version,
+    latest.created_at as scored_at
+from latest
+inner join scores using (data_version, task_id, run_id)

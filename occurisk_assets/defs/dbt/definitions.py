@@ -1,0 +1,10 @@
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
+from occurisk_assets.defs.dbt.project import dbt_executable, dbt_project
+
+defs = Definitions(
+    assets=[onet_dbt_models, score_dbt_models],
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
+)
