@@ -29,8 +29,23 @@ class Settings(BaseSettings):
     onet_download_base: str = "https://www.onetcenter.org/dl_files/database"
     rowcount_change_warn_pct: float = 10.0
 
+    # Release lifecycle (defs/lifecycle; see docs/operations.md).
+    release_sensor_interval_s: int = Field(default=300, ge=10)
+    # A dropped release whose files changed less than this long ago is still being copied.
+    landing_settle_s: float = Field(default=30.0, ge=0)
+    onet_check_online: bool = False
+    onet_database_page: str = "https://www.onetcenter.org/database.html"
+    activation_min_coverage: float = Field(default=0.8, ge=0.0, le=1.0)
+    retention_keep_versions: int = Field(default=4, ge=1)
+    retention_keep_runs: int = Field(default=3, ge=1)
+    archive_dir: Path | None = None
+    rescore_cron: str = "0 3 * * 1"
+    rescore_budget_usd: float | None = Field(default=None, ge=0)
+
     bls_dir: Path | None = None
     exposure_dir: Path | None = None
+    # A TOML file merged over the scoring package's models.toml (models, prices, limits, base_url).
+    scoring_config: Path | None = None
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
@@ -42,6 +57,10 @@ class Settings(BaseSettings):
     @property
     def landing_dir(self) -> Path:
         return self.onet_landing or (self.home / "landing")
+
+    @property
+    def archive_path(self) -> Path:
+        return self.archive_dir or (self.home / "archive")
 
     @property
     def shared_onet(self) -> Path:

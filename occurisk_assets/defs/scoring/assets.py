@@ -1,0 +1,60 @@
+"""The Dagster asset that scores one data_version's task catalog."""
+
+from typing import Optional
+
+import dagster as dg
+
+from occurisk_assets import db
+from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.partitions import data_version_partitions
+
+TASK_AI_SCORE_KEY = dg.AssetKey(["core", "task_ai_score"])
+TASK_CATALOG_KEY = dg.AssetKey(["task_catalog"])
+# Paid calls go through one pool: set its limit in dagster.yaml (concurrency: pools) to bound API load.
+SCORING_POOL = "llm_scoring"
+
+
+class TaskScoringConfig(dg.Config):
+    models: list[str] = []  # empty: the LLMs whose API key is set, else the published raters
+    top_n: Optional[int] = None
+    sample: Optional[int] = None
+    budget_usd: Optional[float] = None
+    batch: bool = False
+
+
+@dg.asset(
+    key=TASK_AI_SCORE_KEY,
+    partitions_def=data_version_partitions,
+    deps=[TASK_CATALOG_KEY],
+    pool=SCORING_POOL,
+    group_name="scoring",
+    kinds={"postgres", "python"},
+    description="Task scores of each model (LLMs or published raters), one core.model_run per model; "
+    "calls are cached in core.llm_call and never paid twice.",
+)
+def task_ai_score(context: dg.AssetExecutionContext, config: TaskScoringConfig) -> dg.MaterializeResult:
+    with db.connect() as conn:
+        summaries = run_scoring(
+            conn,
+            context.partition_key,
+            config.models or None,
+            top_n=config.top_n,
+            sample=config.sample,
+            budget_usd=config.budget_usd,
+            batch=config.batch,
+        )
+    for s in summaries:
+        context.log.info(
+            f"{s.model}: run {s.run_id} {s.status}{' (reused)' if s.reused else ''}: {s.n_scored} scored, "
+            f"{s.n_unscored} unscored, {s.n_calls} calls, {s.n_cache_hits} cache hits, ${s.cost_estimate:.4f}"
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "runs": dg.MetadataValue.json([vars(s) for s in summaries]),
+            "tasks_scored": sum(s.n_scored for s in summaries),
+            "tasks_unscored": sum(s.n_unscored for s in summaries),
+            "calls_made": sum(s.n_calls for s in summaries),
+            "estimated_cost_usd": float(sum(s.cost_estimate for s in summaries)),
+            "statuses": ", ".join(f"{s.model}={s.status}" for s in summaries),
+        }
+    )

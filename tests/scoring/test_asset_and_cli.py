@@ -1,0 +1,69 @@
+"""The Dagster asset (real materialize, with its checks) and the CLI commands, offline on real 30.1 data."""
+
+from __future__ import annotations
+
+import dagster as dg
+from click.testing import CliRunner
+
+from occurisk_assets.cli import main
+from occurisk_assets.defs.scoring.assets import task_ai_score
+from occurisk_assets.defs.scoring.checks import scored_tasks_in_catalog, scores_within_0_1
+
+
+def test_materializing_the_partition_scores_with_the_offline_raters_and_passes_its_checks(catalog_db):
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions("data_version", ["30.1"])
+
+    result = dg.materialize(
+        [task_ai_score, scores_within_0_1, scored_tasks_in_catalog],
+        partition_key="30.1",
+        instance=instance,
+        run_config=dg.RunConfig({"core__task_ai_score": {"config": {"top_n": 500}}}),
+    )
+
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("core__task_ai_score")
+    metadata = materialization.metadata
+    assert metadata["tasks_scored"].value + metadata["tasks_unscored"].value == 2 * 500
+    assert metadata["calls_made"].value == 0
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"scores_within_0_1": True, "scored_tasks_in_catalog": True}
+
+
+def test_the_week_one_command_scores_20_tasks_with_two_models(catalog_db):
+    runner = CliRunner()
+
+    result = runner.invoke(main, ["score", "--version", "30.1", "--sample", "20"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    runs = [line.split() for line in lines if "published:" in line]
+    assert [r[1] for r in runs] == ["published:gpt4_exposure", "published:human_exposure"]
+    assert all(r[2] == "completed" for r in runs)
+    assert sum(int(r[3]) + int(r[4]) for r in runs) == 2 * 20  # scored + unscored per model
+    preview = lines[lines.index(next(line for line in lines if line.strip().startswith("task"))) + 1 :]
+    assert len(preview) == 22  # a line per task (mean, std, models, statement), a blank line, the aggregation
+    assert preview[-1].startswith("not aggregated: marts.occupation_task_weight has no weights for 30.1")
+
+    listed = runner.invoke(main, ["runs", "list", "--version", "30.1"])
+    assert listed.exit_code == 0, listed.output
+    assert sum("published:" in line and "completed" in line for line in listed.output.splitlines()) == 2
+
+
+def test_score_names_an_unknown_model(catalog_db):
+    result = CliRunner().invoke(main, ["score", "--version", "30.1", "--models", "openai:gpt-99"])
+    assert result.exit_code != 0
+    assert "unknown model 'openai:gpt-99'" in result.output
+
+
+def test_score_says_which_key_is_missing(catalog_db):
+    result = CliRunner().invoke(main, ["score", "--version", "30.1", "--models", "anthropic:claude-haiku-4-5"])
+    assert result.exit_code != 0
+    assert "needs ANTHROPIC_API_KEY" in result.output
+
+
+def test_mlflow_ui_explains_how_it_serves_the_ui(catalog_db):
+    result = CliRunner().invoke(main, ["mlflow-ui", "--print-only"])
+    assert result.exit_code == 0, result.output
+    assert "mlflow-skinny (installed here) has no UI server" in result.output
+    assert "uvx --from mlflow==" in result.output and "--backend-store-uri postgresql+psycopg2://" in result.output
