@@ -1,7 +1,8 @@
 """`occurisk` — everything a person or a script does outside the Dagster UI.
 
-Each domain owns its commands (a `commands` list in `<domain>/commands.py`); this module only
-assembles them into one command group.
+Each domain owns its commands (a `commands` list in `<domain>/commands.py`); this module only assembles
+them into one command group, importing a domain only when one of its commands runs (Dagster, dbt and
+SciPy take seconds to import; `occurisk db url` should not wait for them).
 """
 
 from __future__ import annotations
@@ -13,18 +14,39 @@ import click
 from occurisk_assets import db
 from occurisk_assets.settings import get_settings
 
-DOMAIN_COMMAND_MODULES = [
-    "occurisk_assets.defs.onet.commands",
-    "occurisk_assets.defs.dbt.commands",
-    "occurisk_assets.defs.scoring.commands",
-    "occurisk_assets.defs.bls.commands",
-    "occurisk_assets.defs.lifecycle.commands",
-    "occurisk_assets.pipeline",
-    "api.commands",
-]
+_ONET, _LIFECYCLE, _SCORING = ("occurisk_assets.defs.onet.commands", "occurisk_assets.defs.lifecycle.commands",
+                                "occurisk_assets.defs.scoring.commands")
+# command name → the module whose `commands` list holds it (tests/test_cli.py checks this stays true).
+COMMAND_MODULES = {
+    "pipeline": "occurisk_assets.pipeline",
+    "up": "occurisk_assets.pipeline",
+    "load": _ONET,
+    "top-tasks": _ONET,
+    "occupation": _ONET,
+    "dbt-parse": "occurisk_assets.defs.dbt.commands",
+    "score": _SCORING,
+    "runs": _SCORING,
+    "mlflow-ui": _SCORING,
+    "bls-load": "occurisk_assets.defs.bls.commands",
+    "versions": _LIFECYCLE,
+    "archive": _LIFECYCLE,
+    "restore": _LIFECYCLE,
+    "serve": "api.commands",
+}
 
 
-@click.group()
+class DomainCommands(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *COMMAND_MODULES])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMAND_MODULES:
+            module = importlib.import_module(COMMAND_MODULES[name])
+            return next(command for command in module.commands if command.name == name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=DomainCommands)
 def main() -> None:
     """occurisk: AI-replacement risk of occupations and their tasks (O*NET + BLS)."""
 
@@ -74,18 +96,3 @@ def db_url(dagster: bool) -> None:
         click.echo(db.sqlalchemy_url(db.database_url(settings, settings.dagster_database)))
     else:
         click.echo(db.database_url(settings))
-
-
-def _register_domain_commands() -> None:
-    for module_name in DOMAIN_COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # domain not built yet
-            raise
-        for command in module.commands:
-            main.add_command(command)
-
-
-_register_domain_commands()

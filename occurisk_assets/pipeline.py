@@ -29,16 +29,43 @@ def dagster_instance():
     return DagsterInstance.get()
 
 
+def ensure_bls_loaded(instance) -> None:
+    """Materialize every BLS release not yet materialized in this instance (each has its own partitions)."""
+    from dagster import materialize
+
+    from occurisk_assets.defs.bls import assets as bls
+    from occurisk_assets.defs.bls.partitions import OEWS_RELEASES, PROJECTION_PERIODS
+
+    releases = [([bls.bls_oews_metrics], OEWS_RELEASES),
+                ([bls.bls_proj_metrics, bls.nem_onet_crosswalk, bls.nem_occupational_coverage], PROJECTION_PERIODS),
+                ([bls.soc_2010_2018_crosswalk], [None])]
+    for assets, partition_keys in releases:
+        for key in partition_keys:
+            done = all(
+                key in instance.get_materialized_partitions(a.key) if key
+                else instance.get_latest_materialization_event(a.key) is not None
+                for a in assets)
+            if not done:
+                result = materialize(assets, partition_key=key, instance=instance, raise_on_error=False)
+                if not result.success:
+                    raise click.ClickException(f"loading BLS {key or 'crosswalks'} failed (run {result.run_id})")
+
+
 def run_pipeline(data_version: str, instance=None):
-    """Register the partition and execute the data_version job for it in process; returns the result."""
+    """Register the partition and execute the data_version job for it in process; returns the result.
+    BLS releases (their own partitions) are loaded first when the instance has not materialized them."""
     from occurisk_assets.definitions import defs
     from occurisk_assets.partitions import data_version_partitions
 
     instance = instance or dagster_instance()
+    ensure_bls_loaded(instance)
     if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
         instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
     job = defs.resolve_job_def("data_version_pipeline")
-    return job.execute_in_process(partition_key=data_version, instance=instance, raise_on_error=False)
+    # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    return job.execute_in_process(partition_key=data_version, instance=instance, run_config=run_config,
+                                  raise_on_error=False)
 
 
 def _existing(conn: psycopg.Connection, qualified: str) -> bool:
