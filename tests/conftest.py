@@ -11,7 +11,9 @@ import shutil
 import socket
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import psycopg
 import pytest
@@ -57,19 +59,35 @@ def pg_server() -> str:
     shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.fixture
-def fresh_database(pg_server):
-    """An empty database of its own for one test; the session database is restored afterwards."""
+@contextmanager
+def isolated_database(pg_server: str) -> Iterator[str]:
+    """An empty database of its own on the session's server, made the platform database meanwhile."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = db.with_database(pg_server, name)
     _point_at(url)
     db.ensure_server()
-    yield url
-    _point_at(pg_server)
-    with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    try:
+        yield url
+    finally:
+        _point_at(pg_server)
+        with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_database(pg_server):
+    """An empty database for one test."""
+    with isolated_database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_database(pg_server):
+    """An empty database shared by the tests of one module (when building it is the slow part)."""
+    with isolated_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

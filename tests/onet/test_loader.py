@@ -9,7 +9,6 @@ import threading
 import zipfile
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from occurisk_assets import db
