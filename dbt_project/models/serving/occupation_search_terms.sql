@@ -10,6 +10,7 @@
             "create extension if not exists pg_trgm with schema public",
             "{{ delete_current_data_version() }}",
         ],
+        post_hook="analyze {{ this }}",
         indexes=[
             {'columns': ['data_version', 'soc_code']},
             {'columns': ['term_norm public.gin_trgm_ops'], 'type': 'gin'},
@@ -40,21 +41,23 @@ reported_titles as (
 ),
 
 terms as (
+    -- One name can come from several lists: it keeps the first kind here (titles, then the titles
+    -- incumbents reported, which O*NET also lists as alternate titles, then alternate and short titles).
     select data_version, soc_code, title as term, 'title' as term_kind, 1 as kind_order
     from occupations
     union all
-    select alternate_titles.data_version, occupations.soc_code, alternate_titles.alternate_title, 'alternate_title', 2
+    select reported_titles.data_version, occupations.soc_code, reported_titles.reported_job_title, 'reported_title', 2
+    from reported_titles
+    inner join occupations using (data_version, onetsoc_code)
+    union all
+    select alternate_titles.data_version, occupations.soc_code, alternate_titles.alternate_title, 'alternate_title', 3
     from alternate_titles
     inner join occupations using (data_version, onetsoc_code)
     union all
-    select alternate_titles.data_version, occupations.soc_code, alternate_titles.short_title, 'short_title', 3
+    select alternate_titles.data_version, occupations.soc_code, alternate_titles.short_title, 'short_title', 4
     from alternate_titles
     inner join occupations using (data_version, onetsoc_code)
     where alternate_titles.short_title is not null
-    union all
-    select reported_titles.data_version, occupations.soc_code, reported_titles.reported_job_title, 'reported_title', 4
-    from reported_titles
-    inner join occupations using (data_version, onetsoc_code)
 ),
 
 normalised as (

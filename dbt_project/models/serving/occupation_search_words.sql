@@ -10,6 +10,7 @@
             "create extension if not exists pg_trgm with schema public",
             "{{ delete_current_data_version() }}",
         ],
+        post_hook="analyze {{ this }}",
         indexes=[
             {'columns': ['data_version', 'word'], 'unique': true},
             {'columns': ['word public.gin_trgm_ops'], 'type': 'gin'},

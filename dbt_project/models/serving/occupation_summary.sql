@@ -7,18 +7,24 @@
         on_schema_change='append_new_columns',
         schema='marts',
         pre_hook="{{ delete_current_data_version() }}",
+        post_hook="analyze {{ this }}",
         tags=['scores'],
         indexes=[
             {'columns': ['data_version', 'soc_code'], 'unique': true},
-            {'columns': ['data_version', 'ai_rank']},
+            {'columns': ['data_version', 'ai_mean desc nulls last', 'soc_code']},
+            {'columns': ['data_version', 'ai_mean asc nulls last', 'soc_code']},
+            {'columns': ['data_version', 'title', 'soc_code']},
         ],
     )
 }}
 
 /*
-  One row per SOC occupation: what the API lists and ranks. The SOC's title and description are those of
-  its first O*NET-SOC occupation (the .00 one where it exists); the AI score is occupation_ai_score's, with
-  rank 1 = the highest mean and percentile = the share of scored SOCs with a lower mean (0-100).
+  One row per SOC occupation: what the API lists, ranks and shows. The SOC's title and description are those
+  of its first O*NET-SOC occupation (the .00 one where it exists); the AI score is occupation_ai_score's, with
+  rank 1 = the highest mean and percentile = the share of scored SOCs with a lower mean (0-100). BLS figures
+  are not copied here: the API joins bls.soc_bls_metrics when it reads, so a BLS reload shows at once and a
+  missing BLS load blocks nothing. The (ai_mean, soc_code) and (title, soc_code) indexes let the API read
+  the pages of those sorts in index order.
 */
 with occupations as (
     select * from {{ ref('occupation_master') }}

@@ -7,6 +7,7 @@
         on_schema_change='append_new_columns',
         schema='marts',
         pre_hook="{{ delete_current_data_version() }}",
+        post_hook="analyze {{ this }}",
         tags=['scores'],
         indexes=[{'columns': ['data_version', 'task_id', 'model'], 'unique': true}],
     )

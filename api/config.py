@@ -1,0 +1,49 @@
+"""The API's own settings, from the environment (OCCURISK_*); the database comes from occurisk_assets.db."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ONET_ATTRIBUTION = (
+    "This product includes information from the O*NET {version} Database by the U.S. Department of Labor, "
+    "Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license."
+)
+
+
+def onet_attribution(version: str | None) -> str:
+    """The attribution O*NET's licence asks for, naming the release a response was built from."""
+    return ONET_ATTRIBUTION.format(version=version or "")
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OCCURISK_", env_file=".env", extra="ignore")
+
+    # Browser origins allowed to call the API: comma-separated (or a JSON list); "*" for any; empty for none.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Connections the API keeps open to PostgreSQL.
+    api_pool_min_size: int = Field(default=2, ge=1)
+    api_pool_max_size: int = Field(default=10, ge=1)
+    # A request waits at most this long for a free connection, then gets 503.
+    api_pool_timeout_s: float = Field(default=10.0, gt=0)
+    # A query running longer than this is cancelled (the client gets 503), so no request can pin a connection.
+    api_statement_timeout_ms: int = Field(default=5000, ge=100)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                return json.loads(value)
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+
+@lru_cache
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()

@@ -1,0 +1,77 @@
+"""The occurisk read API: FastAPI over the platform database, read-only, serving the active O*NET version
+unless a request names another (`?version=`)."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from importlib.metadata import version as package_version
+
+import psycopg
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api.config import ApiSettings, get_api_settings, onet_attribution
+from api.deps import make_pool
+from api.routes import health, occupations, rankings, tasks, version_diff, versions
+from occurisk_assets.db import database_url
+from occurisk_assets.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = f"""
+How exposed each occupation, and each task inside it, is to replacement by AI.
+
+Occupations are SOC codes (e.g. `15-1252`). Each O*NET task is scored 0-1 by several models; a model's
+occupation score is the weighted mean of its task scores (weights from O*NET task ratings), and the
+occupation's AI score is the weighted mean of the tasks' ensemble (cross-model mean) scores. Employment and
+wages: BLS Occupational Employment and Wage Statistics; growth and openings: BLS Employment Projections.
+
+Every endpoint serves the active O*NET version unless `?version=` names another loaded one (see `/versions`).
+Every response carries `meta.data_version` and `meta.attribution`.
+
+{onet_attribution(get_settings().onet_default_version)}
+"""
+
+
+def create_app(database: str | None = None, settings: ApiSettings | None = None) -> FastAPI:
+    """The API reading `database` (default: occurisk_assets.db.database_url() when the app starts)."""
+    settings = settings or get_api_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Opened without waiting: the API starts even while the database is down, and /health says so.
+        pool = make_pool(database or database_url(), settings)
+        await pool.open(wait=False)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(title="occurisk API", version=package_version("occurisk"), description=DESCRIPTION,
+                  lifespan=lifespan)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"],
+                           allow_headers=["*"])
+    # version_diff belongs to the release lifecycle (defs/lifecycle writes core.version_diff).
+    for module in (health, versions, version_diff, occupations, rankings, tasks):
+        app.include_router(module.router)
+
+    @app.exception_handler(psycopg.errors.UndefinedTable)
+    async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable) -> JSONResponse:
+        return JSONResponse({"detail": f"the database is not built yet ({exc.diag.message_primary}); "
+                                       "run `occurisk pipeline`"}, status_code=503)
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def database_unavailable(request: Request, exc: psycopg.OperationalError) -> JSONResponse:
+        # Unreachable server, pool exhausted, or a query over the statement timeout.
+        log.warning("database unavailable for %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": "the database is unavailable or too slow right now; try again"},
+                            status_code=503)
+
+    return app
+
+
+app = create_app()

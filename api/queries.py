@@ -1,0 +1,294 @@
+"""Every SQL statement the API runs: reads of the dbt marts (marts.*, the serving models of
+dbt_project/models/serving among them), the BLS view bls.soc_bls_metrics and the scoring tables (core.*),
+each filtered by data_version first and served by an index."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from psycopg import AsyncConnection
+
+# What ?sort= accepts; a search without ?sort= is ordered by relevance.
+SortKey = Literal["ai", "employment", "wage", "growth", "title"]
+Order = Literal["asc", "desc"]
+
+# Searches use at most this many words of the query (a longer query only costs time, not relevance).
+MAX_SEARCH_WORDS = 8
+
+# The query is normalised exactly like occupation_search_terms.term_norm.
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_search(text: str) -> str:
+    """'Nürse-Practitioner!' → 'nurse practitioner': accents dropped, anything else than a-z 0-9 a space."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(_NON_ALNUM.sub(" ", ascii_text.lower()).split()[:MAX_SEARCH_WORDS])
+
+
+# Occupations matching %(q)s (normalised): one row per SOC with its best term.
+#  1. Each query word that is in the version's vocabulary stands for itself; an unknown word (a typo, most
+#     likely) for its three nearest vocabulary words by trigram similarity. Words under 4 letters are
+#     never corrected (too few trigrams: "RN", "CNA" must match exactly).
+#  2. Candidate terms contain every query word (or a correction of it), by full-text search; if none does,
+#     those containing the most query words.
+#  3. A term matching the query as typed scores 0.6 + 0.4 x (query lexemes / term lexemes), +0.2 when it
+#     has no other lexeme ("Cashiers" for "cashier"); a term reached through a correction scores its
+#     trigram similarity to the query. Titles get +0.05.
+#  4. An occupation's relevance: its best term score + 0.05 ln(1 + matching terms) + 0.01 log10(employment)
+#     (in the outer query, which reads employment), so that among equally good matches the occupation with
+#     many such titles and more workers comes first ("nurse" → Registered Nurses).
+SEARCH_CTES = """
+q AS (
+    SELECT %(q)s::text AS q_norm, plainto_tsquery('english', %(q)s) AS tsq,
+           length(to_tsvector('english', %(q)s)) AS q_lexemes
+),
+q_words AS (
+    SELECT DISTINCT w FROM unnest(string_to_array(%(q)s, ' ')) AS w WHERE w <> ''
+),
+alternatives AS (
+    SELECT q_words.w, coalesce(known.word, near.word) AS alt
+    FROM q_words
+    LEFT JOIN marts.occupation_search_words known ON known.data_version = %(v)s AND known.word = q_words.w
+    LEFT JOIN LATERAL (
+        SELECT v.word FROM marts.occupation_search_words v
+        WHERE known.word IS NULL AND length(q_words.w) >= 4 AND v.data_version = %(v)s AND v.word %% q_words.w
+        ORDER BY similarity(v.word, q_words.w) DESC, v.word
+        LIMIT 3
+    ) near ON true
+    WHERE coalesce(known.word, near.word) IS NOT NULL
+),
+word_queries AS (
+    SELECT w, to_tsquery('english', string_agg(alt, ' | ')) AS tsq FROM alternatives GROUP BY w
+),
+expanded AS (
+    SELECT to_tsquery('english', all_words) AS tsq_all,
+           to_tsquery('english', replace(all_words, ' & ', ' | ')) AS tsq_any
+    FROM (SELECT string_agg('(' || alts || ')', ' & ') AS all_words
+          FROM (SELECT string_agg(alt, ' | ') AS alts FROM alternatives GROUP BY w) per_word) query_text
+),
+strict_matches AS (
+    SELECT t.soc_code, t.term, t.term_kind, t.term_norm, t.term_tsv, t.n_lexemes
+    FROM marts.occupation_search_terms t, expanded e
+    WHERE t.data_version = %(v)s AND t.term_tsv @@ e.tsq_all
+),
+loose_matches AS (
+    SELECT t.soc_code, t.term, t.term_kind, t.term_norm, t.term_tsv, t.n_lexemes,
+           (SELECT count(*) FROM word_queries wq WHERE t.term_tsv @@ wq.tsq) AS n_words
+    FROM marts.occupation_search_terms t, expanded e
+    WHERE NOT EXISTS (SELECT 1 FROM strict_matches) AND t.data_version = %(v)s AND t.term_tsv @@ e.tsq_any
+),
+candidates AS (
+    SELECT * FROM strict_matches
+    UNION ALL
+    SELECT soc_code, term, term_kind, term_norm, term_tsv, n_lexemes
+    FROM (SELECT *, max(n_words) OVER () AS most_words FROM loose_matches) best_covered
+    WHERE n_words = most_words
+),
+scored_terms AS (
+    SELECT c.soc_code, c.term, c.term_kind,
+           CASE WHEN c.term_tsv @@ q.tsq AND q.q_lexemes > 0
+                THEN 0.6 + 0.4 * q.q_lexemes::float8 / greatest(c.n_lexemes, q.q_lexemes)
+                     + CASE WHEN c.n_lexemes = q.q_lexemes THEN 0.2 ELSE 0 END
+                ELSE similarity(c.term_norm, q.q_norm)
+           END + CASE WHEN c.term_kind = 'title' THEN 0.05 ELSE 0 END AS term_score
+    FROM candidates c, q
+),
+matched AS (
+    SELECT soc_code, max(term_score) AS best_score, count(*) AS n_terms,
+           (array_agg(term ORDER BY term_score DESC, length(term), term))[1] AS match_term,
+           (array_agg(term_kind ORDER BY term_score DESC, length(term), term))[1] AS match_kind
+    FROM scored_terms
+    GROUP BY soc_code
+)"""
+
+RELEVANCE = "(m.best_score + 0.05 * ln(1 + m.n_terms) + 0.01 * log(greatest(coalesce(b.employment, 1), 1)))"
+
+SORT_EXPRESSIONS: dict[str, str] = {
+    "relevance": RELEVANCE,
+    "ai": "s.ai_mean",
+    "employment": "b.employment",
+    # A top-coded wage (null, flagged) is above every published one.
+    "wage": "coalesce(b.median_annual_wage::numeric, "
+            "CASE WHEN b.median_annual_wage_flag = 'top_coded' THEN 'Infinity'::numeric END)",
+    "growth": "b.growth_pct",
+    "title": "s.title",
+}
+
+# Sorts on columns of occupation_summary itself (indexed there), which need no BLS figure to order a page.
+SUMMARY_SORTS = ("ai", "title")
+
+LIST_COLUMNS = """
+    s.soc_code, s.title, s.ai_mean, s.ai_std, s.ai_coverage, s.ai_n_tasks_scored,
+    b.employment, b.median_annual_wage, b.median_annual_wage_flag, b.growth_pct, b.oews_match_type"""
+
+# BLS figures are read live (a reload shows at once); (data_version, soc_code) is the view's key.
+JOIN_BLS = "LEFT JOIN bls.soc_bls_metrics b ON b.data_version = s.data_version AND b.soc_code = s.soc_code"
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    total: int
+
+
+def _order_by(sort: str, order: Order) -> str:
+    # Whitelisted expressions only; soc_code last makes the order total, so pages never overlap.
+    direction = "ASC" if order == "asc" else "DESC"
+    return f"{SORT_EXPRESSIONS[sort]} {direction} NULLS LAST, s.soc_code"
+
+
+async def list_occupations(conn: AsyncConnection, version: str, search: str | None, sort: str, order: Order,
+                           limit: int, offset: int) -> Page:
+    params = {"v": version, "q": search, "limit": limit, "offset": offset}
+    page_sql = f"""
+        SELECT {LIST_COLUMNS}{{match_columns}}
+        FROM marts.occupation_summary s {{join_matches}} {JOIN_BLS}
+        WHERE s.data_version = %(v)s
+        ORDER BY {_order_by(sort, order)}
+        LIMIT %(limit)s OFFSET %(offset)s"""
+    if search is None:
+        cur = await conn.execute(
+            "SELECT count(*) AS total FROM marts.occupation_summary WHERE data_version = %(v)s", params)
+        total = (await cur.fetchone())["total"]
+        if sort in SUMMARY_SORTS:
+            # The page is read in index order from the summary alone; BLS is joined for its rows only.
+            cur = await conn.execute(f"""
+                WITH page AS (
+                    SELECT * FROM marts.occupation_summary s WHERE s.data_version = %(v)s
+                    ORDER BY {_order_by(sort, order)} LIMIT %(limit)s OFFSET %(offset)s)
+                SELECT {LIST_COLUMNS} FROM page s {JOIN_BLS}
+                ORDER BY {_order_by(sort, order)}""", params)
+        else:
+            cur = await conn.execute(page_sql.format(match_columns="", join_matches=""), params)
+        return Page(await cur.fetchall(), total)
+    # The search runs once: its count rides along with the page.
+    cur = await conn.execute(
+        f"WITH {SEARCH_CTES}\n"
+        + page_sql.format(match_columns=f", m.match_term, m.match_kind, {RELEVANCE} AS relevance, "
+                                        "count(*) OVER () AS total",
+                          join_matches="JOIN matched m ON m.soc_code = s.soc_code"),
+        params)
+    rows = await cur.fetchall()
+    if rows or offset == 0:
+        return Page(rows, rows[0]["total"] if rows else 0)
+    # A page past the end has no row to carry the total.
+    cur = await conn.execute(f"WITH {SEARCH_CTES} SELECT count(*) AS total FROM matched", params)
+    return Page([], (await cur.fetchone())["total"])
+
+
+async def occupation(conn: AsyncConnection, version: str, soc_code: str, n_tasks: int) -> dict | None:
+    """One occupation in one statement: the summary and BLS row, and as JSON arrays its per-model scores,
+    O*NET-SOC occupations, heaviest tasks (each with its ensemble and every model's current score) and
+    related occupations."""
+    cur = await conn.execute(
+        # b first: where no BLS row matches, its NULL keys must not hide the summary's.
+        f"""SELECT b.*, s.*,
+            (SELECT coalesce(json_agg(json_build_object(
+                        'model', m.model, 'score', m.score, 'coverage', m.coverage,
+                        'n_tasks_scored', m.n_tasks_scored, 'updated_at', m.updated_at) ORDER BY m.model), '[]')
+             FROM marts.occupation_ai_score_by_model m
+             WHERE m.data_version = s.data_version AND m.soc_code = s.soc_code) AS model_scores,
+            (SELECT json_agg(json_build_object(
+                        'onetsoc_code', o.onetsoc_code, 'title', o.title, 'job_zone', o.job_zone,
+                        'n_tasks', o.n_tasks) ORDER BY o.onetsoc_code)
+             FROM marts.occupation_master o
+             WHERE o.data_version = s.data_version AND o.soc_code = s.soc_code) AS onet_occupations,
+            (SELECT coalesce(json_agg(t ORDER BY t.weight DESC, t.task_id), '[]') FROM (
+                SELECT w.task_id, w.onetsoc_code, w.weight, w.weight_method, ts.task_statement AS statement,
+                       ts.task_type,
+                       CASE WHEN e.task_id IS NOT NULL THEN json_build_object(
+                           'mean', e.mean, 'std', e.std, 'min', e.min, 'max', e.max, 'n_models', e.n_models)
+                       END AS ensemble,
+                       (SELECT coalesce(json_agg(json_build_object(
+                                   'model', ms.model, 'score', ms.score, 'rationale', ms.rationale,
+                                   'run_id', ms.run_id, 'model_version', ms.model_version,
+                                   'prompt_version', ms.prompt_version, 'scored_at', ms.scored_at)
+                               ORDER BY ms.model), '[]')
+                        FROM marts.task_model_score ms
+                        WHERE ms.data_version = w.data_version AND ms.task_id = w.task_id) AS model_scores
+                FROM marts.occupation_task_weight w
+                JOIN marts.task_statements ts ON ts.data_version = w.data_version AND ts.task_id = w.task_id
+                LEFT JOIN marts.task_ai_ensemble e ON e.data_version = w.data_version AND e.task_id = w.task_id
+                WHERE w.data_version = s.data_version AND w.soc_code = s.soc_code
+                ORDER BY w.weight DESC, w.task_id
+                LIMIT %(n_tasks)s) t) AS top_tasks,
+            (SELECT coalesce(json_agg(json_build_object(
+                        'soc_code', r.related_soc_code, 'title', rs.title,
+                        'relatedness_tier', r.relatedness_tier, 'ai_score_mean', rs.ai_mean)
+                    ORDER BY r.relatedness_rank), '[]')
+             FROM marts.occupation_related r
+             JOIN marts.occupation_summary rs
+                 ON rs.data_version = r.data_version AND rs.soc_code = r.related_soc_code
+             WHERE r.data_version = s.data_version AND r.soc_code = s.soc_code) AS related_occupations
+        FROM marts.occupation_summary s {JOIN_BLS}
+        WHERE s.data_version = %(v)s AND s.soc_code = %(soc)s""",
+        {"v": version, "soc": soc_code, "n_tasks": n_tasks})
+    return await cur.fetchone()
+
+
+async def ranking(conn: AsyncConnection, version: str, order: Order, limit: int, major_group: str | None,
+                  job_zone: int | None, min_employment: int | None) -> Page:
+    filters = ["s.data_version = %(v)s", "s.ai_rank IS NOT NULL"]
+    if major_group is not None:
+        filters.append("s.major_group = %(major_group)s")
+    if job_zone is not None:
+        filters.append("s.job_zone = %(job_zone)s")
+    if min_employment is not None:
+        filters.append("b.employment >= %(min_employment)s")
+    params = {"v": version, "limit": limit, "major_group": major_group, "job_zone": job_zone,
+              "min_employment": min_employment}
+    direction = "ASC" if order == "asc" else "DESC"
+    from_where = f"FROM marts.occupation_summary s {JOIN_BLS} WHERE {' AND '.join(filters)}"
+    cur = await conn.execute(
+        f"""SELECT {LIST_COLUMNS}, s.major_group, s.job_zone, s.ai_rank, s.ai_percentile, count(*) OVER () AS total
+        {from_where}
+        ORDER BY s.ai_mean {direction} NULLS LAST, s.soc_code
+        LIMIT %(limit)s""", params)
+    rows = await cur.fetchall()
+    return Page(rows, rows[0]["total"] if rows else 0)
+
+
+async def task(conn: AsyncConnection, version: str, task_id: int) -> dict | None:
+    """One task in one statement: catalog row and ensemble, and as JSON arrays the occupation(s) it belongs
+    to and every score of it by model and run (latest run first), marking those the ensemble uses."""
+    cur = await conn.execute(
+        """SELECT c.task_id, c.task_statement AS statement, c.task_type, c.importance, c.relevance, c.frequency,
+                  CASE WHEN e.task_id IS NOT NULL THEN json_build_object(
+                      'mean', e.mean, 'std', e.std, 'min', e.min, 'max', e.max, 'n_models', e.n_models)
+                  END AS ensemble,
+                  json_build_array(json_build_object(
+                      'soc_code', c.soc_code, 'soc_title', s.title, 'onetsoc_code', c.onetsoc_code,
+                      'title', c.occupation_title, 'weight', w.weight, 'weight_method', w.weight_method))
+                      AS occupations,
+                  (SELECT coalesce(json_agg(json_build_object(
+                              'model', a.model, 'run_id', a.run_id, 'score', a.score, 'rationale', a.rationale,
+                              'model_version', a.model_version, 'prompt_version', a.prompt_version,
+                              'run_status', r.status, 'scored_at', a.created_at,
+                              'is_current', cur.run_id IS NOT NULL)
+                          ORDER BY a.model, r.created_at DESC NULLS LAST, a.created_at DESC, a.run_id), '[]')
+                   FROM core.task_ai_score a
+                   LEFT JOIN core.model_run r ON r.run_id = a.run_id
+                   LEFT JOIN marts.task_model_score cur
+                       ON cur.data_version = a.data_version AND cur.task_id = a.task_id AND cur.model = a.model
+                       AND cur.run_id = a.run_id
+                   WHERE a.data_version = c.data_version AND a.task_id = c.task_id) AS scores
+           FROM marts.task_catalog c
+           LEFT JOIN marts.task_ai_ensemble e ON e.data_version = c.data_version AND e.task_id = c.task_id
+           LEFT JOIN marts.occupation_task_weight w ON w.data_version = c.data_version AND w.task_id = c.task_id
+           LEFT JOIN marts.occupation_summary s ON s.data_version = c.data_version AND s.soc_code = c.soc_code
+           WHERE c.data_version = %s AND c.task_id = %s""", (version, task_id))
+    return await cur.fetchone()
+
+
+async def versions(conn: AsyncConnection) -> list[dict]:
+    cur = await conn.execute(
+        """SELECT d.id, d.release_date, d.is_active, d.loaded_at,
+                  coalesce(n.n_occupations, 0) AS n_occupations, coalesce(n.n_scored, 0) AS n_scored
+           FROM core.data_version d
+           LEFT JOIN (SELECT data_version, count(*) AS n_occupations, count(ai_rank) AS n_scored
+                      FROM marts.occupation_summary GROUP BY data_version) n ON n.data_version = d.id
+           WHERE d.loaded_at IS NOT NULL""")
+    return await cur.fetchall()

@@ -1,0 +1,299 @@
+"""Response models: what every endpoint returns, as documented in the OpenAPI schema at /docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.config import onet_attribution
+
+BlsFlag = Literal["suppressed", "top_coded"]
+TermKind = Literal["title", "alternate_title", "short_title", "reported_title"]
+
+# SOC 2018 major groups (the first two digits of a SOC code).
+MAJOR_GROUPS = {
+    "11": "Management Occupations",
+    "13": "Business and Financial Operations Occupations",
+    "15": "Computer and Mathematical Occupations",
+    "17": "Architecture and Engineering Occupations",
+    "19": "Life, Physical, and Social Science Occupations",
+    "21": "Community and Social Service Occupations",
+    "23": "Legal Occupations",
+    "25": "Educational Instruction and Library Occupations",
+    "27": "Arts, Design, Entertainment, Sports, and Media Occupations",
+    "29": "Healthcare Practitioners and Technical Occupations",
+    "31": "Healthcare Support Occupations",
+    "33": "Protective Service Occupations",
+    "35": "Food Preparation and Serving Related Occupations",
+    "37": "Building and Grounds Cleaning and Maintenance Occupations",
+    "39": "Personal Care and Service Occupations",
+    "41": "Sales and Related Occupations",
+    "43": "Office and Administrative Support Occupations",
+    "45": "Farming, Fishing, and Forestry Occupations",
+    "47": "Construction and Extraction Occupations",
+    "49": "Installation, Maintenance, and Repair Occupations",
+    "51": "Production Occupations",
+    "53": "Transportation and Material Moving Occupations",
+    "55": "Military Specific Occupations",
+}
+
+
+class Meta(BaseModel):
+    data_version: str | None = Field(description="The O*NET release the response was built from, e.g. 30.1.")
+    attribution: str = Field(description="O*NET attribution (CC BY 4.0).")
+
+    @classmethod
+    def for_version(cls, version: str | None) -> Meta:
+        return cls(data_version=version, attribution=onet_attribution(version))
+
+
+class Message(BaseModel):
+    detail: str
+
+
+ERROR_RESPONSES: dict[int | str, dict] = {
+    404: {"model": Message, "description": "Unknown code, or a version that is not loaded."},
+    503: {"model": Message, "description": "The database is unreachable, not built yet, or no version is active."},
+}
+
+
+class Pagination(BaseModel):
+    total: int = Field(description="Items matching the query, over all pages.")
+    page: int
+    page_size: int
+    pages: int
+
+
+class AIScore(BaseModel):
+    mean: float | None = Field(description="AI-replacement score 0-1: the weighted mean of the occupation's scored "
+                                           "tasks' ensemble scores.")
+    std: float | None = Field(description="Spread (population std) of the per-model occupation scores.")
+    coverage: float = Field(description="Share of the occupation's task weight carried by scored tasks (0-1).")
+    n_tasks_scored: int
+
+
+class AIScoreDetail(AIScore):
+    n_models: int | None
+    rank: int | None = Field(description="1 = the highest score among scored occupations of this version.")
+    n_ranked: int | None = Field(description="How many occupations have a score (the rank's denominator).")
+    percentile: float | None = Field(description="Share of scored occupations with a lower score, 0-100.")
+    updated_at: dt.datetime | None
+
+
+class SearchMatch(BaseModel):
+    term: str = Field(description="The title that matched the search best.")
+    kind: TermKind
+    relevance: float
+
+
+class OccupationListItem(BaseModel):
+    soc_code: str
+    title: str
+    ai_score: AIScore | None = Field(description="null when none of the occupation's tasks is scored.")
+    employment: int | None = Field(description="OEWS national employment.")
+    median_annual_wage: int | None = Field(description="OEWS median annual wage, USD.")
+    median_annual_wage_flag: BlsFlag | None = Field(description="Why the wage is null: suppressed by BLS, or "
+                                                                "top-coded (at or above the OEWS top code).")
+    growth_pct: float | None = Field(description="Projected employment change over the projection period, percent.")
+    bls_match_type: str | None = Field(description="How the BLS figures were linked: exact, crosswalk, soc_2010, "
+                                                   "or aggregate (they cover several occupations: do not sum them).")
+    match: SearchMatch | None = Field(default=None, description="With ?search=: why this occupation matched.")
+
+
+class OccupationList(BaseModel):
+    meta: Meta
+    pagination: Pagination
+    search: str | None
+    sort: Literal["relevance", "ai", "employment", "wage", "growth", "title"]
+    order: Literal["asc", "desc"]
+    items: list[OccupationListItem]
+
+
+class MajorGroup(BaseModel):
+    code: str = Field(examples=["15-0000"])
+    title: str | None
+
+
+class ModelScore(BaseModel):
+    model: str
+    score: float | None
+    coverage: float
+    n_tasks_scored: int
+    updated_at: dt.datetime | None
+
+
+class OewsMetrics(BaseModel):
+    ref_year_month: str = Field(examples=["2024-05"])
+    bls_soc_code: str
+    bls_title: str | None
+    match_type: str = Field(description="How the O*NET SOC code was linked to the BLS row: exact, crosswalk, "
+                                        "aggregate (the BLS row covers several O*NET SOC codes), soc_2010.")
+    employment: int | None
+    employment_flag: BlsFlag | None
+    median_annual_wage: int | None
+    median_annual_wage_flag: BlsFlag | None
+    mean_annual_wage: int | None
+    mean_annual_wage_flag: BlsFlag | None
+    median_hourly_wage: float | None
+    median_hourly_wage_flag: BlsFlag | None
+
+
+class ProjectionMetrics(BaseModel):
+    projection_period: str = Field(examples=["2024-2034"])
+    bls_soc_code: str
+    bls_title: str | None
+    match_type: str
+    employment_base: int | None
+    employment_projected: int | None
+    employment_change: int | None
+    growth_pct: float | None
+    annual_openings: int | None
+    median_annual_wage: int | None
+    median_annual_wage_flag: BlsFlag | None
+    typical_education: str | None
+    work_experience: str | None
+    on_the_job_training: str | None
+
+
+class BlsMetrics(BaseModel):
+    oews: OewsMetrics | None = Field(description="OEWS employment and wages; null when no BLS row matches.")
+    projections: ProjectionMetrics | None
+
+
+class OnetOccupation(BaseModel):
+    onetsoc_code: str
+    title: str
+    job_zone: int | None
+    n_tasks: int
+
+
+class TaskEnsemble(BaseModel):
+    mean: float
+    std: float | None
+    min: float
+    max: float
+    n_models: int
+
+
+class TaskModelScore(BaseModel):
+    model: str
+    score: float
+    rationale: str | None = Field(description="The model's reason, where an LLM gave one.")
+    run_id: int
+    model_version: str | None
+    prompt_version: str | None
+    scored_at: dt.datetime | None
+
+
+class OccupationTask(BaseModel):
+    task_id: int
+    onetsoc_code: str
+    statement: str
+    task_type: str | None
+    weight: float = Field(description="The task's share of the occupation (weights sum to 1 per SOC code).")
+    weight_method: str
+    ensemble: TaskEnsemble | None
+    model_scores: list[TaskModelScore]
+
+
+class RelatedOccupation(BaseModel):
+    soc_code: str
+    title: str
+    relatedness_tier: str
+    ai_score_mean: float | None
+    safer: bool | None = Field(description="true when its AI score is lower than this occupation's.")
+
+
+class OccupationDetail(BaseModel):
+    meta: Meta
+    soc_code: str
+    title: str
+    description: str | None
+    major_group: MajorGroup
+    job_zone: int | None
+    n_tasks: int
+    ai_score: AIScoreDetail | None
+    model_scores: list[ModelScore]
+    bls: BlsMetrics
+    onet_occupations: list[OnetOccupation]
+    top_tasks: list[OccupationTask]
+    related_occupations: list[RelatedOccupation]
+
+
+class RankingItem(BaseModel):
+    rank: int = Field(description="Rank among all scored occupations (1 = highest score), whatever the filters.")
+    soc_code: str
+    title: str
+    major_group: str
+    job_zone: int | None
+    ai_score: AIScore
+    percentile: float
+    employment: int | None
+    median_annual_wage: int | None
+    median_annual_wage_flag: BlsFlag | None
+    growth_pct: float | None
+    bls_match_type: str | None
+
+
+class Ranking(BaseModel):
+    meta: Meta
+    total: int = Field(description="Scored occupations matching the filters.")
+    order: Literal["asc", "desc"]
+    items: list[RankingItem]
+
+
+class TaskOccupation(BaseModel):
+    soc_code: str
+    soc_title: str | None
+    onetsoc_code: str
+    title: str | None
+    weight: float | None
+    weight_method: str | None
+
+
+class TaskRunScore(BaseModel):
+    model: str
+    run_id: int
+    score: float
+    rationale: str | None
+    model_version: str | None
+    prompt_version: str | None
+    run_status: str | None
+    scored_at: dt.datetime | None
+    is_current: bool = Field(description="The model's latest run for this task (the one the ensemble uses).")
+
+
+class TaskDetail(BaseModel):
+    meta: Meta
+    task_id: int
+    statement: str
+    task_type: str | None
+    importance: float | None
+    relevance: float | None
+    frequency: float | None
+    ensemble: TaskEnsemble | None
+    occupations: list[TaskOccupation]
+    scores: list[TaskRunScore]
+
+
+class VersionInfo(BaseModel):
+    id: str
+    release_date: dt.date | None
+    is_active: bool
+    loaded_at: dt.datetime | None
+    n_occupations: int = Field(description="SOC occupations served for this version (0 before its marts are built).")
+    n_scored: int
+
+
+class Versions(BaseModel):
+    meta: Meta
+    items: list[VersionInfo]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["reachable"]
+    active_version: str | None
+    meta: Meta

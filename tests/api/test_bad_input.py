@@ -1,0 +1,86 @@
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+
+from api.config import ApiSettings
+from api.main import create_app
+
+BAD_REQUESTS = [
+    ("/occupations", {"page_size": 101}, "page_size"),
+    ("/occupations", {"page_size": 0}, "page_size"),
+    ("/occupations", {"page": 0}, "page"),
+    ("/occupations", {"page": 10_001}, "page"),
+    ("/occupations", {"page": "first"}, "page"),
+    ("/occupations", {"sort": "salary"}, "sort"),
+    ("/occupations", {"order": "up"}, "order"),
+    ("/occupations", {"sort": "relevance"}, "sort"),  # implicit with a search, never asked for
+    ("/occupations", {"search": "x" * 101}, "search"),
+    ("/occupations", {"version": "30.1; DROP TABLE x"}, "version"),
+    ("/occupations/15-1252.00", {}, "soc_code"),
+    ("/occupations/151252", {}, "soc_code"),
+    ("/occupations/15-1252", {"tasks": 0}, "tasks"),
+    ("/occupations/15-1252", {"tasks": 101}, "tasks"),
+    ("/rankings/ai_risk", {"limit": 0}, "limit"),
+    ("/rankings/ai_risk", {"limit": 1001}, "limit"),
+    ("/rankings/ai_risk", {"order": "random"}, "order"),
+    ("/rankings/ai_risk", {"major_group": "1"}, "major_group"),
+    ("/rankings/ai_risk", {"job_zone": 6}, "job_zone"),
+    ("/rankings/ai_risk", {"min_employment": -1}, "min_employment"),
+    ("/tasks/0", {}, "task_id"),
+    ("/tasks/abc", {}, "task_id"),
+    ("/tasks/99999999999", {}, "task_id"),
+]
+
+
+@pytest.mark.parametrize("path,params,parameter", BAD_REQUESTS)
+def test_bad_parameters_are_a_422_naming_the_parameter(client, path, params, parameter):
+    response = client.get(path, params=params)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"][-1] == parameter and error["msg"]
+
+
+def test_only_get_is_allowed(client):
+    assert client.post("/occupations").status_code == 405
+    assert client.delete("/occupations/15-1252").status_code == 405
+
+
+def test_the_api_connections_cannot_write(client):
+    async def try_to_write():
+        async with client.app.state.pool.connection() as conn:
+            await conn.execute("CREATE TABLE marts.api_was_here (x int)")
+
+    with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+        client.portal.call(try_to_write)
+
+
+def test_database_down_is_a_503_not_a_500(api_database):
+    unreachable = "postgresql://postgres@127.0.0.1:9/occurisk?connect_timeout=1"
+    with TestClient(create_app(unreachable, ApiSettings(api_pool_min_size=1, api_pool_timeout_s=1))) as down:
+        response = down.get("/health")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "the database is unavailable or too slow right now; try again"}
+
+
+def test_cors_origins_come_from_the_environment(monkeypatch, api_database):
+    monkeypatch.setenv("OCCURISK_CORS_ORIGINS", "https://occurisk.example, http://localhost:5173")
+    settings = ApiSettings()
+    assert settings.cors_origins == ["https://occurisk.example", "http://localhost:5173"]
+    with TestClient(create_app(api_database, settings)) as browser:
+        allowed = browser.get("/health", headers={"Origin": "https://occurisk.example"})
+        other = browser.get("/health", headers={"Origin": "https://elsewhere.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://occurisk.example"
+    assert "access-control-allow-origin" not in other.headers
+    with TestClient(create_app(api_database, ApiSettings(cors_origins=[]))) as closed:
+        assert "access-control-allow-origin" not in closed.get(
+            "/health", headers={"Origin": "https://occurisk.example"}).headers
+
+
+def test_an_empty_database_is_reachable_but_not_built(fresh_database):
+    with TestClient(create_app(fresh_database)) as empty:
+        health = empty.get("/health")
+        listing = empty.get("/occupations")
+    assert health.status_code == 200 and health.json()["active_version"] is None
+    assert listing.status_code == 503
+    assert listing.json() == {"detail": 'the database is not built yet (relation "core.data_version" does not '
+                                        'exist); run `occurisk pipeline`'}
