@@ -127,7 +127,8 @@ def up(dagster_port: int, api_port: int) -> None:
     click.echo(f"Dagster UI: http://127.0.0.1:{dagster_port}")
     if (PROJECT_ROOT / "api" / "main.py").exists():
         processes.append(subprocess.Popen(
-            [os.path.join(bin_dir, "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(api_port)],
+            [os.path.join(bin_dir, "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(api_port),
+             "--workers", "2"],
             cwd=PROJECT_ROOT))
         click.echo(f"API: http://127.0.0.1:{api_port}/docs")
     try:

@@ -78,7 +78,11 @@ def _write(table: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
            partition: Mapping[str, str]) -> int:
     with db.connect() as conn:
         ensure_schema(conn)
-        return replace_rows(conn, table, columns, rows, partition)
+        inserted = replace_rows(conn, table, columns, rows, partition)
+        conn.commit()
+        # Fresh statistics right away: the API's plans must not wait for autovacuum.
+        conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier("bls", table)))
+        return inserted
 
 
 def load_oews(ref_year_month: str, workbook: Path | None = None) -> LoadReport:
