@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "mlflow-ui": _SCORING,
     "bls-load": "occurisk_assets.defs.bls.commands",
     "versions": _LIFECYCLE,
+    "rescore": _LIFECYCLE,
     "archive": _LIFECYCLE,
     "restore": _LIFECYCLE,
     "serve": "api.commands",

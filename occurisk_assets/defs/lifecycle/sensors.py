@@ -1,0 +1,149 @@
+"""The release sensor: a new O*NET release (dropped in the landing folder, or listed on the official page
+when OCCURISK_ONET_CHECK_ONLINE=1) becomes a data_version partition and a run of the whole graph.
+
+The cursor maps each version to the fingerprint of what was last evaluated for it, so a release fires
+once; a rejected release is reported once and looked at again only when its files change.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import psycopg
+from dagster import (
+    AssetKey,
+    AssetObservation,
+    DefaultSensorStatus,
+    MetadataValue,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from occurisk_assets import db
+from occurisk_assets.defs.lifecycle.landing import (
+    Candidate,
+    Discovery,
+    landing_candidates,
+    online_candidates,
+    validate_candidate,
+)
+from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables
+from occurisk_assets.defs.onet.checks import version_sort_key
+from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.settings import Settings, get_settings
+
+PIPELINE_JOB = "data_version_pipeline"
+# An external asset standing for the landing folder: the sensor's findings are its observations in the UI.
+LANDING_ASSET_KEY = AssetKey(["onet_landing"])
+CURSOR_FORMAT = 1
+
+
+@dataclass
+class SensorCursor:
+    evaluated: dict[str, str] = field(default_factory=dict)  # data_version → fingerprint
+
+    @classmethod
+    def parse(cls, raw: str | None) -> "SensorCursor":
+        if not raw:
+            return cls()
+        data = json.loads(raw)
+        return cls(evaluated=dict(data.get("evaluated", {})))
+
+    def dump(self) -> str:
+        return json.dumps({"format": CURSOR_FORMAT, "evaluated": self.evaluated}, sort_keys=True)
+
+
+@dataclass
+class Verdict:
+    candidate: Candidate
+    problems: list[str]
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+
+def discover(settings: Settings, registered: set[str]) -> Discovery:
+    """Landing-folder releases, plus (when enabled) page-listed versions newer than everything known."""
+    discovery = landing_candidates(settings.landing_dir, settings.landing_settle_s)
+    if settings.onet_check_online:
+        known = registered | {c.data_version for c in discovery.candidates}
+        newest = max((version_sort_key(v) for v in known), default=None)
+        online = online_candidates(settings.onet_database_page, settings.onet_download_base, newest)
+        discovery.candidates += [c for c in online.candidates if c.data_version not in known]
+        discovery.errors += online.errors
+    return discovery
+
+
+def record_intake(conn: psycopg.Connection, verdicts: list[Verdict]) -> None:
+    ensure_lifecycle_tables(conn)
+    with conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO core.release_intake (data_version, fingerprint, source, status, problems)
+               VALUES (%s, %s, %s, %s, %s)
+               ON CONFLICT (data_version, fingerprint) DO UPDATE SET status = EXCLUDED.status,
+                   problems = EXCLUDED.problems, source = EXCLUDED.source, found_at = now()""",
+            [(v.candidate.data_version, v.candidate.fingerprint, v.candidate.source,
+              "registered" if v.accepted else "rejected", v.problems) for v in verdicts])
+
+
+def _observation(verdicts: list[Verdict]) -> AssetObservation:
+    lines = ["| version | source | verdict |", "|---|---|---|"]
+    for v in verdicts:
+        verdict = "registered, run requested" if v.accepted else "**rejected**: " + "; ".join(v.problems)
+        lines.append(f"| {v.candidate.data_version} | {v.candidate.source} | {verdict} |")
+    return AssetObservation(asset_key=LANDING_ASSET_KEY, metadata={
+        "registered": [v.candidate.data_version for v in verdicts if v.accepted],
+        "rejected": [v.candidate.data_version for v in verdicts if not v.accepted],
+        "releases": MetadataValue.md("\n".join(lines)),
+    })
+
+
+def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResult | SkipReason:
+    cursor = SensorCursor.parse(context.cursor)
+    registered = set(context.instance.get_dynamic_partitions(data_version_partitions.name))
+    discovery = discover(settings, registered)
+    for error in discovery.errors:
+        context.log.warning(error)
+    for entry in discovery.settling:
+        context.log.info(f"{entry} changed less than {settings.landing_settle_s:g}s ago: waiting for the copy to finish")
+    fresh = [c for c in discovery.candidates
+             if c.data_version not in registered and cursor.evaluated.get(c.data_version) != c.fingerprint]
+    if not fresh:
+        return SkipReason(f"no new O*NET release in {settings.landing_dir}"
+                          + (" or on the O*NET database page" if settings.onet_check_online else ""))
+    verdicts = [Verdict(c, validate_candidate(c)) for c in fresh]
+    for verdict in verdicts:
+        cursor.evaluated[verdict.candidate.data_version] = verdict.candidate.fingerprint
+        if verdict.accepted:
+            context.log.info(f"O*NET {verdict.candidate.data_version} found at {verdict.candidate.source}: registering it")
+        else:
+            context.log.error(f"O*NET {verdict.candidate.data_version} at {verdict.candidate.source} rejected "
+                              f"(not retried until its files change): " + "; ".join(verdict.problems))
+    with db.connect() as conn:
+        record_intake(conn, verdicts)
+    accepted = sorted({v.candidate.data_version for v in verdicts if v.accepted}, key=version_sort_key)
+    return SensorResult(
+        dynamic_partitions_requests=[data_version_partitions.build_add_request(accepted)] if accepted else [],
+        run_requests=[
+            RunRequest(partition_key=v.candidate.data_version,
+                       run_key=f"onet-{v.candidate.data_version}-{v.candidate.fingerprint[:16]}",
+                       tags={"occurisk/trigger": "release_sensor", "occurisk/release_source": v.candidate.source})
+            for v in sorted(verdicts, key=lambda v: version_sort_key(v.candidate.data_version)) if v.accepted],
+        asset_events=[_observation(verdicts)],
+        cursor=cursor.dump(),
+    )
+
+
+@sensor(
+    name="onet_release_sensor",
+    job_name=PIPELINE_JOB,
+    minimum_interval_seconds=get_settings().release_sensor_interval_s,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Registers new O*NET releases (landing folder; the official page when "
+                "OCCURISK_ONET_CHECK_ONLINE=1) as data_version partitions and runs the whole graph for each.",
+)
+def onet_release_sensor(context: SensorEvaluationContext):
+    return evaluate(context, get_settings())
