@@ -12,11 +12,5 @@ BENCHMARKS = ["bench.ingest", "bench.scoring", "bench.api"]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
         print(f"== {name}")
-        module.main()
+        importlib.import_module(name).main()

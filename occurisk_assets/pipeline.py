@@ -78,6 +78,12 @@ def summary(conn: psycopg.Connection, data_version: str) -> list[str]:
         if _existing(conn, table):
             n = conn.execute(f"SELECT count(*) FROM {table} WHERE data_version = %s", (data_version,)).fetchone()[0]
             lines.append(f"  {table:34} {n:>9,}")
+    if _existing(conn, "core.activation_log"):
+        decision = conn.execute(
+            """SELECT outcome, reason, active_after FROM core.activation_log WHERE data_version = %s
+               ORDER BY decided_at DESC LIMIT 1""", (data_version,)).fetchone()
+        if decision:
+            lines.append(f"Activation: {decision[0]} — {decision[1]} (active version: {decision[2]})")
     if _existing(conn, "marts.occupation_ai_score"):
         top = conn.execute(
             """SELECT s.soc_code, m.title, s.mean, s.coverage FROM marts.occupation_ai_score s
@@ -112,6 +118,10 @@ def pipeline(data_version: str | None) -> None:
                f"(Dagster run {result.run_id}).")
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 @click.command("up")
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--api-port", default=8000, show_default=True)
@@ -121,6 +131,10 @@ def up(dagster_port: int, api_port: int) -> None:
     db.export_connection_env()
     os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
     bin_dir = os.path.dirname(sys.executable)
+    # The code location runs `dbt` from PATH; the venv's must be found however `occurisk` was started.
+    os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    # A service manager stops us with SIGTERM: shut down the children the same way as on Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     processes = [subprocess.Popen(
         [os.path.join(bin_dir, "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
          "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=PROJECT_ROOT)]
