@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 
 from occurisk_assets.defs.bls.workbook import BlsFileError
+from occurisk_assets.downloads import download
 from occurisk_assets.settings import Settings, get_settings
 
 BLS_BASE_URL = "https://www.bls.gov"
 # bls.gov answers 403 to clients that do not say who they are.
-USER_AGENT = "occurisk (open-source occupational data platform; python-httpx)"
 
 OEWS_REF_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 PROJECTION_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
@@ -113,21 +113,12 @@ def landing_dir(settings: Settings | None = None) -> Path:
     return (settings or get_settings()).home / "landing" / "bls"
 
 
-def download(url: str, target: Path) -> Path:
-    """Fetch `url` into `target` via a `.part` file, so an interrupted download never looks complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    with httpx.stream("GET", url, headers={"User-Agent": USER_AGENT}, follow_redirects=True,
-                      timeout=120.0) as response:
-        response.raise_for_status()
-        with open(partial, "wb") as out:
-            for chunk in response.iter_bytes():
-                out.write(chunk)
-    # .xlsx and .zip are both zip archives; bls.gov answers some refused requests with an HTML page.
-    if not zipfile.is_zipfile(partial):
-        partial.unlink()
+def download_archive(url: str, target: Path) -> Path:
+    """Download a .zip or .xlsx (both zip archives): bls.gov answers some refused requests with an HTML page."""
+    download(url, target)
+    if not zipfile.is_zipfile(target):
+        target.unlink()
         raise zipfile.BadZipFile(f"{url} did not return a zip or xlsx file")
-    partial.replace(target)
     return target
 
 
@@ -161,7 +152,7 @@ def oews_workbook(release: OewsRelease, settings: Settings | None = None,
     url = release.zip_url(base_url)
 
     def fetch(target: Path) -> Path:
-        zip_path = download(url, target.with_name(release.zip_name))
+        zip_path = download_archive(url, target.with_name(release.zip_name))
         return extract_member(zip_path, target.name, target)
 
     return _locate(release.workbook_path, f"OEWS {release.ref_year_month}", url, fetch, settings)
@@ -171,4 +162,4 @@ def official_workbook(workbook: Workbook, settings: Settings | None = None,
                       base_url: str = BLS_BASE_URL) -> Path:
     settings = settings or get_settings()
     url = base_url + workbook.url_path
-    return _locate(workbook.path, workbook.path, url, lambda target: download(url, target), settings)
+    return _locate(workbook.path, workbook.path, url, lambda target: download_archive(url, target), settings)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import httpx
+
+from occurisk_assets.downloads import download
 from occurisk_assets.settings import Settings, get_settings
 
 RELEASE_DIR_RE = re.compile(r"^db_(\d+)_(\d+)_text$")
@@ -93,15 +95,10 @@ def unpack_zip(zip_path: Path, into: Path) -> Path:
     return target
 
 
-def download(url: str, into: Path) -> Path:
-    into.mkdir(parents=True, exist_ok=True)
-    target = into / url.rstrip("/").rsplit("/", 1)[-1]
-    if not target.exists():
-        partial = target.with_suffix(target.suffix + ".part")
-        with urllib.request.urlopen(url, timeout=120) as response, open(partial, "wb") as out:
-            shutil.copyfileobj(response, out)
-        partial.rename(target)
-    return target
+def fetch_zip(url: str, landing: Path) -> Path:
+    """The official zip in the landing folder, downloaded once."""
+    target = landing / url.rstrip("/").rsplit("/", 1)[-1]
+    return target if target.exists() else download(url, target)
 
 
 def _from_path(path: Path, version: str | None, landing: Path, source: str) -> Release | None:
@@ -123,7 +120,7 @@ def resolve_release(data_version: str | None, settings: Settings | None = None) 
     if hint:
         if hint.startswith(("http://", "https://")):
             url = hint if hint.endswith(".zip") else f"{hint.rstrip('/')}/{folder_name(data_version)}.zip"
-            return _release_from_folder(unpack_zip(download(url, landing), landing), url, data_version)
+            return _release_from_folder(unpack_zip(fetch_zip(url, landing), landing), url, data_version)
         found = _from_path(Path(hint).expanduser().resolve(), data_version, landing, hint)
         if found is None:
             raise ReleaseNotFound(f"OCCURISK_ONET_SOURCE={hint} holds no O*NET {data_version} release")
@@ -137,8 +134,8 @@ def resolve_release(data_version: str | None, settings: Settings | None = None) 
                 return found
     url = f"{settings.onet_download_base}/{folder_name(data_version)}.zip"
     try:
-        zip_path = download(url, landing)
-    except OSError as exc:
+        zip_path = fetch_zip(url, landing)
+    except (httpx.HTTPError, OSError) as exc:
         raise ReleaseNotFound(f"O*NET {data_version} is not in {landing} or {settings.shared_onet}, "
                               f"and downloading {url} failed: {exc}") from exc
     return _release_from_folder(unpack_zip(zip_path, landing), url, data_version)

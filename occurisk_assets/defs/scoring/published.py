@@ -11,16 +11,16 @@ import csv
 import hashlib
 import io
 import re
-import shutil
-import tempfile
-import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import httpx
+
 from occurisk_assets.defs.scoring.catalog import CatalogTask
 from occurisk_assets.defs.scoring.config import ModelConfig, PublishedConfig
+from occurisk_assets.downloads import download
 from occurisk_assets.settings import Settings, get_settings
 
 # E0 no exposure, E1 direct exposure (an LLM alone halves the task's time), E2 exposure through
@@ -81,16 +81,10 @@ def labelset_path(config: PublishedConfig, settings: Settings | None = None) -> 
         return local
     downloaded = settings.home / "downloads" / "gpts_are_gpts" / config.file_name
     if not downloaded.exists():
-        downloaded.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with (
-                urllib.request.urlopen(config.download_url, timeout=120) as response,
-                tempfile.NamedTemporaryFile(dir=downloaded.parent, delete=False) as tmp,
-            ):
-                shutil.copyfileobj(response, tmp)
-        except OSError as exc:
+            download(config.download_url, downloaded)
+        except (httpx.HTTPError, OSError) as exc:
             raise FileNotFoundError(f"{local} is absent and downloading {config.download_url} failed: {exc}") from exc
-        Path(tmp.name).replace(downloaded)
     return downloaded
 
 
