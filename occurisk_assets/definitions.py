@@ -27,7 +27,6 @@ def assets_partitioned_by(partitions_def) -> AssetSelection:
 data_version_pipeline = define_asset_job(
     "data_version_pipeline",
     selection=assets_partitioned_by(data_version_partitions),
-    partitions_def=data_version_partitions,
     description="Load one O*NET release and build everything derived from it (partition = data_version).",
 )
 

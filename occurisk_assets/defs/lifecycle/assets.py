@@ -94,7 +94,7 @@ def version_activation(context: AssetExecutionContext) -> MaterializeResult:
     version = context.partition_key
     with db.connect() as conn:
         decision = decide(conn, version, min_coverage=get_settings().activation_min_coverage, trigger=PIPELINE,
-                          dagster_run_id=context.run_id)
+                          dagster_run_id=context.run.run_id)
     log = context.log.info if decision.outcome != "blocked" else context.log.warning
     log(f"O*NET {version}: {decision.outcome} — {decision.reason}; active: {decision.active_after or 'none'}")
     gates_md = "\n".join(["| check | passed | detail |", "|---|---|---|"] +

@@ -12,14 +12,12 @@ from dagster import (
 from occurisk_assets import db
 from occurisk_assets.defs.lifecycle.retention import apply_retention, describe
 from occurisk_assets.defs.scoring.assets import TASK_AI_SCORE_KEY
-from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.settings import get_settings
 
 # Scoring and everything computed from scores (ensembles, occupation scores, diff report, activation).
 rescore_job = define_asset_job(
     "rescore_active_version",
     selection=AssetSelection.assets(TASK_AI_SCORE_KEY).downstream(),
-    partitions_def=data_version_partitions,
     description="Score the tasks of one data_version whose scores are missing or stale (new model_version or "
                 "prompt_version; cached calls are never paid twice), then rebuild what depends on scores.",
 )
