@@ -1,16 +1,6 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='data_version',
-        full_refresh=false,
-        on_schema_change='append_new_columns',
-        schema='marts',
-        pre_hook=[
-            "create extension if not exists pg_trgm with schema public",
-            "{{ delete_current_data_version() }}",
-        ],
-        post_hook="analyze {{ this }}",
+        pre_hook="create extension if not exists pg_trgm with schema public",
         indexes=[
             {'columns': ['data_version', 'soc_code']},
             {'columns': ['term_norm public.gin_trgm_ops'], 'type': 'gin'},

@@ -1,13 +1,5 @@
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='data_version',
-        full_refresh=false,
-        on_schema_change='append_new_columns',
-        schema='marts',
-        pre_hook="{{ delete_current_data_version() }}",
-        post_hook="analyze {{ this }}",
         tags=['scores'],
         indexes=[{'columns': ['data_version', 'task_id', 'model'], 'unique': true}],
     )
