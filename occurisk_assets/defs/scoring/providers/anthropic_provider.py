@@ -13,8 +13,7 @@ from occurisk_assets.defs.scoring.providers.base import (
     BatchState,
     Provider,
     ProviderReply,
-    TransientProviderError,
-    classify_status_error,
+    call_sdk,
 )
 
 
@@ -43,14 +42,7 @@ class AnthropicProvider(Provider):
         return {"temperature": self.model.temperature} if self.model.temperature is not None else None
 
     def _call(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except anthropic.APITimeoutError as exc:
-            raise TransientProviderError("timeout", f"timed out after {self.model.timeout_s}s") from exc
-        except anthropic.APIConnectionError as exc:
-            raise TransientProviderError("connection", f"connection error: {exc}") from exc
-        except anthropic.APIStatusError as exc:
-            raise classify_status_error(exc.status_code, exc.message, exc.response.headers) from exc
+        return call_sdk(anthropic, self.model.timeout_s, fn, *args, **kwargs)
 
     def complete(self, prompt: RenderedPrompt) -> ProviderReply:
         message = self._call(self.client.messages.create, **self.request_params(prompt), extra_body=self._extra_body())

@@ -128,3 +128,16 @@ def classify_status_error(status: int, message: str, headers: Mapping[str, str] 
     if status in (401, 403, 404):
         return FatalProviderError(f"HTTP {status}: {message}")
     return RejectedRequest(status, f"HTTP {status}: {message}")
+
+
+def call_sdk(sdk, timeout_s: float, fn, *args, **kwargs):
+    """Call an official SDK (`openai` or `anthropic`: the same exception classes by name) and turn its
+    errors into ours, so the retry policy sees one vocabulary whatever the provider."""
+    try:
+        return fn(*args, **kwargs)
+    except sdk.APITimeoutError as exc:
+        raise TransientProviderError("timeout", f"timed out after {timeout_s}s") from exc
+    except sdk.APIConnectionError as exc:
+        raise TransientProviderError("connection", f"connection error: {exc}") from exc
+    except sdk.APIStatusError as exc:
+        raise classify_status_error(exc.status_code, exc.message, exc.response.headers) from exc

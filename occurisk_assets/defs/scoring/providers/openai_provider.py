@@ -14,8 +14,7 @@ from occurisk_assets.defs.scoring.providers.base import (
     BatchState,
     Provider,
     ProviderReply,
-    TransientProviderError,
-    classify_status_error,
+    call_sdk,
 )
 
 CHAT_ENDPOINT = "/v1/chat/completions"
@@ -49,14 +48,7 @@ class OpenAIProvider(Provider):
         return body
 
     def _call(self, fn, *args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except openai.APITimeoutError as exc:
-            raise TransientProviderError("timeout", f"timed out after {self.model.timeout_s}s") from exc
-        except openai.APIConnectionError as exc:
-            raise TransientProviderError("connection", f"connection error: {exc}") from exc
-        except openai.APIStatusError as exc:
-            raise classify_status_error(exc.status_code, exc.message, exc.response.headers) from exc
+        return call_sdk(openai, self.model.timeout_s, fn, *args, **kwargs)
 
     def complete(self, prompt: RenderedPrompt) -> ProviderReply:
         completion = self._call(self.client.chat.completions.create, **self.request_body(prompt))
