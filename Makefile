@@ -6,7 +6,7 @@ VERSION ?= 30.1
 export DAGSTER_HOME := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run pipeline test bench db-start db-stop clean
+.PHONY: install run pipeline test lint bench db-start db-stop clean
 
 $(BIN)/occurisk: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -25,7 +25,11 @@ run: install
 pipeline: install
 	$(BIN)/occurisk pipeline --version $(VERSION)
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install lint
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 

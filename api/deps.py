@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, Request
 from psycopg import AsyncConnection
@@ -17,11 +18,13 @@ VERSION_PATTERN = r"^[0-9A-Za-z._-]{1,20}$"
 
 def make_pool(url: str, settings: ApiSettings) -> AsyncConnectionPool:
     """A pool of connections that cannot write: every transaction is read-only, every query time-limited."""
-    options = " ".join([
-        "-c default_transaction_read_only=on",
-        f"-c statement_timeout={settings.api_statement_timeout_ms}",
-        f"-c search_path={SEARCH_PATH.replace(' ', '')}",
-    ])
+    options = " ".join(
+        [
+            "-c default_transaction_read_only=on",
+            f"-c statement_timeout={settings.api_statement_timeout_ms}",
+            f"-c search_path={SEARCH_PATH.replace(' ', '')}",
+        ]
+    )
     return AsyncConnectionPool(
         url,
         min_size=settings.api_pool_min_size,
@@ -60,16 +63,23 @@ async def active_version(conn: AsyncConnection) -> str | None:
 
 async def served_version(
     conn: ConnectionDep,
-    version: Annotated[str | None, Query(
-        pattern=VERSION_PATTERN, description="O*NET version to serve, e.g. 30.1 (default: the active version).",
-    )] = None,
+    version: Annotated[
+        str | None,
+        Query(
+            pattern=VERSION_PATTERN,
+            description="O*NET version to serve, e.g. 30.1 (default: the active version).",
+        ),
+    ] = None,
 ) -> str:
     versions = await loaded_versions(conn)
     if version is None:
         active = next((row["id"] for row in versions if row["is_active"]), None)
         if active is None:
-            raise HTTPException(503, "no O*NET version is active yet; load one and activate it "
-                                     "(occurisk pipeline, occurisk versions activate VERSION)")
+            raise HTTPException(
+                503,
+                "no O*NET version is active yet; load one and activate it "
+                "(occurisk pipeline, occurisk versions activate VERSION)",
+            )
         return active
     if version not in {row["id"] for row in versions}:
         known = ", ".join(row["id"] for row in versions) or "none"

@@ -50,26 +50,34 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         finally:
             await pool.close()
 
-    app = FastAPI(title="occurisk API", version=package_version("occurisk"), description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="occurisk API", version=package_version("occurisk"), description=DESCRIPTION, lifespan=lifespan
+    )
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"],
-                           allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"]
+        )
     # version_diff belongs to the release lifecycle (defs/lifecycle writes core.version_diff).
     for module in (health, versions, version_diff, occupations, rankings, tasks):
         app.include_router(module.router)
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
     async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable) -> JSONResponse:
-        return JSONResponse({"detail": f"the database is not built yet ({exc.diag.message_primary}); "
-                                       "run `occurisk pipeline`"}, status_code=503)
+        return JSONResponse(
+            {
+                "detail": f"the database is not built yet ({exc.diag.message_primary}); "
+                "run `occurisk pipeline`"
+            },
+            status_code=503,
+        )
 
     @app.exception_handler(psycopg.OperationalError)
     async def database_unavailable(request: Request, exc: psycopg.OperationalError) -> JSONResponse:
         # Unreachable server, pool exhausted, or a query over the statement timeout.
         log.warning("database unavailable for %s: %s", request.url.path, exc)
-        return JSONResponse({"detail": "the database is unavailable or too slow right now; try again"},
-                            status_code=503)
+        return JSONResponse(
+            {"detail": "the database is unavailable or too slow right now; try again"}, status_code=503
+        )
 
     return app
 

@@ -112,7 +112,7 @@ SORT_EXPRESSIONS: dict[str, str] = {
     "employment": "b.employment",
     # A top-coded wage (null, flagged) is above every published one.
     "wage": "coalesce(b.median_annual_wage::numeric, "
-            "CASE WHEN b.median_annual_wage_flag = 'top_coded' THEN 'Infinity'::numeric END)",
+    "CASE WHEN b.median_annual_wage_flag = 'top_coded' THEN 'Infinity'::numeric END)",
     "growth": "b.growth_pct",
     "title": "s.title",
 }
@@ -140,8 +140,9 @@ def _order_by(sort: str, order: Order) -> str:
     return f"{SORT_EXPRESSIONS[sort]} {direction} NULLS LAST, s.soc_code"
 
 
-async def list_occupations(conn: AsyncConnection, version: str, search: str | None, sort: str, order: Order,
-                           limit: int, offset: int) -> Page:
+async def list_occupations(
+    conn: AsyncConnection, version: str, search: str | None, sort: str, order: Order, limit: int, offset: int
+) -> Page:
     params = {"v": version, "q": search, "limit": limit, "offset": offset}
     page_sql = f"""
         SELECT {LIST_COLUMNS}{{match_columns}}
@@ -151,26 +152,33 @@ async def list_occupations(conn: AsyncConnection, version: str, search: str | No
         LIMIT %(limit)s OFFSET %(offset)s"""
     if search is None:
         cur = await conn.execute(
-            "SELECT count(*) AS total FROM marts.occupation_summary WHERE data_version = %(v)s", params)
+            "SELECT count(*) AS total FROM marts.occupation_summary WHERE data_version = %(v)s", params
+        )
         total = (await cur.fetchone())["total"]
         if sort in SUMMARY_SORTS:
             # The page is read in index order from the summary alone; BLS is joined for its rows only.
-            cur = await conn.execute(f"""
+            cur = await conn.execute(
+                f"""
                 WITH page AS (
                     SELECT * FROM marts.occupation_summary s WHERE s.data_version = %(v)s
                     ORDER BY {_order_by(sort, order)} LIMIT %(limit)s OFFSET %(offset)s)
                 SELECT {LIST_COLUMNS} FROM page s {JOIN_BLS}
-                ORDER BY {_order_by(sort, order)}""", params)
+                ORDER BY {_order_by(sort, order)}""",
+                params,
+            )
         else:
             cur = await conn.execute(page_sql.format(match_columns="", join_matches=""), params)
         return Page(await cur.fetchall(), total)
     # The search runs once: its count rides along with the page.
     cur = await conn.execute(
         f"WITH {SEARCH_CTES}\n"
-        + page_sql.format(match_columns=f", m.match_term, m.match_kind, {RELEVANCE} AS relevance, "
-                                        "count(*) OVER () AS total",
-                          join_matches="JOIN matched m ON m.soc_code = s.soc_code"),
-        params)
+        + page_sql.format(
+            match_columns=f", m.match_term, m.match_kind, {RELEVANCE} AS relevance, "
+            "count(*) OVER () AS total",
+            join_matches="JOIN matched m ON m.soc_code = s.soc_code",
+        ),
+        params,
+    )
     rows = await cur.fetchall()
     if rows or offset == 0:
         return Page(rows, rows[0]["total"] if rows else 0)
@@ -225,12 +233,20 @@ async def occupation(conn: AsyncConnection, version: str, soc_code: str, n_tasks
              WHERE r.data_version = s.data_version AND r.soc_code = s.soc_code) AS related_occupations
         FROM marts.occupation_summary s {JOIN_BLS}
         WHERE s.data_version = %(v)s AND s.soc_code = %(soc)s""",
-        {"v": version, "soc": soc_code, "n_tasks": n_tasks})
+        {"v": version, "soc": soc_code, "n_tasks": n_tasks},
+    )
     return await cur.fetchone()
 
 
-async def ranking(conn: AsyncConnection, version: str, order: Order, limit: int, major_group: str | None,
-                  job_zone: int | None, min_employment: int | None) -> Page:
+async def ranking(
+    conn: AsyncConnection,
+    version: str,
+    order: Order,
+    limit: int,
+    major_group: str | None,
+    job_zone: int | None,
+    min_employment: int | None,
+) -> Page:
     filters = ["s.data_version = %(v)s", "s.ai_rank IS NOT NULL"]
     if major_group is not None:
         filters.append("s.major_group = %(major_group)s")
@@ -238,15 +254,22 @@ async def ranking(conn: AsyncConnection, version: str, order: Order, limit: int,
         filters.append("s.job_zone = %(job_zone)s")
     if min_employment is not None:
         filters.append("b.employment >= %(min_employment)s")
-    params = {"v": version, "limit": limit, "major_group": major_group, "job_zone": job_zone,
-              "min_employment": min_employment}
+    params = {
+        "v": version,
+        "limit": limit,
+        "major_group": major_group,
+        "job_zone": job_zone,
+        "min_employment": min_employment,
+    }
     direction = "ASC" if order == "asc" else "DESC"
     from_where = f"FROM marts.occupation_summary s {JOIN_BLS} WHERE {' AND '.join(filters)}"
     cur = await conn.execute(
         f"""SELECT {LIST_COLUMNS}, s.major_group, s.job_zone, s.ai_rank, s.ai_percentile, count(*) OVER () AS total
         {from_where}
         ORDER BY s.ai_mean {direction} NULLS LAST, s.soc_code
-        LIMIT %(limit)s""", params)
+        LIMIT %(limit)s""",
+        params,
+    )
     rows = await cur.fetchall()
     return Page(rows, rows[0]["total"] if rows else 0)
 
@@ -279,7 +302,9 @@ async def task(conn: AsyncConnection, version: str, task_id: int) -> dict | None
            LEFT JOIN marts.task_ai_ensemble e ON e.data_version = c.data_version AND e.task_id = c.task_id
            LEFT JOIN marts.occupation_task_weight w ON w.data_version = c.data_version AND w.task_id = c.task_id
            LEFT JOIN marts.occupation_summary s ON s.data_version = c.data_version AND s.soc_code = c.soc_code
-           WHERE c.data_version = %s AND c.task_id = %s""", (version, task_id))
+           WHERE c.data_version = %s AND c.task_id = %s""",
+        (version, task_id),
+    )
     return await cur.fetchone()
 
 
@@ -290,5 +315,6 @@ async def versions(conn: AsyncConnection) -> list[dict]:
            FROM core.data_version d
            LEFT JOIN (SELECT data_version, count(*) AS n_occupations, count(ai_rank) AS n_scored
                       FROM marts.occupation_summary GROUP BY data_version) n ON n.data_version = d.id
-           WHERE d.loaded_at IS NOT NULL""")
+           WHERE d.loaded_at IS NOT NULL"""
+    )
     return await cur.fetchall()

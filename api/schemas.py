@@ -55,7 +55,10 @@ class Message(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict] = {
     404: {"model": Message, "description": "Unknown code, or a version that is not loaded."},
-    503: {"model": Message, "description": "The database is unreachable, not built yet, or no version is active."},
+    503: {
+        "model": Message,
+        "description": "The database is unreachable, not built yet, or no version is active.",
+    },
 }
 
 
@@ -67,10 +70,14 @@ class Pagination(BaseModel):
 
 
 class AIScore(BaseModel):
-    mean: float | None = Field(description="AI-replacement score 0-1: the weighted mean of the occupation's scored "
-                                           "tasks' ensemble scores.")
+    mean: float | None = Field(
+        description="AI-replacement score 0-1: the weighted mean of the occupation's scored "
+        "tasks' ensemble scores."
+    )
     std: float | None = Field(description="Spread (population std) of the per-model occupation scores.")
-    coverage: float = Field(description="Share of the occupation's task weight carried by scored tasks (0-1).")
+    coverage: float = Field(
+        description="Share of the occupation's task weight carried by scored tasks (0-1)."
+    )
     n_tasks_scored: int
 
 
@@ -94,11 +101,16 @@ class OccupationListItem(BaseModel):
     ai_score: AIScore | None = Field(description="null when none of the occupation's tasks is scored.")
     employment: int | None = Field(description="OEWS national employment.")
     median_annual_wage: int | None = Field(description="OEWS median annual wage, USD.")
-    median_annual_wage_flag: BlsFlag | None = Field(description="Why the wage is null: suppressed by BLS, or "
-                                                                "top-coded (at or above the OEWS top code).")
-    growth_pct: float | None = Field(description="Projected employment change over the projection period, percent.")
-    bls_match_type: str | None = Field(description="How the BLS figures were linked: exact, crosswalk, soc_2010, "
-                                                   "or aggregate (they cover several occupations: do not sum them).")
+    median_annual_wage_flag: BlsFlag | None = Field(
+        description="Why the wage is null: suppressed by BLS, or top-coded (at or above the OEWS top code)."
+    )
+    growth_pct: float | None = Field(
+        description="Projected employment change over the projection period, percent."
+    )
+    bls_match_type: str | None = Field(
+        description="How the BLS figures were linked: exact, crosswalk, soc_2010, "
+        "or aggregate (they cover several occupations: do not sum them)."
+    )
     match: SearchMatch | None = Field(default=None, description="With ?search=: why this occupation matched.")
 
 
@@ -128,8 +140,10 @@ class OewsMetrics(BaseModel):
     ref_year_month: str = Field(examples=["2024-05"])
     bls_soc_code: str
     bls_title: str | None
-    match_type: str = Field(description="How the O*NET SOC code was linked to the BLS row: exact, crosswalk, "
-                                        "aggregate (the BLS row covers several O*NET SOC codes), soc_2010.")
+    match_type: str = Field(
+        description="How the O*NET SOC code was linked to the BLS row: exact, crosswalk, "
+        "aggregate (the BLS row covers several O*NET SOC codes), soc_2010."
+    )
     employment: int | None
     employment_flag: BlsFlag | None
     median_annual_wage: int | None
@@ -223,7 +237,9 @@ class OccupationDetail(BaseModel):
 
 
 class RankingItem(BaseModel):
-    rank: int = Field(description="Rank among all scored occupations (1 = highest score), whatever the filters.")
+    rank: int = Field(
+        description="Rank among all scored occupations (1 = highest score), whatever the filters."
+    )
     soc_code: str
     title: str
     major_group: str
@@ -283,7 +299,9 @@ class VersionInfo(BaseModel):
     release_date: dt.date | None
     is_active: bool
     loaded_at: dt.datetime | None
-    n_occupations: int = Field(description="SOC occupations served for this version (0 before its marts are built).")
+    n_occupations: int = Field(
+        description="SOC occupations served for this version (0 before its marts are built)."
+    )
     n_scored: int
 
 

@@ -15,8 +15,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import urlencode
 
 import psycopg
@@ -32,9 +32,28 @@ WARMUP = 300
 TARGET_P95_MS = 50.0
 DATA_VERSION = "30.1"
 
-SEARCHES = ["nurse", "truck driver", "RN", "cashier", "software engineer", "electrician", "lawyer", "accountant",
-            "teacher", "waiter", "casheir", "truk driver", "data scientist", "manager", "mechanic", "plumber",
-            "pharmacist", "janitor", "chef", "receptionist"]
+SEARCHES = [
+    "nurse",
+    "truck driver",
+    "RN",
+    "cashier",
+    "software engineer",
+    "electrician",
+    "lawyer",
+    "accountant",
+    "teacher",
+    "waiter",
+    "casheir",
+    "truk driver",
+    "data scientist",
+    "manager",
+    "mechanic",
+    "plumber",
+    "pharmacist",
+    "janitor",
+    "chef",
+    "receptionist",
+]
 SORTS = ["ai", "employment", "wage", "growth", "title"]
 
 
@@ -62,21 +81,34 @@ def build_database() -> None:
 def request_paths(url: str) -> dict[str, list[str]]:
     """The requests of each scenario, drawn from the database: every SOC code, every sort and order."""
     with psycopg.connect(url) as conn:
-        socs = [r[0] for r in conn.execute(
-            "SELECT soc_code FROM marts.occupation_summary WHERE data_version = %s ORDER BY soc_code",
-            (DATA_VERSION,))]
-        groups = [r[0][:2] for r in conn.execute(
-            "SELECT DISTINCT major_group FROM marts.occupation_summary WHERE data_version = %s "
-            "AND ai_rank IS NOT NULL ORDER BY 1", (DATA_VERSION,))]
+        socs = [
+            r[0]
+            for r in conn.execute(
+                "SELECT soc_code FROM marts.occupation_summary WHERE data_version = %s ORDER BY soc_code",
+                (DATA_VERSION,),
+            )
+        ]
+        groups = [
+            r[0][:2]
+            for r in conn.execute(
+                "SELECT DISTINCT major_group FROM marts.occupation_summary WHERE data_version = %s "
+                "AND ai_rank IS NOT NULL ORDER BY 1",
+                (DATA_VERSION,),
+            )
+        ]
     return {
         "health (baseline)": ["/health"],
         "detail": [f"/occupations/{soc}" for soc in socs],
-        "list": [f"/occupations?{urlencode({'sort': s, 'order': o, 'page': p, 'page_size': 20})}"
-                 for s, o, p in itertools.product(SORTS, ["asc", "desc"], range(1, 45))],
+        "list": [
+            f"/occupations?{urlencode({'sort': s, 'order': o, 'page': p, 'page_size': 20})}"
+            for s, o, p in itertools.product(SORTS, ["asc", "desc"], range(1, 45))
+        ],
         "search": [f"/occupations?{urlencode({'search': q})}" for q in SEARCHES],
-        "ranking": [f"/rankings/ai_risk?{urlencode(p)}" for p in
-                    [{"limit": 50}, {"limit": 50, "order": "asc"}, {"limit": 50, "min_employment": 100000}]
-                    + [{"limit": 50, "major_group": g} for g in groups]],
+        "ranking": [
+            f"/rankings/ai_risk?{urlencode(p)}"
+            for p in [{"limit": 50}, {"limit": 50, "order": "asc"}, {"limit": 50, "min_employment": 100000}]
+            + [{"limit": 50, "major_group": g} for g in groups]
+        ],
     }
 
 
@@ -94,8 +126,11 @@ class HttpConnection:
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
-        length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:"))
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
         await self.reader.readexactly(length)
         return status
 
@@ -149,9 +184,24 @@ def free_port() -> int:
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        cwd=PROJECT_ROOT, env=os.environ.copy())
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=PROJECT_ROOT,
+        env=os.environ.copy(),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -178,30 +228,38 @@ def measure(port: int, scenarios: dict[str, list[str]]) -> dict[str, tuple[Resul
         single = asyncio.run(load(port, paths, SINGLE_CLIENT_REQUESTS, 1))
         loaded = asyncio.run(load(port, paths, REQUESTS, CLIENTS))
         results[name] = (single, loaded)
-        print(f"api {name}: 1 client p50 {single.percentile(50):.1f} ms; {CLIENTS} clients p50 "
-              f"{loaded.percentile(50):.1f} p95 {loaded.percentile(95):.1f} p99 {loaded.percentile(99):.1f} ms, "
-              f"{loaded.throughput:.0f} req/s, {loaded.errors} errors")
+        print(
+            f"api {name}: 1 client p50 {single.percentile(50):.1f} ms; {CLIENTS} clients p50 "
+            f"{loaded.percentile(50):.1f} p95 {loaded.percentile(95):.1f} p99 {loaded.percentile(99):.1f} ms, "
+            f"{loaded.throughput:.0f} req/s, {loaded.errors} errors"
+        )
     return results
 
 
-def report(results: dict[str, tuple[Result, Result]], workers: int, scenarios: dict[str, list[str]],
-           load_average: float) -> str:
+def report(
+    results: dict[str, tuple[Result, Result]],
+    workers: int,
+    scenarios: dict[str, list[str]],
+    load_average: float,
+) -> str:
     rows = []
     for name, (single, loaded) in results.items():
-        rows.append(f"| {name} | {len(scenarios[name])} | {single.percentile(50):.1f} | {loaded.percentile(50):.1f} | "
-                    f"{loaded.percentile(95):.1f} | {loaded.percentile(99):.1f} | {loaded.throughput:.0f} | "
-                    f"{loaded.errors} |")
+        rows.append(
+            f"| {name} | {len(scenarios[name])} | {single.percentile(50):.1f} | {loaded.percentile(50):.1f} | "
+            f"{loaded.percentile(95):.1f} | {loaded.percentile(99):.1f} | {loaded.throughput:.0f} | "
+            f"{loaded.errors} |"
+        )
     measured = {k: v for k, v in results.items() if not k.endswith("(baseline)")}
     worst = max(loaded.percentile(95) for _, loaded in measured.values())
     verdict = "meets" if worst < TARGET_P95_MS else "MISSES"
     return f"""
 ## Read API under load (bench/api.py)
 
-uvicorn (`api.main:app`, {workers} worker{'s' if workers > 1 else ''}) in its own process on 127.0.0.1, reading
+uvicorn (`api.main:app`, {workers} worker{"s" if workers > 1 else ""}) in its own process on 127.0.0.1, reading
 a throwaway PostgreSQL holding the real O*NET {DATA_VERSION} pipeline output and BLS OEWS May 2024 / projections
 2024-34. {CLIENTS} concurrent keep-alive clients issue {REQUESTS} requests per scenario (after {WARMUP} warm-up
 requests), cycling through the scenario's distinct requests; the single-client column is {SINGLE_CLIENT_REQUESTS}
-requests from one client. Measured {time.strftime('%Y-%m-%d')} on {machine()}; server, database and load
+requests from one client. Measured {time.strftime("%Y-%m-%d")} on {machine()}; server, database and load
 generator share the machine (1-minute load average {load_average:.1f} before the run).
 
 - detail: `/occupations/{{soc_code}}` for every SOC code (AI score, model scores, BLS, top 10 tasks with per-model
@@ -236,9 +294,15 @@ def main(workers: int = 2) -> dict:
             server.terminate()
             server.wait(timeout=30)
     write_section("api", report(results, workers, scenarios, load_average))
-    return {name: {"p50_ms": loaded.percentile(50), "p95_ms": loaded.percentile(95),
-                   "p99_ms": loaded.percentile(99), "rps": loaded.throughput}
-            for name, (_, loaded) in results.items()}
+    return {
+        name: {
+            "p50_ms": loaded.percentile(50),
+            "p95_ms": loaded.percentile(95),
+            "p99_ms": loaded.percentile(99),
+            "rps": loaded.throughput,
+        }
+        for name, (_, loaded) in results.items()
+    }
 
 
 if __name__ == "__main__":

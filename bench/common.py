@@ -9,9 +9,9 @@ import socket
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from occurisk_assets import db
 from occurisk_assets.settings import PROJECT_ROOT, get_settings

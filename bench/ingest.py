@@ -10,7 +10,7 @@ from psycopg import sql
 
 from bench.common import machine, median, temporary_server, timed, write_section
 from occurisk_assets.defs.onet.files import NON_DATA_FILES, snake
-from occurisk_assets.defs.onet.loader import COPY_OPTIONS, CHUNK, load_release, read_header
+from occurisk_assets.defs.onet.loader import CHUNK, COPY_OPTIONS, load_release, read_header
 from occurisk_assets.defs.onet.sources import resolve_release
 
 REPEAT = 5
@@ -26,8 +26,13 @@ def plain_copy(url: str, files: list) -> None:
             table = sql.Identifier("plain", snake(path.stem))
             cols = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(snake(h))) for h in header)
             conn.execute(sql.SQL("CREATE TABLE {} ({})").format(table, cols))
-            with conn.cursor() as cur, cur.copy(sql.SQL("COPY {} FROM STDIN WITH ({})").format(
-                    table, sql.SQL(COPY_OPTIONS))) as copier, open(path, "rb") as fh:
+            with (
+                conn.cursor() as cur,
+                cur.copy(
+                    sql.SQL("COPY {} FROM STDIN WITH ({})").format(table, sql.SQL(COPY_OPTIONS))
+                ) as copier,
+                open(path, "rb") as fh,
+            ):
                 while chunk := fh.read(CHUNK):
                     copier.write(chunk)
 
@@ -44,11 +49,13 @@ def main() -> dict:
     platform_s, plain_s = median(platform_times), median(plain_times)
     ratio = platform_s / plain_s
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-    write_section("ingest", f"""
+    write_section(
+        "ingest",
+        f"""
 ## O*NET ingest (bench/ingest.py)
 
 Whole O*NET 30.1 release from `../shared/data/onet/db_30_1_text`: {len(files)} files, {size_mb:.1f} MB.
-Median of {REPEAT} runs each, same server, measured {time.strftime('%Y-%m-%d')} on {machine()}.
+Median of {REPEAT} runs each, same server, measured {time.strftime("%Y-%m-%d")} on {machine()}.
 
 | load | median seconds | MB/s |
 |---|---|---|
@@ -56,7 +63,8 @@ Median of {REPEAT} runs each, same server, measured {time.strftime('%Y-%m-%d')} 
 | plain COPY into all-text tables (floor) | {plain_s:.3f} | {size_mb / plain_s:.1f} |
 
 Ratio platform / plain: **{ratio:.2f}x** — {verdict} the target of ≤ {TARGET_RATIO:.0f}x.
-""")
+""",
+    )
     print(f"ingest: platform {platform_s:.3f}s, plain COPY {plain_s:.3f}s, ratio {ratio:.2f}x")
     return {"platform_s": platform_s, "plain_s": plain_s, "ratio": ratio}
 

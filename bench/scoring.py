@@ -47,7 +47,9 @@ def load_catalog(conn: psycopg.Connection) -> int:
             occupation_title text, task_statement text, task_type text, importance numeric, relevance numeric,
             frequency numeric, priority_rank int, PRIMARY KEY (data_version, task_id))""")
     order = {"Core": 0, "Supplemental": 1}
-    tasks = sorted(rows("Task Statements.txt"), key=lambda r: (order.get(r["Task Type"], 2), int(r["Task ID"])))
+    tasks = sorted(
+        rows("Task Statements.txt"), key=lambda r: (order.get(r["Task Type"], 2), int(r["Task ID"]))
+    )
     with conn.cursor().copy(
         "COPY marts.task_catalog (data_version, task_id, onetsoc_code, soc_code, occupation_title, task_statement,"
         " task_type, priority_rank) FROM STDIN"
@@ -55,7 +57,9 @@ def load_catalog(conn: psycopg.Connection) -> int:
         for rank, r in enumerate(tasks, start=1):
             code = r["O*NET-SOC Code"]
             task_type = None if r["Task Type"] == "n/a" else r["Task Type"]
-            copy.write_row(("30.1", int(r["Task ID"]), code, code[:7], titles[code], r["Task"], task_type, rank))
+            copy.write_row(
+                ("30.1", int(r["Task ID"]), code, code[:7], titles[code], r["Task"], task_type, rank)
+            )
     conn.commit()
     return len(tasks)
 
@@ -70,8 +74,12 @@ def bench_offline(conn: psycopg.Connection) -> dict:
     started = time.perf_counter()
     run_scoring(conn, "30.1", new_run=True)
     with_mlflow = time.perf_counter() - started
-    return {"seconds": median(times), "with_mlflow": with_mlflow, "scored": sum(s.n_scored for s in summaries),
-            "models": len(summaries)}
+    return {
+        "seconds": median(times),
+        "with_mlflow": with_mlflow,
+        "scored": sum(s.n_scored for s in summaries),
+        "models": len(summaries),
+    }
 
 
 def _config_with(config: ScoringConfig, **fields) -> ScoringConfig:
@@ -85,17 +93,36 @@ def bench_llm(conn: psycopg.Connection) -> list[dict]:
         for label, rpm in RATE_SCENARIOS:
             conn.execute("TRUNCATE core.llm_call, core.model_run CASCADE")  # every call is paid again
             conn.commit()
-            config = _config_with(load_scoring_config(), base_url=server.openai_base_url, concurrency=CONCURRENCY,
-                                  requests_per_minute=rpm, tokens_per_minute=10**9)
+            config = _config_with(
+                load_scoring_config(),
+                base_url=server.openai_base_url,
+                concurrency=CONCURRENCY,
+                requests_per_minute=rpm,
+                tokens_per_minute=10**9,
+            )
             provider = OpenAIProvider(config.model(MODEL), "bench-placeholder-key")
             started = time.perf_counter()
-            (summary,) = run_scoring(conn, "30.1", [MODEL], top_n=LLM_TASKS, config=config,
-                                     providers={MODEL: provider}, track=False)
+            (summary,) = run_scoring(
+                conn,
+                "30.1",
+                [MODEL],
+                top_n=LLM_TASKS,
+                config=config,
+                providers={MODEL: provider},
+                track=False,
+            )
             seconds = time.perf_counter() - started
             assert summary.n_calls == LLM_TASKS, summary
             ceiling = min(CONCURRENCY / LATENCY_S, rpm / 60)
-            results.append({"label": label, "rpm": rpm, "seconds": seconds, "rate": LLM_TASKS / seconds,
-                            "ceiling": ceiling})
+            results.append(
+                {
+                    "label": label,
+                    "rpm": rpm,
+                    "seconds": seconds,
+                    "rate": LLM_TASKS / seconds,
+                    "ceiling": ceiling,
+                }
+            )
     return results
 
 
@@ -110,15 +137,17 @@ def main() -> None:
         f"| {100 * r['rate'] / r['ceiling']:.0f}% |"
         for r in llm
     )
-    write_section("scoring", f"""
+    write_section(
+        "scoring",
+        f"""
 ## Scoring (bench/scoring.py)
 
-Measured {time.strftime('%Y-%m-%d')} on {machine()}, throwaway PostgreSQL server.
+Measured {time.strftime("%Y-%m-%d")} on {machine()}, throwaway PostgreSQL server.
 
-**Offline raters, full O*NET 30.1 catalog** ({n_tasks:,} tasks, {offline['models']} published raters,
-{offline['scored']:,} scores written): median of {OFFLINE_REPEAT} runs of `run_scoring` = **{offline['seconds']:.2f} s**
-({offline['scored'] / offline['seconds']:,.0f} scores/s), catalog read, label join, COPY and run bookkeeping
-included; **{offline['with_mlflow']:.2f} s** with the MLflow run (metrics, agreement, artifacts) logged (MLflow's
+**Offline raters, full O*NET 30.1 catalog** ({n_tasks:,} tasks, {offline["models"]} published raters,
+{offline["scored"]:,} scores written): median of {OFFLINE_REPEAT} runs of `run_scoring` = **{offline["seconds"]:.2f} s**
+({offline["scored"] / offline["seconds"]:,.0f} scores/s), catalog read, label join, COPY and run bookkeeping
+included; **{offline["with_mlflow"]:.2f} s** with the MLflow run (metrics, agreement, artifacts) logged (MLflow's
 tables already created).
 
 **LLM path** — OpenAI provider through the official SDK against the local fake API answering after a fixed
@@ -129,9 +158,12 @@ can start with that burst above the steady rate.
 | scenario | concurrency | requests/min limit | seconds | tasks/s | ceiling tasks/s | of ceiling |
 |---|---|---|---|---|---|---|
 {llm_rows}
-""")
-    print(f"scoring: offline {offline['seconds']:.2f}s ({offline['with_mlflow']:.2f}s with MLflow); "
-          + "; ".join(f"{r['label']}: {r['rate']:.1f} tasks/s (ceiling {r['ceiling']:.1f})" for r in llm))
+""",
+    )
+    print(
+        f"scoring: offline {offline['seconds']:.2f}s ({offline['with_mlflow']:.2f}s with MLflow); "
+        + "; ".join(f"{r['label']}: {r['rate']:.1f} tasks/s (ceiling {r['ceiling']:.1f})" for r in llm)
+    )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,11 @@ import click
 from occurisk_assets import db
 from occurisk_assets.settings import get_settings
 
-_ONET, _LIFECYCLE, _SCORING = ("occurisk_assets.defs.onet.commands", "occurisk_assets.defs.lifecycle.commands",
-                                "occurisk_assets.defs.scoring.commands")
+_ONET, _LIFECYCLE, _SCORING = (
+    "occurisk_assets.defs.onet.commands",
+    "occurisk_assets.defs.lifecycle.commands",
+    "occurisk_assets.defs.scoring.commands",
+)
 # command name → the module whose `commands` list holds it (tests/test_cli.py checks this stays true).
 COMMAND_MODULES = {
     "pipeline": "occurisk_assets.pipeline",

@@ -14,10 +14,10 @@ import socket
 import stat
 import subprocess
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -95,7 +95,9 @@ class LocalServer:
         try:
             return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
         except subprocess.CalledProcessError as exc:
-            raise PostgresCommandError(f"{args[0]} failed: {exc.stderr.strip() or exc.stdout.strip()}") from exc
+            raise PostgresCommandError(
+                f"{args[0]} failed: {exc.stderr.strip() or exc.stdout.strip()}"
+            ) from exc
 
     def is_initialised(self) -> bool:
         return (self.pgdata / "PG_VERSION").exists()
@@ -119,8 +121,17 @@ class LocalServer:
         if self.is_initialised():
             return
         self._run(
-            ["initdb", "-D", str(self.pgdata), "-U", PG_SUPERUSER, "--auth=trust", "--encoding=UTF8",
-             "--locale=C.UTF-8", "--no-instructions"]
+            [
+                "initdb",
+                "-D",
+                str(self.pgdata),
+                "-U",
+                PG_SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-instructions",
+            ]
         )
         with open(self.pgdata / "postgresql.conf", "a") as conf:
             # Loads are bulk COPYs into tables swapped in one transaction; a local dev/CI server
@@ -138,8 +149,19 @@ class LocalServer:
             return
         try:
             self._run(
-                ["pg_ctl", "-D", str(self.pgdata), "-l", str(self.log_file), "-w", "-t", "60",
-                 "-o", f"-p {self.port}", "start"],
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(self.pgdata),
+                    "-l",
+                    str(self.log_file),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-p {self.port}",
+                    "start",
+                ],
                 start_new_session=True,
             )
         except PostgresCommandError as exc:

@@ -17,8 +17,13 @@ DOMAINS = (onet_defs, dbt_defs, scoring_defs, bls_defs, lifecycle_defs)
 
 
 def assets_partitioned_by(partitions_def) -> AssetSelection:
-    keys = [key for d in DOMAINS for a in (d.assets or []) if getattr(a, "partitions_def", None) == partitions_def
-            for key in a.keys]
+    keys = [
+        key
+        for d in DOMAINS
+        for a in (d.assets or [])
+        if getattr(a, "partitions_def", None) == partitions_def
+        for key in a.keys
+    ]
     return AssetSelection.assets(*keys)
 
 

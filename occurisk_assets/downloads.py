@@ -16,8 +16,9 @@ def download(url: str, target: Path) -> Path:
     Raises httpx.HTTPError (including a non-2xx answer) or OSError."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    with httpx.stream("GET", url, headers={"User-Agent": USER_AGENT}, follow_redirects=True,
-                      timeout=TIMEOUT_S) as response:
+    with httpx.stream(
+        "GET", url, headers={"User-Agent": USER_AGENT}, follow_redirects=True, timeout=TIMEOUT_S
+    ) as response:
         response.raise_for_status()
         with open(partial, "wb") as out:
             for chunk in response.iter_bytes():

@@ -16,9 +16,16 @@ from occurisk_assets import db
 from occurisk_assets.settings import PROJECT_ROOT, get_settings
 
 SUMMARY_TABLES = (
-    "onet_raw.occupation_data", "onet_raw.task_statements", "onet_raw.task_ratings", "onet_raw.alternate_titles",
-    "marts.occupation_master", "marts.task_catalog", "marts.occupation_task_weight", "core.task_ai_score",
-    "marts.task_ai_ensemble", "marts.occupation_ai_score",
+    "onet_raw.occupation_data",
+    "onet_raw.task_statements",
+    "onet_raw.task_ratings",
+    "onet_raw.alternate_titles",
+    "marts.occupation_master",
+    "marts.task_catalog",
+    "marts.occupation_task_weight",
+    "core.task_ai_score",
+    "marts.task_ai_ensemble",
+    "marts.occupation_ai_score",
 )
 
 
@@ -36,19 +43,25 @@ def ensure_bls_loaded(instance) -> None:
     from occurisk_assets.defs.bls import assets as bls
     from occurisk_assets.defs.bls.partitions import OEWS_RELEASES, PROJECTION_PERIODS
 
-    releases = [([bls.bls_oews_metrics], OEWS_RELEASES),
-                ([bls.bls_proj_metrics, bls.nem_onet_crosswalk, bls.nem_occupational_coverage], PROJECTION_PERIODS),
-                ([bls.soc_2010_2018_crosswalk], [None])]
+    releases = [
+        ([bls.bls_oews_metrics], OEWS_RELEASES),
+        ([bls.bls_proj_metrics, bls.nem_onet_crosswalk, bls.nem_occupational_coverage], PROJECTION_PERIODS),
+        ([bls.soc_2010_2018_crosswalk], [None]),
+    ]
     for assets, partition_keys in releases:
         for key in partition_keys:
             done = all(
-                key in instance.get_materialized_partitions(a.key) if key
+                key in instance.get_materialized_partitions(a.key)
+                if key
                 else instance.get_latest_materialization_event(a.key) is not None
-                for a in assets)
+                for a in assets
+            )
             if not done:
                 result = materialize(assets, partition_key=key, instance=instance, raise_on_error=False)
                 if not result.success:
-                    raise click.ClickException(f"loading BLS {key or 'crosswalks'} failed (run {result.run_id})")
+                    raise click.ClickException(
+                        f"loading BLS {key or 'crosswalks'} failed (run {result.run_id})"
+                    )
 
 
 def run_pipeline(data_version: str, instance=None):
@@ -64,8 +77,9 @@ def run_pipeline(data_version: str, instance=None):
     job = defs.resolve_job_def("data_version_pipeline")
     # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    return job.execute_in_process(partition_key=data_version, instance=instance, run_config=run_config,
-                                  raise_on_error=False)
+    return job.execute_in_process(
+        partition_key=data_version, instance=instance, run_config=run_config, raise_on_error=False
+    )
 
 
 def _existing(conn: psycopg.Connection, qualified: str) -> bool:
@@ -76,12 +90,16 @@ def summary(conn: psycopg.Connection, data_version: str) -> list[str]:
     lines = [f"O*NET {data_version} — rows per table:"]
     for table in SUMMARY_TABLES:
         if _existing(conn, table):
-            n = conn.execute(f"SELECT count(*) FROM {table} WHERE data_version = %s", (data_version,)).fetchone()[0]
+            n = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE data_version = %s", (data_version,)
+            ).fetchone()[0]
             lines.append(f"  {table:34} {n:>9,}")
     if _existing(conn, "core.activation_log"):
         decision = conn.execute(
             """SELECT outcome, reason, active_after FROM core.activation_log WHERE data_version = %s
-               ORDER BY decided_at DESC LIMIT 1""", (data_version,)).fetchone()
+               ORDER BY decided_at DESC LIMIT 1""",
+            (data_version,),
+        ).fetchone()
         if decision:
             lines.append(f"Activation: {decision[0]} — {decision[1]} (active version: {decision[2]})")
     if _existing(conn, "marts.occupation_ai_score"):
@@ -89,16 +107,22 @@ def summary(conn: psycopg.Connection, data_version: str) -> list[str]:
             """SELECT s.soc_code, m.title, s.mean, s.coverage FROM marts.occupation_ai_score s
                JOIN LATERAL (SELECT title FROM marts.occupation_master o WHERE o.data_version = s.data_version
                              AND o.soc_code = s.soc_code ORDER BY o.onetsoc_code LIMIT 1) m ON true
-               WHERE s.data_version = %s ORDER BY s.mean DESC, s.soc_code LIMIT 10""", (data_version,)).fetchall()
+               WHERE s.data_version = %s ORDER BY s.mean DESC, s.soc_code LIMIT 10""",
+            (data_version,),
+        ).fetchall()
         if top:
-            lines.append("Top 10 occupations by AI-replacement risk (mean task score, coverage of task weight):")
+            lines.append(
+                "Top 10 occupations by AI-replacement risk (mean task score, coverage of task weight):"
+            )
             for rank, (soc, title, mean, coverage) in enumerate(top, start=1):
                 lines.append(f"  {rank:2}. {soc}  {float(mean):.3f}  ({float(coverage):.0%})  {title}")
     return lines
 
 
 @click.command("pipeline")
-@click.option("--version", "data_version", default=None, help="O*NET version (default: OCCURISK_ONET_DEFAULT_VERSION).")
+@click.option(
+    "--version", "data_version", default=None, help="O*NET version (default: OCCURISK_ONET_DEFAULT_VERSION)."
+)
 def pipeline(data_version: str | None) -> None:
     """Load an O*NET release and build everything derived from it, as one Dagster run."""
     data_version = data_version or get_settings().onet_default_version
@@ -109,13 +133,17 @@ def pipeline(data_version: str | None) -> None:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                click.echo(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True)
+                click.echo(
+                    f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True
+                )
         raise click.ClickException(f"the pipeline for O*NET {data_version} failed (run {result.run_id})")
     with db.connect() as conn:
         for line in summary(conn, data_version):
             click.echo(line)
-    click.echo(f"Pipeline for O*NET {data_version} finished in {time.perf_counter() - started:.1f}s "
-               f"(Dagster run {result.run_id}).")
+    click.echo(
+        f"Pipeline for O*NET {data_version} finished in {time.perf_counter() - started:.1f}s "
+        f"(Dagster run {result.run_id})."
+    )
 
 
 def _interrupt(signum, frame) -> None:
@@ -135,15 +163,38 @@ def up(dagster_port: int, api_port: int) -> None:
     os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     # A service manager stops us with SIGTERM: shut down the children the same way as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
-    processes = [subprocess.Popen(
-        [os.path.join(bin_dir, "dagster"), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
-         "-h", "127.0.0.1", "-p", str(dagster_port)], cwd=PROJECT_ROOT)]
+    processes = [
+        subprocess.Popen(
+            [
+                os.path.join(bin_dir, "dagster"),
+                "dev",
+                "-w",
+                str(PROJECT_ROOT / "workspace.yaml"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(dagster_port),
+            ],
+            cwd=PROJECT_ROOT,
+        )
+    ]
     click.echo(f"Dagster UI: http://127.0.0.1:{dagster_port}")
     if (PROJECT_ROOT / "api" / "main.py").exists():
-        processes.append(subprocess.Popen(
-            [os.path.join(bin_dir, "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(api_port),
-             "--workers", "2"],
-            cwd=PROJECT_ROOT))
+        processes.append(
+            subprocess.Popen(
+                [
+                    os.path.join(bin_dir, "uvicorn"),
+                    "api.main:app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(api_port),
+                    "--workers",
+                    "2",
+                ],
+                cwd=PROJECT_ROOT,
+            )
+        )
         click.echo(f"API: http://127.0.0.1:{api_port}/docs")
     try:
         while all(p.poll() is None for p in processes):

@@ -29,14 +29,18 @@ def test_db_lifecycle_on_a_private_home(tmp_path):
     assert started.returncode == 0, started.stderr
     url = run(["url"], env).stdout.strip()
     assert url == f"postgresql://postgres@127.0.0.1:{port}/occurisk"
-    assert run(["url", "--dagster"], env).stdout.strip() == f"postgresql+psycopg2://postgres@127.0.0.1:{port}/dagster"
+    assert (
+        run(["url", "--dagster"], env).stdout.strip()
+        == f"postgresql+psycopg2://postgres@127.0.0.1:{port}/dagster"
+    )
     status = run(["status"], env)
     assert status.returncode == 0 and f"running: 127.0.0.1:{port}" in status.stdout
     with psycopg.connect(url) as conn:
         databases = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
         search_path = conn.execute("SHOW search_path").fetchone()[0]
         server_user = conn.execute(
-            "SELECT usename FROM pg_stat_activity WHERE pid = pg_backend_pid()").fetchone()[0]
+            "SELECT usename FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()[0]
     assert {"occurisk", "dagster", "mlflow"} <= databases
     assert search_path == "marts, core, bls, public"
     assert server_user == "postgres"

@@ -29,25 +29,43 @@ from api.schemas import (
 router = APIRouter(tags=["occupations"])
 
 SOC_CODE_PATTERN = r"^\d{2}-\d{4}$"
-SocCode = Annotated[str, Path(pattern=SOC_CODE_PATTERN, examples=["15-1252"],
-                              description="6-digit SOC code, e.g. 15-1252 (not an O*NET-SOC code like 15-1252.00).")]
+SocCode = Annotated[
+    str,
+    Path(
+        pattern=SOC_CODE_PATTERN,
+        examples=["15-1252"],
+        description="6-digit SOC code, e.g. 15-1252 (not an O*NET-SOC code like 15-1252.00).",
+    ),
+]
 
 
 def ai_score(row: dict) -> AIScore | None:
     if row["ai_n_tasks_scored"] is None:
         return None
-    return AIScore(mean=row["ai_mean"], std=row["ai_std"], coverage=row["ai_coverage"],
-                   n_tasks_scored=row["ai_n_tasks_scored"])
+    return AIScore(
+        mean=row["ai_mean"],
+        std=row["ai_std"],
+        coverage=row["ai_coverage"],
+        n_tasks_scored=row["ai_n_tasks_scored"],
+    )
 
 
 def list_item(row: dict) -> OccupationListItem:
     match = None
     if "match_term" in row:
-        match = SearchMatch(term=row["match_term"], kind=row["match_kind"], relevance=round(row["relevance"], 4))
+        match = SearchMatch(
+            term=row["match_term"], kind=row["match_kind"], relevance=round(row["relevance"], 4)
+        )
     return OccupationListItem(
-        soc_code=row["soc_code"], title=row["title"], ai_score=ai_score(row), employment=row["employment"],
-        median_annual_wage=row["median_annual_wage"], median_annual_wage_flag=row["median_annual_wage_flag"],
-        growth_pct=row["growth_pct"], bls_match_type=row["oews_match_type"], match=match,
+        soc_code=row["soc_code"],
+        title=row["title"],
+        ai_score=ai_score(row),
+        employment=row["employment"],
+        median_annual_wage=row["median_annual_wage"],
+        median_annual_wage_flag=row["median_annual_wage_flag"],
+        growth_pct=row["growth_pct"],
+        bls_match_type=row["oews_match_type"],
+        match=match,
     )
 
 
@@ -55,15 +73,24 @@ def list_item(row: dict) -> OccupationListItem:
 async def list_occupations(
     conn: ConnectionDep,
     version: VersionDep,
-    search: Annotated[str | None, Query(
-        max_length=100, description="Words of a job title, as people say it: 'truck driver', 'RN', 'cashier'. "
-        "Matches O*NET titles, alternate titles and reported job titles; tolerant of typos.",
-    )] = None,
-    sort: Annotated[queries.SortKey | None, Query(
-        description="ai (score), employment, wage (median annual), growth (projected), title. Default: "
-                    "relevance with a search, ai without.",
-    )] = None,
-    order: Annotated[queries.Order | None, Query(description="Default: asc for title, desc otherwise.")] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Words of a job title, as people say it: 'truck driver', 'RN', 'cashier'. "
+            "Matches O*NET titles, alternate titles and reported job titles; tolerant of typos.",
+        ),
+    ] = None,
+    sort: Annotated[
+        queries.SortKey | None,
+        Query(
+            description="ai (score), employment, wage (median annual), growth (projected), title. Default: "
+            "relevance with a search, ai without.",
+        ),
+    ] = None,
+    order: Annotated[
+        queries.Order | None, Query(description="Default: asc for title, desc otherwise.")
+    ] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> OccupationList:
@@ -75,31 +102,60 @@ async def list_occupations(
         # Nothing searchable in it (only punctuation, say): nothing matches.
         result = queries.Page([], 0)
     else:
-        result = await queries.list_occupations(conn, version, search_text, sort_by, order, limit=page_size,
-                                                offset=(page - 1) * page_size)
+        result = await queries.list_occupations(
+            conn, version, search_text, sort_by, order, limit=page_size, offset=(page - 1) * page_size
+        )
     return OccupationList(
-        meta=Meta.for_version(version), search=search, sort=sort_by, order=order,
-        pagination=Pagination(total=result.total, page=page, page_size=page_size,
-                              pages=ceil(result.total / page_size)),
+        meta=Meta.for_version(version),
+        search=search,
+        sort=sort_by,
+        order=order,
+        pagination=Pagination(
+            total=result.total, page=page, page_size=page_size, pages=ceil(result.total / page_size)
+        ),
         items=[list_item(row) for row in result.rows],
     )
 
 
 # BLS columns of occupation_summary (those of the view bls.soc_bls_metrics), passed through as they are.
-OEWS_COLUMNS = ("ref_year_month", "employment", "employment_flag", "median_annual_wage", "median_annual_wage_flag",
-                "mean_annual_wage", "mean_annual_wage_flag", "median_hourly_wage", "median_hourly_wage_flag")
-PROJECTION_COLUMNS = ("projection_period", "employment_base", "employment_projected", "employment_change",
-                      "growth_pct", "annual_openings", "typical_education", "work_experience", "on_the_job_training")
+OEWS_COLUMNS = (
+    "ref_year_month",
+    "employment",
+    "employment_flag",
+    "median_annual_wage",
+    "median_annual_wage_flag",
+    "mean_annual_wage",
+    "mean_annual_wage_flag",
+    "median_hourly_wage",
+    "median_hourly_wage_flag",
+)
+PROJECTION_COLUMNS = (
+    "projection_period",
+    "employment_base",
+    "employment_projected",
+    "employment_change",
+    "growth_pct",
+    "annual_openings",
+    "typical_education",
+    "work_experience",
+    "on_the_job_training",
+)
 
 
 def bls_metrics(row: dict) -> BlsMetrics:
     oews = projections = None
     if row.get("oews_soc_code") is not None:
-        oews = OewsMetrics(bls_soc_code=row["oews_soc_code"], bls_title=row["oews_title"],
-                           match_type=row["oews_match_type"], **{k: row[k] for k in OEWS_COLUMNS})
+        oews = OewsMetrics(
+            bls_soc_code=row["oews_soc_code"],
+            bls_title=row["oews_title"],
+            match_type=row["oews_match_type"],
+            **{k: row[k] for k in OEWS_COLUMNS},
+        )
     if row.get("proj_soc_code") is not None:
         projections = ProjectionMetrics(
-            bls_soc_code=row["proj_soc_code"], bls_title=row["proj_title"], match_type=row["proj_match_type"],
+            bls_soc_code=row["proj_soc_code"],
+            bls_title=row["proj_title"],
+            match_type=row["proj_match_type"],
             median_annual_wage=row["proj_median_annual_wage"],
             median_annual_wage_flag=row["proj_median_annual_wage_flag"],
             **{k: row[k] for k in PROJECTION_COLUMNS},
@@ -123,20 +179,34 @@ async def get_occupation(
     score = None
     if row["ai_n_tasks_scored"] is not None:
         score = AIScoreDetail(
-            mean=row["ai_mean"], std=row["ai_std"], coverage=row["ai_coverage"],
-            n_tasks_scored=row["ai_n_tasks_scored"], n_models=row["ai_n_models"], rank=row["ai_rank"],
-            n_ranked=row["n_ranked"], percentile=row["ai_percentile"], updated_at=row["ai_updated_at"],
+            mean=row["ai_mean"],
+            std=row["ai_std"],
+            coverage=row["ai_coverage"],
+            n_tasks_scored=row["ai_n_tasks_scored"],
+            n_models=row["ai_n_models"],
+            rank=row["ai_rank"],
+            n_ranked=row["n_ranked"],
+            percentile=row["ai_percentile"],
+            updated_at=row["ai_updated_at"],
         )
     related = [
-        RelatedOccupation(**other, safer=None if other["ai_score_mean"] is None or row["ai_mean"] is None
-                          else other["ai_score_mean"] < row["ai_mean"])
+        RelatedOccupation(
+            **other,
+            safer=None
+            if other["ai_score_mean"] is None or row["ai_mean"] is None
+            else other["ai_score_mean"] < row["ai_mean"],
+        )
         for other in row["related_occupations"]
     ]
     return OccupationDetail(
         meta=Meta.for_version(version),
-        soc_code=soc_code, title=row["title"], description=row["description"],
+        soc_code=soc_code,
+        title=row["title"],
+        description=row["description"],
         major_group=MajorGroup(code=row["major_group"], title=MAJOR_GROUPS.get(soc_code[:2])),
-        job_zone=row["job_zone"], n_tasks=row["n_tasks"], ai_score=score,
+        job_zone=row["job_zone"],
+        n_tasks=row["n_tasks"],
+        ai_score=score,
         model_scores=[ModelScore(**m) for m in row["model_scores"]],
         bls=bls_metrics(row),
         onet_occupations=[OnetOccupation(**o) for o in row["onet_occupations"]],

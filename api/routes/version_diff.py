@@ -19,8 +19,11 @@ class VersionDiffReport(VersionDiff):
     meta: Meta
 
 
-@router.get("/versions/{data_version}/diff", response_model=VersionDiffReport,
-            responses={404: ERROR_RESPONSES[404], 503: ERROR_RESPONSES[503]})
+@router.get(
+    "/versions/{data_version}/diff",
+    response_model=VersionDiffReport,
+    responses={404: ERROR_RESPONSES[404], 503: ERROR_RESPONSES[503]},
+)
 async def version_diff(
     conn: ConnectionDep,
     data_version: Annotated[str, Path(pattern=VERSION_PATTERN, description="O*NET version, e.g. 30.1")],
@@ -33,10 +36,16 @@ async def version_diff(
     cur = await conn.execute("SELECT to_regclass('core.version_diff') IS NOT NULL AS built")
     found = None
     if (await cur.fetchone())["built"]:
-        cur = await conn.execute("SELECT report, markdown, created_at FROM core.version_diff WHERE data_version = %s",
-                                 (data_version,))
+        cur = await conn.execute(
+            "SELECT report, markdown, created_at FROM core.version_diff WHERE data_version = %s",
+            (data_version,),
+        )
         found = await cur.fetchone()
     if found is None:
         raise HTTPException(404, f"no diff report for O*NET {data_version}")
-    return VersionDiffReport(**found["report"], created_at=found["created_at"], markdown=found["markdown"],
-                             meta=Meta.for_version(data_version))
+    return VersionDiffReport(
+        **found["report"],
+        created_at=found["created_at"],
+        markdown=found["markdown"],
+        meta=Meta.for_version(data_version),
+    )

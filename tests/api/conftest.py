@@ -6,9 +6,9 @@ so that rationales show. Other tests' databases and versions cannot disturb it."
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import psycopg
 import pytest
@@ -59,8 +59,11 @@ def platform_database(url: str) -> Iterator[None]:
 
 
 def assert_success(result, what: str) -> None:
-    failures = [f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
-                for e in result.all_events if e.is_step_failure]
+    failures = [
+        f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
+        for e in result.all_events
+        if e.is_step_failure
+    ]
     assert result.success, f"{what} failed: {failures}"
 
 
@@ -86,15 +89,23 @@ def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
         get_settings.cache_clear()
         try:
             with db.connect() as conn:
-                [run] = run_scoring(conn, DATA_VERSION, [LLM_MODEL], top_n=LLM_TASKS,
-                                    config=load_scoring_config(override))
+                [run] = run_scoring(
+                    conn, DATA_VERSION, [LLM_MODEL], top_n=LLM_TASKS, config=load_scoring_config(override)
+                )
         finally:
             os.environ.pop("OPENAI_API_KEY")
             get_settings.cache_clear()
     assert run.n_scored == LLM_TASKS
     job = defs.resolve_job_def("data_version_pipeline")
-    assert_success(job.execute_in_process(partition_key=DATA_VERSION, instance=instance, raise_on_error=False,
-                                          asset_selection=list(score_dbt_models.keys)), "the score marts rebuild")
+    assert_success(
+        job.execute_in_process(
+            partition_key=DATA_VERSION,
+            instance=instance,
+            raise_on_error=False,
+            asset_selection=list(score_dbt_models.keys),
+        ),
+        "the score marts rebuild",
+    )
 
 
 @pytest.fixture(scope="session")

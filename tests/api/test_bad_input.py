@@ -72,8 +72,10 @@ def test_cors_origins_come_from_the_environment(monkeypatch, api_database):
     assert allowed.headers["access-control-allow-origin"] == "https://occurisk.example"
     assert "access-control-allow-origin" not in other.headers
     with TestClient(create_app(api_database, ApiSettings(cors_origins=[]))) as closed:
-        assert "access-control-allow-origin" not in closed.get(
-            "/health", headers={"Origin": "https://occurisk.example"}).headers
+        assert (
+            "access-control-allow-origin"
+            not in closed.get("/health", headers={"Origin": "https://occurisk.example"}).headers
+        )
 
 
 def test_an_empty_database_is_reachable_but_not_built(fresh_database):
@@ -82,5 +84,7 @@ def test_an_empty_database_is_reachable_but_not_built(fresh_database):
         listing = empty.get("/occupations")
     assert health.status_code == 200 and health.json()["active_version"] is None
     assert listing.status_code == 503
-    assert listing.json() == {"detail": 'the database is not built yet (relation "core.data_version" does not '
-                                        'exist); run `occurisk pipeline`'}
+    assert listing.json() == {
+        "detail": 'the database is not built yet (relation "core.data_version" does not '
+        "exist); run `occurisk pipeline`"
+    }

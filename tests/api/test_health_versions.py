@@ -4,20 +4,27 @@ from occurisk_assets.defs.lifecycle.activation import activate
 from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import resolve_release
 
-ATTRIBUTION_30_1 = ("This product includes information from the O*NET 30.1 Database by the U.S. Department of "
-                    "Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license.")
+ATTRIBUTION_30_1 = (
+    "This product includes information from the O*NET 30.1 Database by the U.S. Department of "
+    "Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license."
+)
 
 
 def test_health_reports_the_active_version(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "reachable", "active_version": "30.1",
-                               "meta": {"data_version": "30.1", "attribution": ATTRIBUTION_30_1}}
+    assert response.json() == {
+        "status": "ok",
+        "database": "reachable",
+        "active_version": "30.1",
+        "meta": {"data_version": "30.1", "attribution": ATTRIBUTION_30_1},
+    }
 
 
 def test_versions_lists_the_loaded_version_with_its_counts(client, db_conn):
-    scored = db_conn.execute("SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = '30.1' "
-                             "AND mean IS NOT NULL").fetchone()[0]
+    scored = db_conn.execute(
+        "SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = '30.1' AND mean IS NOT NULL"
+    ).fetchone()[0]
     body = client.get("/versions").json()
     assert body["meta"] == {"data_version": "30.1", "attribution": ATTRIBUTION_30_1}
     item = next(item for item in body["items"] if item["id"] == "30.1")
@@ -30,8 +37,14 @@ def test_docs_and_openapi_carry_the_attribution(client):
     assert client.get("/docs").status_code == 200
     schema = client.get("/openapi.json").json()
     assert ATTRIBUTION_30_1 in schema["info"]["description"]
-    assert {"/health", "/versions", "/occupations", "/occupations/{soc_code}", "/rankings/ai_risk",
-            "/tasks/{task_id}"} <= set(schema["paths"])
+    assert {
+        "/health",
+        "/versions",
+        "/occupations",
+        "/occupations/{soc_code}",
+        "/rankings/ai_risk",
+        "/tasks/{task_id}",
+    } <= set(schema["paths"])
 
 
 def test_active_version_switch_is_served_without_restart(client, api_database):
@@ -44,7 +57,9 @@ def test_active_version_switch_is_served_without_restart(client, api_database):
         assert client.get("/health").json()["active_version"] == "30.0"
         body = client.get("/occupations").json()
         assert body["meta"]["data_version"] == "30.0"
-        assert body["meta"]["attribution"].startswith("This product includes information from the O*NET 30.0 ")
+        assert body["meta"]["attribution"].startswith(
+            "This product includes information from the O*NET 30.0 "
+        )
         assert body["pagination"]["total"] == 0
         assert client.get("/occupations/15-1252").status_code == 404
         pinned = client.get("/occupations/15-1252", params={"version": "30.1"})

@@ -6,8 +6,9 @@ SOC_CODES_30_1 = 867  # distinct SOC codes (first 7 characters) of Occupation Da
 SORT_FIELDS = {
     "ai": lambda item: item["ai_score"]["mean"] if item["ai_score"] else None,
     "employment": lambda item: item["employment"],
-    "wage": lambda item: (math.inf if item["median_annual_wage_flag"] == "top_coded"
-                          else item["median_annual_wage"]),
+    "wage": lambda item: (
+        math.inf if item["median_annual_wage_flag"] == "top_coded" else item["median_annual_wage"]
+    ),
     "growth": lambda item: item["growth_pct"],
     "title": lambda item: item["title"],
 }
@@ -40,8 +41,12 @@ def test_list_defaults_to_ai_score_descending_with_pagination_metadata(client):
 def test_every_sort_pages_through_every_occupation_once_in_order(client, db_conn, sort, order):
     items, total = all_pages(client, 100, sort=sort, order=order)
     codes = [item["soc_code"] for item in items]
-    expected = {r[0] for r in db_conn.execute(
-        "SELECT DISTINCT soc_code FROM marts.occupation_master WHERE data_version = '30.1'")}
+    expected = {
+        r[0]
+        for r in db_conn.execute(
+            "SELECT DISTINCT soc_code FROM marts.occupation_master WHERE data_version = '30.1'"
+        )
+    }
     assert total == len(codes) == len(set(codes)) == SOC_CODES_30_1
     assert set(codes) == expected
     keys = [SORT_FIELDS[sort](item) for item in items]
@@ -49,7 +54,9 @@ def test_every_sort_pages_through_every_occupation_once_in_order(client, db_conn
     # Values in order, the unknown ones last, ties by SOC code.
     assert keys == present + [None] * (len(keys) - len(present))
     assert present == sorted(present, reverse=(order == "desc"))
-    for (k1, c1), (k2, c2) in zip(zip(keys, codes), zip(keys[1:], codes[1:])):
+    for (k1, c1), (k2, c2) in zip(
+        zip(keys, codes, strict=False), zip(keys[1:], codes[1:], strict=False), strict=False
+    ):
         if k1 == k2:
             assert c1 < c2
 
@@ -76,7 +83,8 @@ def test_list_items_carry_scores_and_bls_figures(client, db_conn):
     assert nurses["bls_match_type"] == "exact"
     mean, std, coverage = db_conn.execute(
         "SELECT mean, std, coverage FROM marts.occupation_ai_score WHERE data_version = '30.1' "
-        "AND soc_code = '29-1141'").fetchone()
+        "AND soc_code = '29-1141'"
+    ).fetchone()
     assert nurses["ai_score"]["mean"] == pytest.approx(mean, abs=1e-6)
     assert nurses["ai_score"]["std"] == pytest.approx(std, abs=1e-6)
     assert nurses["ai_score"]["coverage"] == pytest.approx(coverage, abs=1e-6)
@@ -92,7 +100,8 @@ def test_list_items_carry_scores_and_bls_figures(client, db_conn):
         """SELECT count(DISTINCT m.soc_code) FROM marts.occupation_master m
            WHERE m.data_version = '30.1' AND NOT EXISTS (
                SELECT 1 FROM marts.occupation_ai_score s WHERE s.data_version = m.data_version
-               AND s.soc_code = m.soc_code AND s.mean IS NOT NULL)""").fetchone()[0]
+               AND s.soc_code = m.soc_code AND s.mean IS NOT NULL)"""
+    ).fetchone()[0]
     assert sum(item["ai_score"] is None for item in items) == unscored
 
 
@@ -113,17 +122,29 @@ def test_detail_of_software_developers(client, db_conn):
     assert body["description"].startswith("Research, design, and develop computer and network software")
     assert body["major_group"] == {"code": "15-0000", "title": "Computer and Mathematical Occupations"}
     assert body["job_zone"] == 4
-    assert body["onet_occupations"] == [{"onetsoc_code": "15-1252.00", "title": "Software Developers",
-                                         "job_zone": 4, "n_tasks": 17}]
+    assert body["onet_occupations"] == [
+        {"onetsoc_code": "15-1252.00", "title": "Software Developers", "job_zone": 4, "n_tasks": 17}
+    ]
     assert body["n_tasks"] == 17
 
     oews, projections = body["bls"]["oews"], body["bls"]["projections"]
-    assert (oews["ref_year_month"], oews["bls_soc_code"], oews["match_type"]) == ("2024-05", "15-1252", "exact")
-    assert (oews["employment"], oews["median_annual_wage"], oews["mean_annual_wage"]) == (1654440, 133080, 144570)
+    assert (oews["ref_year_month"], oews["bls_soc_code"], oews["match_type"]) == (
+        "2024-05",
+        "15-1252",
+        "exact",
+    )
+    assert (oews["employment"], oews["median_annual_wage"], oews["mean_annual_wage"]) == (
+        1654440,
+        133080,
+        144570,
+    )
     assert oews["median_hourly_wage"] == 63.98
     assert projections["projection_period"] == "2024-2034"
-    assert (projections["employment_base"], projections["employment_projected"],
-            projections["employment_change"]) == (1693800, 1961400, 267700)
+    assert (
+        projections["employment_base"],
+        projections["employment_projected"],
+        projections["employment_change"],
+    ) == (1693800, 1961400, 267700)
     assert (projections["growth_pct"], projections["annual_openings"]) == (15.8, 115200)
     assert projections["typical_education"] == "Bachelor's degree"
 
@@ -131,21 +152,31 @@ def test_detail_of_software_developers(client, db_conn):
     rank = db_conn.execute(
         """SELECT count(*) + 1 FROM marts.occupation_ai_score WHERE data_version = '30.1'
            AND round(mean::numeric, 6) > (SELECT round(mean::numeric, 6) FROM marts.occupation_ai_score
-                                          WHERE data_version = '30.1' AND soc_code = '15-1252')""").fetchone()[0]
-    assert score["rank"] == rank
-    assert score["n_ranked"] == db_conn.execute(
-        "SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = '30.1' AND mean IS NOT NULL"
+                                          WHERE data_version = '30.1' AND soc_code = '15-1252')"""
     ).fetchone()[0]
+    assert score["rank"] == rank
+    assert (
+        score["n_ranked"]
+        == db_conn.execute(
+            "SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = '30.1' AND mean IS NOT NULL"
+        ).fetchone()[0]
+    )
     assert 0 <= score["percentile"] <= 100
     assert score["n_tasks_scored"] == 17 and score["coverage"] == 1.0
 
     models = {m["model"]: m for m in body["model_scores"]}
-    assert set(models) == {r[0] for r in db_conn.execute(
-        "SELECT model FROM marts.occupation_ai_score_by_model WHERE data_version = '30.1' AND soc_code = '15-1252'")}
+    assert set(models) == {
+        r[0]
+        for r in db_conn.execute(
+            "SELECT model FROM marts.occupation_ai_score_by_model WHERE data_version = '30.1' AND soc_code = '15-1252'"
+        )
+    }
     assert len(models) >= 2
     model_means = [m["score"] for m in models.values()]
-    assert score["std"] == pytest.approx((sum((x - sum(model_means) / len(model_means)) ** 2
-                                              for x in model_means) / len(model_means)) ** 0.5, abs=1e-6)
+    assert score["std"] == pytest.approx(
+        (sum((x - sum(model_means) / len(model_means)) ** 2 for x in model_means) / len(model_means)) ** 0.5,
+        abs=1e-6,
+    )
 
     tasks = body["top_tasks"]
     assert len(tasks) == 17
@@ -171,10 +202,14 @@ def test_detail_default_shows_ten_heaviest_tasks(client):
 def test_related_occupations_are_flagged_safer_when_their_score_is_lower(client, db_conn):
     body = client.get("/occupations/15-1252").json()
     related = body["related_occupations"]
-    expected = [r[0] for r in db_conn.execute(
-        """SELECT DISTINCT left(r.related_onetsoc_code, 7) FROM onet_raw.related_occupations r
+    expected = [
+        r[0]
+        for r in db_conn.execute(
+            """SELECT DISTINCT left(r.related_onetsoc_code, 7) FROM onet_raw.related_occupations r
            WHERE r.data_version = '30.1' AND r.onetsoc_code = '15-1252.00'
-           AND left(r.related_onetsoc_code, 7) <> '15-1252'""")]
+           AND left(r.related_onetsoc_code, 7) <> '15-1252'"""
+        )
+    ]
     assert sorted(r["soc_code"] for r in related) == sorted(expected)
     assert related[0]["relatedness_tier"] == "Primary-Short"
     for other in related:
@@ -189,8 +224,10 @@ def test_detail_of_a_soc_with_several_onet_occupations(client):
     body = client.get("/occupations/11-1011").json()
     assert [o["onetsoc_code"] for o in body["onet_occupations"]] == ["11-1011.00", "11-1011.03"]
     assert body["title"] == "Chief Executives"
-    assert {t["onetsoc_code"] for t in client.get("/occupations/11-1011", params={"tasks": 100}).json()[
-        "top_tasks"]} == {"11-1011.00", "11-1011.03"}
+    assert {
+        t["onetsoc_code"]
+        for t in client.get("/occupations/11-1011", params={"tasks": 100}).json()["top_tasks"]
+    } == {"11-1011.00", "11-1011.03"}
 
 
 def test_detail_without_bls_figures(client):

@@ -1,7 +1,11 @@
 def test_ranking_lists_every_scored_occupation(client, db_conn):
-    scored = {r[0]: r[1] for r in db_conn.execute(
-        "SELECT soc_code, round(mean::numeric, 6)::float8 FROM marts.occupation_ai_score "
-        "WHERE data_version = '30.1' AND mean IS NOT NULL")}
+    scored = {
+        r[0]: r[1]
+        for r in db_conn.execute(
+            "SELECT soc_code, round(mean::numeric, 6)::float8 FROM marts.occupation_ai_score "
+            "WHERE data_version = '30.1' AND mean IS NOT NULL"
+        )
+    }
     body = client.get("/rankings/ai_risk").json()
     assert body["meta"]["data_version"] == "30.1" and body["order"] == "desc"
     assert body["total"] == len(body["items"]) == len(scored)
@@ -19,7 +23,8 @@ def test_ranking_ascending_and_limited(client):
     ascending = client.get("/rankings/ai_risk", params={"order": "asc", "limit": 5}).json()
     assert len(ascending["items"]) == 5 and ascending["total"] == len(descending)
     assert [i["ai_score"]["mean"] for i in ascending["items"]] == sorted(
-        i["ai_score"]["mean"] for i in descending)[:5]
+        i["ai_score"]["mean"] for i in descending
+    )[:5]
 
 
 def test_ranking_filters(client, db_conn):
@@ -39,8 +44,11 @@ def test_ranking_filters(client, db_conn):
     assert big["total"] == sum((i["employment"] or 0) >= 1_000_000 for i in everything) > 5
     assert all(i["employment"] >= 1_000_000 for i in big["items"])
 
-    combined = client.get("/rankings/ai_risk", params={"major_group": "29", "job_zone": 3,
-                                                       "min_employment": 100_000}).json()
-    assert combined["total"] == sum(i["soc_code"].startswith("29-") and i["job_zone"] == 3
-                                    and (i["employment"] or 0) >= 100_000 for i in everything)
+    combined = client.get(
+        "/rankings/ai_risk", params={"major_group": "29", "job_zone": 3, "min_employment": 100_000}
+    ).json()
+    assert combined["total"] == sum(
+        i["soc_code"].startswith("29-") and i["job_zone"] == 3 and (i["employment"] or 0) >= 100_000
+        for i in everything
+    )
     assert client.get("/rankings/ai_risk", params={"major_group": "99"}).json()["total"] == 0

@@ -24,8 +24,14 @@ PATHS = sorted(create_app().openapi()["paths"])
 
 
 def test_every_endpoint_is_documented():
-    assert {"/health", "/versions", "/occupations", "/occupations/{soc_code}", "/rankings/ai_risk",
-            "/tasks/{task_id}"} <= set(PATHS)
+    assert {
+        "/health",
+        "/versions",
+        "/occupations",
+        "/occupations/{soc_code}",
+        "/rankings/ai_risk",
+        "/tasks/{task_id}",
+    } <= set(PATHS)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -33,8 +39,12 @@ def test_no_server_error_and_responses_match_the_schema(api_schema, path):
     operation = api_schema[path]["GET"]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case):
         case.call_and_validate()
 

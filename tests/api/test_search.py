@@ -65,8 +65,10 @@ def test_search_explains_the_match(client):
     assert first["match"]["term"] == "Truck Driver" and first["match"]["kind"] == "reported_title"
     first = client.get("/occupations", params={"search": "cashiers"}).json()["items"][0]
     assert first["match"]["term"] == "Cashiers" and first["match"]["kind"] == "title"
-    relevances = [i["match"]["relevance"] for i in
-                  client.get("/occupations", params={"search": "nurse", "page_size": 50}).json()["items"]]
+    relevances = [
+        i["match"]["relevance"]
+        for i in client.get("/occupations", params={"search": "nurse", "page_size": 50}).json()["items"]
+    ]
     assert relevances == sorted(relevances, reverse=True)
 
 
@@ -84,7 +86,9 @@ def test_search_results_page_consistently(client):
 
 
 def test_search_can_be_sorted_by_another_key(client):
-    body = client.get("/occupations", params={"search": "nurse", "sort": "employment", "page_size": 100}).json()
+    body = client.get(
+        "/occupations", params={"search": "nurse", "sort": "employment", "page_size": 100}
+    ).json()
     employment = [i["employment"] for i in body["items"] if i["employment"] is not None]
     assert employment == sorted(employment, reverse=True)
     by_relevance = client.get("/occupations", params={"search": "nurse", "page_size": 100}).json()

@@ -26,8 +26,9 @@ def test_serve_is_an_occurisk_command():
 def test_occurisk_serve_runs_the_api_with_uvicorn(api_database):
     port = free_port()
     occurisk = Path(sys.executable).with_name("occurisk")
-    server = subprocess.Popen([str(occurisk), "serve", "--port", str(port)],
-                              env={**os.environ, "DATABASE_URL": api_database})
+    server = subprocess.Popen(
+        [str(occurisk), "serve", "--port", str(port)], env={**os.environ, "DATABASE_URL": api_database}
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -38,7 +39,9 @@ def test_occurisk_serve_runs_the_api_with_uvicorn(api_database):
                 assert time.monotonic() < deadline and server.poll() is None, "occurisk serve did not start"
                 time.sleep(0.2)
         assert response.status_code == 200 and response.json()["active_version"] == "30.1"
-        assert httpx.get(f"http://127.0.0.1:{port}/occupations/15-1252").json()["title"] == "Software Developers"
+        assert (
+            httpx.get(f"http://127.0.0.1:{port}/occupations/15-1252").json()["title"] == "Software Developers"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,20 +8,31 @@ from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
 
-OEWS_CHECKS = [checks.oews_rows_match_sheet, checks.oews_soc_code_unique,
-               checks.oews_detailed_employment_matches_total]
-PROJ_CHECKS = [checks.proj_rows_match_sheet, checks.proj_soc_code_unique,
-               checks.proj_line_item_employment_matches_total, checks.proj_codes_match_nem_coverage]
+OEWS_CHECKS = [
+    checks.oews_rows_match_sheet,
+    checks.oews_soc_code_unique,
+    checks.oews_detailed_employment_matches_total,
+]
+PROJ_CHECKS = [
+    checks.proj_rows_match_sheet,
+    checks.proj_soc_code_unique,
+    checks.proj_line_item_employment_matches_total,
+    checks.proj_codes_match_nem_coverage,
+]
 
 
 def rows_per_release() -> dict[str, int]:
     with db.connect() as conn:
-        return dict(conn.execute("SELECT ref_year_month, count(*) FROM bls.bls_oews_metrics GROUP BY 1").fetchall())
+        return dict(
+            conn.execute("SELECT ref_year_month, count(*) FROM bls.bls_oews_metrics GROUP BY 1").fetchall()
+        )
 
 
 def check_results(result) -> dict[str, tuple[bool, dict]]:
-    return {e.check_name: (e.passed, {k: v.value for k, v in e.metadata.items()})
-            for e in result.get_asset_check_evaluations()}
+    return {
+        e.check_name: (e.passed, {k: v.value for k, v in e.metadata.items()})
+        for e in result.get_asset_check_evaluations()
+    }
 
 
 def test_oews_partitions_with_rerun(fresh_database):
@@ -31,16 +42,28 @@ def test_oews_partitions_with_rerun(fresh_database):
         assert result.success
         evaluations = check_results(result)
         assert {name: passed for name, (passed, _) in evaluations.items()} == {
-            "oews_rows_match_sheet": True, "oews_soc_code_unique": True,
-            "oews_detailed_employment_matches_total": True}
+            "oews_rows_match_sheet": True,
+            "oews_soc_code_unique": True,
+            "oews_detailed_employment_matches_total": True,
+        }
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1396}
     _, totals = evaluations["oews_detailed_employment_matches_total"]
-    assert totals == {"partition": "2024-05", "published_total": 154187380, "sum_of_detailed": 154186300,
-                      "detailed_rows": 831, "detailed_without_employment": 0, "difference": -1080,
-                      "tolerance": 4155}
+    assert totals == {
+        "partition": "2024-05",
+        "published_total": 154187380,
+        "sum_of_detailed": 154186300,
+        "detailed_rows": 831,
+        "detailed_without_employment": 0,
+        "difference": -1080,
+        "tolerance": 4155,
+    }
     _, counts = evaluations["oews_rows_match_sheet"]
-    assert counts == {"partition": "2024-05", "rows_in_table": 1396, "sheet_data_rows": 1403,
-                      "distinct_codes_in_sheet": 1396}
+    assert counts == {
+        "partition": "2024-05",
+        "rows_in_table": 1396,
+        "sheet_data_rows": 1403,
+        "distinct_codes_in_sheet": 1396,
+    }
 
     rerun = materialize([assets.bls_oews_metrics, *OEWS_CHECKS], partition_key="2024-05", instance=instance)
     assert rerun.success and all(passed for passed, _ in check_results(rerun).values())
@@ -48,25 +71,48 @@ def test_oews_partitions_with_rerun(fresh_database):
     materialization = rerun.asset_materializations_for_node("bls__bls_oews_metrics")[0]
     assert materialization.metadata["rows"].value == 1396
     assert materialization.metadata["aggregated_to_broad"].value == [
-        "13-1020", "13-2020", "29-2010", "31-1120", "39-7010", "47-4090", "51-2090"]
+        "13-1020",
+        "13-2020",
+        "29-2010",
+        "31-1120",
+        "39-7010",
+        "47-4090",
+        "51-2090",
+    ]
 
 
 def test_projections_partition_and_checks(fresh_database):
     instance = DagsterInstance.ephemeral()
-    result = materialize([assets.bls_proj_metrics, assets.nem_occupational_coverage, assets.nem_onet_crosswalk,
-                          *PROJ_CHECKS], partition_key="2024-2034", instance=instance)
+    result = materialize(
+        [assets.bls_proj_metrics, assets.nem_occupational_coverage, assets.nem_onet_crosswalk, *PROJ_CHECKS],
+        partition_key="2024-2034",
+        instance=instance,
+    )
     assert result.success
     evaluations = check_results(result)
     assert {name: passed for name, (passed, _) in evaluations.items()} == {
-        "proj_rows_match_sheet": True, "proj_soc_code_unique": True,
-        "proj_line_item_employment_matches_total": True, "proj_codes_match_nem_coverage": True}
+        "proj_rows_match_sheet": True,
+        "proj_soc_code_unique": True,
+        "proj_line_item_employment_matches_total": True,
+        "proj_codes_match_nem_coverage": True,
+    }
     assert evaluations["proj_line_item_employment_matches_total"][1] == {
-        "partition": "2024-2034", "published_base_total": 169956100, "sum_of_line_items_base": 169956400,
-        "published_projected_total": 175167900, "sum_of_line_items_projected": 175169900,
-        "line_items": 832, "tolerance": 41600}
-    assert evaluations["proj_rows_match_sheet"][1] == {"partition": "2024-2034", "rows_in_table": 1113,
-                                                       "sheet_data_rows": 1113}
-    again = materialize([assets.bls_proj_metrics, *PROJ_CHECKS[:3]], partition_key="2024-2034", instance=instance)
+        "partition": "2024-2034",
+        "published_base_total": 169956100,
+        "sum_of_line_items_base": 169956400,
+        "published_projected_total": 175167900,
+        "sum_of_line_items_projected": 175169900,
+        "line_items": 832,
+        "tolerance": 41600,
+    }
+    assert evaluations["proj_rows_match_sheet"][1] == {
+        "partition": "2024-2034",
+        "rows_in_table": 1113,
+        "sheet_data_rows": 1113,
+    }
+    again = materialize(
+        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]], partition_key="2024-2034", instance=instance
+    )
     assert again.success
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM bls.bls_proj_metrics").fetchone()[0] == 1113
@@ -77,15 +123,24 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
     for ref in ("2023-05", "2024-05"):
         materialize([assets.bls_oews_metrics], partition_key=ref, instance=instance)
     with db.connect() as conn:
-        conn.execute("DELETE FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05' AND soc_code = '15-1252'")
-    result = materialize([assets.bls_oews_metrics, *OEWS_CHECKS], instance=instance,
-                         selection=AssetSelection.checks(*OEWS_CHECKS))
+        conn.execute(
+            "DELETE FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05' AND soc_code = '15-1252'"
+        )
+    result = materialize(
+        [assets.bls_oews_metrics, *OEWS_CHECKS],
+        instance=instance,
+        selection=AssetSelection.checks(*OEWS_CHECKS),
+    )
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1395}  # the asset itself did not run
     evaluations = check_results(result)
     passed, per_release = evaluations["oews_rows_match_sheet"]
     assert passed is False
-    assert per_release["2023-05"] == {"passed": True, "rows_in_table": 1396, "sheet_data_rows": 1403,
-                                      "distinct_codes_in_sheet": 1396}
+    assert per_release["2023-05"] == {
+        "passed": True,
+        "rows_in_table": 1396,
+        "sheet_data_rows": 1403,
+        "distinct_codes_in_sheet": 1396,
+    }
     assert per_release["2024-05"]["passed"] is False and per_release["2024-05"]["rows_in_table"] == 1395
     passed, per_release = evaluations["oews_detailed_employment_matches_total"]
     assert passed is False
@@ -97,8 +152,14 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
 def test_definitions_load():
     graph = defs.get_repository_def().asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert keys == {"bls/bls_oews_metrics", "bls/bls_proj_metrics", "bls/nem_onet_crosswalk",
-                    "bls/nem_occupational_coverage", "bls/soc_2010_2018_crosswalk", "bls/soc_bls_link",
-                    "occupation_master"}  # the dbt mart the link reads, defined by the dbt domain
+    assert keys == {
+        "bls/bls_oews_metrics",
+        "bls/bls_proj_metrics",
+        "bls/nem_onet_crosswalk",
+        "bls/nem_occupational_coverage",
+        "bls/soc_2010_2018_crosswalk",
+        "bls/soc_bls_link",
+        "occupation_master",
+    }  # the dbt mart the link reads, defined by the dbt domain
     assert not graph.get(AssetKey(["occupation_master"])).is_materializable
     assert len(graph.asset_check_keys) == 8

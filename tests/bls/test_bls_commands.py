@@ -73,7 +73,9 @@ def fake_bls(tmp_path, bls_dir):
         archive.write(bls_dir / "oews" / "national_M2024_dl.xlsx", "oesm24nat/national_M2024_dl.xlsx")
     # What bls.gov sends to a client it refuses: a web page, with status 200.
     (site / "emp" / "ind-occ-matrix").mkdir(parents=True)
-    (site / "emp" / "ind-occ-matrix" / "occupation.xlsx").write_text("<html><body>Access Denied</body></html>")
+    (site / "emp" / "ind-occ-matrix" / "occupation.xlsx").write_text(
+        "<html><body>Access Denied</body></html>"
+    )
     CountingHandler.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CountingHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -97,9 +99,12 @@ def test_missing_workbook_is_downloaded_once_into_landing(fresh_database, tmp_pa
 
 def test_unavailable_download_names_the_url(tmp_path, fake_bls):
     settings = Settings(bls_dir=tmp_path / "empty", home=tmp_path / "home")
-    with pytest.raises(BlsSourceNotFound, match=r"OEWS 2023-05: oews/national_M2023_dl.xlsx is in neither .* "
-                                                r"and downloading http://127.0.0.1:\d+/oes/special-requests/"
-                                                r"oesm23nat.zip failed: .*404"):
+    with pytest.raises(
+        BlsSourceNotFound,
+        match=r"OEWS 2023-05: oews/national_M2023_dl.xlsx is in neither .* "
+        r"and downloading http://127.0.0.1:\d+/oes/special-requests/"
+        r"oesm23nat.zip failed: .*404",
+    ):
         oews_workbook(OewsRelease.parse("2023-05"), settings, base_url=fake_bls)
     assert not list((tmp_path / "home").rglob("*.xlsx"))  # nothing half-written left behind
 

@@ -20,29 +20,55 @@ from occurisk_assets.defs.bls.queries import soc_bls_metrics
 from occurisk_assets.defs.bls.sources import OewsRelease, ProjectionPeriod
 
 PERIOD = ProjectionPeriod.parse("2024-2034")
-MILITARY = ["55-1011", "55-1012", "55-1013", "55-1014", "55-1015", "55-1016", "55-1017", "55-1019", "55-2011",
-            "55-2012", "55-2013", "55-3011", "55-3012", "55-3013", "55-3014", "55-3015", "55-3016", "55-3018",
-            "55-3019"]
+MILITARY = [
+    "55-1011",
+    "55-1012",
+    "55-1013",
+    "55-1014",
+    "55-1015",
+    "55-1016",
+    "55-1017",
+    "55-1019",
+    "55-2011",
+    "55-2012",
+    "55-2013",
+    "55-3011",
+    "55-3012",
+    "55-3013",
+    "55-3014",
+    "55-3015",
+    "55-3016",
+    "55-3018",
+    "55-3019",
+]
 
 
 @pytest.fixture(scope="module")
 def real_crosswalks(bls_dir) -> Crosswalks:
-    nem = crosswalks.read_nem_onet_crosswalk(bls_dir / "crosswalks" / "nem_onet_to_soc_crosswalk.xlsx", PERIOD)
+    nem = crosswalks.read_nem_onet_crosswalk(
+        bls_dir / "crosswalks" / "nem_onet_to_soc_crosswalk.xlsx", PERIOD
+    )
     soc = crosswalks.read_soc_2010_2018(bls_dir / "crosswalks" / "soc_2010_to_2018_crosswalk.xlsx")
-    return Crosswalks.build([(r["onetsoc_code"], r["nem_code"]) for r in nem],
-                           [(r["soc_2010_code"], r["soc_2018_code"]) for r in soc])
+    return Crosswalks.build(
+        [(r["onetsoc_code"], r["nem_code"]) for r in nem],
+        [(r["soc_2010_code"], r["soc_2018_code"]) for r in soc],
+    )
 
 
 @pytest.fixture(scope="module")
 def oews_2024(bls_dir) -> dict[str, str]:
     release = OewsRelease.parse("2024-05")
-    return {r["soc_code"]: r["o_group"] for r in oews.read_oews(bls_dir / release.workbook_path, release).rows}
+    return {
+        r["soc_code"]: r["o_group"] for r in oews.read_oews(bls_dir / release.workbook_path, release).rows
+    }
 
 
 @pytest.fixture(scope="module")
 def proj_2024(bls_dir) -> dict[str, str]:
-    return {r["soc_code"]: r["occupation_type"]
-            for r in projections.read_projections(bls_dir / "occupation.xlsx", PERIOD).rows}
+    return {
+        r["soc_code"]: r["occupation_type"]
+        for r in projections.read_projections(bls_dir / "occupation.xlsx", PERIOD).rows
+    }
 
 
 def test_onet_30_1_against_oews_2024(onet_30_1_occupations, real_crosswalks, oews_2024):
@@ -58,8 +84,20 @@ def test_onet_30_1_against_oews_2024(onet_30_1_occupations, real_crosswalks, oew
     assert matches["31-1121"] == matches["31-1122"] == Match("31-1120", "aggregate")
     assert matches["21-1011"] == matches["21-1014"] == Match("21-1018", "aggregate")
     aggregates = {m.bls_code for m in matches.values() if m.match_type == "aggregate"}
-    assert sorted(aggregates) == ["13-1020", "13-2020", "21-1018", "25-2052", "25-9045", "29-2010", "31-1120",
-                                  "39-7010", "47-4090", "51-2028", "51-2090", "53-1047"]
+    assert sorted(aggregates) == [
+        "13-1020",
+        "13-2020",
+        "21-1018",
+        "25-2052",
+        "25-9045",
+        "29-2010",
+        "31-1120",
+        "39-7010",
+        "47-4090",
+        "51-2028",
+        "51-2090",
+        "53-1047",
+    ]
 
 
 def test_onet_30_1_against_projections_2024_34(onet_30_1_occupations, real_crosswalks, proj_2024):
@@ -95,8 +133,10 @@ def create_occupation_master(occupations: list[tuple[str, str]]) -> None:
     """A stand-in for the dbt mart with the columns the link reads, holding O*NET 30.1."""
     with db.connect() as conn:
         conn.execute("CREATE SCHEMA marts")
-        conn.execute("CREATE TABLE marts.occupation_master (data_version text, onetsoc_code text, soc_code text,"
-                     " title text, PRIMARY KEY (data_version, onetsoc_code))")
+        conn.execute(
+            "CREATE TABLE marts.occupation_master (data_version text, onetsoc_code text, soc_code text,"
+            " title text, PRIMARY KEY (data_version, onetsoc_code))"
+        )
         with conn.cursor().copy("COPY marts.occupation_master FROM STDIN") as copy:
             for code, title in occupations:
                 copy.write_row(("30.1", code, code[:7], title))
@@ -108,11 +148,13 @@ def test_link_asset_against_occupation_master(fresh_database, onet_30_1_occupati
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions("data_version", ["30.1"])
     for _ in range(2):  # a re-run replaces the version's links
-        result = materialize([assets.soc_bls_link, checks.soc_bls_link_targets_exist], partition_key="30.1",
-                             instance=instance)
+        result = materialize(
+            [assets.soc_bls_link, checks.soc_bls_link_targets_exist], partition_key="30.1", instance=instance
+        )
         assert result.success
-    metadata = {k: v.value for k, v in result.asset_materializations_for_node("bls__soc_bls_link")[0]
-                .metadata.items()}
+    metadata = {
+        k: v.value for k, v in result.asset_materializations_for_node("bls__soc_bls_link")[0].metadata.items()
+    }
     assert metadata["onet_soc_codes"] == 867
     assert (metadata["ref_year_month"], metadata["projection_period"]) == ("2024-05", "2024-2034")
     assert (metadata["oews_exact"], metadata["oews_aggregate"], metadata["oews_none"]) == (819, 28, 20)
@@ -130,8 +172,12 @@ def test_link_asset_against_occupation_master(fresh_database, onet_30_1_occupati
         infantry = soc_bls_metrics(conn, "55-3016", "30.1")
         surgeon = soc_bls_metrics(conn, "29-1022", "30.1")
         assert soc_bls_metrics(conn, "15-1252", "29.1") is None
-    assert (software.employment, software.median_annual_wage, software.growth_pct, software.annual_openings) == (
-        1654440, 133080, 15.8, 115200)
+    assert (
+        software.employment,
+        software.median_annual_wage,
+        software.growth_pct,
+        software.annual_openings,
+    ) == (1654440, 133080, 15.8, 115200)
     assert (software.oews_match_type, software.proj_match_type) == ("exact", "exact")
     assert (aide.oews_soc_code, aide.oews_match_type, aide.employment) == ("31-1120", "aggregate", 3988140)
     assert (aide.proj_soc_code, aide.employment_base) == ("31-1120", 4347700)
@@ -140,9 +186,15 @@ def test_link_asset_against_occupation_master(fresh_database, onet_30_1_occupati
 
 
 def test_link_needs_its_inputs(fresh_database):
-    with db.connect() as conn, pytest.raises(LinkInputMissing, match="marts.occupation_master does not exist"):
+    with (
+        db.connect() as conn,
+        pytest.raises(LinkInputMissing, match="marts.occupation_master does not exist"),
+    ):
         build_soc_bls_link(conn, "30.1")
-    with db.connect() as conn, pytest.raises(LinkInputMissing, match=r"bls.bls_oews_metrics is empty: load OEWS"):
+    with (
+        db.connect() as conn,
+        pytest.raises(LinkInputMissing, match=r"bls.bls_oews_metrics is empty: load OEWS"),
+    ):
         build_soc_bls_link(conn, "30.1", soc_codes=["15-1252"])
 
 

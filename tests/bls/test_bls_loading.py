@@ -24,17 +24,20 @@ def test_oews_load_is_typed_and_flags_markers(fresh_database):
     with db.connect() as conn:
         actors = conn.execute(
             "SELECT employment, median_annual_wage, median_annual_wage_flag, median_hourly_wage, hourly_only"
-            " FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05' AND soc_code = '27-2011'").fetchone()
+            " FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05' AND soc_code = '27-2011'"
+        ).fetchone()
         assert actors == (38800, None, "suppressed", Decimal("23.33"), True)
         surgeons = conn.execute(
             "SELECT median_annual_wage, median_annual_wage_flag, annual_wage_p25 FROM bls.bls_oews_metrics"
-            " WHERE ref_year_month = '2024-05' AND soc_code = '29-1022'").fetchone()
+            " WHERE ref_year_month = '2024-05' AND soc_code = '29-1022'"
+        ).fetchone()
         assert surgeons == (None, "top_coded", 236780)
         flagged = conn.execute(
             "SELECT count(*) FILTER (WHERE median_annual_wage_flag = 'top_coded'),"
             " count(*) FILTER (WHERE median_annual_wage_flag = 'suppressed'),"
             " count(*) FILTER (WHERE median_annual_wage = 0)"
-            " FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05'").fetchone()
+            " FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05'"
+        ).fetchone()
         assert flagged == (19, 7, 0)
 
 
@@ -44,7 +47,8 @@ def test_projections_load_in_persons(fresh_database):
         row = conn.execute(
             "SELECT employment_base, employment_projected, employment_change, annual_openings, growth_pct,"
             " median_annual_wage FROM bls.bls_proj_metrics WHERE projection_period = '2024-2034'"
-            " AND soc_code = '11-1011'").fetchone()
+            " AND soc_code = '11-1011'"
+        ).fetchone()
     assert row == (309400, 322700, 13300, 22200, Decimal("4.3"), 206420)
 
 
@@ -60,14 +64,16 @@ def test_reload_replaces_only_its_partition(fresh_database):
     loader.load_oews("2023-05")
     loader.load_oews("2024-05")
     with db.connect() as conn:
-        before_2023 = conn.execute("SELECT max(loaded_at) FROM bls.bls_oews_metrics"
-                                   " WHERE ref_year_month = '2023-05'").fetchone()[0]
+        before_2023 = conn.execute(
+            "SELECT max(loaded_at) FROM bls.bls_oews_metrics WHERE ref_year_month = '2023-05'"
+        ).fetchone()[0]
     assert loader.load_oews("2024-05").rows == 1396
     assert count("bls_oews_metrics", "ref_year_month = '2024-05'") == 1396
     assert count("bls_oews_metrics", "ref_year_month = '2023-05'") == 1396
     with db.connect() as conn:
-        after_2023 = conn.execute("SELECT max(loaded_at) FROM bls.bls_oews_metrics"
-                                  " WHERE ref_year_month = '2023-05'").fetchone()[0]
+        after_2023 = conn.execute(
+            "SELECT max(loaded_at) FROM bls.bls_oews_metrics WHERE ref_year_month = '2023-05'"
+        ).fetchone()[0]
     assert after_2023 == before_2023
 
 
@@ -89,7 +95,9 @@ def test_failed_write_rolls_back(fresh_database, bls_dir):
     rows = read_oews(bls_dir / release.workbook_path, release).rows
     rows = [*rows[:100], {**rows[100], "soc_code": rows[0]["soc_code"]}]  # a duplicate key in the new data
     with db.connect() as conn, pytest.raises(psycopg.errors.UniqueViolation):
-        loader.replace_rows(conn, "bls_oews_metrics", loader.OEWS_COLUMNS, rows, {"ref_year_month": "2024-05"})
+        loader.replace_rows(
+            conn, "bls_oews_metrics", loader.OEWS_COLUMNS, rows, {"ref_year_month": "2024-05"}
+        )
     assert count("bls_oews_metrics", "ref_year_month = '2024-05'") == 1396
 
 
@@ -98,5 +106,7 @@ def test_marker_and_value_cannot_both_be_stored(fresh_database, bls_dir):
     loader.load_oews("2024-05")
     violation = pytest.raises(psycopg.errors.CheckViolation, match="median_annual_wage_null_iff_flagged")
     with db.connect() as conn, violation:
-        conn.execute("UPDATE bls.bls_oews_metrics SET median_annual_wage = 0"
-                     " WHERE ref_year_month = '2024-05' AND soc_code = '29-1022'")
+        conn.execute(
+            "UPDATE bls.bls_oews_metrics SET median_annual_wage = 0"
+            " WHERE ref_year_month = '2024-05' AND soc_code = '29-1022'"
+        )

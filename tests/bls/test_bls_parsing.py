@@ -58,19 +58,27 @@ def test_oews_2024_markers_become_null_with_flag(bls_dir):
     assert len(top_coded_median) == 19
     # The only published zeros are relative standard errors (of the total, and of the Postal Service census).
     assert {m.column for r in rows.values() for m in oews.MEASURES if r[m.column] == 0} == {
-        "employment_prse", "mean_wage_prse"}
+        "employment_prse",
+        "mean_wage_prse",
+    }
 
 
 def test_oews_broad_and_detailed_pair_is_one_row(bls_dir):
     rows = {r["soc_code"]: r for r in read_release(bls_dir, "2024-05").rows}
     aides = rows["31-1120"]
-    assert (aides["o_group"], aides["aggregated_to_broad"], aides["employment"]) == ("detailed", True, 3988140)
+    assert (aides["o_group"], aides["aggregated_to_broad"], aides["employment"]) == (
+        "detailed",
+        True,
+        3988140,
+    )
     assert aides["sheet_row"] == 615  # the 'detailed' row of the pair
     assert rows["15-1252"]["aggregated_to_broad"] is False
 
 
 def test_oews_workbook_of_another_year_is_refused(bls_dir):
-    with pytest.raises(BlsFileError, match=r"national_M2024_dl\.xlsx: holds the May 2024 estimates, not OEWS 2023-05"):
+    with pytest.raises(
+        BlsFileError, match=r"national_M2024_dl\.xlsx: holds the May 2024 estimates, not OEWS 2023-05"
+    ):
         oews.read_oews(bls_dir / "oews" / "national_M2024_dl.xlsx", OewsRelease.parse("2023-05"))
 
 
@@ -88,8 +96,10 @@ def test_oews_bad_cell_names_file_row_and_column(bls_dir):
     bad = dataclasses.replace(sheet, rows=rows)
     with pytest.raises(BlsFileError) as error:
         oews.parse_oews_sheet(bad, release)
-    assert str(error.value) == (f"{sheet.path}: sheet 'national_M2024_dl', row 151, column 'TOT_EMP': "
-                                "unexpected value 'n/a' (not a number nor a known BLS marker)")
+    assert str(error.value) == (
+        f"{sheet.path}: sheet 'national_M2024_dl', row 151, column 'TOT_EMP': "
+        "unexpected value 'n/a' (not a number nor a known BLS marker)"
+    )
 
 
 def test_oews_differing_duplicate_is_an_error(bls_dir):
@@ -99,8 +109,11 @@ def test_oews_differing_duplicate_is_an_error(bls_dir):
     rows = [list(r) for r in sheet.rows]
     broad = next(i for i, r in enumerate(rows) if r[8] == "31-1120" and r[10] == "broad")
     rows[broad][tot_emp] = 1.0
-    with pytest.raises(BlsFileError, match=r"OCC_CODE 31-1120 on rows 614 and 615: the broad and detailed rows "
-                                           r"differ in employment"):
+    with pytest.raises(
+        BlsFileError,
+        match=r"OCC_CODE 31-1120 on rows 614 and 615: the broad and detailed rows "
+        r"differ in employment",
+    ):
         oews.parse_oews_sheet(dataclasses.replace(sheet, rows=rows), release)
 
 
@@ -109,7 +122,9 @@ def test_oews_missing_column_is_named(bls_dir):
     sheet = read_sheet(bls_dir / release.workbook_path, release.sheet_name)
     rows = [list(r) for r in sheet.rows]
     rows[0][rows[0].index("A_MEDIAN")] = "A_MEDIAN_X"
-    with pytest.raises(BlsFileError, match=r"sheet 'national_M2024_dl': no header row .* missing: 'A_MEDIAN'$"):
+    with pytest.raises(
+        BlsFileError, match=r"sheet 'national_M2024_dl': no header row .* missing: 'A_MEDIAN'$"
+    ):
         oews.parse_oews_sheet(dataclasses.replace(sheet, rows=rows), release)
 
 
@@ -137,30 +152,52 @@ def test_projections_rows_and_thousands_to_persons(bls_dir):
     assert (chief["employment_change"], chief["annual_openings"]) == (13300, 22200)
     assert (chief["growth_pct"], chief["median_annual_wage"]) == (4.3, 206420)
     assert (chief["typical_education"], chief["work_experience"], chief["on_the_job_training"]) == (
-        "Bachelor's degree", "5 years or more", "None")
+        "Bachelor's degree",
+        "5 years or more",
+        "None",
+    )
     software = rows["15-1252"]
-    assert (software["employment_base"], software["employment_projected"], software["growth_pct"],
-            software["annual_openings"]) == (1693800, 1961400, 15.8, 115200)
+    assert (
+        software["employment_base"],
+        software["employment_projected"],
+        software["growth_pct"],
+        software["annual_openings"],
+    ) == (1693800, 1961400, 15.8, 115200)
     total = rows["00-0000"]
     assert (total["employment_base"], total["employment_projected"], total["annual_openings"]) == (
-        169956100, 175167900, 18863300)
+        169956100,
+        175167900,
+        18863300,
+    )
     assert total["typical_education"] is None  # '—' on summary rows
 
 
 def test_projections_markers(bls_dir):
     rows = {r["soc_code"]: r for r in projections.read_projections(bls_dir / "occupation.xlsx", PERIOD).rows}
-    assert (rows["11-1031"]["self_employed_pct"], rows["11-1031"]["self_employed_pct_flag"]) == (None, "suppressed")
+    assert (rows["11-1031"]["self_employed_pct"], rows["11-1031"]["self_employed_pct_flag"]) == (
+        None,
+        "suppressed",
+    )
     # '>=$239,200' is the projections' top-code of the median wage; '—' an unavailable one.
-    assert (rows["29-1022"]["median_annual_wage"], rows["29-1022"]["median_annual_wage_flag"]) == (None, "top_coded")
-    assert (rows["27-2011"]["median_annual_wage"], rows["27-2011"]["median_annual_wage_flag"]) == (None, "suppressed")
+    assert (rows["29-1022"]["median_annual_wage"], rows["29-1022"]["median_annual_wage_flag"]) == (
+        None,
+        "top_coded",
+    )
+    assert (rows["27-2011"]["median_annual_wage"], rows["27-2011"]["median_annual_wage_flag"]) == (
+        None,
+        "suppressed",
+    )
     assert sum(r["median_annual_wage_flag"] == "top_coded" for r in rows.values()) == 19
     assert sum(r["median_annual_wage_flag"] == "suppressed" for r in rows.values()) == 9
     assert sum(r["self_employed_pct_flag"] == "suppressed" for r in rows.values()) == 219
 
 
 def test_projections_of_another_period_are_refused(bls_dir):
-    with pytest.raises(BlsFileError, match=r"sheet 'Table 1.2': no header row .* missing: "
-                                           r"'2023 National Employment Matrix title'"):
+    with pytest.raises(
+        BlsFileError,
+        match=r"sheet 'Table 1.2': no header row .* missing: "
+        r"'2023 National Employment Matrix title'",
+    ):
         projections.read_projections(bls_dir / "occupation.xlsx", ProjectionPeriod.parse("2023-2033"))
 
 
@@ -173,15 +210,23 @@ def test_projections_unit_must_be_stated(bls_dir):
 
 
 def test_crosswalks(bls_dir):
-    nem = crosswalks.read_nem_onet_crosswalk(bls_dir / "crosswalks" / "nem_onet_to_soc_crosswalk.xlsx", PERIOD)
+    nem = crosswalks.read_nem_onet_crosswalk(
+        bls_dir / "crosswalks" / "nem_onet_to_soc_crosswalk.xlsx", PERIOD
+    )
     assert len(nem) == 997
     by_onetsoc = {r["onetsoc_code"]: r["nem_code"] for r in nem}
     assert by_onetsoc["31-1121.00"] == by_onetsoc["31-1122.00"] == "31-1120"
     assert sum(code[:7] != nem_code for code, nem_code in by_onetsoc.items()) == 34
     coverage = crosswalks.read_nem_coverage(bls_dir / "crosswalks" / "nem_occupational_coverage.xlsx", PERIOD)
     assert len(coverage) == 1113
-    assert coverage[0] == {"projection_period": "2024-2034", "nem_code": "00-0000", "title": "Total, all occupations",
-                           "occupation_type": "summary", "level": 0, "sheet_row": 5}
+    assert coverage[0] == {
+        "projection_period": "2024-2034",
+        "nem_code": "00-0000",
+        "title": "Total, all occupations",
+        "occupation_type": "summary",
+        "level": 0,
+        "sheet_row": 5,
+    }
     soc = crosswalks.read_soc_2010_2018(bls_dir / "crosswalks" / "soc_2010_to_2018_crosswalk.xlsx")
     assert len(soc) == 900
     assert {r["soc_2018_code"] for r in soc if r["soc_2010_code"] == "15-1132"} == {"15-1252", "15-1253"}

@@ -21,14 +21,19 @@ def load_onet(folder: Path, data_version: str) -> None:
 def build(assets: AssetsDefinition, data_version: str, instance: DagsterInstance) -> ExecuteInProcessResult:
     """Materialize one dbt asset group for one data_version partition, as a Dagster run would."""
     instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    result = materialize([assets], partition_key=data_version, instance=instance, resources=dbt_defs.resources)
+    result = materialize(
+        [assets], partition_key=data_version, instance=instance, resources=dbt_defs.resources
+    )
     assert result.success
     return result
 
 
 def failed_checks(result: ExecuteInProcessResult) -> list[str]:
-    return [f"{e.asset_key.to_user_string()}:{e.check_name}"
-            for e in result.get_asset_check_evaluations() if not e.passed]
+    return [
+        f"{e.asset_key.to_user_string()}:{e.check_name}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ]
 
 
 def query(sql: str, params: tuple = ()) -> list[tuple]:
@@ -38,7 +43,9 @@ def query(sql: str, params: tuple = ()) -> list[tuple]:
 
 def mart_counts() -> dict[tuple[str, str], int]:
     """Rows per (mart, data_version) of every mart that exists."""
-    tables = [r[0] for r in query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'")]
+    tables = [
+        r[0] for r in query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'")
+    ]
     counts: dict[tuple[str, str], int] = {}
     for table in tables:
         for version, n in query(f'SELECT data_version, count(*) FROM marts."{table}" GROUP BY 1'):

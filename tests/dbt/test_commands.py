@@ -16,5 +16,12 @@ def test_dbt_parse_needs_no_database(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     models = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
-    assert {"occupation_master", "task_statements", "occupation_task_ratings", "task_catalog",
-            "occupation_task_weight", "task_ai_ensemble", "occupation_ai_score"} <= models
+    assert {
+        "occupation_master",
+        "task_statements",
+        "occupation_task_ratings",
+        "task_catalog",
+        "occupation_task_weight",
+        "task_ai_ensemble",
+        "occupation_ai_score",
+    } <= models

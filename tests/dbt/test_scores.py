@@ -15,7 +15,9 @@ from tests.dbt.helpers import build, failed_checks, load_onet, mart_counts, quer
 pytestmark = pytest.mark.usefixtures("module_database")
 
 
-def add_run(model: str, created_at: str, status: str, scores: dict[int, float], data_version: str = "30.1") -> int:
+def add_run(
+    model: str, created_at: str, status: str, scores: dict[int, float], data_version: str = "30.1"
+) -> int:
     """A run of `model` as the scoring code records it, with the given task scores."""
     with db.connect() as conn:
         run_id = conn.execute(
@@ -34,8 +36,14 @@ def add_run(model: str, created_at: str, status: str, scores: dict[int, float], 
 
 
 def tasks_of(*codes: str) -> list[int]:
-    return [r[0] for r in query("SELECT task_id FROM marts.task_statements WHERE data_version = '30.1' "
-                                "AND onetsoc_code = ANY(%s) ORDER BY task_id", (list(codes),))]
+    return [
+        r[0]
+        for r in query(
+            "SELECT task_id FROM marts.task_statements WHERE data_version = '30.1' "
+            "AND onetsoc_code = ANY(%s) ORDER BY task_id",
+            (list(codes),),
+        )
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +56,19 @@ def scored(module_database, onet_dir, instance):
     add_run("alpha", "2025-01-01", "completed", {t: (t % 10) / 10 for t in ceo + cso + advertising})
     add_run("beta", "2025-01-02", "completed", {t: (t % 7) / 7 for t in ceo})
     # A later alpha run that stopped after 5 tasks: those 5 count from it, the rest from the first run.
-    add_run("alpha", "2025-03-01", "stopped_budget", {t: 1.0 for t in ceo[:5]})
-    add_run("alpha", "2025-03-01", "completed", {t: 0.0 for t in ceo}, data_version="30.0")  # another version
+    add_run("alpha", "2025-03-01", "stopped_budget", dict.fromkeys(ceo[:5], 1.0))
+    add_run(
+        "alpha", "2025-03-01", "completed", dict.fromkeys(ceo, 0.0), data_version="30.0"
+    )  # another version
     return build(score_dbt_models, "30.1", instance)
 
 
 def latest_scores() -> dict[int, dict[str, float]]:
     """task -> model -> score, from the latest run per model (by the run's created_at), computed in Python."""
-    rows = query("SELECT s.task_id, s.model, s.score, r.created_at FROM core.task_ai_score s "
-                 "JOIN core.model_run r USING (run_id) WHERE s.data_version = '30.1'")
+    rows = query(
+        "SELECT s.task_id, s.model, s.score, r.created_at FROM core.task_ai_score s "
+        "JOIN core.model_run r USING (run_id) WHERE s.data_version = '30.1'"
+    )
     best: dict[tuple[int, str], tuple] = {}
     for task_id, model, score, run_created in rows:
         if (task_id, model) not in best or run_created > best[(task_id, model)][1]:
@@ -71,7 +83,9 @@ def test_ensemble_takes_each_models_latest_run(scored):
     assert failed_checks(scored) == []
     assert len(scored.get_asset_check_evaluations()) == len(score_dbt_models.check_specs) > 20
     expected = latest_scores()
-    rows = query("SELECT task_id, mean, std, min, max, n_models FROM marts.task_ai_ensemble WHERE data_version = '30.1'")
+    rows = query(
+        "SELECT task_id, mean, std, min, max, n_models FROM marts.task_ai_ensemble WHERE data_version = '30.1'"
+    )
     assert len(rows) == len(expected) == 31 + 18 + 30
     for task_id, mean, std, low, high, n_models in rows:
         scores = list(expected[task_id].values())
@@ -86,8 +100,12 @@ def test_ensemble_takes_each_models_latest_run(scored):
 
 
 def test_occupation_scores_renormalise_over_scored_tasks(scored):
-    weights = {t: (soc, w) for soc, t, w in query(
-        "SELECT soc_code, task_id, weight FROM marts.occupation_task_weight WHERE data_version = '30.1'")}
+    weights = {
+        t: (soc, w)
+        for soc, t, w in query(
+            "SELECT soc_code, task_id, weight FROM marts.occupation_task_weight WHERE data_version = '30.1'"
+        )
+    }
     by_task = latest_scores()
 
     def weighted(task_scores: dict[int, float]) -> dict[str, tuple[float, float]]:
@@ -103,18 +121,23 @@ def test_occupation_scores_renormalise_over_scored_tasks(scored):
     ensemble = weighted({t: statistics.fmean(s.values()) for t, s in by_task.items()})
 
     by_model_rows = query("SELECT soc_code, model, score, coverage FROM marts.occupation_ai_score_by_model")
-    assert {(soc, m) for soc, m, _, _ in by_model_rows} == {("11-1011", "alpha"), ("11-2011", "alpha"),
-                                                           ("11-1011", "beta")}
+    assert {(soc, m) for soc, m, _, _ in by_model_rows} == {
+        ("11-1011", "alpha"),
+        ("11-2011", "alpha"),
+        ("11-1011", "beta"),
+    }
     for soc, model, score, coverage in by_model_rows:
         assert abs(score - per_model[model][soc][0]) < 1e-12
         assert abs(coverage - per_model[model][soc][1]) < 1e-12
     # beta scored only 11-1011.00, one of the two O*NET-SOC codes sharing SOC 11-1011: half its weight.
     assert abs(per_model["beta"]["11-1011"][1] - 0.5) < 1e-12
 
-    rows = query("SELECT soc_code, mean, std, coverage, n_tasks_scored, n_models FROM marts.occupation_ai_score "
-                 "ORDER BY soc_code")
+    rows = query(
+        "SELECT soc_code, mean, std, coverage, n_tasks_scored, n_models FROM marts.occupation_ai_score "
+        "ORDER BY soc_code"
+    )
     assert [r[0] for r in rows] == ["11-1011", "11-2011"]
-    for soc, mean, std, coverage, n_tasks_scored, n_models in rows:
+    for soc, mean, std, coverage, _n_tasks_scored, n_models in rows:
         assert abs(mean - ensemble[soc][0]) < 1e-12
         assert abs(coverage - 1) < 1e-12  # every task of both SOCs was scored by some model
         models = [m for m in per_model if soc in per_model[m]]
@@ -134,6 +157,9 @@ def test_rerun_is_idempotent_and_a_newer_run_takes_over(scored, instance):
     assert failed_checks(result) == []
     alpha = (task_id % 10) / 10
     assert query("SELECT n_models, mean FROM marts.task_ai_ensemble WHERE task_id = %s", (task_id,)) == [
-        (2, statistics.fmean([alpha, 0.25]))]
+        (2, statistics.fmean([alpha, 0.25]))
+    ]
     assert mart_counts()[("task_ai_ensemble", "30.1")] == before[("task_ai_ensemble", "30.1")]
-    assert query("SELECT count(*) FROM core.task_ai_score WHERE data_version = '30.1'") == [(79 + 31 + 5 + 1,)]
+    assert query("SELECT count(*) FROM core.task_ai_score WHERE data_version = '30.1'") == [
+        (79 + 31 + 5 + 1,)
+    ]

@@ -47,8 +47,11 @@ def expected_weights(folder) -> dict[int, float]:
         task_id, code = int(t["Task ID"]), t["O*NET-SOC Code"]
         if code in rated_raw:
             im_rt_ft = figures.get(task_id)
-            raw[task_id] = (im_rt_ft[0] * im_rt_ft[1] / 100 * im_rt_ft[2] if im_rt_ft
-                            else sum(rated_raw[code]) / len(rated_raw[code]))
+            raw[task_id] = (
+                im_rt_ft[0] * im_rt_ft[1] / 100 * im_rt_ft[2]
+                if im_rt_ft
+                else sum(rated_raw[code]) / len(rated_raw[code])
+            )
         else:
             raw[task_id] = task_type_raw_weight(t["Task Type"])
     return spread_over_soc(raw, onetsoc)
@@ -56,41 +59,57 @@ def expected_weights(folder) -> dict[int, float]:
 
 def test_ratings_mart_holds_the_excerpt(built):
     assert mart_counts()[("occupation_task_ratings", "30.1")] == 864
-    assert query("SELECT scale_id, count(*), count(DISTINCT task_id) FROM marts.occupation_task_ratings "
-                 "GROUP BY 1 ORDER BY 1") == [("FT", 672, 96), ("IM", 96, 96), ("RT", 96, 96)]
-    assert {r[0] for r in query("SELECT DISTINCT onetsoc_code FROM marts.occupation_task_ratings")} == RATED_CODES
+    assert query(
+        "SELECT scale_id, count(*), count(DISTINCT task_id) FROM marts.occupation_task_ratings "
+        "GROUP BY 1 ORDER BY 1"
+    ) == [("FT", 672, 96), ("IM", 96, 96), ("RT", 96, 96)]
+    assert {
+        r[0] for r in query("SELECT DISTINCT onetsoc_code FROM marts.occupation_task_ratings")
+    } == RATED_CODES
     assert failed_checks(built) == []
 
 
 def test_weights_of_rated_occupations_use_the_ratings_formula(built, release_with_ratings):
     expected = expected_weights(release_with_ratings)
-    actual = dict(query("SELECT task_id, weight FROM marts.occupation_task_weight WHERE data_version = '30.1'"))
+    actual = dict(
+        query("SELECT task_id, weight FROM marts.occupation_task_weight WHERE data_version = '30.1'")
+    )
     assert actual.keys() == expected.keys()
     assert max(abs(actual[t] - expected[t]) for t in expected) < 1e-12
 
-    methods = dict(query("SELECT onetsoc_code, min(weight_method) FROM marts.occupation_task_weight "
-                         "WHERE data_version = '30.1' GROUP BY 1 HAVING count(DISTINCT weight_method) = 1"))
+    methods = dict(
+        query(
+            "SELECT onetsoc_code, min(weight_method) FROM marts.occupation_task_weight "
+            "WHERE data_version = '30.1' GROUP BY 1 HAVING count(DISTINCT weight_method) = 1"
+        )
+    )
     assert len(methods) == 923
     assert {code for code, method in methods.items() if method == "task_ratings"} == RATED_CODES
     # 11-2011.00: 9 analyst-only tasks; 11-2021.00: the excerpt stops after 9 of its 20 tasks.
-    assert query("SELECT onetsoc_code, count(*) FROM marts.occupation_task_weight "
-                 "WHERE data_version = '30.1' AND is_weight_imputed GROUP BY 1 ORDER BY 1") == [
-        ("11-2011.00", 9), ("11-2021.00", 11)]
-    assert query("SELECT weight_method, has_task_ratings, n_task_rating_rows, n_occupations_task_ratings, "
-                 "n_occupations_task_type, n_tasks_imputed FROM marts.weight_method_by_version") == [
-        ("mixed", True, 864, 5, 918, 20)]
-    assert all(abs(total - 1) < 1e-9 for _, total in query(
-        "SELECT soc_code, sum(weight) FROM marts.occupation_task_weight GROUP BY 1"))
+    assert query(
+        "SELECT onetsoc_code, count(*) FROM marts.occupation_task_weight "
+        "WHERE data_version = '30.1' AND is_weight_imputed GROUP BY 1 ORDER BY 1"
+    ) == [("11-2011.00", 9), ("11-2021.00", 11)]
+    assert query(
+        "SELECT weight_method, has_task_ratings, n_task_rating_rows, n_occupations_task_ratings, "
+        "n_occupations_task_type, n_tasks_imputed FROM marts.weight_method_by_version"
+    ) == [("mixed", True, 864, 5, 918, 20)]
+    assert all(
+        abs(total - 1) < 1e-9
+        for _, total in query("SELECT soc_code, sum(weight) FROM marts.occupation_task_weight GROUP BY 1")
+    )
     # Two rated O*NET-SOC codes share SOC 11-1011: half each.
-    assert query("SELECT onetsoc_code, round(sum(weight)::numeric, 12) FROM marts.occupation_task_weight "
-                 "WHERE soc_code = '11-1011' GROUP BY 1 ORDER BY 1") == [
-        ("11-1011.00", Decimal("0.500000000000")), ("11-1011.03", Decimal("0.500000000000"))]
+    assert query(
+        "SELECT onetsoc_code, round(sum(weight)::numeric, 12) FROM marts.occupation_task_weight "
+        "WHERE soc_code = '11-1011' GROUP BY 1 ORDER BY 1"
+    ) == [("11-1011.00", Decimal("0.500000000000")), ("11-1011.03", Decimal("0.500000000000"))]
 
 
 def test_task_catalog_carries_ratings_and_ranks_by_importance_times_frequency(built, release_with_ratings):
     figures = rating_figures(release_with_ratings / "Task Ratings.txt")
     importance, relevance, frequency = query(
-        "SELECT importance, relevance, frequency FROM marts.task_catalog WHERE task_id = 8823")[0]
+        "SELECT importance, relevance, frequency FROM marts.task_catalog WHERE task_id = 8823"
+    )[0]
     assert (importance, relevance) == (Decimal("4.52"), Decimal("74.44"))
     assert abs(float(frequency) - figures[8823][2]) < 1e-12
     # FT 8823: (1*5.92 + 2*15.98 + 3*29.68 + 4*21.18 + 5*19.71 + 6*4.91 + 7*2.63) / 100.01
@@ -110,5 +129,7 @@ def test_release_reloaded_without_ratings_leaves_no_stale_rows(built, onet_dir, 
     counts = mart_counts()
     assert ("occupation_task_ratings", "30.1") not in counts
     assert counts[("occupation_task_weight", "30.1")] == 18796
-    assert query("SELECT weight_method, n_task_rating_rows FROM marts.weight_method_by_version") == [("task_type", 0)]
+    assert query("SELECT weight_method, n_task_rating_rows FROM marts.weight_method_by_version") == [
+        ("task_type", 0)
+    ]
     assert query("SELECT count(*) FROM marts.task_catalog WHERE importance IS NOT NULL") == [(0,)]

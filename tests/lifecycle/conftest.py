@@ -69,8 +69,12 @@ class Ticks:
         self.cursor: str | None = None
 
     def tick(self):
-        context = build_sensor_context(instance=self.instance, instance_ref=self.instance.get_ref(), cursor=self.cursor,
-                                       definitions=platform_defs())
+        context = build_sensor_context(
+            instance=self.instance,
+            instance_ref=self.instance.get_ref(),
+            cursor=self.cursor,
+            definitions=platform_defs(),
+        )
         with partition_loading_context(dynamic_partitions_store=self.instance):  # as the sensor daemon does
             data = onet_release_sensor.evaluate_tick(context)
         for request in data.dynamic_partitions_requests or []:
@@ -82,14 +86,26 @@ class Ticks:
         return [r.partition_key for r in self.tick().run_requests or []]
 
 
-def execute(instance: DagsterInstance, request: RunRequest, job_name: str = "data_version_pipeline",
-            run_config: dict | None = None) -> ExecuteInProcessResult:
+def execute(
+    instance: DagsterInstance,
+    request: RunRequest,
+    job_name: str = "data_version_pipeline",
+    run_config: dict | None = None,
+) -> ExecuteInProcessResult:
     """Run what a run request asks for, in process, on `instance` (as the run launcher would)."""
     job = platform_defs().resolve_job_def(request.job_name or job_name)
-    result = job.execute_in_process(partition_key=request.partition_key, instance=instance, tags=request.tags,
-                                    run_config=run_config or request.run_config or None, raise_on_error=False)
-    failures = [f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
-                for e in result.all_events if e.is_step_failure]
+    result = job.execute_in_process(
+        partition_key=request.partition_key,
+        instance=instance,
+        tags=request.tags,
+        run_config=run_config or request.run_config or None,
+        raise_on_error=False,
+    )
+    failures = [
+        f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
+        for e in result.all_events
+        if e.is_step_failure
+    ]
     assert result.success, f"{job.name} for {request.partition_key} failed: {failures}"
     return result
 

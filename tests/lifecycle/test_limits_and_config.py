@@ -28,12 +28,15 @@ def test_scoring_steps_run_one_at_a_time_across_runs():
 
 
 def test_sensor_interval_and_rescore_cron_come_from_the_environment():
-    probe = ("from occurisk_assets.definitions import defs; r = defs.get_repository_def(); "
-             "print(r.get_sensor_def('onet_release_sensor').minimum_interval_seconds, "
-             "r.get_schedule_def('weekly_rescore').cron_schedule)")
+    probe = (
+        "from occurisk_assets.definitions import defs; r = defs.get_repository_def(); "
+        "print(r.get_sensor_def('onet_release_sensor').minimum_interval_seconds, "
+        "r.get_schedule_def('weekly_rescore').cron_schedule)"
+    )
     env = {**os.environ, "OCCURISK_RELEASE_SENSOR_INTERVAL_S": "45", "OCCURISK_RESCORE_CRON": "30 4 * * 0"}
-    configured = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-                                cwd=PROJECT_ROOT, timeout=300)
+    configured = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300
+    )
     assert configured.stdout.split("\n")[-2] == "45 30 4 * * 0", configured.stderr
     defaults = platform_defs().get_repository_def()
     assert defaults.get_sensor_def("onet_release_sensor").minimum_interval_seconds == 300

@@ -83,22 +83,32 @@ def flow(module_database, tmp_path_factory):
 
 def test_the_sensor_runs_end_with_30_1_active_after_30_0(flow):
     assert query("SELECT id FROM core.data_version WHERE is_active") == [("30.1",)]
-    assert query("SELECT data_version, outcome, active_before, active_after FROM core.activation_log "
-                 "ORDER BY decision_id") == [("30.0", "activated", None, "30.0"), ("30.1", "activated", "30.0", "30.1")]
+    assert query(
+        "SELECT data_version, outcome, active_before, active_after FROM core.activation_log "
+        "ORDER BY decision_id"
+    ) == [("30.0", "activated", None, "30.0"), ("30.1", "activated", "30.0", "30.1")]
     run = flow.runs["30.1"]
     assert run.dagster_run.tags["occurisk/trigger"] == "release_sensor"
     [activation] = run.asset_materializations_for_node("version_activation")
     assert activation.metadata["outcome"].value == "activated"
     assert activation.metadata["active_before"].value == "30.0"
-    gates = {e.check_name: e.passed for e in run.get_asset_check_evaluations()
-             if e.asset_key.to_user_string() == "version_activation"}
-    assert gates == {"raw_rows_match_manifest": True, "task_weights_sum_to_one": True, "scoring_coverage": True}
+    gates = {
+        e.check_name: e.passed
+        for e in run.get_asset_check_evaluations()
+        if e.asset_key.to_user_string() == "version_activation"
+    }
+    assert gates == {
+        "raw_rows_match_manifest": True,
+        "task_weights_sum_to_one": True,
+        "scoring_coverage": True,
+    }
 
 
 def test_diff_30_0_to_30_1_on_the_real_files(flow):
     [(baseline, removed, added, reworded, redated, occ_added, occ_removed, occ_retitled, report)] = query(
         """SELECT baseline_version, tasks_removed, tasks_added, tasks_reworded, tasks_redated, occupations_added,
-                  occupations_removed, occupations_retitled, report FROM core.version_diff WHERE data_version = '30.1'""")
+                  occupations_removed, occupations_retitled, report FROM core.version_diff WHERE data_version = '30.1'"""
+    )
     assert (baseline, removed, added, reworded, redated) == ("30.0", 1, 0, 0, 25)
     assert (occ_added, occ_removed, occ_retitled) == (0, 0, 0)
     [task] = report["tasks_removed"]
@@ -120,7 +130,9 @@ def test_diff_30_0_to_30_1_on_the_real_files(flow):
     assert shift["ks_statistic"] < 1e-3 and shift["ks_pvalue"] > 0.999 and shift["js_divergence"] < 1e-5
     # Offline raters: two published "models", no provider call.
     assert [(p["model"], p["runs"], p["calls"]) for p in report["provider_calls"]] == [
-        ("published:gpt4_exposure", 1, 0), ("published:human_exposure", 1, 0)]
+        ("published:gpt4_exposure", 1, 0),
+        ("published:human_exposure", 1, 0),
+    ]
 
 
 def test_the_report_is_markdown_metadata_in_the_dagster_ui(flow):
@@ -157,10 +169,14 @@ def test_the_api_serves_the_diff(flow, module_database):
 def _counts() -> dict[tuple[str, str], int]:
     """Rows per (table, data_version) of every raw table and mart."""
     with db.connect() as conn:
-        tables = [f"{s}.{t}" for s, t in conn.execute(
-            """SELECT table_schema, table_name FROM information_schema.tables
+        tables = [
+            f"{s}.{t}"
+            for s, t in conn.execute(
+                """SELECT table_schema, table_name FROM information_schema.tables
                WHERE table_schema IN ('onet_raw', 'marts') AND table_type = 'BASE TABLE'
-                 AND table_name NOT LIKE '%%\\_\\_v%%' ORDER BY 1, 2""")]
+                 AND table_name NOT LIKE '%%\\_\\_v%%' ORDER BY 1, 2"""
+            )
+        ]
         counts = {}
         for table in tables:
             for version, n in conn.execute(f"SELECT data_version, count(*) FROM {table} GROUP BY 1"):
@@ -189,8 +205,9 @@ def test_backfill_leaves_independent_partitions(flow):
     assert _counts() == after_backfill
     # An older release is never switched to automatically; its report compares with what came before it.
     assert query("SELECT id FROM core.data_version WHERE is_active") == [("30.1",)]
-    assert query("SELECT outcome FROM core.activation_log WHERE data_version = '29.1' ORDER BY decision_id") == [
-        ("not_newer",), ("not_newer",)]
+    assert query(
+        "SELECT outcome FROM core.activation_log WHERE data_version = '29.1' ORDER BY decision_id"
+    ) == [("not_newer",), ("not_newer",)]
     assert query("SELECT baseline_version FROM core.version_diff WHERE data_version = '29.1'") == [(None,)]
 
 
@@ -199,8 +216,10 @@ def test_gated_activation_blocks_forces_and_rolls_back(flow, settings_env):
     settings_env(OCCURISK_ACTIVATION_MIN_COVERAGE=1.0)  # no release of ours has every task rated
     blocked = runner.invoke(main, ["versions", "activate", "30.0"])
     assert blocked.exit_code == 1
-    assert re.search(r"FAIL scoring_coverage: mean scoring coverage 0\.\d{3} < 1\.000 \(\d+ of \d+ SOCs scored\)",
-                     blocked.output)
+    assert re.search(
+        r"FAIL scoring_coverage: mean scoring coverage 0\.\d{3} < 1\.000 \(\d+ of \d+ SOCs scored\)",
+        blocked.output,
+    )
     assert "ok   task_weights_sum_to_one: weights sum to 1 for all" in blocked.output
     assert "O*NET 30.0 not activated (30.1 stays active); --force overrides" in blocked.output
     assert query("SELECT id FROM core.data_version WHERE is_active") == [("30.1",)]
@@ -221,30 +240,49 @@ def test_gated_activation_blocks_forces_and_rolls_back(flow, settings_env):
     assert materialization.metadata["active_after"].value == "30.0"
     assert "scoring_coverage: mean scoring coverage" in materialization.metadata["reason"].value
     checks = {e.check_name: e.passed for e in refused.get_asset_check_evaluations()}
-    assert checks == {"raw_rows_match_manifest": True, "task_weights_sum_to_one": True, "scoring_coverage": False}
+    assert checks == {
+        "raw_rows_match_manifest": True,
+        "task_weights_sum_to_one": True,
+        "scoring_coverage": False,
+    }
     assert query("SELECT id FROM core.data_version WHERE is_active") == [("30.0",)]
 
     settings_env(OCCURISK_ACTIVATION_MIN_COVERAGE=0.8)
     accepted = materialize([version_activation], partition_key="30.1", instance=flow.instance)
-    assert accepted.asset_materializations_for_node("version_activation")[0].metadata["outcome"].value == "activated"
+    assert (
+        accepted.asset_materializations_for_node("version_activation")[0].metadata["outcome"].value
+        == "activated"
+    )
     assert query("SELECT id FROM core.data_version WHERE is_active") == [("30.1",)]
-    assert runner.invoke(main, ["versions", "activate", "30.1"]).output.strip().endswith("O*NET 30.1 is already active")
+    assert (
+        runner.invoke(main, ["versions", "activate", "30.1"])
+        .output.strip()
+        .endswith("O*NET 30.1 is already active")
+    )
 
 
 def test_rescoring_30_1_after_30_0_calls_the_providers_only_for_changed_texts(flow, settings_env, tmp_path):
     """The weekly re-scoring job with both LLMs behind the fake HTTP server: the top 60 tasks of 30.0 cost
     60 calls per model; 30.1 changed no task text, so scoring it costs none."""
     assert rescore_request(get_settings()).skip_message == (
-        "no provider API key configured (ANTHROPIC_API_KEY / OPENAI_API_KEY): nothing is re-scored")
+        "no provider API key configured (ANTHROPIC_API_KEY / OPENAI_API_KEY): nothing is re-scored"
+    )
     with FakeLLMServer() as server:
         fake_config(tmp_path, server)
-        settings_env(OPENAI_API_KEY=OPENAI_TEST_KEY, ANTHROPIC_API_KEY=ANTHROPIC_TEST_KEY,
-                     OCCURISK_SCORING_CONFIG=tmp_path / "scoring-test.toml")
-        weekly = weekly_rescore.evaluate_tick(build_schedule_context(flow.instance, repository_def=platform_defs()
-                                                                     .get_repository_def()))
+        settings_env(
+            OPENAI_API_KEY=OPENAI_TEST_KEY,
+            ANTHROPIC_API_KEY=ANTHROPIC_TEST_KEY,
+            OCCURISK_SCORING_CONFIG=tmp_path / "scoring-test.toml",
+        )
+        weekly = weekly_rescore.evaluate_tick(
+            build_schedule_context(flow.instance, repository_def=platform_defs().get_repository_def())
+        )
         [request] = weekly.run_requests
         assert request.partition_key == "30.1"  # the active version
-        assert request.tags["occurisk/stale_tasks"] == "openai:gpt-4.1-mini=18796, anthropic:claude-haiku-4-5=18796"
+        assert (
+            request.tags["occurisk/stale_tasks"]
+            == "openai:gpt-4.1-mini=18796, anthropic:claude-haiku-4-5=18796"
+        )
 
         top_60 = {"ops": {"core__task_ai_score": {"config": {"top_n": 60}}}}
         execute(flow.instance, RunRequest(partition_key="30.0"), "rescore_active_version", top_60)
@@ -256,23 +294,36 @@ def test_rescoring_30_1_after_30_0_calls_the_providers_only_for_changed_texts(fl
 
         assert query("""SELECT model, n_calls, n_cache_hits FROM core.model_run WHERE data_version = '30.1'
                         AND provider <> 'published' ORDER BY model""") == [
-            ("anthropic:claude-haiku-4-5", 0, 60), ("openai:gpt-4.1-mini", 0, 60)]
+            ("anthropic:claude-haiku-4-5", 0, 60),
+            ("openai:gpt-4.1-mini", 0, 60),
+        ]
         [(report,)] = query("SELECT report FROM core.version_diff WHERE data_version = '30.1'")
         calls = {p["model"]: (p["calls"], p["cache_hits"]) for p in report["provider_calls"]}
         assert calls["openai:gpt-4.1-mini"] == (0, 60) and calls["anthropic:claude-haiku-4-5"] == (0, 60)
         stale = rescore_request(get_settings())
-        assert stale.tags["occurisk/stale_tasks"] == "openai:gpt-4.1-mini=18736, anthropic:claude-haiku-4-5=18736"
+        assert (
+            stale.tags["occurisk/stale_tasks"]
+            == "openai:gpt-4.1-mini=18736, anthropic:claude-haiku-4-5=18736"
+        )
 
 
 def _core_counts() -> dict[tuple[str, str], int]:
     counts = {}
     with db.connect() as conn:
-        for table in ("core.model_run", "core.task_ai_score", "core.release_files", "core.version_diff",
-                      "core.activation_log", "core.scoring_failure"):
+        for table in (
+            "core.model_run",
+            "core.task_ai_score",
+            "core.release_files",
+            "core.version_diff",
+            "core.activation_log",
+            "core.scoring_failure",
+        ):
             for version, n in conn.execute(f"SELECT data_version, count(*) FROM {table} GROUP BY 1"):
                 counts[(table, version)] = n
         counts[("core.llm_call", "*")] = conn.execute("SELECT count(*) FROM core.llm_call").fetchone()[0]
-        counts[("core.data_version", "*")] = conn.execute("SELECT count(*) FROM core.data_version").fetchone()[0]
+        counts[("core.data_version", "*")] = conn.execute(
+            "SELECT count(*) FROM core.data_version"
+        ).fetchone()[0]
     return counts
 
 
@@ -306,9 +357,17 @@ def test_retention_protects_the_active_version_archives_and_restores(flow, setti
     assert dry.output.splitlines() == [
         "keep the newest 2 O*NET versions and 1 runs per model; active version: 30.1",
         "would archive O*NET 29.1 (raw tables, marts, release manifest, its scoring runs)",
-        *[f"would archive scoring run {run_of[label]} ({label.split()[0]}, O*NET 30.0)" for label in sorted(
-            ["anthropic:claude-haiku-4-5 30.0", "openai:gpt-4.1-mini 30.0", "published:gpt4_exposure 30.0",
-             "published:human_exposure 30.0"])],
+        *[
+            f"would archive scoring run {run_of[label]} ({label.split()[0]}, O*NET 30.0)"
+            for label in sorted(
+                [
+                    "anthropic:claude-haiku-4-5 30.0",
+                    "openai:gpt-4.1-mini 30.0",
+                    "published:gpt4_exposure 30.0",
+                    "published:human_exposure 30.0",
+                ]
+            )
+        ],
         f"kept beyond the newest 1: runs {sorted(run_of[f'{model} 30.1'] for model in published)} "
         "(used by the active version, or still running)",
     ]
@@ -327,7 +386,9 @@ def test_retention_protects_the_active_version_archives_and_restores(flow, setti
     assert ("core.model_run", "30.0") not in core_after and ("core.task_ai_score", "30.0") not in core_after
     assert core_after[("core.model_run", "30.1")] == core_before[("core.model_run", "30.1")] == 4
     with db.connect() as conn:
-        logged = conn.execute("SELECT kind, data_version, tables FROM core.archive_log ORDER BY archive_id").fetchall()
+        logged = conn.execute(
+            "SELECT kind, data_version, tables FROM core.archive_log ORDER BY archive_id"
+        ).fetchall()
     assert [(kind, version) for kind, version, _ in logged] == [("version", "29.1"), ("runs", None)]
     assert logged[0][2]["onet_raw.task_statements"] == 18796
     assert (archives[0] / "onet_raw.task_statements.csv.gz").is_file()

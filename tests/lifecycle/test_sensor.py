@@ -32,8 +32,9 @@ def instance():
 def intake() -> list[tuple]:
     with db.connect() as conn:
         ensure_lifecycle_tables(conn)
-        return conn.execute("SELECT data_version, status, problems FROM core.release_intake "
-                            "ORDER BY found_at, data_version").fetchall()
+        return conn.execute(
+            "SELECT data_version, status, problems FROM core.release_intake ORDER BY found_at, data_version"
+        ).fetchall()
 
 
 def test_registers_30_0_then_30_1_never_twice(fresh_database, landing, instance):
@@ -76,9 +77,11 @@ def test_broken_release_reported_once_not_retried_until_it_changes(fresh_databas
     assert rejected.asset_events[0].metadata["rejected"].value == ["30.0"]
     [(version, status, problems)] = intake()
     assert (version, status) == ("30.0", "rejected")
-    assert problems == ["Occupation Data.txt: required file is missing from " + str(folder),
-                        "Task Statements.txt, line 1: unexpected columns [O*NET-SOC Code, Task ID, Task]; expected "
-                        "[O*NET-SOC Code, Task ID, Task, Task Type, Incumbents Responding, Date, Domain Source]"]
+    assert problems == [
+        "Occupation Data.txt: required file is missing from " + str(folder),
+        "Task Statements.txt, line 1: unexpected columns [O*NET-SOC Code, Task ID, Task]; expected "
+        "[O*NET-SOC Code, Task ID, Task, Task Type, Incumbents Responding, Date, Domain Source]",
+    ]
     for _ in range(3):
         again = ticks.tick()
         assert again.run_requests == [] and again.asset_events == []
@@ -100,8 +103,11 @@ def _zip_release(zip_path: Path, version: str, files: list[str]) -> None:
 
 
 def test_zips_are_checked_without_unpacking_and_a_corrupt_zip_is_rejected(fresh_database, landing, instance):
-    _zip_release(landing / "db_29_1_text.zip", "29.1",
-                 ["Occupation Data.txt", "Task Statements.txt", "Work Styles.txt", "Read Me.txt"])
+    _zip_release(
+        landing / "db_29_1_text.zip",
+        "29.1",
+        ["Occupation Data.txt", "Task Statements.txt", "Work Styles.txt", "Read Me.txt"],
+    )
     (landing / "db_28_3_text.zip").write_bytes(b"PK\x03\x04 this is not a zip")
     ticks = Ticks(instance)
     assert ticks.requested() == ["29.1"]
@@ -145,11 +151,15 @@ def onet_site(tmp_path):
     """127.0.0.1 serving a database page that links 29.1, 30.1, 31.0 and 32.0; only 31.0's zip exists."""
     root = tmp_path / "site"
     (root / "dl_files" / "database").mkdir(parents=True)
-    links = "".join(f'<a href="/dl_files/database/db_{v}_text.zip">db_{v}_text.zip</a>\n'
-                    for v in ("29_1", "30_1", "31_0", "32_0"))
+    links = "".join(
+        f'<a href="/dl_files/database/db_{v}_text.zip">db_{v}_text.zip</a>\n'
+        for v in ("29_1", "30_1", "31_0", "32_0")
+    )
     (root / "database.html").write_text(f"<html><body><h1>O*NET Database</h1>{links}</body></html>")
     _zip_release(root / "dl_files" / "database" / "db_31_0_text.zip", "30.1", ["Occupation Data.txt"])
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_RecordingHandler, directory=root))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_RecordingHandler, directory=root)
+    )
     server.seen = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -158,21 +168,29 @@ def onet_site(tmp_path):
     server.server_close()
 
 
-def test_online_page_finds_newer_releases_and_reports_a_dead_link_once(fresh_database, landing, settings_env,
-                                                                         instance, onet_site):
+def test_online_page_finds_newer_releases_and_reports_a_dead_link_once(
+    fresh_database, landing, settings_env, instance, onet_site
+):
     base = f"http://127.0.0.1:{onet_site.server_address[1]}"
-    settings_env(OCCURISK_ONET_CHECK_ONLINE=1, OCCURISK_ONET_DATABASE_PAGE=f"{base}/database.html",
-                 OCCURISK_ONET_DOWNLOAD_BASE=f"{base}/dl_files/database")
+    settings_env(
+        OCCURISK_ONET_CHECK_ONLINE=1,
+        OCCURISK_ONET_DATABASE_PAGE=f"{base}/database.html",
+        OCCURISK_ONET_DOWNLOAD_BASE=f"{base}/dl_files/database",
+    )
 
     instance.add_dynamic_partitions(data_version_partitions.name, ["30.1"])
     ticks = Ticks(instance)
 
     first = ticks.tick()
     assert [r.partition_key for r in first.run_requests] == ["31.0"]
-    assert first.run_requests[0].tags["occurisk/release_source"] == f"{base}/dl_files/database/db_31_0_text.zip"
+    assert (
+        first.run_requests[0].tags["occurisk/release_source"] == f"{base}/dl_files/database/db_31_0_text.zip"
+    )
     rows = {v: (s, p) for v, s, p in intake()}
-    assert rows == {"31.0": ("registered", []),
-                    "32.0": ("rejected", [f"{base}/dl_files/database/db_32_0_text.zip: HTTP 404"])}
+    assert rows == {
+        "31.0": ("registered", []),
+        "32.0": ("rejected", [f"{base}/dl_files/database/db_32_0_text.zip: HTTP 404"]),
+    }
     assert ticks.requested() == []
     assert ticks.requested() == []
     checked = [path for method, path in onet_site.seen if method == "HEAD"]

@@ -16,8 +16,11 @@ def test_materialize_two_partitions_checks_pass(fresh_database):
         result = materialize([onet_release], partition_key=version, instance=instance)
         assert result.success
         evaluations = result.get_asset_check_evaluations()
-        failed = [(e.asset_key.to_user_string(), e.check_name) for e in evaluations
-                  if not e.passed and e.severity.value == "ERROR"]
+        failed = [
+            (e.asset_key.to_user_string(), e.check_name)
+            for e in evaluations
+            if not e.passed and e.severity.value == "ERROR"
+        ]
         assert failed == []
         materialized = result.asset_materializations_for_node("onet_release")
         assert len(materialized) == len(SPECS)
@@ -26,6 +29,7 @@ def test_materialize_two_partitions_checks_pass(fresh_database):
         assert by_key["onet_raw/task_statements"]["rows"].value == (18797 if version == "30.0" else 18796)
     # 30.1 against 30.0: the row-count change report names the previous version and passes (small changes).
     change = {(e.asset_key.to_user_string(), e.check_name): e for e in evaluations}[
-        ("onet_raw/alternate_titles", "row_count_change_vs_previous_version")]
+        ("onet_raw/alternate_titles", "row_count_change_vs_previous_version")
+    ]
     assert change.passed and change.metadata["previous_version"].value == "30.0"
     assert change.metadata["previous_rows"].value == 56495

@@ -31,8 +31,12 @@ ABSENT_30_1 = {"Task Ratings.txt", "Abilities.txt", "Work Activities.txt", "Work
 
 def counts(version: str, tables=COUNTS_30_1) -> dict[str, int]:
     with db.connect() as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM onet_raw.{t} WHERE data_version = %s", (version,)).fetchone()[0]
-                for t in tables}
+        return {
+            t: conn.execute(
+                f"SELECT count(*) FROM onet_raw.{t} WHERE data_version = %s", (version,)
+            ).fetchone()[0]
+            for t in tables
+        }
 
 
 def release_copy(tmp_path: Path, version: str = "30.1") -> Path:
@@ -61,10 +65,17 @@ def test_real_30_1_loads_exact_counts_and_records_absent_files(fresh_database):
         manifest = conn.execute(
             "SELECT file_name, present, rows, bytes, length(sha256) FROM core.release_files WHERE data_version = '30.1'"
         ).fetchall()
-        release_date = conn.execute("SELECT release_date::text FROM core.data_version WHERE id = '30.1'").fetchone()[0]
+        release_date = conn.execute(
+            "SELECT release_date::text FROM core.data_version WHERE id = '30.1'"
+        ).fetchone()[0]
     by_file = {m[0]: m for m in manifest}
     assert {name for name, m in by_file.items() if not m[1]} == ABSENT_30_1
-    assert by_file["Task Statements.txt"][1:] == (True, 18796, (ONET_DATA / "db_30_1_text" / "Task Statements.txt").stat().st_size, 64)
+    assert by_file["Task Statements.txt"][1:] == (
+        True,
+        18796,
+        (ONET_DATA / "db_30_1_text" / "Task Statements.txt").stat().st_size,
+        64,
+    )
     assert len([m for m in manifest if m[1]]) == 36  # every .txt of the folder but Read Me
     assert release_date == "2025-12-01"
 
@@ -72,7 +83,10 @@ def test_real_30_1_loads_exact_counts_and_records_absent_files(fresh_database):
 def test_versions_side_by_side_and_rerun_changes_nothing(fresh_database):
     for version in ("29.1", "30.0", "30.1"):
         load_release(resolve_release(version))
-    first = {v: counts(v, ("occupation_data", "task_statements", "alternate_titles")) for v in ("29.1", "30.0", "30.1")}
+    first = {
+        v: counts(v, ("occupation_data", "task_statements", "alternate_titles"))
+        for v in ("29.1", "30.0", "30.1")
+    }
     assert first["30.0"] == {"occupation_data": 1016, "task_statements": 18797, "alternate_titles": 56495}
     assert first["30.1"] == {"occupation_data": 1016, "task_statements": 18796, "alternate_titles": 56505}
     assert first["29.1"]["task_statements"] == 18796
@@ -80,11 +94,15 @@ def test_versions_side_by_side_and_rerun_changes_nothing(fresh_database):
     assert {v: counts(v, ("occupation_data", "task_statements", "alternate_titles")) for v in first} == first
     with db.connect() as conn:
         # 30.0 → 30.1 drops task 22703 of 29-1212.00.
-        assert conn.execute("SELECT array_agg(data_version ORDER BY data_version) FROM onet_raw.task_statements "
-                            "WHERE task_id = 22703").fetchone()[0] == ["29.1", "30.0"]
+        assert conn.execute(
+            "SELECT array_agg(data_version ORDER BY data_version) FROM onet_raw.task_statements "
+            "WHERE task_id = 22703"
+        ).fetchone()[0] == ["29.1", "30.0"]
         # Work Styles changed its columns in 30.1: N is there for 29.1 only.
-        assert conn.execute("SELECT count(n) FILTER (WHERE data_version = '29.1') > 0, "
-                            "count(n) FILTER (WHERE data_version = '30.1') FROM onet_raw.work_styles").fetchone() == (True, 0)
+        assert conn.execute(
+            "SELECT count(n) FILTER (WHERE data_version = '29.1') > 0, "
+            "count(n) FILTER (WHERE data_version = '30.1') FROM onet_raw.work_styles"
+        ).fetchone() == (True, 0)
 
 
 def test_task_ratings_excerpt_parses_typed(fresh_database, tmp_path):
@@ -95,28 +113,47 @@ def test_task_ratings_excerpt_parses_typed(fresh_database, tmp_path):
     with db.connect() as conn:
         by_scale = conn.execute(
             """SELECT scale_id, count(*), count(category), pg_typeof(min(data_value))::text, pg_typeof(min(n))::text
-               FROM onet_raw.task_ratings WHERE data_version = '30.1' GROUP BY 1 ORDER BY 1""").fetchall()
-        first = conn.execute("SELECT onetsoc_code, task_id, category, data_value::text, line_no FROM onet_raw.task_ratings "
-                             "WHERE data_version = '30.1' ORDER BY line_no LIMIT 1").fetchone()
-    assert by_scale == [("FT", 672, 672, "numeric", "integer"), ("IM", 96, 0, "numeric", "integer"),
-                        ("RT", 96, 0, "numeric", "integer")]
+               FROM onet_raw.task_ratings WHERE data_version = '30.1' GROUP BY 1 ORDER BY 1"""
+        ).fetchall()
+        first = conn.execute(
+            "SELECT onetsoc_code, task_id, category, data_value::text, line_no FROM onet_raw.task_ratings "
+            "WHERE data_version = '30.1' ORDER BY line_no LIMIT 1"
+        ).fetchone()
+    assert by_scale == [
+        ("FT", 672, 672, "numeric", "integer"),
+        ("IM", 96, 0, "numeric", "integer"),
+        ("RT", 96, 0, "numeric", "integer"),
+    ]
     assert first == ("11-1011.00", 8823, 1, "5.92", 2)
 
 
 @pytest.mark.parametrize(
     "file_name, line_no, edit, expected",
     [
-        ("Skills.txt", 1, lambda l: l.replace(b"Data Value", b"Value"),
-         "Skills.txt, line 1: unexpected columns"),
-        ("Task Statements.txt", 101, lambda l: b"\t".join(l.split(b"\t")[:2]),
-         'Task Statements.txt, line 101: missing data for column "task"'),
-        ("Task Ratings.txt", 3, lambda l: l.replace(b"\t15.98\t", b"\tabc\t"),
-         'Task Ratings.txt, line 3: invalid input syntax for type numeric: "abc" (column data_value)'),
+        (
+            "Skills.txt",
+            1,
+            lambda line: line.replace(b"Data Value", b"Value"),
+            "Skills.txt, line 1: unexpected columns",
+        ),
+        (
+            "Task Statements.txt",
+            101,
+            lambda line: b"\t".join(line.split(b"\t")[:2]),
+            'Task Statements.txt, line 101: missing data for column "task"',
+        ),
+        (
+            "Task Ratings.txt",
+            3,
+            lambda line: line.replace(b"\t15.98\t", b"\tabc\t"),
+            'Task Ratings.txt, line 3: invalid input syntax for type numeric: "abc" (column data_value)',
+        ),
     ],
     ids=["wrong-header", "truncated-line", "non-numeric-rating"],
 )
-def test_corrupt_file_names_file_and_line_and_keeps_previous_data(fresh_database, tmp_path, file_name, line_no,
-                                                                   edit, expected):
+def test_corrupt_file_names_file_and_line_and_keeps_previous_data(
+    fresh_database, tmp_path, file_name, line_no, edit, expected
+):
     load_release(resolve_release("30.1"))
     load_release(resolve_release("30.0"))
     before = {v: counts(v) for v in ("30.0", "30.1")}
@@ -134,8 +171,9 @@ def test_corrupt_file_names_file_and_line_and_keeps_previous_data(fresh_database
     with db.connect() as conn:
         assert conn.execute("SELECT * FROM core.release_files ORDER BY 1, 2").fetchall() == manifest_before
         assert conn.execute("SELECT count(*) FROM onet_raw.task_ratings").fetchone()[0] == 0
-        leftovers = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'onet_raw' "
-                                 "AND tablename LIKE '%%__load'").fetchone()[0]
+        leftovers = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'onet_raw' AND tablename LIKE '%%__load'"
+        ).fetchone()[0]
     assert leftovers == 0
 
 
@@ -151,14 +189,19 @@ def test_required_file_missing_is_a_clear_failure(fresh_database, tmp_path):
 
 def test_unknown_file_is_loaded_generically(fresh_database, tmp_path):
     folder = release_copy(tmp_path)
-    (folder / "Future Things.txt").write_bytes(b"O*NET-SOC Code\tThing\tData Value\r\n11-1011.00\tx\t1.5\r\n"
-                                               b"11-1011.03\ty\tn/a\r\n")
+    (folder / "Future Things.txt").write_bytes(
+        b"O*NET-SOC Code\tThing\tData Value\r\n11-1011.00\tx\t1.5\r\n11-1011.03\ty\tn/a\r\n"
+    )
     report = load_release(Release(folder, "30.1", str(folder), None))
     assert report.rows("future_things") == 2
     with db.connect() as conn:
-        rows = conn.execute("SELECT onetsoc_code, thing, data_value FROM onet_raw.future_things ORDER BY line_no").fetchall()
-    assert [(r[0], r[1], None if r[2] is None else float(r[2])) for r in rows] == [("11-1011.00", "x", 1.5),
-                                                                                  ("11-1011.03", "y", None)]
+        rows = conn.execute(
+            "SELECT onetsoc_code, thing, data_value FROM onet_raw.future_things ORDER BY line_no"
+        ).fetchall()
+    assert [(r[0], r[1], None if r[2] is None else float(r[2])) for r in rows] == [
+        ("11-1011.00", "x", 1.5),
+        ("11-1011.03", "y", None),
+    ]
 
 
 def _zip_release(tmp_path: Path, version: str) -> Path:

@@ -112,14 +112,23 @@ def api_keys(monkeypatch):
 
 
 def _toml_value(value) -> str:
-    return f'"{value}"' if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        f'"{value}"'
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 def fake_config(tmp_path: Path, server: FakeLLMServer, **model_overrides) -> ScoringConfig:
     """The real models.toml, with both LLMs pointed at the fake server, quick timeouts and retries, and
     `model_overrides` applied to both."""
     lines = ["[retry]", "base_delay_s = 0.01", "max_delay_s = 0.05", "[batch]", "poll_interval_s = 0.01"]
-    for name, base_url in ((OPENAI_MODEL, server.openai_base_url), (ANTHROPIC_MODEL, server.anthropic_base_url)):
+    for name, base_url in (
+        (OPENAI_MODEL, server.openai_base_url),
+        (ANTHROPIC_MODEL, server.anthropic_base_url),
+    ):
         fields = {
             "base_url": base_url,
             "timeout_s": 0.5,

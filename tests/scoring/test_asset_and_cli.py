@@ -57,7 +57,9 @@ def test_score_names_an_unknown_model(catalog_db):
 
 
 def test_score_says_which_key_is_missing(catalog_db):
-    result = CliRunner().invoke(main, ["score", "--version", "30.1", "--models", "anthropic:claude-haiku-4-5"])
+    result = CliRunner().invoke(
+        main, ["score", "--version", "30.1", "--models", "anthropic:claude-haiku-4-5"]
+    )
     assert result.exit_code != 0
     assert "needs ANTHROPIC_API_KEY" in result.output
 
@@ -66,4 +68,7 @@ def test_mlflow_ui_explains_how_it_serves_the_ui(catalog_db):
     result = CliRunner().invoke(main, ["mlflow-ui", "--print-only"])
     assert result.exit_code == 0, result.output
     assert "mlflow-skinny (installed here) has no UI server" in result.output
-    assert "uvx --from mlflow==" in result.output and "--backend-store-uri postgresql+psycopg2://" in result.output
+    assert (
+        "uvx --from mlflow==" in result.output
+        and "--backend-store-uri postgresql+psycopg2://" in result.output
+    )

@@ -48,7 +48,9 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
 
     # A new release where exactly one of these tasks changed its text: one call per model.
     changed = select_tasks(conn, "30.1", sample=SAMPLE)[3]
-    add_release(conn, "30.1", "30.2-test", {changed.task_id: changed.task_statement + " Document the results."})
+    add_release(
+        conn, "30.1", "30.2-test", {changed.task_id: changed.task_statement + " Document the results."}
+    )
     fourth = run_scoring(conn, "30.2-test", LLM_MODELS, sample=SAMPLE, config=llm_config, track=False)
     assert [(s.data_version, s.n_scored, s.n_calls, s.n_cache_hits) for s in fourth] == [
         ("30.2-test", SAMPLE, 1, SAMPLE - 1)
@@ -61,24 +63,37 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
     assert conn.execute("SELECT count(*) FROM core.llm_call").fetchone()[0] == 2 * (SAMPLE + 1)
 
 
-def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume(conn, fake_api, tmp_path, api_keys):
-    config = fake_config(tmp_path, fake_api, concurrency=1)  # one at a time: the first task gets the bad replies
+def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume(
+    conn, fake_api, tmp_path, api_keys
+):
+    config = fake_config(
+        tmp_path, fake_api, concurrency=1
+    )  # one at a time: the first task gets the bad replies
     fake_api.enqueue("openai", *[Reply.out_of_range(1.4)] * config.retry.max_output_attempts)
     first_task = select_tasks(conn, "30.1", sample=SAMPLE)[0]
 
     (summary,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, track=False)
 
-    assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == ("completed", SAMPLE - 1, 1, 1)
+    assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == (
+        "completed",
+        SAMPLE - 1,
+        1,
+        1,
+    )
     assert summary.n_calls == SAMPLE - 1 + config.retry.max_output_attempts
     failure = conn.execute(
         "SELECT task_id, error_kind, attempts, paid_attempts, message FROM core.scoring_failure"
     ).fetchone()
     assert failure[:4] == (first_task.task_id, "out_of_range", 3, 3) and "1.4 is outside 0..1" in failure[4]
     assert (
-        conn.execute("SELECT count(*) FROM core.task_ai_score WHERE task_id = %s", [first_task.task_id]).fetchone()[0]
+        conn.execute(
+            "SELECT count(*) FROM core.task_ai_score WHERE task_id = %s", [first_task.task_id]
+        ).fetchone()[0]
         == 0
     )
-    params = conn.execute("SELECT params FROM core.model_run WHERE run_id = %s", [summary.run_id]).fetchone()[0]
+    params = conn.execute("SELECT params FROM core.model_run WHERE run_id = %s", [summary.run_id]).fetchone()[
+        0
+    ]
     assert params["unscored"] == {"count": 1, "task_ids": [first_task.task_id]}
     assert params["unscored_reasons"] == {"failed": 1, "waiting_for_batch": 0, "not_reached": 0}
 
@@ -89,9 +104,13 @@ def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume
     assert fake_api.completions("openai") == SAMPLE - 1 + 3 + 1
 
 
-def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it(conn, fake_api, tmp_path, api_keys):
+def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it(
+    conn, fake_api, tmp_path, api_keys
+):
     # $1 per 1000 tokens: a reply of the fake server (200 + 30 tokens) costs $0.23.
-    config = fake_config(tmp_path, fake_api, concurrency=1, input_usd_per_mtok=1000.0, output_usd_per_mtok=1000.0)
+    config = fake_config(
+        tmp_path, fake_api, concurrency=1, input_usd_per_mtok=1000.0, output_usd_per_mtok=1000.0
+    )
     model = config.model(OPENAI_MODEL)
     budget = 3.0
     prompt = load_prompt(config.prompt_version)
@@ -104,17 +123,27 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
         expected_calls += 1
     assert 0 < expected_calls < SAMPLE
 
-    (stopped,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, budget_usd=budget, config=config, track=False)
+    (stopped,) = run_scoring(
+        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, budget_usd=budget, config=config, track=False
+    )
 
-    assert (stopped.status, stopped.n_calls, stopped.n_scored) == ("stopped_budget", expected_calls, expected_calls)
+    assert (stopped.status, stopped.n_calls, stopped.n_scored) == (
+        "stopped_budget",
+        expected_calls,
+        expected_calls,
+    )
     assert stopped.cost_estimate == pytest.approx(0.23 * expected_calls) and stopped.cost_estimate <= budget
     assert fake_api.completions("openai") == expected_calls
     params = conn.execute(
         "SELECT params, budget_usd FROM core.model_run WHERE run_id = %s", [stopped.run_id]
     ).fetchone()
-    assert params[0]["unscored_reasons"]["not_reached"] == SAMPLE - expected_calls and float(params[1]) == budget
+    assert (
+        params[0]["unscored_reasons"]["not_reached"] == SAMPLE - expected_calls and float(params[1]) == budget
+    )
 
-    (resumed,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, budget_usd=100.0, config=config, track=False)
+    (resumed,) = run_scoring(
+        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, budget_usd=100.0, config=config, track=False
+    )
 
     assert (resumed.run_id, resumed.resumed, resumed.status, resumed.n_scored) == (
         stopped.run_id,
@@ -127,7 +156,9 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
 
 
 def test_a_budget_of_zero_pays_nothing(conn, fake_api, llm_config):
-    summaries = run_scoring(conn, "30.1", LLM_MODELS, sample=3, budget_usd=0.0, config=llm_config, track=False)
+    summaries = run_scoring(
+        conn, "30.1", LLM_MODELS, sample=3, budget_usd=0.0, config=llm_config, track=False
+    )
     assert [(s.status, s.n_calls, s.n_scored) for s in summaries] == [("stopped_budget", 0, 0)] * 2
     assert _requests(fake_api) == (0, 0)
 
@@ -141,9 +172,13 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
             raise RuntimeError("simulated crash")
 
     with pytest.raises(RuntimeError, match="simulated crash"):
-        run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, progress=crash_after_five, track=False)
+        run_scoring(
+            conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, progress=crash_after_five, track=False
+        )
 
-    rows = conn.execute("SELECT run_id, status, error, n_scored FROM core.model_run ORDER BY run_id").fetchall()
+    rows = conn.execute(
+        "SELECT run_id, status, error, n_scored FROM core.model_run ORDER BY run_id"
+    ).fetchall()
     assert [r[1] for r in rows] == ["interrupted", "interrupted"]
     assert all("simulated crash" in r[2] for r in rows)
     # Every request answered so far is in the cache: calls in flight at the crash were waited for and recorded.
@@ -164,10 +199,14 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
 def test_a_bad_key_fails_that_models_run_only(conn, fake_api, llm_config):
     fake_api.enqueue("anthropic", *[Reply.error(401)] * 8)
 
-    openai_run, anthropic_run = run_scoring(conn, "30.1", LLM_MODELS, sample=4, config=llm_config, track=False)
+    openai_run, anthropic_run = run_scoring(
+        conn, "30.1", LLM_MODELS, sample=4, config=llm_config, track=False
+    )
 
     assert (openai_run.status, openai_run.n_scored) == ("completed", 4)
     assert (anthropic_run.status, anthropic_run.n_scored, anthropic_run.n_failures) == ("failed", 0, 0)
-    error = conn.execute("SELECT error FROM core.model_run WHERE run_id = %s", [anthropic_run.run_id]).fetchone()[0]
+    error = conn.execute(
+        "SELECT error FROM core.model_run WHERE run_id = %s", [anthropic_run.run_id]
+    ).fetchone()[0]
     assert "HTTP 401" in error
     assert fake_api.completions("anthropic") <= anthropic_run.n_tasks

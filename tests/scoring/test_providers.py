@@ -15,7 +15,10 @@ from .conftest import ANTHROPIC_MODEL, ANTHROPIC_TEST_KEY, OPENAI_MODEL, OPENAI_
 
 API_OF = {OPENAI_MODEL: "openai", ANTHROPIC_MODEL: "anthropic"}
 KEY_OF = {OPENAI_MODEL: OPENAI_TEST_KEY, ANTHROPIC_MODEL: ANTHROPIC_TEST_KEY}
-TASK = {"occupation_title": "Accountants and Auditors", "task_statement": "Prepare detailed reports on audit findings."}
+TASK = {
+    "occupation_title": "Accountants and Auditors",
+    "task_statement": "Prepare detailed reports on audit findings.",
+}
 
 
 @pytest.fixture(params=[OPENAI_MODEL, ANTHROPIC_MODEL])
@@ -85,7 +88,12 @@ def test_500s_back_off_exponentially_then_give_up(call, fake_api, llm_config, mo
     outcome, sleeps, budget = call()
 
     assert fake_api.completions(API_OF[model_name]) == attempts
-    assert (outcome.output, outcome.error_kind, outcome.paid_attempts, outcome.cost_usd) == (None, "server_error", 0, 0)
+    assert (outcome.output, outcome.error_kind, outcome.paid_attempts, outcome.cost_usd) == (
+        None,
+        "server_error",
+        0,
+        0,
+    )
     assert "HTTP 500" in outcome.error_message
     base, cap = llm_config.retry.base_delay_s, llm_config.retry.max_delay_s
     assert len(sleeps) == attempts - 1
@@ -138,7 +146,9 @@ def test_an_invalid_reply_is_paid_and_asked_again(call, fake_api, model_name, ba
         (Reply.out_of_range(-0.2), "out_of_range", "-0.2 is outside 0..1"),
     ],
 )
-def test_an_always_invalid_reply_ends_as_a_failure(call, fake_api, llm_config, model_name, bad_reply, kind, message):
+def test_an_always_invalid_reply_ends_as_a_failure(
+    call, fake_api, llm_config, model_name, bad_reply, kind, message
+):
     tries = llm_config.retry.max_output_attempts
     fake_api.enqueue(API_OF[model_name], *[bad_reply] * tries)
 

@@ -61,16 +61,22 @@ def test_offline_default_scores_the_whole_30_1_catalog(conn):
 
     # Scores are the documented mapping of the labels: count each 0/0.5/1 value against the file.
     with open(get_settings().exposure_data_dir / "full_labelset.tsv", newline="") as fh:
-        labels = {(r["O*NET-SOC Code"], int(float(r["Task ID"]))): r for r in csv.DictReader(fh, delimiter="\t")}
+        labels = {
+            (r["O*NET-SOC Code"], int(float(r["Task ID"]))): r for r in csv.DictReader(fh, delimiter="\t")
+        }
     catalog = conn.execute(
         "SELECT task_id, onetsoc_code FROM marts.task_catalog WHERE data_version = '30.1'"
     ).fetchall()
     expected = Counter(
-        EXPOSURE_SCORES[labels[(code, tid)]["gpt4_exposure"]] for tid, code in catalog if (code, tid) in labels
+        EXPOSURE_SCORES[labels[(code, tid)]["gpt4_exposure"]]
+        for tid, code in catalog
+        if (code, tid) in labels
     )
     stored = Counter(
         float(score)
-        for (score,) in conn.execute("SELECT score FROM core.task_ai_score WHERE run_id = %s", [summaries[0].run_id])
+        for (score,) in conn.execute(
+            "SELECT score FROM core.task_ai_score WHERE run_id = %s", [summaries[0].run_id]
+        )
     )
     assert stored == expected
     row = conn.execute(

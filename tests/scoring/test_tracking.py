@@ -42,7 +42,10 @@ def test_a_scoring_run_is_logged_to_mlflow_without_any_key(conn, fake_api, llm_c
     run = MlflowClient(tracking_uri()).get_run(mlflow_run_id)
     assert run.info.status == "FINISHED"
     assert run.data.params["models"] == ",".join(LLM_MODELS)
-    assert (run.data.params["data_version"], run.data.params["prompt_version"]) == ("30.1", "task-exposure-v1")
+    assert (run.data.params["data_version"], run.data.params["prompt_version"]) == (
+        "30.1",
+        "task-exposure-v1",
+    )
     assert (run.data.params["top_n"], run.data.params["sample"]) == ("all", str(SAMPLE))
     metrics = run.data.metrics
     assert (metrics["calls_made"], metrics["cache_hits"], metrics["failures"]) == (2 * SAMPLE, 0, 0)
@@ -53,7 +56,8 @@ def test_a_scoring_run_is_logged_to_mlflow_without_any_key(conn, fake_api, llm_c
         assert f"{pair}/{name}" in metrics
     assert metrics[f"{pair}/n_tasks"] == SAMPLE
     scores = [
-        float(s) for (s,) in conn.execute("SELECT score FROM core.task_ai_score WHERE model = %s", [OPENAI_MODEL])
+        float(s)
+        for (s,) in conn.execute("SELECT score FROM core.task_ai_score WHERE model = %s", [OPENAI_MODEL])
     ]
     assert metrics[f"{OPENAI_MODEL}/score_mean"] == pytest.approx(sum(scores) / SAMPLE)
     assert sum(

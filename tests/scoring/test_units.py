@@ -147,15 +147,20 @@ def test_a_bad_override_names_the_file_and_the_field(tmp_path):
 def test_the_prompt_renders_and_the_call_key_tracks_every_part_of_it():
     config = load_scoring_config()
     prompt = load_prompt("task-exposure-v1")
-    rendered = prompt.render(occupation_title="Chief Executives", task_statement="Approve budgets. {not a field}")
+    rendered = prompt.render(
+        occupation_title="Chief Executives", task_statement="Approve budgets. {not a field}"
+    )
     assert rendered.user == "Occupation: Chief Executives\nTask: Approve budgets. {not a field}"
     assert rendered.max_input_tokens >= len(rendered.text.encode())
     model = config.model("openai:gpt-4.1-mini")
     key = call_key(model, rendered)
     assert key == call_key(
-        model, prompt.render(occupation_title="Chief Executives", task_statement="Approve budgets. {not a field}")
+        model,
+        prompt.render(occupation_title="Chief Executives", task_statement="Approve budgets. {not a field}"),
     )
-    assert key != call_key(model, prompt.render(occupation_title="Chief Executives", task_statement="Approve budgets."))
+    assert key != call_key(
+        model, prompt.render(occupation_title="Chief Executives", task_statement="Approve budgets.")
+    )
     assert key != call_key(model.model_copy(update={"model_version": "other"}), rendered)
     assert key != call_key(config.model("anthropic:claude-haiku-4-5"), rendered)
     with pytest.raises(ValueError, match="no prompt file for prompt_version 'task-exposure-v9'"):
@@ -177,7 +182,24 @@ def _labels_file(tmp_path: Path, *rows: str) -> Path:
 
 
 def _row(i: int, code: str, task_id: str, text: str, human="E0", gpt4="E1", automation="T2") -> str:
-    fields = [i, code, task_id, text, "Core", "Title", human, gpt4, gpt4, False, automation, 0, 0, 0, 0, human]
+    fields = [
+        i,
+        code,
+        task_id,
+        text,
+        "Core",
+        "Title",
+        human,
+        gpt4,
+        gpt4,
+        False,
+        automation,
+        0,
+        0,
+        0,
+        0,
+        human,
+    ]
     return "\t".join(map(str, fields)) + "\n"
 
 
@@ -193,8 +215,14 @@ def test_the_real_labelset_loads():
 @pytest.mark.parametrize(
     "row, message",
     [
-        (_row(0, "11-1011.00", "88x3.0", "Task"), r"full_labelset.tsv:2: column 'Task ID': '88x3.0' is not a number"),
-        (_row(0, "11-1011.00", "8823.5", "Task"), r"full_labelset.tsv:2: column 'Task ID': '8823.5' is not a whole"),
+        (
+            _row(0, "11-1011.00", "88x3.0", "Task"),
+            r"full_labelset.tsv:2: column 'Task ID': '88x3.0' is not a number",
+        ),
+        (
+            _row(0, "11-1011.00", "8823.5", "Task"),
+            r"full_labelset.tsv:2: column 'Task ID': '8823.5' is not a whole",
+        ),
         (
             _row(0, "11-1011.00", "8823.0", "Task", gpt4="E3"),
             r"full_labelset.tsv:2: column 'gpt4_exposure': unknown label 'E3'",
@@ -297,7 +325,9 @@ def test_the_labels_are_downloaded_once_when_the_shared_folder_is_absent(tmp_pat
 
         missing = PublishedConfig(download_url=f"http://127.0.0.1:{httpd.server_address[1]}/nothing.tsv")
         (tmp_path / "home" / "downloads" / "gpts_are_gpts" / "full_labelset.tsv").unlink()
-        with pytest.raises(FileNotFoundError, match=r"absent/full_labelset.tsv is absent and downloading .*nothing"):
+        with pytest.raises(
+            FileNotFoundError, match=r"absent/full_labelset.tsv is absent and downloading .*nothing"
+        ):
             labelset_path(missing)
     finally:
         httpd.shutdown()

@@ -32,8 +32,10 @@ def test_score_then_aggregate_on_the_real_pipeline_marts(fresh_database, onet_di
         ).fetchone()[0]
         n_occupations = conn.execute("SELECT count(*) FROM marts.occupation_ai_score").fetchone()[0]
     assert n_occupations == socs > 0
-    assert f"aggregated: marts.task_ai_ensemble and marts.occupation_ai_score ({socs} SOC occupations scored)" \
+    assert (
+        f"aggregated: marts.task_ai_ensemble and marts.occupation_ai_score ({socs} SOC occupations scored)"
         in week_one.output
+    )
 
     full = runner.invoke(main, ["score", "--version", "30.1"])
 

@@ -35,8 +35,11 @@ def oews_sheet_counts(release: OewsRelease) -> tuple[int, int]:
     """(national cross-industry data rows, distinct OCC_CODEs among them) in the release's sheet."""
     sheet = read_sheet(oews_workbook(release), release.sheet_name)
     header_index, col = find_header(sheet, ("OCC_CODE", "AREA_TYPE", "I_GROUP", "OWN_CODE"), search_rows=5)
-    codes = [text_value(row[col["OCC_CODE"]]) for row in sheet.rows[header_index + 1:]
-             if text_value(row[col["OCC_CODE"]]) and is_national_cross_industry(row, col)]
+    codes = [
+        text_value(row[col["OCC_CODE"]])
+        for row in sheet.rows[header_index + 1 :]
+        if text_value(row[col["OCC_CODE"]]) and is_national_cross_industry(row, col)
+    ]
     return len(codes), len(set(codes))
 
 
@@ -45,7 +48,7 @@ def projections_sheet_rows(period: ProjectionPeriod) -> int:
     code_header = f"{period.base_year} National Employment Matrix code"
     header_index, col = find_header(sheet, (code_header,))
     rows = 0
-    for row in sheet.rows[header_index + 1:]:
+    for row in sheet.rows[header_index + 1 :]:
         if not text_value(row[col[code_header]]):
             break
         rows += 1
@@ -57,8 +60,9 @@ def _one(query: str, *params):
         return conn.execute(query, params).fetchone()
 
 
-def run_per_partition(context: AssetCheckExecutionContext, table: str, column: str,
-                      check: Callable[[str], Outcome]) -> AssetCheckResult:
+def run_per_partition(
+    context: AssetCheckExecutionContext, table: str, column: str, check: Callable[[str], Outcome]
+) -> AssetCheckResult:
     """`check` on the run's partition, or on every partition loaded in `bls.<table>` when run alone."""
     if context.has_partition_key:
         keys = [context.partition_key]
@@ -72,20 +76,30 @@ def run_per_partition(context: AssetCheckExecutionContext, table: str, column: s
     if len(outcomes) == 1:
         ((key, (_, metadata)),) = outcomes.items()
         return AssetCheckResult(passed=passed, metadata={"partition": key, **metadata})
-    return AssetCheckResult(passed=passed, metadata={
-        key: MetadataValue.json({"passed": ok, **metadata}) for key, (ok, metadata) in outcomes.items()})
+    return AssetCheckResult(
+        passed=passed,
+        metadata={
+            key: MetadataValue.json({"passed": ok, **metadata}) for key, (ok, metadata) in outcomes.items()
+        },
+    )
 
 
 def oews_rows(ref_year_month: str) -> Outcome:
     sheet_rows, distinct_codes = oews_sheet_counts(OewsRelease.parse(ref_year_month))
     (rows,) = _one("SELECT count(*) FROM bls.bls_oews_metrics WHERE ref_year_month = %s", ref_year_month)
-    return rows == distinct_codes, {"rows_in_table": rows, "sheet_data_rows": sheet_rows,
-                                    "distinct_codes_in_sheet": distinct_codes}
+    return rows == distinct_codes, {
+        "rows_in_table": rows,
+        "sheet_data_rows": sheet_rows,
+        "distinct_codes_in_sheet": distinct_codes,
+    }
 
 
 def duplicated_codes(table: str, column: str, key: str) -> Outcome:
-    (dupes,) = _one(f"SELECT count(*) FROM (SELECT soc_code FROM bls.{table} WHERE {column} = %s"
-                    " GROUP BY soc_code HAVING count(*) > 1) d", key)
+    (dupes,) = _one(
+        f"SELECT count(*) FROM (SELECT soc_code FROM bls.{table} WHERE {column} = %s"
+        " GROUP BY soc_code HAVING count(*) > 1) d",
+        key,
+    )
     return dupes == 0, {"duplicated_codes": dupes}
 
 
@@ -94,12 +108,22 @@ def oews_total(ref_year_month: str) -> Outcome:
         "SELECT max(employment) FILTER (WHERE soc_code = %s), sum(employment) FILTER (WHERE o_group = 'detailed'),"
         " count(*) FILTER (WHERE o_group = 'detailed'),"
         " count(*) FILTER (WHERE o_group = 'detailed' AND employment IS NULL)"
-        " FROM bls.bls_oews_metrics WHERE ref_year_month = %s", TOTAL_CODE, ref_year_month)
+        " FROM bls.bls_oews_metrics WHERE ref_year_month = %s",
+        TOTAL_CODE,
+        ref_year_month,
+    )
     tolerance = OEWS_HALF_UNIT * detailed
-    passed = total is not None and summed is not None and unpublished == 0 and abs(summed - total) <= tolerance
-    return passed, {"published_total": total or 0, "sum_of_detailed": summed or 0, "detailed_rows": detailed,
-                    "detailed_without_employment": unpublished, "difference": (summed or 0) - (total or 0),
-                    "tolerance": tolerance}
+    passed = (
+        total is not None and summed is not None and unpublished == 0 and abs(summed - total) <= tolerance
+    )
+    return passed, {
+        "published_total": total or 0,
+        "sum_of_detailed": summed or 0,
+        "detailed_rows": detailed,
+        "detailed_without_employment": unpublished,
+        "difference": (summed or 0) - (total or 0),
+        "tolerance": tolerance,
+    }
 
 
 def proj_rows(period: str) -> Outcome:
@@ -115,15 +139,24 @@ def proj_total(period: str) -> Outcome:
         " sum(employment_base) FILTER (WHERE occupation_type = 'line_item'),"
         " sum(employment_projected) FILTER (WHERE occupation_type = 'line_item'),"
         " count(*) FILTER (WHERE occupation_type = 'line_item')"
-        " FROM bls.bls_proj_metrics WHERE projection_period = %s", TOTAL_CODE, TOTAL_CODE, period)
+        " FROM bls.bls_proj_metrics WHERE projection_period = %s",
+        TOTAL_CODE,
+        TOTAL_CODE,
+        period,
+    )
     base_total, projected_total, base_sum, projected_sum, line_items = row
     tolerance = PROJ_HALF_UNIT * line_items
-    passed = None not in row and all(abs(s - t) <= tolerance for s, t in
-                                     ((base_sum, base_total), (projected_sum, projected_total)))
-    return passed, {"published_base_total": base_total or 0, "sum_of_line_items_base": base_sum or 0,
-                    "published_projected_total": projected_total or 0,
-                    "sum_of_line_items_projected": projected_sum or 0, "line_items": line_items,
-                    "tolerance": tolerance}
+    passed = None not in row and all(
+        abs(s - t) <= tolerance for s, t in ((base_sum, base_total), (projected_sum, projected_total))
+    )
+    return passed, {
+        "published_base_total": base_total or 0,
+        "sum_of_line_items_base": base_sum or 0,
+        "published_projected_total": projected_total or 0,
+        "sum_of_line_items_projected": projected_sum or 0,
+        "line_items": line_items,
+        "tolerance": tolerance,
+    }
 
 
 def proj_coverage(period: str) -> Outcome:
@@ -133,10 +166,17 @@ def proj_coverage(period: str) -> Outcome:
         "       WHERE projection_period = %s AND occupation_type <> 'exclude')"
         " SELECT count(*) FILTER (WHERE c.nem_code IS NULL), count(*) FILTER (WHERE p.soc_code IS NULL),"
         "        count(*) FILTER (WHERE p.occupation_type <> c.occupation_type), count(c.nem_code)"
-        " FROM p FULL JOIN c ON c.nem_code = p.soc_code", period, period)
+        " FROM p FULL JOIN c ON c.nem_code = p.soc_code",
+        period,
+        period,
+    )
     passed = coverage_rows > 0 and only_proj == 0 and only_coverage == 0 and type_differs == 0
-    return passed, {"coverage_rows": coverage_rows, "codes_only_in_projections": only_proj,
-                    "codes_only_in_coverage": only_coverage, "occupation_type_differs": type_differs}
+    return passed, {
+        "coverage_rows": coverage_rows,
+        "codes_only_in_projections": only_proj,
+        "codes_only_in_coverage": only_coverage,
+        "occupation_type_differs": type_differs,
+    }
 
 
 def link_targets(data_version: str) -> Outcome:
@@ -148,25 +188,40 @@ def link_targets(data_version: str) -> Outcome:
         " LEFT JOIN bls.bls_oews_metrics o ON o.ref_year_month = l.ref_year_month AND o.soc_code = l.oews_soc_code"
         " LEFT JOIN bls.bls_proj_metrics p ON p.projection_period = l.projection_period"
         "  AND p.soc_code = l.proj_soc_code"
-        " WHERE l.data_version = %s", data_version)
+        " WHERE l.data_version = %s",
+        data_version,
+    )
     return links > 0 and missing_oews == 0 and missing_proj == 0, {
-        "links": links, "oews_codes_missing": missing_oews, "proj_codes_missing": missing_proj}
+        "links": links,
+        "oews_codes_missing": missing_oews,
+        "proj_codes_missing": missing_proj,
+    }
 
 
-@asset_check(asset=assets.bls_oews_metrics, description="One row per distinct OCC_CODE of the sheet's data "
-             "rows (a code OEWS lists as both broad and detailed is one row)")
+@asset_check(
+    asset=assets.bls_oews_metrics,
+    description="One row per distinct OCC_CODE of the sheet's data "
+    "rows (a code OEWS lists as both broad and detailed is one row)",
+)
 def oews_rows_match_sheet(context: AssetCheckExecutionContext) -> AssetCheckResult:
     return run_per_partition(context, "bls_oews_metrics", "ref_year_month", oews_rows)
 
 
 @asset_check(asset=assets.bls_oews_metrics, description="No soc_code twice in a release")
 def oews_soc_code_unique(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_oews_metrics", "ref_year_month",
-                             lambda key: duplicated_codes("bls_oews_metrics", "ref_year_month", key))
+    return run_per_partition(
+        context,
+        "bls_oews_metrics",
+        "ref_year_month",
+        lambda key: duplicated_codes("bls_oews_metrics", "ref_year_month", key),
+    )
 
 
-@asset_check(asset=assets.bls_oews_metrics, description="Detailed occupations sum to the published "
-             "all-occupations total (00-0000), within rounding to the nearest 10")
+@asset_check(
+    asset=assets.bls_oews_metrics,
+    description="Detailed occupations sum to the published "
+    "all-occupations total (00-0000), within rounding to the nearest 10",
+)
 def oews_detailed_employment_matches_total(context: AssetCheckExecutionContext) -> AssetCheckResult:
     return run_per_partition(context, "bls_oews_metrics", "ref_year_month", oews_total)
 
@@ -178,28 +233,47 @@ def proj_rows_match_sheet(context: AssetCheckExecutionContext) -> AssetCheckResu
 
 @asset_check(asset=assets.bls_proj_metrics, description="No soc_code twice in a projection period")
 def proj_soc_code_unique(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_proj_metrics", "projection_period",
-                             lambda key: duplicated_codes("bls_proj_metrics", "projection_period", key))
+    return run_per_partition(
+        context,
+        "bls_proj_metrics",
+        "projection_period",
+        lambda key: duplicated_codes("bls_proj_metrics", "projection_period", key),
+    )
 
 
-@asset_check(asset=assets.bls_proj_metrics, description="Line items sum to the published total (00-0000) "
-             "for base and projected employment, within rounding to 0.1 thousand")
+@asset_check(
+    asset=assets.bls_proj_metrics,
+    description="Line items sum to the published total (00-0000) "
+    "for base and projected employment, within rounding to 0.1 thousand",
+)
 def proj_line_item_employment_matches_total(context: AssetCheckExecutionContext) -> AssetCheckResult:
     return run_per_partition(context, "bls_proj_metrics", "projection_period", proj_total)
 
 
-@asset_check(asset=assets.bls_proj_metrics, additional_deps=[assets.nem_occupational_coverage],
-             description="Same codes and occupation types as the NEM occupational coverage of the period")
+@asset_check(
+    asset=assets.bls_proj_metrics,
+    additional_deps=[assets.nem_occupational_coverage],
+    description="Same codes and occupation types as the NEM occupational coverage of the period",
+)
 def proj_codes_match_nem_coverage(context: AssetCheckExecutionContext) -> AssetCheckResult:
     return run_per_partition(context, "bls_proj_metrics", "projection_period", proj_coverage)
 
 
-@asset_check(asset=assets.soc_bls_link, description="Every linked BLS code is a row of the linked OEWS "
-             "release and projection period")
+@asset_check(
+    asset=assets.soc_bls_link,
+    description="Every linked BLS code is a row of the linked OEWS release and projection period",
+)
 def soc_bls_link_targets_exist(context: AssetCheckExecutionContext) -> AssetCheckResult:
     return run_per_partition(context, "soc_bls_link", "data_version", link_targets)
 
 
-asset_checks = [oews_rows_match_sheet, oews_soc_code_unique, oews_detailed_employment_matches_total,
-                proj_rows_match_sheet, proj_soc_code_unique, proj_line_item_employment_matches_total,
-                proj_codes_match_nem_coverage, soc_bls_link_targets_exist]
+asset_checks = [
+    oews_rows_match_sheet,
+    oews_soc_code_unique,
+    oews_detailed_employment_matches_total,
+    proj_rows_match_sheet,
+    proj_soc_code_unique,
+    proj_line_item_employment_matches_total,
+    proj_codes_match_nem_coverage,
+    soc_bls_link_targets_exist,
+]

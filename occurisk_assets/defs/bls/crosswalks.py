@@ -65,7 +65,12 @@ def coverage_sheet_name(period: ProjectionPeriod) -> str:
 
 
 def parse_nem_coverage(sheet: Sheet, period: ProjectionPeriod) -> list[dict[str, Any]]:
-    names = ("National Employment Matrix code", "National Employment Matrix title", "Occupation type", "Level")
+    names = (
+        "National Employment Matrix code",
+        "National Employment Matrix title",
+        "Occupation type",
+        "Level",
+    )
     header_index, col = find_header(sheet, names)
     rows: dict[str, dict[str, Any]] = {}
     for index, raw in _data_rows(sheet, header_index, col["National Employment Matrix code"]):
@@ -73,8 +78,9 @@ def parse_nem_coverage(sheet: Sheet, period: ProjectionPeriod) -> list[dict[str,
         kind = text_value(raw[col["Occupation type"]]).casefold()
         level = raw[col["Level"]]
         if kind not in COVERAGE_TYPES:
-            raise BlsFileError(f"{sheet.where(index, 'Occupation type')}: {kind!r} is not one of "
-                               "Line item, Summary, Exclude")
+            raise BlsFileError(
+                f"{sheet.where(index, 'Occupation type')}: {kind!r} is not one of Line item, Summary, Exclude"
+            )
         if not isinstance(level, float) or not level.is_integer():
             raise BlsFileError(f"{sheet.where(index, 'Level')}: {level!r} is not a whole number")
         if code in rows:
@@ -95,11 +101,14 @@ def parse_soc_2010_2018(sheet: Sheet) -> list[dict[str, Any]]:
     header_index, col = find_header(sheet, names)
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for index, raw in _data_rows(sheet, header_index, col["2010 SOC Code"]):
-        pair = (_code(sheet, index, "2010 SOC Code", raw[col["2010 SOC Code"]], SOC_CODE),
-                _code(sheet, index, "2018 SOC Code", raw[col["2018 SOC Code"]], SOC_CODE))
+        pair = (
+            _code(sheet, index, "2010 SOC Code", raw[col["2010 SOC Code"]], SOC_CODE),
+            _code(sheet, index, "2018 SOC Code", raw[col["2018 SOC Code"]], SOC_CODE),
+        )
         if pair in rows:
-            raise BlsFileError(f"{sheet.where(index)}: {pair[0]} → {pair[1]} already on row "
-                               f"{rows[pair]['sheet_row']}")
+            raise BlsFileError(
+                f"{sheet.where(index)}: {pair[0]} → {pair[1]} already on row {rows[pair]['sheet_row']}"
+            )
         rows[pair] = {
             "soc_2010_code": pair[0],
             "soc_2010_title": text_value(raw[col["2010 SOC Title"]]),

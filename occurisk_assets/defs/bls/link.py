@@ -42,8 +42,9 @@ class Crosswalks:
     soc_2018_by_2010: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, onetsoc_to_nem: Iterable[tuple[str, str]],
-              soc_2010_to_2018: Iterable[tuple[str, str]] = ()) -> Crosswalks:
+    def build(
+        cls, onetsoc_to_nem: Iterable[tuple[str, str]], soc_2010_to_2018: Iterable[tuple[str, str]] = ()
+    ) -> Crosswalks:
         nem_by_soc: dict[str, set[str]] = defaultdict(set)
         socs_by_nem: dict[str, set[str]] = defaultdict(set)
         for onetsoc, nem in onetsoc_to_nem:
@@ -118,10 +119,16 @@ class LinkInputMissing(Exception):
 def onet_soc_codes(conn: psycopg.Connection, data_version: str) -> list[str]:
     """The O*NET SOC codes of a data_version, from the dbt mart `marts.occupation_master`."""
     if conn.execute("SELECT to_regclass('marts.occupation_master')").fetchone()[0] is None:
-        raise LinkInputMissing("marts.occupation_master does not exist: build the O*NET marts (dbt) first, "
-                               "or pass the SOC codes explicitly")
-    codes = [r[0] for r in conn.execute(
-        "SELECT DISTINCT soc_code FROM marts.occupation_master WHERE data_version = %s", (data_version,))]
+        raise LinkInputMissing(
+            "marts.occupation_master does not exist: build the O*NET marts (dbt) first, "
+            "or pass the SOC codes explicitly"
+        )
+    codes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT soc_code FROM marts.occupation_master WHERE data_version = %s", (data_version,)
+        )
+    ]
     if not codes:
         raise LinkInputMissing(f"marts.occupation_master has no rows for data_version {data_version}")
     return codes
@@ -141,20 +148,30 @@ def _codes(conn: psycopg.Connection, query: str, param: str) -> tuple[set[str], 
 
 
 def load_crosswalks(conn: psycopg.Connection, projection_period: str) -> Crosswalks:
-    nem = conn.execute("SELECT onetsoc_code, nem_code FROM bls.nem_onet_crosswalk WHERE projection_period = %s",
-                       (projection_period,)).fetchall()
+    nem = conn.execute(
+        "SELECT onetsoc_code, nem_code FROM bls.nem_onet_crosswalk WHERE projection_period = %s",
+        (projection_period,),
+    ).fetchall()
     if not nem:
-        raise LinkInputMissing(f"bls.nem_onet_crosswalk has no rows for {projection_period}: load it first "
-                               "(occurisk bls-load --projections)")
+        raise LinkInputMissing(
+            f"bls.nem_onet_crosswalk has no rows for {projection_period}: load it first "
+            "(occurisk bls-load --projections)"
+        )
     soc_2010 = conn.execute("SELECT soc_2010_code, soc_2018_code FROM bls.soc_2010_2018_crosswalk").fetchall()
     if not soc_2010:
-        raise LinkInputMissing("bls.soc_2010_2018_crosswalk is empty: load it first "
-                               "(occurisk bls-load --projections)")
+        raise LinkInputMissing(
+            "bls.soc_2010_2018_crosswalk is empty: load it first (occurisk bls-load --projections)"
+        )
     return Crosswalks.build(nem, soc_2010)
 
 
-def build_soc_bls_link(conn: psycopg.Connection, data_version: str, soc_codes: Iterable[str] | None = None,
-                       ref_year_month: str | None = None, projection_period: str | None = None) -> LinkReport:
+def build_soc_bls_link(
+    conn: psycopg.Connection,
+    data_version: str,
+    soc_codes: Iterable[str] | None = None,
+    ref_year_month: str | None = None,
+    projection_period: str | None = None,
+) -> LinkReport:
     """Rebuild `bls.soc_bls_link` for `data_version` (the O*NET codes come from `marts.occupation_master`
     unless given) against one OEWS release and one projection period (default: the latest loaded)."""
     ensure_schema(conn)
@@ -162,25 +179,44 @@ def build_soc_bls_link(conn: psycopg.Connection, data_version: str, soc_codes: I
     if not codes:
         raise LinkInputMissing(f"no O*NET SOC codes to link for data_version {data_version}")
     ref_year_month = ref_year_month or _latest(conn, "bls_oews_metrics", "ref_year_month", "OEWS")
-    projection_period = projection_period or _latest(conn, "bls_proj_metrics", "projection_period",
-                                                     "the projections")
+    projection_period = projection_period or _latest(
+        conn, "bls_proj_metrics", "projection_period", "the projections"
+    )
     crosswalks = load_crosswalks(conn, projection_period)
-    oews_all, oews_detailed = _codes(conn, "SELECT soc_code, o_group = 'detailed' FROM bls.bls_oews_metrics "
-                                           "WHERE ref_year_month = %s", ref_year_month)
-    proj_all, proj_detailed = _codes(conn, "SELECT soc_code, occupation_type = 'line_item' "
-                                           "FROM bls.bls_proj_metrics WHERE projection_period = %s",
-                                     projection_period)
+    oews_all, oews_detailed = _codes(
+        conn,
+        "SELECT soc_code, o_group = 'detailed' FROM bls.bls_oews_metrics WHERE ref_year_month = %s",
+        ref_year_month,
+    )
+    proj_all, proj_detailed = _codes(
+        conn,
+        "SELECT soc_code, occupation_type = 'line_item' "
+        "FROM bls.bls_proj_metrics WHERE projection_period = %s",
+        projection_period,
+    )
     if not oews_all or not proj_all:
         raise LinkInputMissing(f"OEWS {ref_year_month} or projections {projection_period} is not loaded")
     oews_matches = link_codes(codes, oews_all, crosswalks)
     proj_matches = link_codes(codes, proj_all, crosswalks)
-    rows = [{
-        "data_version": data_version, "soc_code": code,
-        "ref_year_month": ref_year_month, "oews_soc_code": oews_matches[code].bls_code,
-        "oews_match_type": oews_matches[code].match_type,
-        "projection_period": projection_period, "proj_soc_code": proj_matches[code].bls_code,
-        "proj_match_type": proj_matches[code].match_type,
-    } for code in codes]
+    rows = [
+        {
+            "data_version": data_version,
+            "soc_code": code,
+            "ref_year_month": ref_year_month,
+            "oews_soc_code": oews_matches[code].bls_code,
+            "oews_match_type": oews_matches[code].match_type,
+            "projection_period": projection_period,
+            "proj_soc_code": proj_matches[code].bls_code,
+            "proj_match_type": proj_matches[code].match_type,
+        }
+        for code in codes
+    ]
     replace_rows(conn, "soc_bls_link", list(rows[0]), rows, {"data_version": data_version})
-    return LinkReport(data_version, ref_year_month, projection_period, len(codes),
-                      side_report(oews_matches, oews_detailed), side_report(proj_matches, proj_detailed))
+    return LinkReport(
+        data_version,
+        ref_year_month,
+        projection_period,
+        len(codes),
+        side_report(oews_matches, oews_detailed),
+        side_report(proj_matches, proj_detailed),
+    )

@@ -30,12 +30,34 @@ from occurisk_assets.defs.bls.sources import (
 )
 from occurisk_assets.defs.bls.workbook import measure_columns
 
-OEWS_COLUMNS = ["ref_year_month", "soc_code", "o_group", "aggregated_to_broad", "title", "annual_only",
-                "hourly_only", *measure_columns(oews.MEASURES), "sheet_row"]
-PROJ_COLUMNS = ["projection_period", "soc_code", "title", "occupation_type",
-                *[name for column, *_ in projections.MEASURE_TEMPLATES for name in (column, f"{column}_flag")],
-                *projections.TEXT_COLUMNS, "sheet_row"]
-NEM_ONET_COLUMNS = ["projection_period", "onetsoc_code", "onetsoc_title", "nem_code", "nem_title", "sheet_row"]
+OEWS_COLUMNS = [
+    "ref_year_month",
+    "soc_code",
+    "o_group",
+    "aggregated_to_broad",
+    "title",
+    "annual_only",
+    "hourly_only",
+    *measure_columns(oews.MEASURES),
+    "sheet_row",
+]
+PROJ_COLUMNS = [
+    "projection_period",
+    "soc_code",
+    "title",
+    "occupation_type",
+    *[name for column, *_ in projections.MEASURE_TEMPLATES for name in (column, f"{column}_flag")],
+    *projections.TEXT_COLUMNS,
+    "sheet_row",
+]
+NEM_ONET_COLUMNS = [
+    "projection_period",
+    "onetsoc_code",
+    "onetsoc_title",
+    "nem_code",
+    "nem_title",
+    "sheet_row",
+]
 COVERAGE_COLUMNS = ["projection_period", "nem_code", "title", "occupation_type", "level", "sheet_row"]
 SOC_2010_COLUMNS = ["soc_2010_code", "soc_2010_title", "soc_2018_code", "soc_2018_title", "sheet_row"]
 
@@ -50,32 +72,46 @@ class LoadReport:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def replace_rows(conn: psycopg.Connection, table: str, columns: Sequence[str],
-                 rows: Sequence[Mapping[str, Any]], partition: Mapping[str, str]) -> int:
+def replace_rows(
+    conn: psycopg.Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    partition: Mapping[str, str],
+) -> int:
     """Replace the rows of `bls.<table>` matching `partition` (all rows when empty) by `rows`, atomically."""
     target = sql.Identifier("bls", table)
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
-    where = sql.SQL(" AND ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(k), sql.Literal(v)) for k, v in partition.items()
-    ) if partition else sql.SQL("true")
+    where = (
+        sql.SQL(" AND ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(k), sql.Literal(v)) for k, v in partition.items()
+        )
+        if partition
+        else sql.SQL("true")
+    )
     lock_key = f"occurisk.bls.{table}." + ".".join(partition.values())
     with conn.transaction():
         # Two loads of the same partition at once would otherwise interleave their DELETE and INSERT.
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock_key,))
-        conn.execute(sql.SQL("CREATE TEMP TABLE bls_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP")
-                     .format(target))
+        conn.execute(
+            sql.SQL("CREATE TEMP TABLE bls_stage (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(target)
+        )
         with conn.cursor().copy(sql.SQL("COPY bls_stage ({}) FROM STDIN").format(cols)) as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])
         conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where))
-        inserted = conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM bls_stage").format(
-            target, cols, cols)).rowcount
-        conn.execute("DROP TABLE bls_stage")  # ON COMMIT is too late when called inside a caller's transaction
+        inserted = conn.execute(
+            sql.SQL("INSERT INTO {} ({}) SELECT {} FROM bls_stage").format(target, cols, cols)
+        ).rowcount
+        conn.execute(
+            "DROP TABLE bls_stage"
+        )  # ON COMMIT is too late when called inside a caller's transaction
     return inserted
 
 
-def _write(table: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]],
-           partition: Mapping[str, str]) -> int:
+def _write(
+    table: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], partition: Mapping[str, str]
+) -> int:
     with db.connect() as conn:
         ensure_schema(conn)
         inserted = replace_rows(conn, table, columns, rows, partition)
@@ -92,13 +128,20 @@ def load_oews(ref_year_month: str, workbook: Path | None = None) -> LoadReport:
     parsed = oews.read_oews(path, release)
     rows = _write("bls_oews_metrics", OEWS_COLUMNS, parsed.rows, {"ref_year_month": ref_year_month})
     flags = flag_counts(parsed.rows, [m.flag_column for m in oews.MEASURES])
-    return LoadReport("bls_oews_metrics", ref_year_month, path, rows, time.perf_counter() - started, {
-        "sheet_rows": parsed.sheet_rows,
-        "other_rows_skipped": parsed.other_rows_skipped,
-        "aggregated_to_broad": parsed.aggregated_to_broad,
-        "suppressed_cells": flags["suppressed"],
-        "top_coded_cells": flags["top_coded"],
-    })
+    return LoadReport(
+        "bls_oews_metrics",
+        ref_year_month,
+        path,
+        rows,
+        time.perf_counter() - started,
+        {
+            "sheet_rows": parsed.sheet_rows,
+            "other_rows_skipped": parsed.other_rows_skipped,
+            "aggregated_to_broad": parsed.aggregated_to_broad,
+            "suppressed_cells": flags["suppressed"],
+            "top_coded_cells": flags["top_coded"],
+        },
+    )
 
 
 def load_projections(period: str, workbook: Path | None = None) -> LoadReport:
@@ -108,12 +151,19 @@ def load_projections(period: str, workbook: Path | None = None) -> LoadReport:
     parsed = projections.read_projections(path, projection)
     rows = _write("bls_proj_metrics", PROJ_COLUMNS, parsed.rows, {"projection_period": period})
     flags = flag_counts(parsed.rows, [f"{c}_flag" for c, *_ in projections.MEASURE_TEMPLATES])
-    return LoadReport("bls_proj_metrics", period, path, rows, time.perf_counter() - started, {
-        "sheet_rows": len(parsed.rows),
-        "line_items": sum(r["occupation_type"] == "line_item" for r in parsed.rows),
-        "suppressed_cells": flags["suppressed"],
-        "top_coded_cells": flags["top_coded"],
-    })
+    return LoadReport(
+        "bls_proj_metrics",
+        period,
+        path,
+        rows,
+        time.perf_counter() - started,
+        {
+            "sheet_rows": len(parsed.rows),
+            "line_items": sum(r["occupation_type"] == "line_item" for r in parsed.rows),
+            "suppressed_cells": flags["suppressed"],
+            "top_coded_cells": flags["top_coded"],
+        },
+    )
 
 
 def load_nem_onet_crosswalk(period: str, workbook: Path | None = None) -> LoadReport:
@@ -121,8 +171,14 @@ def load_nem_onet_crosswalk(period: str, workbook: Path | None = None) -> LoadRe
     path = workbook or official_workbook(NEM_ONET_CROSSWALK)
     parsed = crosswalks.read_nem_onet_crosswalk(path, ProjectionPeriod.parse(period))
     rows = _write("nem_onet_crosswalk", NEM_ONET_COLUMNS, parsed, {"projection_period": period})
-    return LoadReport("nem_onet_crosswalk", period, path, rows, time.perf_counter() - started,
-                      {"nem_codes": len({r["nem_code"] for r in parsed})})
+    return LoadReport(
+        "nem_onet_crosswalk",
+        period,
+        path,
+        rows,
+        time.perf_counter() - started,
+        {"nem_codes": len({r["nem_code"] for r in parsed})},
+    )
 
 
 def load_nem_coverage(period: str, workbook: Path | None = None) -> LoadReport:

@@ -51,8 +51,17 @@ MEASURES = (
     Measure("annual_wage_p75", "A_PCT75", "integer"),
     Measure("annual_wage_p90", "A_PCT90", "integer"),
 )
-HEADERS = ("AREA_TYPE", "I_GROUP", "OWN_CODE", "OCC_CODE", "OCC_TITLE", "O_GROUP", "ANNUAL", "HOURLY",
-           *(m.header for m in MEASURES))
+HEADERS = (
+    "AREA_TYPE",
+    "I_GROUP",
+    "OWN_CODE",
+    "OCC_CODE",
+    "OCC_TITLE",
+    "O_GROUP",
+    "ANNUAL",
+    "HOURLY",
+    *(m.header for m in MEASURES),
+)
 PERIOD_TITLE = re.compile(r"^(\w+) (\d{4}) OEWS Estimates")
 
 
@@ -78,8 +87,10 @@ def check_period(path: Path, release: OewsRelease) -> None:
         return  # an older layout without that sheet: the data sheet's name already carries the year
     match = PERIOD_TITLE.match(str(first))
     if match and (match.group(1) != "May" or int(match.group(2)) != release.year):
-        raise BlsFileError(f"{path}: holds the {match.group(1)} {match.group(2)} estimates, "
-                           f"not OEWS {release.ref_year_month}")
+        raise BlsFileError(
+            f"{path}: holds the {match.group(1)} {match.group(2)} estimates, "
+            f"not OEWS {release.ref_year_month}"
+        )
 
 
 def parse_oews_sheet(sheet: Sheet, release: OewsRelease) -> OewsSheet:
@@ -105,14 +116,23 @@ def parse_oews_sheet(sheet: Sheet, release: OewsRelease) -> OewsSheet:
         aggregated.append(code)
     if not kept:
         raise BlsFileError(f"{sheet.where()}: no national cross-industry rows")
-    return OewsSheet(release=release, path=sheet.path, sheet_rows=sheet_rows, rows=list(kept.values()),
-                     other_rows_skipped=skipped, aggregated_to_broad=aggregated)
+    return OewsSheet(
+        release=release,
+        path=sheet.path,
+        sheet_rows=sheet_rows,
+        rows=list(kept.values()),
+        other_rows_skipped=skipped,
+        aggregated_to_broad=aggregated,
+    )
 
 
 def is_national_cross_industry(raw: list, col: dict[str, int]) -> bool:
     """U.S. (area type 1), all industries, all ownerships (federal, state, local, private: 1235)."""
-    return (text_value(raw[col["AREA_TYPE"]]), text_value(raw[col["I_GROUP"]]).casefold(),
-            text_value(raw[col["OWN_CODE"]])) == ("1", "cross-industry", "1235")
+    return (
+        text_value(raw[col["AREA_TYPE"]]),
+        text_value(raw[col["I_GROUP"]]).casefold(),
+        text_value(raw[col["OWN_CODE"]]),
+    ) == ("1", "cross-industry", "1235")
 
 
 def parse_row(sheet: Sheet, index: int, col: dict[str, int], release: OewsRelease) -> dict[str, Any]:
@@ -122,7 +142,9 @@ def parse_row(sheet: Sheet, index: int, col: dict[str, int], release: OewsReleas
         raise BlsFileError(f"{sheet.where(index, 'OCC_CODE')}: {code!r} is not a SOC code NN-NNNN")
     o_group = text_value(raw[col["O_GROUP"]]).casefold()
     if o_group not in O_GROUPS:
-        raise BlsFileError(f"{sheet.where(index, 'O_GROUP')}: {o_group!r} is not one of {', '.join(O_GROUPS)}")
+        raise BlsFileError(
+            f"{sheet.where(index, 'O_GROUP')}: {o_group!r} is not one of {', '.join(O_GROUPS)}"
+        )
     title = text_value(raw[col["OCC_TITLE"]])
     if not title:
         raise BlsFileError(f"{sheet.where(index, 'OCC_TITLE')}: empty title")
@@ -138,7 +160,8 @@ def parse_row(sheet: Sheet, index: int, col: dict[str, int], release: OewsReleas
     }
     for m in MEASURES:
         row[m.column], row[m.flag_column] = measure_value(
-            raw[col[m.header]], m.kind, m.scale, oews_flag, sheet.where(index, m.header))
+            raw[col[m.header]], m.kind, m.scale, oews_flag, sheet.where(index, m.header)
+        )
     return row
 
 
@@ -155,8 +178,10 @@ def merge_broad_and_detailed(sheet: Sheet, first: dict[str, Any], second: dict[s
     if first["aggregated_to_broad"]:
         raise BlsFileError(f"{where}: listed more than twice")
     if {first["o_group"], second["o_group"]} != {"broad", "detailed"}:
-        raise BlsFileError(f"{where} with o_group {first['o_group']!r} and {second['o_group']!r} "
-                           "(only a broad + detailed pair may repeat a code)")
+        raise BlsFileError(
+            f"{where} with o_group {first['o_group']!r} and {second['o_group']!r} "
+            "(only a broad + detailed pair may repeat a code)"
+        )
     differing = [k for k in first if k not in ("o_group", "sheet_row") and first[k] != second[k]]
     if differing:
         raise BlsFileError(f"{where}: the broad and detailed rows differ in {', '.join(differing)}")

@@ -58,8 +58,10 @@ MEASURE_TEMPLATES = (
 
 def measures(period: ProjectionPeriod) -> tuple[Measure, ...]:
     years = {"base": period.base_year, "projected": period.projected_year, "span": period.short}
-    return tuple(Measure(column, header.format(**years), kind, scale)
-                 for column, header, kind, scale in MEASURE_TEMPLATES)
+    return tuple(
+        Measure(column, header.format(**years), kind, scale)
+        for column, header, kind, scale in MEASURE_TEMPLATES
+    )
 
 
 def headers(period: ProjectionPeriod) -> dict[str, str]:
@@ -120,16 +122,23 @@ def parse_projections_sheet(sheet: Sheet, period: ProjectionPeriod) -> Projectio
     return ProjectionsSheet(period=period, path=sheet.path, rows=rows)
 
 
-def parse_row(sheet: Sheet, index: int, col: dict[str, int], plain: dict[str, str],
-              numeric: tuple[Measure, ...], period: ProjectionPeriod) -> dict[str, Any]:
+def parse_row(
+    sheet: Sheet,
+    index: int,
+    col: dict[str, int],
+    plain: dict[str, str],
+    numeric: tuple[Measure, ...],
+    period: ProjectionPeriod,
+) -> dict[str, Any]:
     raw = sheet.rows[index]
     code = text_value(raw[col[plain["soc_code"]]])
     if not NEM_CODE.match(code):
         raise BlsFileError(f"{sheet.where(index, plain['soc_code'])}: {code!r} is not a code NN-NNNN")
     kind = text_value(raw[col[plain["occupation_type"]]])
     if kind.casefold() not in OCCUPATION_TYPES:
-        raise BlsFileError(f"{sheet.where(index, plain['occupation_type'])}: {kind!r} is neither "
-                           "'Line item' nor 'Summary'")
+        raise BlsFileError(
+            f"{sheet.where(index, plain['occupation_type'])}: {kind!r} is neither 'Line item' nor 'Summary'"
+        )
     title = text_value(raw[col[plain["title"]]])
     if not title:
         raise BlsFileError(f"{sheet.where(index, plain['title'])}: empty title")
@@ -142,7 +151,8 @@ def parse_row(sheet: Sheet, index: int, col: dict[str, int], plain: dict[str, st
     }
     for m in numeric:
         row[m.column], row[m.flag_column] = measure_value(
-            raw[col[m.header]], m.kind, m.scale, proj_flag, sheet.where(index, m.header))
+            raw[col[m.header]], m.kind, m.scale, proj_flag, sheet.where(index, m.header)
+        )
     for name in TEXT_COLUMNS:
         value = text_value(raw[col[plain[name]]])
         row[name] = None if value in ("", UNAVAILABLE) else value

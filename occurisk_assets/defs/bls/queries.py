@@ -46,5 +46,7 @@ def soc_bls_metrics(conn: psycopg.Connection, soc_code: str, data_version: str) 
     """Employment, wages, growth and openings of an O*NET SOC code ('15-1252'); None when the code has
     not been linked for that data_version."""
     with conn.cursor(row_factory=class_row(SocBlsMetrics)) as cur:
-        return cur.execute("SELECT * FROM bls.soc_bls_metrics WHERE data_version = %s AND soc_code = %s",
-                           (data_version, soc_code)).fetchone()
+        return cur.execute(
+            "SELECT * FROM bls.soc_bls_metrics WHERE data_version = %s AND soc_code = %s",
+            (data_version, soc_code),
+        ).fetchone()

@@ -18,7 +18,9 @@ def measure_ddl(measures: list[tuple[str, str]]) -> str:
     for column, kind in measures:
         lines.append(f"{column} {SQL_TYPES[kind]},")
         lines.append(f"{column}_flag text CHECK ({column}_flag IN {FLAGS}),")
-        lines.append(f"CONSTRAINT {column}_null_iff_flagged CHECK (({column} IS NULL) <> ({column}_flag IS NULL)),")
+        lines.append(
+            f"CONSTRAINT {column}_null_iff_flagged CHECK (({column} IS NULL) <> ({column}_flag IS NULL)),"
+        )
     return "\n    ".join(lines)
 
 

@@ -101,12 +101,17 @@ class Workbook:
 
 
 PROJECTIONS = Workbook("occupation.xlsx", "/emp/ind-occ-matrix/occupation.xlsx")
-NEM_ONET_CROSSWALK = Workbook("crosswalks/nem_onet_to_soc_crosswalk.xlsx",
-                              "/emp/classifications-crosswalks/nem-onet-to-soc-crosswalk.xlsx")
-NEM_COVERAGE = Workbook("crosswalks/nem_occupational_coverage.xlsx",
-                        "/emp/classifications-crosswalks/nem-occupational-coverage.xlsx")
-SOC_2010_2018_CROSSWALK = Workbook("crosswalks/soc_2010_to_2018_crosswalk.xlsx",
-                                   "/soc/2018/soc_2010_to_2018_crosswalk.xlsx")
+NEM_ONET_CROSSWALK = Workbook(
+    "crosswalks/nem_onet_to_soc_crosswalk.xlsx",
+    "/emp/classifications-crosswalks/nem-onet-to-soc-crosswalk.xlsx",
+)
+NEM_COVERAGE = Workbook(
+    "crosswalks/nem_occupational_coverage.xlsx",
+    "/emp/classifications-crosswalks/nem-occupational-coverage.xlsx",
+)
+SOC_2010_2018_CROSSWALK = Workbook(
+    "crosswalks/soc_2010_to_2018_crosswalk.xlsx", "/soc/2018/soc_2010_to_2018_crosswalk.xlsx"
+)
 
 
 def landing_dir(settings: Settings | None = None) -> Path:
@@ -127,7 +132,9 @@ def extract_member(zip_path: Path, member_name: str, target: Path) -> Path:
     with zipfile.ZipFile(zip_path) as archive:
         members = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == member_name]
         if not members:
-            raise BlsFileError(f"{zip_path}: no {member_name} inside (members: {', '.join(archive.namelist())})")
+            raise BlsFileError(
+                f"{zip_path}: no {member_name} inside (members: {', '.join(archive.namelist())})"
+            )
         partial = target.with_name(target.name + ".part")
         partial.write_bytes(archive.read(members[0]))
     partial.replace(target)
@@ -142,12 +149,14 @@ def _locate(relative: str, what: str, url: str, fetch: Callable[[Path], Path], s
     try:
         return fetch(landing_dir(settings) / relative)
     except (httpx.HTTPError, OSError, zipfile.BadZipFile) as exc:
-        raise BlsSourceNotFound(f"{what}: {relative} is in neither {bases[0]} nor {bases[1]}, "
-                                f"and downloading {url} failed: {exc}") from exc
+        raise BlsSourceNotFound(
+            f"{what}: {relative} is in neither {bases[0]} nor {bases[1]}, and downloading {url} failed: {exc}"
+        ) from exc
 
 
-def oews_workbook(release: OewsRelease, settings: Settings | None = None,
-                  base_url: str = BLS_BASE_URL) -> Path:
+def oews_workbook(
+    release: OewsRelease, settings: Settings | None = None, base_url: str = BLS_BASE_URL
+) -> Path:
     settings = settings or get_settings()
     url = release.zip_url(base_url)
 
@@ -158,8 +167,9 @@ def oews_workbook(release: OewsRelease, settings: Settings | None = None,
     return _locate(release.workbook_path, f"OEWS {release.ref_year_month}", url, fetch, settings)
 
 
-def official_workbook(workbook: Workbook, settings: Settings | None = None,
-                      base_url: str = BLS_BASE_URL) -> Path:
+def official_workbook(
+    workbook: Workbook, settings: Settings | None = None, base_url: str = BLS_BASE_URL
+) -> Path:
     settings = settings or get_settings()
     url = base_url + workbook.url_path
     return _locate(workbook.path, workbook.path, url, lambda target: download_archive(url, target), settings)

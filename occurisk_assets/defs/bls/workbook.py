@@ -67,12 +67,17 @@ def find_header(sheet: Sheet, required: Sequence[str], search_rows: int = 15) ->
         positions = {normalise_header(cell): col for col, cell in enumerate(row)}
         if all(key in positions for key in wanted):
             return index, {original: positions[key] for key, original in wanted.items()}
-    best = max(sheet.rows[:search_rows], default=[], key=lambda row: sum(
-        normalise_header(cell) in wanted for cell in row))
+    best = max(
+        sheet.rows[:search_rows],
+        default=[],
+        key=lambda row: sum(normalise_header(cell) in wanted for cell in row),
+    )
     found = {normalise_header(cell) for cell in best}
     missing = [original for key, original in wanted.items() if key not in found]
-    raise BlsFileError(f"{sheet.where()}: no header row with the expected columns in the first {search_rows} "
-                       f"rows; missing: {', '.join(repr(m) for m in missing)}")
+    raise BlsFileError(
+        f"{sheet.where()}: no header row with the expected columns in the first {search_rows} "
+        f"rows; missing: {', '.join(repr(m) for m in missing)}"
+    )
 
 
 def text_value(cell: Cell) -> str:
@@ -82,8 +87,9 @@ def text_value(cell: Cell) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def measure_value(cell: Cell, kind: Kind, scale: int, flag_of: Callable[[str], Flag | None],
-                  where: str) -> tuple[int | float | None, Flag | None]:
+def measure_value(
+    cell: Cell, kind: Kind, scale: int, flag_of: Callable[[str], Flag | None], where: str
+) -> tuple[int | float | None, Flag | None]:
     """A numeric cell → (value, None), or a published marker → (None, flag). Anything else is an error:
     a blank or an unknown marker must never turn into zero or into a silent NULL."""
     if cell is None or (isinstance(cell, str) and not cell.strip()):

@@ -8,7 +8,8 @@ dbt tests are loaded as asset checks of the models they test.
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
@@ -44,14 +45,14 @@ class OccuriskDbtTranslator(DagsterDbtTranslator):
 
 dbt_translator = OccuriskDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
-_common = dict(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=dbt_translator,
-    partitions_def=data_version_partitions,
+_common = {
+    "manifest": dbt_project.manifest_path,
+    "project": dbt_project,
+    "dagster_dbt_translator": dbt_translator,
+    "partitions_def": data_version_partitions,
     # Runs of different versions rebuild the same staging views; a pool limited to 1 serialises them.
-    pool="dbt",
-)
+    "pool": "dbt",
+}
 
 
 @dbt_assets(name="onet_dbt_models", exclude=SCORES_SELECTION, **_common)

@@ -13,14 +13,27 @@ from occurisk_assets.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
 
 
 @click.command("dbt-parse")
-@click.option("--target-path", default="target", show_default=True,
-              help="Where dbt writes manifest.json, relative to dbt_project/.")
+@click.option(
+    "--target-path",
+    default="target",
+    show_default=True,
+    help="Where dbt writes manifest.json, relative to dbt_project/.",
+)
 def dbt_parse(target_path: str) -> None:
     """Parse the dbt project into its manifest (no database needed)."""
     result = subprocess.run(
-        [dbt_executable(), "parse", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", target_path],
-        capture_output=True, text=True,
+        [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            target_path,
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise click.ClickException(f"dbt parse failed:\n{result.stdout}{result.stderr}")

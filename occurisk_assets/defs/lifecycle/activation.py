@@ -62,7 +62,8 @@ def list_versions(conn: psycopg.Connection) -> list[VersionRow]:
            LEFT JOIN LATERAL (SELECT outcome, reason, decided_at FROM core.activation_log a
                               WHERE a.data_version = v.id ORDER BY decided_at DESC, decision_id DESC LIMIT 1) d
                   ON true
-           ORDER BY string_to_array(v.id, '.')::int[]""").fetchall()
+           ORDER BY string_to_array(v.id, '.')::int[]"""
+    ).fetchall()
     return [VersionRow(*r) for r in rows]
 
 
@@ -70,32 +71,51 @@ def activate(conn: psycopg.Connection, data_version: str, note: str | None = Non
     """Switch the active version (no gates: see `decide` for the gated path)."""
     ensure_core_tables(conn)
     with conn.transaction():
-        exists = conn.execute("SELECT loaded_at IS NOT NULL FROM core.data_version WHERE id = %s FOR UPDATE",
-                              (data_version,)).fetchone()
+        exists = conn.execute(
+            "SELECT loaded_at IS NOT NULL FROM core.data_version WHERE id = %s FOR UPDATE", (data_version,)
+        ).fetchone()
         if not exists or not exists[0]:
-            raise UnknownVersion(f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})")
-        conn.execute("UPDATE core.data_version SET is_active = false WHERE is_active AND id <> %s", (data_version,))
-        conn.execute("UPDATE core.data_version SET is_active = true, notes = coalesce(%s, notes) WHERE id = %s",
-                     (note, data_version))
+            raise UnknownVersion(
+                f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})"
+            )
+        conn.execute(
+            "UPDATE core.data_version SET is_active = false WHERE is_active AND id <> %s", (data_version,)
+        )
+        conn.execute(
+            "UPDATE core.data_version SET is_active = true, notes = coalesce(%s, notes) WHERE id = %s",
+            (note, data_version),
+        )
 
 
-def _outcome(data_version: str, current: str | None, gates: list[GateResult], force: bool,
-             trigger: str) -> tuple[str, str]:
+def _outcome(
+    data_version: str, current: str | None, gates: list[GateResult], force: bool, trigger: str
+) -> tuple[str, str]:
     failed = [g for g in gates if not g.passed]
     if current == data_version:
-        return "already_active", "already active" + ("; failing now: " + "; ".join(g.detail for g in failed) if failed else "")
+        return "already_active", "already active" + (
+            "; failing now: " + "; ".join(g.detail for g in failed) if failed else ""
+        )
     if failed and not force:
         return "blocked", "; ".join(f"{g.name}: {g.detail}" for g in failed)
     if trigger == PIPELINE and current and version_sort_key(data_version) < version_sort_key(current):
-        return "not_newer", (f"older than the active {current}: not switched automatically "
-                             f"(`occurisk versions activate {data_version}` rolls back)")
+        return "not_newer", (
+            f"older than the active {current}: not switched automatically "
+            f"(`occurisk versions activate {data_version}` rolls back)"
+        )
     if failed:
         return "activated", "forced past failing gates: " + "; ".join(f"{g.name}: {g.detail}" for g in failed)
     return "activated", "all gates passed"
 
 
-def decide(conn: psycopg.Connection, data_version: str, *, min_coverage: float, trigger: str,
-           force: bool = False, dagster_run_id: str | None = None) -> ActivationDecision:
+def decide(
+    conn: psycopg.Connection,
+    data_version: str,
+    *,
+    min_coverage: float,
+    trigger: str,
+    force: bool = False,
+    dagster_run_id: str | None = None,
+) -> ActivationDecision:
     """Run the gates for `data_version` and make it active if they pass (or if forced); log the decision.
 
     Serialised by an advisory lock so concurrent runs (a backfill) decide one after the other.
@@ -103,10 +123,13 @@ def decide(conn: psycopg.Connection, data_version: str, *, min_coverage: float, 
     ensure_lifecycle_tables(conn)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.activation', 0))")
-        known = conn.execute("SELECT loaded_at IS NOT NULL FROM core.data_version WHERE id = %s",
-                             (data_version,)).fetchone()
+        known = conn.execute(
+            "SELECT loaded_at IS NOT NULL FROM core.data_version WHERE id = %s", (data_version,)
+        ).fetchone()
         if not known or not known[0]:
-            raise UnknownVersion(f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})")
+            raise UnknownVersion(
+                f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})"
+            )
         current = active_version(conn)
         gates = run_gates(conn, data_version, min_coverage)
         outcome, reason = _outcome(data_version, current, gates, force, trigger)
@@ -118,6 +141,16 @@ def decide(conn: psycopg.Connection, data_version: str, *, min_coverage: float, 
             """INSERT INTO core.activation_log (data_version, outcome, forced, trigger, active_before, active_after,
                                                 reason, gates, dagster_run_id)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            (data_version, outcome, forced, trigger, current, after, reason,
-             Jsonb([g.model_dump() for g in gates]), dagster_run_id))
+            (
+                data_version,
+                outcome,
+                forced,
+                trigger,
+                current,
+                after,
+                reason,
+                Jsonb([g.model_dump() for g in gates]),
+                dagster_run_id,
+            ),
+        )
     return ActivationDecision(data_version, outcome, forced, current, after, reason, gates)

@@ -12,7 +12,7 @@ import gzip
 import json
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -52,15 +52,20 @@ def _columns(conn: psycopg.Connection, schema: str, table: str) -> list[tuple[st
         """SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-           ORDER BY a.attnum""", (schema, table)).fetchall()
+           ORDER BY a.attnum""",
+        (schema, table),
+    ).fetchall()
 
 
 def _export_slice(conn: psycopg.Connection, part: TableSlice, folder: Path) -> dict:
     columns = _columns(conn, part.schema, part.table)
     file_name = f"{part.schema}.{part.table}.csv.gz"
     query = sql.SQL("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT WITH ({})").format(
-        sql.SQL(", ").join(sql.Identifier(name) for name, _ in columns), sql.Identifier(part.schema, part.table),
-        sql.SQL(part.where), sql.SQL(COPY_CSV))
+        sql.SQL(", ").join(sql.Identifier(name) for name, _ in columns),
+        sql.Identifier(part.schema, part.table),
+        sql.SQL(part.where),
+        sql.SQL(COPY_CSV),
+    )
     # COPY takes no server-side parameters: the slice's values are bound client-side.
     statement = psycopg.ClientCursor(conn).mogrify(query, part.params)
     with conn.cursor() as cur, gzip.open(folder / file_name, "wb") as out:
@@ -68,12 +73,18 @@ def _export_slice(conn: psycopg.Connection, part: TableSlice, folder: Path) -> d
             for chunk in copy:
                 out.write(chunk)
         rows = cur.rowcount
-    return {"schema": part.schema, "table": part.table, "file": file_name, "rows": rows,
-            "columns": [[name, sql_type] for name, sql_type in columns]}
+    return {
+        "schema": part.schema,
+        "table": part.table,
+        "file": file_name,
+        "rows": rows,
+        "columns": [[name, sql_type] for name, sql_type in columns],
+    }
 
 
-def write_archive(conn: psycopg.Connection, root: Path, name: str, kind: str, slices: list[TableSlice],
-                  identity: dict) -> tuple[Path, dict]:
+def write_archive(
+    conn: psycopg.Connection, root: Path, name: str, kind: str, slices: list[TableSlice], identity: dict
+) -> tuple[Path, dict]:
     """Export `slices` (in restore order) into root/name; returns the folder and its manifest."""
     root.mkdir(parents=True, exist_ok=True)
     final = root / name
@@ -82,9 +93,13 @@ def write_archive(conn: psycopg.Connection, root: Path, name: str, kind: str, sl
     partial = root / f"{name}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    manifest = {"format": ARCHIVE_FORMAT, "kind": kind, **identity,
-                "created_at": datetime.now(timezone.utc).isoformat(),
-                "tables": [_export_slice(conn, part, partial) for part in slices]}
+    manifest = {
+        "format": ARCHIVE_FORMAT,
+        "kind": kind,
+        **identity,
+        "created_at": datetime.now(UTC).isoformat(),
+        "tables": [_export_slice(conn, part, partial) for part in slices],
+    }
     (partial / MANIFEST).write_text(json.dumps(manifest, indent=2))
     partial.rename(final)
     return final, manifest
@@ -96,7 +111,9 @@ def read_manifest(folder: Path) -> dict:
         raise ArchiveError(f"{folder} is not an occurisk archive: {MANIFEST} is missing")
     manifest = json.loads(path.read_text())
     if manifest.get("format") != ARCHIVE_FORMAT:
-        raise ArchiveError(f"{path}: archive format {manifest.get('format')!r}, this version reads {ARCHIVE_FORMAT}")
+        raise ArchiveError(
+            f"{path}: archive format {manifest.get('format')!r}, this version reads {ARCHIVE_FORMAT}"
+        )
     for entry in manifest["tables"]:
         if not (folder / entry["file"]).is_file():
             raise ArchiveError(f"{folder}: {entry['file']} listed in {MANIFEST} is missing")
@@ -107,11 +124,18 @@ def _create_missing_table(conn: psycopg.Connection, entry: dict) -> None:
     """A raw table or mart the archive holds but the database lacks (e.g. restoring into a fresh database)."""
     schema, table = entry["schema"], entry["table"]
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-    columns = sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(sql_type))
-                                 for name, sql_type in entry["columns"])
-    if schema == "onet_raw":  # the loader's layout: LIST-partitioned by data_version, PK (data_version, line_no)
-        conn.execute(sql.SQL("CREATE TABLE {} ({}, PRIMARY KEY (data_version, line_no)) PARTITION BY LIST (data_version)")
-                     .format(sql.Identifier(schema, table), columns))
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(sql_type))
+        for name, sql_type in entry["columns"]
+    )
+    if (
+        schema == "onet_raw"
+    ):  # the loader's layout: LIST-partitioned by data_version, PK (data_version, line_no)
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {} ({}, PRIMARY KEY (data_version, line_no)) PARTITION BY LIST (data_version)"
+            ).format(sql.Identifier(schema, table), columns)
+        )
     else:
         conn.execute(sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(schema, table), columns))
 
@@ -122,21 +146,34 @@ def _restore_table(conn: psycopg.Connection, folder: Path, entry: dict, data_ver
         _create_missing_table(conn, entry)
     if schema == "onet_raw":
         part = partition_name(table, data_version)
-        conn.execute(sql.SQL("CREATE TABLE {} PARTITION OF {} FOR VALUES IN ({})").format(
-            sql.Identifier(schema, part), sql.Identifier(schema, table), sql.Literal(data_version)))
+        conn.execute(
+            sql.SQL("CREATE TABLE {} PARTITION OF {} FOR VALUES IN ({})").format(
+                sql.Identifier(schema, part), sql.Identifier(schema, table), sql.Literal(data_version)
+            )
+        )
     names = sql.SQL(", ").join(sql.Identifier(name) for name, _ in entry["columns"])
     # Through a scratch table: identity columns (run_id, ...) keep their archived values.
-    conn.execute(sql.SQL("CREATE TEMP TABLE _restore ({}) ON COMMIT DROP").format(
-        sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in entry["columns"])))
-    with conn.cursor() as cur, gzip.open(folder / entry["file"], "rb") as src:
-        with cur.copy(sql.SQL("COPY _restore ({}) FROM STDIN WITH ({})").format(names, sql.SQL(COPY_CSV))) as copy:
-            while chunk := src.read(1 << 20):
-                copy.write(chunk)
-    restored = conn.execute(sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM _restore").format(
-        sql.Identifier(schema, table), names, names)).rowcount
+    conn.execute(
+        sql.SQL("CREATE TEMP TABLE _restore ({}) ON COMMIT DROP").format(
+            sql.SQL(", ").join(
+                sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(t)) for n, t in entry["columns"]
+            )
+        )
+    )
+    copy_sql = sql.SQL("COPY _restore ({}) FROM STDIN WITH ({})").format(names, sql.SQL(COPY_CSV))
+    with conn.cursor() as cur, gzip.open(folder / entry["file"], "rb") as src, cur.copy(copy_sql) as copy:
+        while chunk := src.read(1 << 20):
+            copy.write(chunk)
+    restored = conn.execute(
+        sql.SQL("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE SELECT {} FROM _restore").format(
+            sql.Identifier(schema, table), names, names
+        )
+    ).rowcount
     conn.execute("DROP TABLE _restore")
     if restored != entry["rows"]:
-        raise ArchiveError(f"{folder / entry['file']}: {restored} rows restored, the manifest says {entry['rows']}")
+        raise ArchiveError(
+            f"{folder / entry['file']}: {restored} rows restored, the manifest says {entry['rows']}"
+        )
     return restored
 
 
@@ -144,12 +181,18 @@ def _check_conflicts(conn: psycopg.Connection, manifest: dict) -> None:
     if manifest["kind"] == "version":
         version = manifest["data_version"]
         if conn.execute("SELECT 1 FROM core.data_version WHERE id = %s", (version,)).fetchone():
-            raise ArchiveError(f"O*NET {version} is in the database again: restoring would mix two copies of it "
-                               f"(archive the loaded copy first: occurisk archive)")
+            raise ArchiveError(
+                f"O*NET {version} is in the database again: restoring would mix two copies of it "
+                f"(archive the loaded copy first: occurisk archive)"
+            )
     run_ids = manifest.get("run_ids") or []
     if run_ids and table_exists(conn, "core.model_run"):
-        present = [r[0] for r in conn.execute(
-            "SELECT run_id FROM core.model_run WHERE run_id = ANY(%s) ORDER BY run_id", (run_ids,))]
+        present = [
+            r[0]
+            for r in conn.execute(
+                "SELECT run_id FROM core.model_run WHERE run_id = ANY(%s) ORDER BY run_id", (run_ids,)
+            )
+        ]
         if present:
             raise ArchiveError(f"scoring runs {present} are in the database already")
 
@@ -164,8 +207,10 @@ def restore_archive(conn: psycopg.Connection, folder: Path) -> dict:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.activation', 0))")
         _check_conflicts(conn, manifest)
-        restored = {f"{e['schema']}.{e['table']}": _restore_table(conn, folder, e, manifest.get("data_version"))
-                    for e in manifest["tables"]}
+        restored = {
+            f"{e['schema']}.{e['table']}": _restore_table(conn, folder, e, manifest.get("data_version"))
+            for e in manifest["tables"]
+        }
         conn.execute("UPDATE core.archive_log SET restored_at = now() WHERE path = %s", (str(folder),))
     conn.commit()
     return restored
@@ -174,5 +219,11 @@ def restore_archive(conn: psycopg.Connection, folder: Path) -> dict:
 def log_archive(conn: psycopg.Connection, kind: str, folder: Path, manifest: dict) -> None:
     conn.execute(
         "INSERT INTO core.archive_log (kind, data_version, run_ids, path, tables) VALUES (%s, %s, %s, %s, %s)",
-        (kind, manifest.get("data_version"), manifest.get("run_ids") or [], str(folder.resolve()),
-         Jsonb({f"{e['schema']}.{e['table']}": e["rows"] for e in manifest["tables"]})))
+        (
+            kind,
+            manifest.get("data_version"),
+            manifest.get("run_ids") or [],
+            str(folder.resolve()),
+            Jsonb({f"{e['schema']}.{e['table']}": e["rows"] for e in manifest["tables"]}),
+        ),
+    )

@@ -37,9 +37,11 @@ TASK_AI_ENSEMBLE = AssetKey(["task_ai_ensemble"])
 OCCUPATION_TASK_WEIGHT = AssetKey(["occupation_task_weight"])
 
 onet_landing = AssetSpec(
-    LANDING_ASSET_KEY, group_name=LIFECYCLE_GROUP, kinds={"file"},
+    LANDING_ASSET_KEY,
+    group_name=LIFECYCLE_GROUP,
+    kinds={"file"},
     description="The landing folder (OCCURISK_ONET_LANDING) where new O*NET releases are dropped; the release "
-                "sensor records what it registered or rejected as observations of this asset.",
+    "sensor records what it registered or rejected as observations of this asset.",
 )
 
 
@@ -47,11 +49,16 @@ onet_landing = AssetSpec(
     key=AssetKey(["version_diff"]),
     group_name=LIFECYCLE_GROUP,
     partitions_def=data_version_partitions,
-    deps=[raw_asset_key("task_statements"), raw_asset_key("occupation_data"), TASK_AI_ENSEMBLE, OCCUPATION_AI_SCORE],
+    deps=[
+        raw_asset_key("task_statements"),
+        raw_asset_key("occupation_data"),
+        TASK_AI_ENSEMBLE,
+        OCCUPATION_AI_SCORE,
+    ],
     kinds={"postgres"},
     description="What changed from the baseline version (the active one, else the previous loaded one): row "
-                "counts, tasks and occupations added/removed/reworded, score distribution shift (KS, JS), rank "
-                "movers, provider calls. Stored in core.version_diff.",
+    "counts, tasks and occupations added/removed/reworded, score distribution shift (KS, JS), rank "
+    "movers, provider calls. Stored in core.version_diff.",
 )
 def version_diff(context: AssetExecutionContext) -> MaterializeResult:
     version = context.partition_key
@@ -60,23 +67,27 @@ def version_diff(context: AssetExecutionContext) -> MaterializeResult:
         diff = compute_diff(conn, version, baseline)
         markdown = to_markdown(diff)
         store_diff(conn, diff, markdown)
-    context.log.info(f"O*NET {baseline or '(none)'} → {version}: {len(diff.tasks_added)} tasks added, "
-                     f"{len(diff.tasks_removed)} removed, {len(diff.tasks_reworded)} reworded, "
-                     f"{len(diff.tasks_redated)} re-dated")
+    context.log.info(
+        f"O*NET {baseline or '(none)'} → {version}: {len(diff.tasks_added)} tasks added, "
+        f"{len(diff.tasks_removed)} removed, {len(diff.tasks_reworded)} reworded, "
+        f"{len(diff.tasks_redated)} re-dated"
+    )
     shift = diff.task_scores
-    return MaterializeResult(metadata={
-        "baseline_version": baseline or "none",
-        "tasks_added": len(diff.tasks_added),
-        "tasks_removed": len(diff.tasks_removed),
-        "tasks_reworded": len(diff.tasks_reworded),
-        "tasks_redated": len(diff.tasks_redated),
-        "occupations_added": len(diff.occupations_added),
-        "occupations_removed": len(diff.occupations_removed),
-        "task_score_ks": shift.ks_statistic if shift else "n/a",
-        "task_score_js_divergence": shift.js_divergence if shift else "n/a",
-        "provider_calls": diff.total_provider_calls if diff.total_provider_calls is not None else "n/a",
-        "report": MetadataValue.md(markdown),
-    })
+    return MaterializeResult(
+        metadata={
+            "baseline_version": baseline or "none",
+            "tasks_added": len(diff.tasks_added),
+            "tasks_removed": len(diff.tasks_removed),
+            "tasks_reworded": len(diff.tasks_reworded),
+            "tasks_redated": len(diff.tasks_redated),
+            "occupations_added": len(diff.occupations_added),
+            "occupations_removed": len(diff.occupations_removed),
+            "task_score_ks": shift.ks_statistic if shift else "n/a",
+            "task_score_js_divergence": shift.js_divergence if shift else "n/a",
+            "provider_calls": diff.total_provider_calls if diff.total_provider_calls is not None else "n/a",
+            "report": MetadataValue.md(markdown),
+        }
+    )
 
 
 @asset(
@@ -87,18 +98,25 @@ def version_diff(context: AssetExecutionContext) -> MaterializeResult:
     check_specs=[AssetCheckSpec(name, asset=AssetKey(["version_activation"])) for name in GATE_NAMES],
     kinds={"postgres"},
     description="Makes this version the active one (what the API serves) when every blocking check passes "
-                "and it is newer than the active one; otherwise the active version stays and the reason is "
-                "recorded (core.activation_log, `occurisk versions list`).",
+    "and it is newer than the active one; otherwise the active version stays and the reason is "
+    "recorded (core.activation_log, `occurisk versions list`).",
 )
 def version_activation(context: AssetExecutionContext) -> MaterializeResult:
     version = context.partition_key
     with db.connect() as conn:
-        decision = decide(conn, version, min_coverage=get_settings().activation_min_coverage, trigger=PIPELINE,
-                          dagster_run_id=context.run.run_id)
+        decision = decide(
+            conn,
+            version,
+            min_coverage=get_settings().activation_min_coverage,
+            trigger=PIPELINE,
+            dagster_run_id=context.run.run_id,
+        )
     log = context.log.info if decision.outcome != "blocked" else context.log.warning
     log(f"O*NET {version}: {decision.outcome} — {decision.reason}; active: {decision.active_after or 'none'}")
-    gates_md = "\n".join(["| check | passed | detail |", "|---|---|---|"] +
-                         [f"| {g.name} | {'yes' if g.passed else '**no**'} | {g.detail} |" for g in decision.gates])
+    gates_md = "\n".join(
+        ["| check | passed | detail |", "|---|---|---|"]
+        + [f"| {g.name} | {'yes' if g.passed else '**no**'} | {g.detail} |" for g in decision.gates]
+    )
     return MaterializeResult(
         metadata={
             "outcome": decision.outcome,
@@ -107,8 +125,16 @@ def version_activation(context: AssetExecutionContext) -> MaterializeResult:
             "reason": decision.reason,
             "gates": MetadataValue.md(gates_md),
         },
-        check_results=[AssetCheckResult(check_name=g.name, passed=g.passed, severity=AssetCheckSeverity.ERROR,
-                                        metadata={"detail": g.detail, **{k: v for k, v in g.facts.items()
-                                                                         if not isinstance(v, list)}})
-                       for g in decision.gates],
+        check_results=[
+            AssetCheckResult(
+                check_name=g.name,
+                passed=g.passed,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={
+                    "detail": g.detail,
+                    **{k: v for k, v in g.facts.items() if not isinstance(v, list)},
+                },
+            )
+            for g in decision.gates
+        ],
     )

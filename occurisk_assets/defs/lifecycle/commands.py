@@ -39,32 +39,45 @@ def versions_list() -> None:
         mark = "*" if row.is_active else " "
         loaded = f"{row.loaded_at:%Y-%m-%d %H:%M}" if row.loaded_at else "not loaded"
         decision = f"  [{row.last_outcome}: {row.last_reason}]" if row.last_outcome else ""
-        click.echo(f"{mark} {row.data_version:6} released {str(row.release_date or 'unknown'):10}  loaded {loaded}"
-                   f"  {row.source or ''}{decision}")
+        click.echo(
+            f"{mark} {row.data_version:6} released {str(row.release_date or 'unknown'):10}  loaded {loaded}"
+            f"  {row.source or ''}{decision}"
+        )
 
 
 @versions.command("activate")
 @click.argument("version")
-@click.option("--force", is_flag=True, help="Activate even if blocking checks fail (the failures are logged).")
+@click.option(
+    "--force", is_flag=True, help="Activate even if blocking checks fail (the failures are logged)."
+)
 def versions_activate(version: str, force: bool) -> None:
     """Make VERSION the active one (what the API serves) if its blocking checks pass. Rolling back is
     activating the previous version."""
     with db.connect() as conn:
         try:
-            decision = decide(conn, version, min_coverage=get_settings().activation_min_coverage, trigger=PERSON,
-                              force=force)
+            decision = decide(
+                conn,
+                version,
+                min_coverage=get_settings().activation_min_coverage,
+                trigger=PERSON,
+                force=force,
+            )
         except UnknownVersion as exc:
             raise click.ClickException(str(exc)) from exc
     for gate in decision.gates:
         click.echo(f"  {'ok  ' if gate.passed else 'FAIL'} {gate.name}: {gate.detail}")
     if decision.outcome == "blocked":
-        raise click.ClickException(f"O*NET {version} not activated ({decision.active_after or 'no version'} stays "
-                                   f"active); --force overrides")
+        raise click.ClickException(
+            f"O*NET {version} not activated ({decision.active_after or 'no version'} stays "
+            f"active); --force overrides"
+        )
     if decision.outcome == "already_active":
         click.echo(f"O*NET {version} is already active")
     else:
-        click.echo(f"O*NET {version} is now active (was {decision.active_before or 'none'})"
-                   + (" — forced past failing checks" if decision.forced else ""))
+        click.echo(
+            f"O*NET {version} is now active (was {decision.active_before or 'none'})"
+            + (" — forced past failing checks" if decision.forced else "")
+        )
 
 
 @versions.command("diff")
@@ -74,21 +87,37 @@ def versions_diff(version: str) -> None:
     with db.connect() as conn:
         report = stored_diff(conn, version)
     if report is None:
-        raise click.ClickException(f"no diff report for O*NET {version} (the pipeline writes it: occurisk pipeline "
-                                   f"--version {version})")
+        raise click.ClickException(
+            f"no diff report for O*NET {version} (the pipeline writes it: occurisk pipeline "
+            f"--version {version})"
+        )
     click.echo(report["markdown"], nl=False)
 
 
 @click.command("rescore")
 @click.option("--version", "data_version", default=None, help="O*NET version (default: the active one).")
-@click.option("--models", multiple=True, help="Models to score (default: every LLM whose API key is set, else the "
-                                               "published raters). Repeat for several.")
+@click.option(
+    "--models",
+    multiple=True,
+    help="Models to score (default: every LLM whose API key is set, else the "
+    "published raters). Repeat for several.",
+)
 @click.option("--top-n", type=click.IntRange(min=1), default=None, help="Only the first N tasks by priority.")
 @click.option("--sample", type=click.IntRange(min=1), default=None, help="A deterministic sample of N tasks.")
-@click.option("--budget", "budget_usd", type=click.FloatRange(min=0), default=None,
-              help="Most this run may spend (USD; default OCCURISK_RESCORE_BUDGET_USD).")
-def rescore(data_version: str | None, models: tuple[str, ...], top_n: int | None, sample: int | None,
-            budget_usd: float | None) -> None:
+@click.option(
+    "--budget",
+    "budget_usd",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Most this run may spend (USD; default OCCURISK_RESCORE_BUDGET_USD).",
+)
+def rescore(
+    data_version: str | None,
+    models: tuple[str, ...],
+    top_n: int | None,
+    sample: int | None,
+    budget_usd: float | None,
+) -> None:
     """Re-score a version's tasks (calls are cached: only new or changed prompts are paid for), then rebuild
     its ensembles, occupation scores, diff report and activation — one Dagster run of rescore_active_version."""
     from occurisk_assets.definitions import defs
@@ -102,31 +131,54 @@ def rescore(data_version: str | None, models: tuple[str, ...], top_n: int | None
     if data_version is None:
         raise click.ClickException("no active version: name one with --version")
     budget_usd = budget_usd if budget_usd is not None else get_settings().rescore_budget_usd
-    config = {key: value for key, value in (("models", list(models)), ("top_n", top_n), ("sample", sample),
-                                            ("budget_usd", budget_usd)) if value}
+    config = {
+        key: value
+        for key, value in (
+            ("models", list(models)),
+            ("top_n", top_n),
+            ("sample", sample),
+            ("budget_usd", budget_usd),
+        )
+        if value
+    }
     instance = dagster_instance()
     if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
         instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
     result = defs.resolve_job_def(RESCORE_JOB).execute_in_process(
-        partition_key=data_version, instance=instance, raise_on_error=False,
+        partition_key=data_version,
+        instance=instance,
+        raise_on_error=False,
         run_config={"ops": {SCORING_OP: {"config": config}}} if config else None,
-        tags={"occurisk/trigger": "occurisk rescore"})
+        tags={"occurisk/trigger": "occurisk rescore"},
+    )
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                click.echo(f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True)
+                click.echo(
+                    f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True
+                )
         raise click.ClickException(f"re-scoring O*NET {data_version} failed (run {result.run_id})")
     [scores] = result.asset_materializations_for_node(SCORING_OP)
-    click.echo(f"O*NET {data_version} re-scored: {scores.metadata['statuses'].value}; "
-               f"{scores.metadata['calls_made'].value} provider calls, "
-               f"${scores.metadata['estimated_cost_usd'].value:.4f} (Dagster run {result.run_id})")
+    click.echo(
+        f"O*NET {data_version} re-scored: {scores.metadata['statuses'].value}; "
+        f"{scores.metadata['calls_made'].value} provider calls, "
+        f"${scores.metadata['estimated_cost_usd'].value:.4f} (Dagster run {result.run_id})"
+    )
 
 
 @click.command("archive")
-@click.option("--keep-versions", type=click.IntRange(min=1), default=None,
-              help="O*NET versions to keep (default OCCURISK_RETENTION_KEEP_VERSIONS, 4).")
-@click.option("--keep-runs", type=click.IntRange(min=1), default=None,
-              help="Scoring runs to keep per model (default OCCURISK_RETENTION_KEEP_RUNS, 3).")
+@click.option(
+    "--keep-versions",
+    type=click.IntRange(min=1),
+    default=None,
+    help="O*NET versions to keep (default OCCURISK_RETENTION_KEEP_VERSIONS, 4).",
+)
+@click.option(
+    "--keep-runs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Scoring runs to keep per model (default OCCURISK_RETENTION_KEEP_RUNS, 3).",
+)
 @click.option("--dry-run", is_flag=True, help="Say what would be archived; change nothing.")
 def archive(keep_versions: int | None, keep_runs: int | None, dry_run: bool) -> None:
     """Export older O*NET versions and scoring runs to the archive folder, then delete them from the database.
@@ -134,8 +186,13 @@ def archive(keep_versions: int | None, keep_runs: int | None, dry_run: bool) -> 
     settings = get_settings()
     with db.connect() as conn:
         try:
-            result = apply_retention(conn, keep_versions or settings.retention_keep_versions,
-                                     keep_runs or settings.retention_keep_runs, settings.archive_path, dry_run)
+            result = apply_retention(
+                conn,
+                keep_versions or settings.retention_keep_versions,
+                keep_runs or settings.retention_keep_runs,
+                settings.archive_path,
+                dry_run,
+            )
         except RetentionError as exc:
             raise click.ClickException(str(exc)) from exc
     for line in describe(result):

@@ -114,10 +114,17 @@ def score_shift(before: list[float], after: list[float]) -> ScoreShift:
     bins_before = np.histogram(before, bins=SCORE_BINS)[0]
     bins_after = np.histogram(after, bins=SCORE_BINS)[0]
     js = jensenshannon(bins_before / bins_before.sum(), bins_after / bins_after.sum(), base=2) ** 2
-    return ScoreShift(n_before=len(before), n_after=len(after), mean_before=float(np.mean(before)),
-                      mean_after=float(np.mean(after)), ks_statistic=float(ks.statistic),
-                      ks_pvalue=float(ks.pvalue), js_divergence=float(js),
-                      bins_before=bins_before.tolist(), bins_after=bins_after.tolist())
+    return ScoreShift(
+        n_before=len(before),
+        n_after=len(after),
+        mean_before=float(np.mean(before)),
+        mean_after=float(np.mean(after)),
+        ks_statistic=float(ks.statistic),
+        ks_pvalue=float(ks.pvalue),
+        js_divergence=float(js),
+        bins_before=bins_before.tolist(),
+        bins_after=bins_after.tolist(),
+    )
 
 
 def _row_counts(conn: psycopg.Connection, old: str, new: str) -> list[RowCountChange]:
@@ -126,7 +133,9 @@ def _row_counts(conn: psycopg.Connection, old: str, new: str) -> list[RowCountCh
                   CASE WHEN b.present THEN b.rows END
            FROM (SELECT * FROM core.release_files WHERE data_version = %s) a
            FULL JOIN (SELECT * FROM core.release_files WHERE data_version = %s) b USING (table_name)
-           ORDER BY 1""", (old, new)).fetchall()
+           ORDER BY 1""",
+        (old, new),
+    ).fetchall()
     return [RowCountChange(table=t, before=b, after=a) for t, b, a in rows]
 
 
@@ -138,7 +147,9 @@ def _task_changes(conn: psycopg.Connection, old: str, new: str, diff: VersionDif
            FROM a FULL JOIN b USING (task_id)
            WHERE a.task_id IS NULL OR b.task_id IS NULL OR a.task IS DISTINCT FROM b.task
               OR a.date IS DISTINCT FROM b.date OR a.onetsoc_code IS DISTINCT FROM b.onetsoc_code
-           ORDER BY task_id""", (old, new)).fetchall()
+           ORDER BY task_id""",
+        (old, new),
+    ).fetchall()
     for task_id, soc_a, soc_b, task_a, task_b, date_a, date_b in rows:
         if soc_a is None:
             diff.tasks_added.append(TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b))
@@ -147,14 +158,17 @@ def _task_changes(conn: psycopg.Connection, old: str, new: str, diff: VersionDif
             diff.tasks_removed.append(TaskChange(task_id=task_id, onetsoc_code=soc_a, task=task_a))
             continue
         if task_a != task_b:
-            diff.tasks_reworded.append(TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b,
-                                                  before=task_a, after=task_b))
+            diff.tasks_reworded.append(
+                TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b, before=task_a, after=task_b)
+            )
         if date_a != date_b:
-            diff.tasks_redated.append(TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b,
-                                                 before=date_a, after=date_b))
+            diff.tasks_redated.append(
+                TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b, before=date_a, after=date_b)
+            )
         if soc_a != soc_b:
-            diff.tasks_moved.append(TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b,
-                                               before=soc_a, after=soc_b))
+            diff.tasks_moved.append(
+                TaskChange(task_id=task_id, onetsoc_code=soc_b, task=task_b, before=soc_a, after=soc_b)
+            )
 
 
 def _occupation_changes(conn: psycopg.Connection, old: str, new: str, diff: VersionDiff) -> None:
@@ -162,24 +176,34 @@ def _occupation_changes(conn: psycopg.Connection, old: str, new: str, diff: Vers
         """WITH a AS (SELECT onetsoc_code, title FROM onet_raw.occupation_data WHERE data_version = %s),
                 b AS (SELECT onetsoc_code, title FROM onet_raw.occupation_data WHERE data_version = %s)
            SELECT onetsoc_code, a.title, b.title FROM a FULL JOIN b USING (onetsoc_code)
-           WHERE a.title IS DISTINCT FROM b.title ORDER BY onetsoc_code""", (old, new)).fetchall()
+           WHERE a.title IS DISTINCT FROM b.title ORDER BY onetsoc_code""",
+        (old, new),
+    ).fetchall()
     for code, title_a, title_b in rows:
         if title_a is None:
             diff.occupations_added.append(OccupationChange(onetsoc_code=code, title=title_b))
         elif title_b is None:
             diff.occupations_removed.append(OccupationChange(onetsoc_code=code, title=title_a))
         else:
-            diff.occupations_retitled.append(OccupationChange(onetsoc_code=code, title=title_b,
-                                                              before=title_a, after=title_b))
+            diff.occupations_retitled.append(
+                OccupationChange(onetsoc_code=code, title=title_b, before=title_a, after=title_b)
+            )
 
 
 def _scores(conn: psycopg.Connection, table: str, data_version: str) -> list[float]:
-    return [r[0] for r in conn.execute(
-        f"SELECT mean::float8 FROM {table} WHERE data_version = %s AND mean IS NOT NULL", (data_version,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT mean::float8 FROM {table} WHERE data_version = %s AND mean IS NOT NULL", (data_version,)
+        )
+    ]
 
 
 def _score_changes(conn: psycopg.Connection, old: str, new: str, diff: VersionDiff) -> None:
-    for table, field in (("marts.task_ai_ensemble", "task_scores"), ("marts.occupation_ai_score", "occupation_scores")):
+    for table, field in (
+        ("marts.task_ai_ensemble", "task_scores"),
+        ("marts.occupation_ai_score", "occupation_scores"),
+    ):
         if not table_exists(conn, table):
             diff.notes.append(f"{table} does not exist: no score distribution change")
             continue
@@ -201,9 +225,12 @@ def _score_changes(conn: psycopg.Connection, old: str, new: str, diff: VersionDi
            SELECT soc_code, titles.title, a.r, b.r, a.mean::float8, b.mean::float8
            FROM a JOIN b USING (soc_code) LEFT JOIN titles USING (soc_code)
            WHERE a.r <> b.r ORDER BY abs(a.r - b.r) DESC, soc_code LIMIT %(limit)s""",
-        {"old": old, "new": new, "limit": RANK_MOVERS}).fetchall()
-    diff.rank_movers = [RankMove(soc_code=s, title=t, rank_before=ra, rank_after=rb, score_before=ma, score_after=mb)
-                        for s, t, ra, rb, ma, mb in rows]
+        {"old": old, "new": new, "limit": RANK_MOVERS},
+    ).fetchall()
+    diff.rank_movers = [
+        RankMove(soc_code=s, title=t, rank_before=ra, rank_after=rb, score_before=ma, score_after=mb)
+        for s, t, ra, rb, ma, mb in rows
+    ]
 
 
 def _provider_calls(conn: psycopg.Connection, data_version: str, diff: VersionDiff) -> None:
@@ -213,9 +240,12 @@ def _provider_calls(conn: psycopg.Connection, data_version: str, diff: VersionDi
     rows = conn.execute(
         """SELECT model, count(*), coalesce(sum(n_calls), 0), coalesce(sum(n_cache_hits), 0),
                   coalesce(sum(cost_estimate), 0)::float8
-           FROM core.model_run WHERE data_version = %s GROUP BY model ORDER BY model""", (data_version,)).fetchall()
-    diff.provider_calls = [ProviderCalls(model=m, runs=r, calls=c, cache_hits=h, cost_usd=cost)
-                           for m, r, c, h, cost in rows]
+           FROM core.model_run WHERE data_version = %s GROUP BY model ORDER BY model""",
+        (data_version,),
+    ).fetchall()
+    diff.provider_calls = [
+        ProviderCalls(model=m, runs=r, calls=c, cache_hits=h, cost_usd=cost) for m, r, c, h, cost in rows
+    ]
 
 
 def compute_diff(conn: psycopg.Connection, data_version: str, baseline: str | None) -> VersionDiff:
@@ -249,30 +279,43 @@ def _task_lines(title: str, changes: list[TaskChange], show_change: bool) -> lis
         change = f" — `{c.before}` → `{c.after}`" if show_change else ""
         lines.append(f"- **{c.task_id}** ({c.onetsoc_code}){change}: {c.task}")
     if len(changes) > MARKDOWN_LIST_LIMIT:
-        lines.append(f"- … and {len(changes) - MARKDOWN_LIST_LIMIT:,} more (full list in core.version_diff.report)")
+        lines.append(
+            f"- … and {len(changes) - MARKDOWN_LIST_LIMIT:,} more (full list in core.version_diff.report)"
+        )
     return lines + [""]
 
 
 def _shift_line(name: str, shift: ScoreShift | None) -> str:
     if shift is None:
         return f"| {name} | n/a | | | | |"
-    return (f"| {name} | {shift.n_before:,} → {shift.n_after:,} | {shift.mean_before:.4f} → {shift.mean_after:.4f} | "
-            f"{shift.ks_statistic:.4f} | {shift.ks_pvalue:.4g} | {shift.js_divergence:.6f} |")
+    return (
+        f"| {name} | {shift.n_before:,} → {shift.n_after:,} | {shift.mean_before:.4f} → {shift.mean_after:.4f} | "
+        f"{shift.ks_statistic:.4f} | {shift.ks_pvalue:.4g} | {shift.js_divergence:.6f} |"
+    )
 
 
 def to_markdown(diff: VersionDiff) -> str:
     if diff.baseline_version is None:
         lines = [f"## O*NET {diff.data_version}: first version, no baseline"]
     else:
-        lines = [f"## O*NET {diff.baseline_version} → {diff.data_version}", "",
-                 f"Tasks: **{len(diff.tasks_added):,} added, {len(diff.tasks_removed):,} removed, "
-                 f"{len(diff.tasks_reworded):,} reworded, {len(diff.tasks_redated):,} re-dated**"
-                 + (f", {len(diff.tasks_moved):,} moved to another occupation" if diff.tasks_moved else "")
-                 + f". Occupations: **{len(diff.occupations_added):,} added, {len(diff.occupations_removed):,} removed, "
-                 f"{len(diff.occupations_retitled):,} retitled**.", ""]
+        lines = [
+            f"## O*NET {diff.baseline_version} → {diff.data_version}",
+            "",
+            f"Tasks: **{len(diff.tasks_added):,} added, {len(diff.tasks_removed):,} removed, "
+            f"{len(diff.tasks_reworded):,} reworded, {len(diff.tasks_redated):,} re-dated**"
+            + (f", {len(diff.tasks_moved):,} moved to another occupation" if diff.tasks_moved else "")
+            + f". Occupations: **{len(diff.occupations_added):,} added, {len(diff.occupations_removed):,} removed, "
+            f"{len(diff.occupations_retitled):,} retitled**.",
+            "",
+        ]
         changed = [r for r in diff.row_counts if r.before != r.after]
         if changed:
-            lines += ["### Row counts that changed", "", "| table | before | after | change |", "|---|---:|---:|---:|"]
+            lines += [
+                "### Row counts that changed",
+                "",
+                "| table | before | after | change |",
+                "|---|---:|---:|---:|",
+            ]
             lines += [f"| {r.table} | {_fmt(r.before)} | {_fmt(r.after)} | {_change(r)} |" for r in changed]
             lines.append("")
         lines += _task_lines("Removed tasks", diff.tasks_removed, False)
@@ -280,25 +323,50 @@ def to_markdown(diff: VersionDiff) -> str:
         lines += _task_lines("Reworded tasks", diff.tasks_reworded, True)
         lines += _task_lines("Re-dated tasks", diff.tasks_redated, True)
         lines += _task_lines("Tasks moved between occupations", diff.tasks_moved, True)
-        for title, occs in (("Added occupations", diff.occupations_added), ("Removed occupations", diff.occupations_removed),
-                            ("Retitled occupations", diff.occupations_retitled)):
+        for title, occs in (
+            ("Added occupations", diff.occupations_added),
+            ("Removed occupations", diff.occupations_removed),
+            ("Retitled occupations", diff.occupations_retitled),
+        ):
             if occs:
                 lines += [f"### {title} ({len(occs):,})", ""]
-                lines += [f"- {o.onetsoc_code}: {o.title}" + (f" (was: {o.before})" if o.before else "")
-                          for o in occs[:MARKDOWN_LIST_LIMIT]] + [""]
-        lines += ["### AI-score distribution", "",
-                  "| level | n | mean | KS statistic | KS p-value | JS divergence (bits) |", "|---|---|---|---:|---:|---:|",
-                  _shift_line("task ensemble mean", diff.task_scores),
-                  _shift_line("occupation score", diff.occupation_scores), ""]
+                lines += [
+                    f"- {o.onetsoc_code}: {o.title}" + (f" (was: {o.before})" if o.before else "")
+                    for o in occs[:MARKDOWN_LIST_LIMIT]
+                ] + [""]
+        lines += [
+            "### AI-score distribution",
+            "",
+            "| level | n | mean | KS statistic | KS p-value | JS divergence (bits) |",
+            "|---|---|---|---:|---:|---:|",
+            _shift_line("task ensemble mean", diff.task_scores),
+            _shift_line("occupation score", diff.occupation_scores),
+            "",
+        ]
         if diff.rank_movers:
-            lines += ["### Occupations whose rank moved most", "", "| SOC | title | rank | score |", "|---|---|---|---|"]
-            lines += [f"| {m.soc_code} | {m.title or ''} | {m.rank_before} → {m.rank_after} | "
-                      f"{m.score_before:.4f} → {m.score_after:.4f} |" for m in diff.rank_movers]
+            lines += [
+                "### Occupations whose rank moved most",
+                "",
+                "| SOC | title | rank | score |",
+                "|---|---|---|---|",
+            ]
+            lines += [
+                f"| {m.soc_code} | {m.title or ''} | {m.rank_before} → {m.rank_after} | "
+                f"{m.score_before:.4f} → {m.score_after:.4f} |"
+                for m in diff.rank_movers
+            ]
             lines.append("")
     if diff.provider_calls is not None:
-        lines += [f"### Scoring runs of O*NET {diff.data_version}", "",
-                  "| model | runs | provider calls | cache hits | cost (USD) |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {p.model} | {p.runs} | {p.calls:,} | {p.cache_hits:,} | {p.cost_usd:.4f} |" for p in diff.provider_calls]
+        lines += [
+            f"### Scoring runs of O*NET {diff.data_version}",
+            "",
+            "| model | runs | provider calls | cache hits | cost (USD) |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {p.model} | {p.runs} | {p.calls:,} | {p.cache_hits:,} | {p.cost_usd:.4f} |"
+            for p in diff.provider_calls
+        ]
         lines.append("")
     lines += [f"_{note}_" for note in diff.notes]
     return "\n".join(lines).rstrip() + "\n"
@@ -322,20 +390,34 @@ def store_diff(conn: psycopg.Connection, diff: VersionDiff, markdown: str) -> No
                task_score_ks_pvalue = EXCLUDED.task_score_ks_pvalue, task_score_js = EXCLUDED.task_score_js,
                provider_calls = EXCLUDED.provider_calls, cache_hits = EXCLUDED.cache_hits,
                report = EXCLUDED.report, markdown = EXCLUDED.markdown""",
-        (diff.data_version, diff.baseline_version, len(diff.tasks_added), len(diff.tasks_removed),
-         len(diff.tasks_reworded), len(diff.tasks_redated), len(diff.occupations_added),
-         len(diff.occupations_removed), len(diff.occupations_retitled),
-         shift.ks_statistic if shift else None, shift.ks_pvalue if shift else None,
-         shift.js_divergence if shift else None, diff.total_provider_calls, diff.total_cache_hits,
-         Jsonb(diff.model_dump(mode="json")), markdown))
+        (
+            diff.data_version,
+            diff.baseline_version,
+            len(diff.tasks_added),
+            len(diff.tasks_removed),
+            len(diff.tasks_reworded),
+            len(diff.tasks_redated),
+            len(diff.occupations_added),
+            len(diff.occupations_removed),
+            len(diff.occupations_retitled),
+            shift.ks_statistic if shift else None,
+            shift.ks_pvalue if shift else None,
+            shift.js_divergence if shift else None,
+            diff.total_provider_calls,
+            diff.total_cache_hits,
+            Jsonb(diff.model_dump(mode="json")),
+            markdown,
+        ),
+    )
 
 
 def stored_diff(conn: psycopg.Connection, data_version: str) -> dict | None:
     """The stored report of `data_version` (the JSON the API serves), or None."""
     if not table_exists(conn, "core.version_diff"):
         return None
-    row = conn.execute("SELECT report, markdown, created_at FROM core.version_diff WHERE data_version = %s",
-                       (data_version,)).fetchone()
+    row = conn.execute(
+        "SELECT report, markdown, created_at FROM core.version_diff WHERE data_version = %s", (data_version,)
+    ).fetchone()
     if row is None:
         return None
     report, markdown, created_at = row

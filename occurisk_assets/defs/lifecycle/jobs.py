@@ -19,7 +19,7 @@ rescore_job = define_asset_job(
     "rescore_active_version",
     selection=AssetSelection.assets(TASK_AI_SCORE_KEY).downstream(),
     description="Score the tasks of one data_version whose scores are missing or stale (new model_version or "
-                "prompt_version; cached calls are never paid twice), then rebuild what depends on scores.",
+    "prompt_version; cached calls are never paid twice), then rebuild what depends on scores.",
 )
 
 
@@ -29,21 +29,29 @@ class RetentionConfig(Config):
     dry_run: bool = False
 
 
-@op(description="Archive (gzip CSV to OCCURISK_ARCHIVE_DIR) and delete versions and runs beyond the newest N.")
+@op(
+    description="Archive (gzip CSV to OCCURISK_ARCHIVE_DIR) and delete versions and runs beyond the newest N."
+)
 def apply_retention_op(context: OpExecutionContext, config: RetentionConfig) -> None:
     settings = get_settings()
     with db.connect() as conn:
-        result = apply_retention(conn, config.keep_versions or settings.retention_keep_versions,
-                                 config.keep_runs or settings.retention_keep_runs, settings.archive_path,
-                                 dry_run=config.dry_run)
+        result = apply_retention(
+            conn,
+            config.keep_versions or settings.retention_keep_versions,
+            config.keep_runs or settings.retention_keep_runs,
+            settings.archive_path,
+            dry_run=config.dry_run,
+        )
     for line in describe(result):
         context.log.info(line)
-    context.add_output_metadata({
-        "archived_versions": result.plan.versions,
-        "archived_runs": [r.run_id for r in result.plan.runs],
-        "archives": [str(p) for p in result.archives],
-        "dry_run": config.dry_run,
-    })
+    context.add_output_metadata(
+        {
+            "archived_versions": result.plan.versions,
+            "archived_runs": [r.run_id for r in result.plan.runs],
+            "archives": [str(p) for p in result.archives],
+            "dry_run": config.dry_run,
+        }
+    )
 
 
 @job(description="Retention: keep the newest N O*NET versions and scoring runs per model; archive the rest.")

@@ -110,8 +110,10 @@ def online_candidates(page_url: str, download_base: str, newer_than: tuple[int, 
     URL recorded and checked."""
     discovery = Discovery()
     try:
-        with urllib.request.urlopen(urllib.request.Request(
-                page_url, headers={"User-Agent": "occurisk-release-sensor"}), timeout=HTTP_TIMEOUT_S) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(page_url, headers={"User-Agent": "occurisk-release-sensor"}),
+            timeout=HTTP_TIMEOUT_S,
+        ) as response:
             html = response.read().decode("utf-8", errors="replace")
     except (OSError, ValueError) as exc:
         discovery.errors.append(f"cannot read the O*NET database page {page_url}: {exc}")
@@ -147,8 +149,11 @@ def _folder_first_lines(folder: Path) -> dict[str, bytes]:
 
 def validate_files(first_lines: dict[str, bytes], where: str) -> list[str]:
     """Problems that would make the load fail, found without the database: required files, headers."""
-    problems = [f"{required}: required file is missing from {where}"
-                for required in REQUIRED_FILES if required not in first_lines]
+    problems = [
+        f"{required}: required file is missing from {where}"
+        for required in REQUIRED_FILES
+        if required not in first_lines
+    ]
     for name, line in sorted(first_lines.items()):
         if name in NON_DATA_FILES:
             continue
@@ -187,6 +192,8 @@ def validate_candidate(candidate: Candidate) -> list[str]:
     problems = []
     read_me_version, _ = read_me_facts(path)
     if read_me_version and read_me_version != candidate.data_version:
-        problems.append(f"{path.name}: Read Me.txt says O*NET {read_me_version}, the folder name says "
-                        f"{candidate.data_version}")
+        problems.append(
+            f"{path.name}: Read Me.txt says O*NET {read_me_version}, the folder name says "
+            f"{candidate.data_version}"
+        )
     return problems + validate_files(_folder_first_lines(path), str(path))

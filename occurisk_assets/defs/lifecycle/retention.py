@@ -7,7 +7,7 @@ run still in progress, nor the provider-call cache (core.llm_call), which is wha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -45,7 +45,9 @@ class RetentionPlan:
     active: str | None
     versions: list[str] = field(default_factory=list)  # to archive, with everything derived from them
     runs: list[RunRef] = field(default_factory=list)  # to archive, of versions that stay
-    protected_runs: list[int] = field(default_factory=list)  # beyond the newest N, kept for the active version
+    protected_runs: list[int] = field(
+        default_factory=list
+    )  # beyond the newest N, kept for the active version
 
     @property
     def empty(self) -> bool:
@@ -61,22 +63,31 @@ class RetentionResult:
 
 def _runs_active_version_uses(conn: psycopg.Connection, active: str) -> set[int]:
     """The run behind each (task, model) score of the active version, picked as dbt's latest-run model does."""
-    return {r[0] for r in conn.execute(
-        """SELECT DISTINCT run_id FROM (
+    return {
+        r[0]
+        for r in conn.execute(
+            """SELECT DISTINCT run_id FROM (
                SELECT DISTINCT ON (s.task_id, s.model) s.run_id FROM core.task_ai_score s
                LEFT JOIN core.model_run r USING (run_id) WHERE s.data_version = %s
                ORDER BY s.task_id, s.model, r.created_at DESC NULLS LAST, s.created_at DESC, s.run_id DESC) latest""",
-        (active,))}
+            (active,),
+        )
+    }
 
 
 def plan_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int) -> RetentionPlan:
     if keep_versions < 1 or keep_runs < 1:
-        raise RetentionError(f"keep at least one version and one run (got keep_versions={keep_versions}, "
-                             f"keep_runs={keep_runs})")
+        raise RetentionError(
+            f"keep at least one version and one run (got keep_versions={keep_versions}, "
+            f"keep_runs={keep_runs})"
+        )
     active = active_version(conn)
     plan = RetentionPlan(keep_versions, keep_runs, active)
-    loaded = sorted((r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL")),
-                    key=version_sort_key, reverse=True)
+    loaded = sorted(
+        (r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL")),
+        key=version_sort_key,
+        reverse=True,
+    )
     kept = set(loaded[:keep_versions]) | ({active} if active else set())
     plan.versions = sorted((v for v in loaded if v not in kept), key=version_sort_key)
     if not table_exists(conn, "core.model_run"):
@@ -85,7 +96,8 @@ def plan_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int)
     rows = conn.execute(
         """SELECT run_id, model, data_version, status,
                   row_number() OVER (PARTITION BY model ORDER BY created_at DESC, run_id DESC) AS recency
-           FROM core.model_run ORDER BY model, recency""").fetchall()
+           FROM core.model_run ORDER BY model, recency"""
+    ).fetchall()
     for run_id, model, data_version, status, recency in rows:
         if recency <= keep_runs or data_version in plan.versions:
             continue  # kept, or archived with its version
@@ -96,14 +108,18 @@ def plan_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int)
     return plan
 
 
-def _tables_with_column(conn: psycopg.Connection, schemas: tuple[str, ...], column: str) -> list[tuple[str, str]]:
+def _tables_with_column(
+    conn: psycopg.Connection, schemas: tuple[str, ...], column: str
+) -> list[tuple[str, str]]:
     rows = conn.execute(
         """SELECT c.table_schema, c.table_name FROM information_schema.columns c
            JOIN information_schema.tables t USING (table_schema, table_name)
            WHERE c.table_schema = ANY(%s) AND c.column_name = %s AND t.table_type = 'BASE TABLE'
              AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = (quote_ident(c.table_schema) || '.' ||
                                                                              quote_ident(c.table_name))::regclass)
-           ORDER BY 1, 2""", (list(schemas), column)).fetchall()
+           ORDER BY 1, 2""",
+        (list(schemas), column),
+    ).fetchall()
     return [(s, t) for s, t in rows if f"{s}.{t}" not in NEVER_ARCHIVED]
 
 
@@ -114,18 +130,32 @@ def version_slices(conn: psycopg.Connection, data_version: str) -> list[TableSli
     if table_exists(conn, "core.model_run"):
         slices.append(TableSlice("core", "model_run", "data_version = %(v)s", version))
     by_version = _tables_with_column(conn, ("core", "marts"), "data_version")
-    slices += [TableSlice(s, t, "data_version = %(v)s", version) for s, t in by_version
-               if (s, t) not in {("core", "model_run")}]
+    slices += [
+        TableSlice(s, t, "data_version = %(v)s", version)
+        for s, t in by_version
+        if (s, t) not in {("core", "model_run")}
+    ]
     if table_exists(conn, "core.model_run"):
         by_version_set = set(by_version)
-        slices += [TableSlice(s, t, "run_id IN (SELECT run_id FROM core.model_run WHERE data_version = %(v)s)", version)
-                   for s, t in _tables_with_column(conn, ("core",), "run_id")
-                   if (s, t) not in by_version_set and t != "model_run"]
-    raw_parents = [r[0] for r in conn.execute(
-        """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = 'onet_raw' AND c.relkind = 'p' ORDER BY c.relname""")]
-    slices += [TableSlice("onet_raw", t, "data_version = %(v)s", version) for t in raw_parents
-               if table_exists(conn, f"onet_raw.{partition_name(t, data_version)}")]
+        slices += [
+            TableSlice(
+                s, t, "run_id IN (SELECT run_id FROM core.model_run WHERE data_version = %(v)s)", version
+            )
+            for s, t in _tables_with_column(conn, ("core",), "run_id")
+            if (s, t) not in by_version_set and t != "model_run"
+        ]
+    raw_parents = [
+        r[0]
+        for r in conn.execute(
+            """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'onet_raw' AND c.relkind = 'p' ORDER BY c.relname"""
+        )
+    ]
+    slices += [
+        TableSlice("onet_raw", t, "data_version = %(v)s", version)
+        for t in raw_parents
+        if table_exists(conn, f"onet_raw.{partition_name(t, data_version)}")
+    ]
     return slices
 
 
@@ -133,7 +163,9 @@ def run_slices(conn: psycopg.Connection, run_ids: list[int]) -> list[TableSlice]
     runs = {"runs": run_ids}
     return [TableSlice("core", "model_run", "run_id = ANY(%(runs)s)", runs)] + [
         TableSlice(s, t, "run_id = ANY(%(runs)s)", runs)
-        for s, t in _tables_with_column(conn, ("core",), "run_id") if t != "model_run"]
+        for s, t in _tables_with_column(conn, ("core",), "run_id")
+        if t != "model_run"
+    ]
 
 
 def _delete(conn: psycopg.Connection, slices: list[TableSlice]) -> None:
@@ -141,16 +173,23 @@ def _delete(conn: psycopg.Connection, slices: list[TableSlice]) -> None:
     for part in reversed(slices):
         if part.schema == "onet_raw":
             child = sql.Identifier("onet_raw", partition_name(part.table, part.params["v"]))
-            conn.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(
-                sql.Identifier("onet_raw", part.table), child))
+            conn.execute(
+                sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(
+                    sql.Identifier("onet_raw", part.table), child
+                )
+            )
             conn.execute(sql.SQL("DROP TABLE {}").format(child))
         else:
-            conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(
-                sql.Identifier(part.schema, part.table), sql.SQL(part.where)), part.params)
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE {}").format(
+                    sql.Identifier(part.schema, part.table), sql.SQL(part.where)
+                ),
+                part.params,
+            )
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def archive_version(conn: psycopg.Connection, data_version: str, root: Path) -> Path:
@@ -160,8 +199,9 @@ def archive_version(conn: psycopg.Connection, data_version: str, root: Path) -> 
         if active_version(conn) == data_version:
             raise RetentionError(f"O*NET {data_version} is the active version: it is never archived")
         slices = version_slices(conn, data_version)
-        folder, manifest = write_archive(conn, root, f"onet-{data_version}-{_stamp()}", "version", slices,
-                                         {"data_version": data_version})
+        folder, manifest = write_archive(
+            conn, root, f"onet-{data_version}-{_stamp()}", "version", slices, {"data_version": data_version}
+        )
         _delete(conn, slices)
         log_archive(conn, "version", folder, manifest)
     return folder
@@ -181,8 +221,9 @@ def archive_runs(conn: psycopg.Connection, run_ids: list[int], root: Path) -> Pa
     return folder
 
 
-def apply_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int, root: Path,
-                    dry_run: bool = False) -> RetentionResult:
+def apply_retention(
+    conn: psycopg.Connection, keep_versions: int, keep_runs: int, root: Path, dry_run: bool = False
+) -> RetentionResult:
     ensure_lifecycle_tables(conn)
     plan = plan_retention(conn, keep_versions, keep_runs)
     result = RetentionResult(plan, dry_run)
@@ -201,8 +242,10 @@ def apply_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int
 def describe(result: RetentionResult) -> list[str]:
     """What retention did (or would do), for people."""
     plan, verb = result.plan, ("would archive" if result.dry_run else "archived")
-    lines = [f"keep the newest {plan.keep_versions} O*NET versions and {plan.keep_runs} runs per model; "
-             f"active version: {plan.active or 'none'}"]
+    lines = [
+        f"keep the newest {plan.keep_versions} O*NET versions and {plan.keep_runs} runs per model; "
+        f"active version: {plan.active or 'none'}"
+    ]
     if plan.empty:
         lines.append("nothing to archive")
     for version in plan.versions:
@@ -210,7 +253,9 @@ def describe(result: RetentionResult) -> list[str]:
     for run in plan.runs:
         lines.append(f"{verb} scoring run {run.run_id} ({run.model}, O*NET {run.data_version})")
     if plan.protected_runs:
-        lines.append(f"kept beyond the newest {plan.keep_runs}: runs {sorted(plan.protected_runs)} "
-                     "(used by the active version, or still running)")
+        lines.append(
+            f"kept beyond the newest {plan.keep_runs}: runs {sorted(plan.protected_runs)} "
+            "(used by the active version, or still running)"
+        )
     lines += [f"archive: {path}" for path in result.archives]
     return lines

@@ -33,8 +33,9 @@ class StaleTasks:
     catalog: int
 
 
-def stale_tasks(conn: psycopg.Connection, data_version: str, models: list[ModelConfig],
-                prompt_version: str) -> list[StaleTasks]:
+def stale_tasks(
+    conn: psycopg.Connection, data_version: str, models: list[ModelConfig], prompt_version: str
+) -> list[StaleTasks]:
     result = []
     for model in models:
         catalog, stale = conn.execute(
@@ -42,7 +43,8 @@ def stale_tasks(conn: psycopg.Connection, data_version: str, models: list[ModelC
                    SELECT 1 FROM core.task_ai_score s WHERE s.data_version = c.data_version AND s.task_id = c.task_id
                      AND s.model = %s AND s.model_version = %s AND s.prompt_version = %s))
                FROM marts.task_catalog c WHERE c.data_version = %s""",
-            (model.name, model.model_version, prompt_version, data_version)).fetchone()
+            (model.name, model.model_version, prompt_version, data_version),
+        ).fetchone()
         result.append(StaleTasks(model.name, model.model_version, prompt_version, stale, catalog))
     return result
 
@@ -62,15 +64,21 @@ def rescore_request(settings: Settings) -> RunRequest | SkipReason:
             return SkipReason(f"O*NET {version} has no task catalog or scores yet: run the pipeline first")
         stale = stale_tasks(conn, version, keyed, config.prompt_version)
     if not any(s.stale for s in stale):
-        return SkipReason(f"every task of O*NET {version} has current scores from "
-                          + ", ".join(f"{s.model} ({s.model_version}, {s.prompt_version})" for s in stale))
+        return SkipReason(
+            f"every task of O*NET {version} has current scores from "
+            + ", ".join(f"{s.model} ({s.model_version}, {s.prompt_version})" for s in stale)
+        )
     run_config = {}
     if settings.rescore_budget_usd is not None:
         run_config = {"ops": {SCORING_OP: {"config": {"budget_usd": settings.rescore_budget_usd}}}}
     return RunRequest(
-        partition_key=version, run_config=run_config,
-        tags={"occurisk/trigger": "rescore_schedule",
-              "occurisk/stale_tasks": ", ".join(f"{s.model}={s.stale}" for s in stale)})
+        partition_key=version,
+        run_config=run_config,
+        tags={
+            "occurisk/trigger": "rescore_schedule",
+            "occurisk/stale_tasks": ", ".join(f"{s.model}={s.stale}" for s in stale),
+        },
+    )
 
 
 @schedule(
@@ -79,7 +87,7 @@ def rescore_request(settings: Settings) -> RunRequest | SkipReason:
     job=rescore_job,
     default_status=DefaultScheduleStatus.RUNNING,
     description="Weekly: re-score the active version's tasks whose scores are missing or stale, when "
-                "OPENAI_API_KEY / ANTHROPIC_API_KEY is set (skips with the reason otherwise).",
+    "OPENAI_API_KEY / ANTHROPIC_API_KEY is set (skips with the reason otherwise).",
 )
 def weekly_rescore(context: ScheduleEvaluationContext):
     return rescore_request(get_settings())

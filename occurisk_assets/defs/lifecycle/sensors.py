@@ -85,8 +85,17 @@ def record_intake(conn: psycopg.Connection, verdicts: list[Verdict]) -> None:
                VALUES (%s, %s, %s, %s, %s)
                ON CONFLICT (data_version, fingerprint) DO UPDATE SET status = EXCLUDED.status,
                    problems = EXCLUDED.problems, source = EXCLUDED.source, found_at = now()""",
-            [(v.candidate.data_version, v.candidate.fingerprint, v.candidate.source,
-              "registered" if v.accepted else "rejected", v.problems) for v in verdicts])
+            [
+                (
+                    v.candidate.data_version,
+                    v.candidate.fingerprint,
+                    v.candidate.source,
+                    "registered" if v.accepted else "rejected",
+                    v.problems,
+                )
+                for v in verdicts
+            ],
+        )
 
 
 def _observation(verdicts: list[Verdict]) -> AssetObservation:
@@ -94,11 +103,14 @@ def _observation(verdicts: list[Verdict]) -> AssetObservation:
     for v in verdicts:
         verdict = "registered, run requested" if v.accepted else "**rejected**: " + "; ".join(v.problems)
         lines.append(f"| {v.candidate.data_version} | {v.candidate.source} | {verdict} |")
-    return AssetObservation(asset_key=LANDING_ASSET_KEY, metadata={
-        "registered": [v.candidate.data_version for v in verdicts if v.accepted],
-        "rejected": [v.candidate.data_version for v in verdicts if not v.accepted],
-        "releases": MetadataValue.md("\n".join(lines)),
-    })
+    return AssetObservation(
+        asset_key=LANDING_ASSET_KEY,
+        metadata={
+            "registered": [v.candidate.data_version for v in verdicts if v.accepted],
+            "rejected": [v.candidate.data_version for v in verdicts if not v.accepted],
+            "releases": MetadataValue.md("\n".join(lines)),
+        },
+    )
 
 
 def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResult | SkipReason:
@@ -108,30 +120,45 @@ def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResu
     for error in discovery.errors:
         context.log.warning(error)
     for entry in discovery.settling:
-        context.log.info(f"{entry} changed less than {settings.landing_settle_s:g}s ago: waiting for the copy to finish")
-    fresh = [c for c in discovery.candidates
-             if c.data_version not in registered and cursor.evaluated.get(c.data_version) != c.fingerprint]
+        context.log.info(
+            f"{entry} changed less than {settings.landing_settle_s:g}s ago: waiting for the copy to finish"
+        )
+    fresh = [
+        c
+        for c in discovery.candidates
+        if c.data_version not in registered and cursor.evaluated.get(c.data_version) != c.fingerprint
+    ]
     if not fresh:
-        return SkipReason(f"no new O*NET release in {settings.landing_dir}"
-                          + (" or on the O*NET database page" if settings.onet_check_online else ""))
+        return SkipReason(
+            f"no new O*NET release in {settings.landing_dir}"
+            + (" or on the O*NET database page" if settings.onet_check_online else "")
+        )
     verdicts = [Verdict(c, validate_candidate(c)) for c in fresh]
     for verdict in verdicts:
         cursor.evaluated[verdict.candidate.data_version] = verdict.candidate.fingerprint
         if verdict.accepted:
-            context.log.info(f"O*NET {verdict.candidate.data_version} found at {verdict.candidate.source}: registering it")
+            context.log.info(
+                f"O*NET {verdict.candidate.data_version} found at {verdict.candidate.source}: registering it"
+            )
         else:
-            context.log.error(f"O*NET {verdict.candidate.data_version} at {verdict.candidate.source} rejected "
-                              f"(not retried until its files change): " + "; ".join(verdict.problems))
+            context.log.error(
+                f"O*NET {verdict.candidate.data_version} at {verdict.candidate.source} rejected "
+                f"(not retried until its files change): " + "; ".join(verdict.problems)
+            )
     with db.connect() as conn:
         record_intake(conn, verdicts)
     accepted = sorted({v.candidate.data_version for v in verdicts if v.accepted}, key=version_sort_key)
     return SensorResult(
         dynamic_partitions_requests=[data_version_partitions.build_add_request(accepted)] if accepted else [],
         run_requests=[
-            RunRequest(partition_key=v.candidate.data_version,
-                       run_key=f"onet-{v.candidate.data_version}-{v.candidate.fingerprint[:16]}",
-                       tags={"occurisk/trigger": "release_sensor", "occurisk/release_source": v.candidate.source})
-            for v in sorted(verdicts, key=lambda v: version_sort_key(v.candidate.data_version)) if v.accepted],
+            RunRequest(
+                partition_key=v.candidate.data_version,
+                run_key=f"onet-{v.candidate.data_version}-{v.candidate.fingerprint[:16]}",
+                tags={"occurisk/trigger": "release_sensor", "occurisk/release_source": v.candidate.source},
+            )
+            for v in sorted(verdicts, key=lambda v: version_sort_key(v.candidate.data_version))
+            if v.accepted
+        ],
         asset_events=[_observation(verdicts)],
         cursor=cursor.dump(),
     )
@@ -143,7 +170,7 @@ def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResu
     minimum_interval_seconds=get_settings().release_sensor_interval_s,
     default_status=DefaultSensorStatus.RUNNING,
     description="Registers new O*NET releases (landing folder; the official page when "
-                "OCCURISK_ONET_CHECK_ONLINE=1) as data_version partitions and runs the whole graph for each.",
+    "OCCURISK_ONET_CHECK_ONLINE=1) as data_version partitions and runs the whole graph for each.",
 )
 def onet_release_sensor(context: SensorEvaluationContext):
     return evaluate(context, get_settings())

@@ -1,7 +1,6 @@
 """O*NET raw tables as Dagster assets: one asset per file of the release, loaded together (all or nothing)
 for one `data_version` partition."""
 
-
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from occurisk_assets import db
@@ -18,16 +17,22 @@ RAW_GROUP = "onet_raw"
 def manifest_markdown(report: ReleaseLoadReport) -> str:
     lines = ["| file | present | rows | bytes | sha256 |", "|---|---|---|---|---|"]
     for f in report.files:
-        lines.append(f"| {f.file_name} | {'yes' if f.present else '**absent**'} | {f.rows if f.present else ''} | "
-                     f"{f.bytes or ''} | {(f.sha256 or '')[:12]} |")
+        lines.append(
+            f"| {f.file_name} | {'yes' if f.present else '**absent**'} | {f.rows if f.present else ''} | "
+            f"{f.bytes or ''} | {(f.sha256 or '')[:12]} |"
+        )
     return "\n".join(lines)
 
 
 @multi_asset(
     specs=[
-        AssetSpec(raw_asset_key(spec.table), group_name=RAW_GROUP, kinds={"postgres"},
-                  description=f"`{spec.file_name}` of the O*NET release, typed"
-                              + (" (required)" if spec.required else " (optional: may be absent)"))
+        AssetSpec(
+            raw_asset_key(spec.table),
+            group_name=RAW_GROUP,
+            kinds={"postgres"},
+            description=f"`{spec.file_name}` of the O*NET release, typed"
+            + (" (required)" if spec.required else " (optional: may be absent)"),
+        )
         for spec in SPECS
     ],
     check_specs=check_specs(),
@@ -40,17 +45,26 @@ def onet_release(context: AssetExecutionContext):
     settings = get_settings()
     release = resolve_release(context.partition_key, settings)
     report = load_release(release)
-    context.log.info(f"O*NET {report.data_version} from {report.source}: {len(report.present)} files loaded, "
-                     f"{len(report.absent)} absent, {report.seconds:.2f}s")
+    context.log.info(
+        f"O*NET {report.data_version} from {report.source}: {len(report.present)} files loaded, "
+        f"{len(report.absent)} absent, {report.seconds:.2f}s"
+    )
     if report.absent:
         context.log.warning("absent from this release: " + ", ".join(f.file_name for f in report.absent))
     for f in report.files:
         if f.table not in {spec.table for spec in SPECS}:
-            context.log.info(f"{f.file_name}: not a known O*NET file; loaded generically into onet_raw.{f.table}")
+            context.log.info(
+                f"{f.file_name}: not a known O*NET file; loaded generically into onet_raw.{f.table}"
+            )
     files = {f.table: f for f in report.files}
     for spec in SPECS:
         f = files[spec.table]
-        metadata = {"file": spec.file_name, "present": f.present, "rows": f.rows or 0, "source": report.source}
+        metadata = {
+            "file": spec.file_name,
+            "present": f.present,
+            "rows": f.rows or 0,
+            "source": report.source,
+        }
         if f.present:
             metadata.update({"bytes": f.bytes, "sha256": f.sha256})
         if spec.table == "occupation_data":

@@ -26,14 +26,27 @@ def check_specs() -> list[AssetCheckSpec]:
     specs = []
     for spec in SPECS:
         key = raw_asset_key(spec.table)
-        specs.append(AssetCheckSpec(ROWS_MATCH, asset=key, description="Loaded rows equal the file's data lines"))
-        specs.append(AssetCheckSpec(ROW_CHANGE, asset=key,
-                                    description="Row-count change against the previously loaded version"))
+        specs.append(
+            AssetCheckSpec(ROWS_MATCH, asset=key, description="Loaded rows equal the file's data lines")
+        )
+        specs.append(
+            AssetCheckSpec(
+                ROW_CHANGE, asset=key, description="Row-count change against the previously loaded version"
+            )
+        )
         if spec.natural_key:
-            specs.append(AssetCheckSpec(UNIQUE_KEY, asset=key,
-                                        description=f"No duplicate ({', '.join(spec.natural_key)})"))
-    specs.append(AssetCheckSpec(SOC_CODES, asset=raw_asset_key("occupation_data"),
-                                description="Every O*NET-SOC code is NN-NNNN.NN, so its SOC code is its first 7 characters"))
+            specs.append(
+                AssetCheckSpec(
+                    UNIQUE_KEY, asset=key, description=f"No duplicate ({', '.join(spec.natural_key)})"
+                )
+            )
+    specs.append(
+        AssetCheckSpec(
+            SOC_CODES,
+            asset=raw_asset_key("occupation_data"),
+            description="Every O*NET-SOC code is NN-NNNN.NN, so its SOC code is its first 7 characters",
+        )
+    )
     return specs
 
 
@@ -48,8 +61,10 @@ def previous_version(conn: psycopg.Connection, data_version: str) -> str | None:
 
 
 def _count(conn: psycopg.Connection, table: str, data_version: str) -> int:
-    return conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE data_version = %s").format(
-        sql.Identifier("onet_raw", table)), (data_version,)).fetchone()[0]
+    return conn.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE data_version = %s").format(sql.Identifier("onet_raw", table)),
+        (data_version,),
+    ).fetchone()[0]
 
 
 def duplicate_keys(conn: psycopg.Connection, spec: FileSpec, data_version: str) -> int:
@@ -60,12 +75,21 @@ def duplicate_keys(conn: psycopg.Connection, spec: FileSpec, data_version: str) 
     return conn.execute(query, (data_version,)).fetchone()[0]
 
 
-def run_checks(conn: psycopg.Connection, report: ReleaseLoadReport, warn_pct: float) -> list[AssetCheckResult]:
+def run_checks(
+    conn: psycopg.Connection, report: ReleaseLoadReport, warn_pct: float
+) -> list[AssetCheckResult]:
     version = report.data_version
     previous = previous_version(conn, version)
-    previous_rows = dict(conn.execute(
-        "SELECT table_name, rows FROM core.release_files WHERE data_version = %s AND present", (previous,)
-    ).fetchall()) if previous else {}
+    previous_rows = (
+        dict(
+            conn.execute(
+                "SELECT table_name, rows FROM core.release_files WHERE data_version = %s AND present",
+                (previous,),
+            ).fetchall()
+        )
+        if previous
+        else {}
+    )
     results: list[AssetCheckResult] = []
     by_table = {f.table: f for f in report.files}
     for spec in SPECS:
@@ -73,23 +97,55 @@ def run_checks(conn: psycopg.Connection, report: ReleaseLoadReport, warn_pct: fl
         loaded = by_table[spec.table]
         rows = _count(conn, spec.table, version)
         expected = loaded.rows or 0
-        results.append(AssetCheckResult(
-            asset_key=key, check_name=ROWS_MATCH, passed=rows == expected,
-            metadata={"rows_in_table": rows, "data_lines_in_file": expected, "file_present": loaded.present}))
+        results.append(
+            AssetCheckResult(
+                asset_key=key,
+                check_name=ROWS_MATCH,
+                passed=rows == expected,
+                metadata={
+                    "rows_in_table": rows,
+                    "data_lines_in_file": expected,
+                    "file_present": loaded.present,
+                },
+            )
+        )
         before = previous_rows.get(spec.table)
         change_pct = None if not before else round(100.0 * (rows - before) / before, 3)
-        results.append(AssetCheckResult(
-            asset_key=key, check_name=ROW_CHANGE, severity=AssetCheckSeverity.WARN,
-            passed=change_pct is None or abs(change_pct) <= warn_pct,
-            metadata={"previous_version": previous or "none", "previous_rows": before or 0, "rows": rows,
-                      "change_pct": change_pct if change_pct is not None else "n/a", "warn_above_pct": warn_pct}))
+        results.append(
+            AssetCheckResult(
+                asset_key=key,
+                check_name=ROW_CHANGE,
+                severity=AssetCheckSeverity.WARN,
+                passed=change_pct is None or abs(change_pct) <= warn_pct,
+                metadata={
+                    "previous_version": previous or "none",
+                    "previous_rows": before or 0,
+                    "rows": rows,
+                    "change_pct": change_pct if change_pct is not None else "n/a",
+                    "warn_above_pct": warn_pct,
+                },
+            )
+        )
         if spec.natural_key:
             dupes = duplicate_keys(conn, spec, version) if loaded.present else 0
-            results.append(AssetCheckResult(asset_key=key, check_name=UNIQUE_KEY, passed=dupes == 0,
-                                            metadata={"duplicate_keys": dupes}))
+            results.append(
+                AssetCheckResult(
+                    asset_key=key,
+                    check_name=UNIQUE_KEY,
+                    passed=dupes == 0,
+                    metadata={"duplicate_keys": dupes},
+                )
+            )
     bad_codes = conn.execute(
         "SELECT count(*) FROM onet_raw.occupation_data WHERE data_version = %s AND onetsoc_code !~ %s",
-        (version, ONETSOC_PATTERN)).fetchone()[0]
-    results.append(AssetCheckResult(asset_key=raw_asset_key("occupation_data"), check_name=SOC_CODES,
-                                    passed=bad_codes == 0, metadata={"codes_without_soc": bad_codes}))
+        (version, ONETSOC_PATTERN),
+    ).fetchone()[0]
+    results.append(
+        AssetCheckResult(
+            asset_key=raw_asset_key("occupation_data"),
+            check_name=SOC_CODES,
+            passed=bad_codes == 0,
+            metadata={"codes_without_soc": bad_codes},
+        )
+    )
     return results

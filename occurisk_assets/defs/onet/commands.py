@@ -16,7 +16,9 @@ def resolve_version(conn, version: str | None) -> str:
 
 
 @click.command("load")
-@click.option("--version", "version", default=None, help="O*NET version, e.g. 30.1 (default: from the source).")
+@click.option(
+    "--version", "version", default=None, help="O*NET version, e.g. 30.1 (default: from the source)."
+)
 def load(version: str | None) -> None:
     """Load one O*NET release into the raw tables (no dbt, no scoring; `occurisk pipeline` runs everything)."""
     db.ensure_server()

@@ -118,7 +118,9 @@ def read_header(path: Path) -> tuple[str, ...]:
 def check_header(spec: FileSpec, header: tuple[str, ...]) -> None:
     if header not in spec.headers:
         expected = " | ".join("\t".join(h) for h in spec.headers).replace("\t", ", ")
-        raise ReleaseFileError(spec.file_name, 1, f"unexpected columns [{', '.join(header)}]; expected [{expected}]")
+        raise ReleaseFileError(
+            spec.file_name, 1, f"unexpected columns [{', '.join(header)}]; expected [{expected}]"
+        )
 
 
 def file_facts(path: Path) -> tuple[int, int, str]:
@@ -143,33 +145,44 @@ def _ensure_parent(conn: psycopg.Connection, spec: FileSpec, header: tuple[str, 
     column_defs = sql.SQL(", ").join(
         sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(sql_type)) for name, sql_type in columns
     )
-    conn.execute(sql.SQL(
-        "CREATE TABLE IF NOT EXISTS {} (data_version text NOT NULL, line_no integer NOT NULL, {}, "
-        "PRIMARY KEY (data_version, line_no)) PARTITION BY LIST (data_version)"
-    ).format(table, column_defs))
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (data_version text NOT NULL, line_no integer NOT NULL, {}, "
+            "PRIMARY KEY (data_version, line_no)) PARTITION BY LIST (data_version)"
+        ).format(table, column_defs)
+    )
     for name, sql_type in columns:  # a release may add a column to a file we already hold
-        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
-            table, sql.Identifier(name), sql.SQL(sql_type)))
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                table, sql.Identifier(name), sql.SQL(sql_type)
+            )
+        )
 
 
 _COPY_LINE = re.compile(r"line (\d+)")
 
 
-def _copy_file(conn: psycopg.Connection, path: Path, spec: FileSpec, header: tuple[str, ...],
-               data_version: str) -> int:
+def _copy_file(
+    conn: psycopg.Connection, path: Path, spec: FileSpec, header: tuple[str, ...], data_version: str
+) -> int:
     """COPY one file into a new unattached table; returns the rows loaded."""
     load_table = sql.Identifier("onet_raw", partition_name(spec.table, data_version) + "__load")
     sequence_name = partition_name(spec.table, data_version) + "__line"
     sequence = sql.Identifier("onet_raw", sequence_name)
     conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(load_table))
-    conn.execute(sql.SQL("CREATE TABLE {} (LIKE {})").format(load_table, sql.Identifier("onet_raw", spec.table)))
+    conn.execute(
+        sql.SQL("CREATE TABLE {} (LIKE {})").format(load_table, sql.Identifier("onet_raw", spec.table))
+    )
     # line_no = the line in the file (header = 1): COPY consumes rows in file order.
     conn.execute(sql.SQL("DROP SEQUENCE IF EXISTS {0}; CREATE SEQUENCE {0} START 2").format(sequence))
-    conn.execute(sql.SQL(
-        "ALTER TABLE {} ALTER data_version SET DEFAULT {}, ALTER line_no SET DEFAULT nextval({})"
-    ).format(load_table, sql.Literal(data_version), sql.Literal(f'onet_raw."{sequence_name}"')))
+    conn.execute(
+        sql.SQL(
+            "ALTER TABLE {} ALTER data_version SET DEFAULT {}, ALTER line_no SET DEFAULT nextval({})"
+        ).format(load_table, sql.Literal(data_version), sql.Literal(f'onet_raw."{sequence_name}"'))
+    )
     copy = sql.SQL("COPY {} ({}) FROM STDIN WITH ({})").format(
-        load_table, sql.SQL(", ").join(sql.Identifier(snake(h)) for h in header), sql.SQL(COPY_OPTIONS))
+        load_table, sql.SQL(", ").join(sql.Identifier(snake(h)) for h in header), sql.SQL(COPY_OPTIONS)
+    )
     try:
         with conn.cursor() as cur:
             with cur.copy(copy) as copier, open(path, "rb") as fh:
@@ -184,9 +197,11 @@ def _copy_file(conn: psycopg.Connection, path: Path, spec: FileSpec, header: tup
         if column:
             problem = f"{problem} (column {column.group(1)})"
         raise ReleaseFileError(path.name, int(match.group(1)) if match else None, problem) from exc
-    conn.execute(sql.SQL(
-        "ALTER TABLE {} ALTER data_version DROP DEFAULT, ALTER line_no DROP DEFAULT"
-    ).format(load_table))
+    conn.execute(
+        sql.SQL("ALTER TABLE {} ALTER data_version DROP DEFAULT, ALTER line_no DROP DEFAULT").format(
+            load_table
+        )
+    )
     conn.execute(sql.SQL("DROP SEQUENCE {}").format(sequence))
     return loaded
 
@@ -197,13 +212,21 @@ def _swap_in(conn: psycopg.Connection, table: str, data_version: str, has_new: b
     parent = sql.Identifier("onet_raw", table)
     exists = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"onet_raw.{part}",)).fetchone()[0]
     if exists:
-        conn.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(parent, sql.Identifier("onet_raw", part)))
+        conn.execute(
+            sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(parent, sql.Identifier("onet_raw", part))
+        )
         conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier("onet_raw", part)))
     if has_new:
-        conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(
-            sql.Identifier("onet_raw", f"{part}__load"), sql.Identifier(part)))
-        conn.execute(sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ({})").format(
-            parent, sql.Identifier("onet_raw", part), sql.Literal(data_version)))
+        conn.execute(
+            sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                sql.Identifier("onet_raw", f"{part}__load"), sql.Identifier(part)
+            )
+        )
+        conn.execute(
+            sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ({})").format(
+                parent, sql.Identifier("onet_raw", part), sql.Literal(data_version)
+            )
+        )
 
 
 def plan_release(release: Release) -> tuple[list[tuple[FileSpec, Path | None]], list[str]]:
@@ -226,15 +249,27 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
     for spec, path in planned:
         if path is None:
             if spec.required:
-                raise ReleaseFileError(spec.file_name, None,
-                                       f"required file is missing from the release ({release.folder})")
+                raise ReleaseFileError(
+                    spec.file_name, None, f"required file is missing from the release ({release.folder})"
+                )
             report.files.append(FileLoad(spec.file_name, spec.table, False, spec.required, True))
             continue
         header = read_header(path)
         check_header(spec, header)
         rows, size, sha = file_facts(path)
-        report.files.append(FileLoad(spec.file_name, spec.table, True, spec.required,
-                                     spec.file_name in SPEC_BY_FILE, rows, size, sha, header))
+        report.files.append(
+            FileLoad(
+                spec.file_name,
+                spec.table,
+                True,
+                spec.required,
+                spec.file_name in SPEC_BY_FILE,
+                rows,
+                size,
+                sha,
+                header,
+            )
+        )
 
     specs = {spec.file_name: spec for spec, _ in planned}
     paths = {spec.file_name: path for spec, path in planned}
@@ -245,7 +280,9 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
         for f in report.present:
             loaded = _copy_file(conn, paths[f.file_name], specs[f.file_name], f.header, release.data_version)
             if loaded != f.rows:
-                raise ReleaseFileError(f.file_name, None, f"{f.rows} data lines in the file but {loaded} rows loaded")
+                raise ReleaseFileError(
+                    f.file_name, None, f"{f.rows} data lines in the file but {loaded} rows loaded"
+                )
         conn.execute(
             """INSERT INTO core.data_version (id, release_date, source, loaded_at) VALUES (%s, %s, %s, now())
                ON CONFLICT (id) DO UPDATE SET release_date = EXCLUDED.release_date, source = EXCLUDED.source,
@@ -256,7 +293,8 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
             _swap_in(conn, f.table, release.data_version, f.present)
         # Tables of files this release no longer has keep no stale partition for this version.
         stale = conn.execute(
-            "SELECT table_name FROM core.release_files WHERE data_version = %s AND present", (release.data_version,)
+            "SELECT table_name FROM core.release_files WHERE data_version = %s AND present",
+            (release.data_version,),
         ).fetchall()
         for (table,) in stale:
             if table not in {f.table for f in report.files}:
@@ -266,8 +304,21 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
             cur.executemany(
                 """INSERT INTO core.release_files (data_version, file_name, table_name, present, required,
                    known_file, rows, bytes, sha256, header) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-                [(release.data_version, f.file_name, f.table, f.present, f.required, f.known_file, f.rows,
-                  f.bytes, f.sha256, list(f.header) if f.header else None) for f in report.files],
+                [
+                    (
+                        release.data_version,
+                        f.file_name,
+                        f.table,
+                        f.present,
+                        f.required,
+                        f.known_file,
+                        f.rows,
+                        f.bytes,
+                        f.sha256,
+                        list(f.header) if f.header else None,
+                    )
+                    for f in report.files
+                ],
             )
     report.seconds = time.perf_counter() - started
     return report

@@ -23,9 +23,26 @@ from occurisk_assets.settings import Settings, get_settings
 
 RELEASE_DIR_RE = re.compile(r"^db_(\d+)_(\d+)_text$")
 RELEASE_ZIP_RE = re.compile(r"^db_(\d+)_(\d+)_text\.zip$")
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 
 class ReleaseNotFound(Exception):
@@ -72,7 +89,9 @@ def _release_from_folder(folder: Path, source: str, expected_version: str | None
     read_me_version, release_date = read_me_facts(folder)
     version = read_me_version or version_from_name(folder.name) or expected_version
     if version is None:
-        raise ReleaseNotFound(f"cannot tell the O*NET version of {folder} (no Read Me.txt, name not db_X_Y_text)")
+        raise ReleaseNotFound(
+            f"cannot tell the O*NET version of {folder} (no Read Me.txt, name not db_X_Y_text)"
+        )
     if expected_version and version != expected_version:
         raise ReleaseNotFound(f"{folder} holds O*NET {version}, not {expected_version}")
     return Release(folder=folder, data_version=version, source=source, release_date=release_date)
@@ -136,6 +155,8 @@ def resolve_release(data_version: str | None, settings: Settings | None = None) 
     try:
         zip_path = fetch_zip(url, landing)
     except (httpx.HTTPError, OSError) as exc:
-        raise ReleaseNotFound(f"O*NET {data_version} is not in {landing} or {settings.shared_onet}, "
-                              f"and downloading {url} failed: {exc}") from exc
+        raise ReleaseNotFound(
+            f"O*NET {data_version} is not in {landing} or {settings.shared_onet}, "
+            f"and downloading {url} failed: {exc}"
+        ) from exc
     return _release_from_folder(unpack_zip(zip_path, landing), url, data_version)

@@ -1,7 +1,5 @@
 """The Dagster asset that scores one data_version's task catalog."""
 
-from typing import Optional
-
 import dagster as dg
 
 from occurisk_assets import db
@@ -16,9 +14,9 @@ SCORING_POOL = "llm_scoring"
 
 class TaskScoringConfig(dg.Config):
     models: list[str] = []  # empty: the LLMs whose API key is set, else the published raters
-    top_n: Optional[int] = None
-    sample: Optional[int] = None
-    budget_usd: Optional[float] = None
+    top_n: int | None = None
+    sample: int | None = None
+    budget_usd: float | None = None
     batch: bool = False
 
 

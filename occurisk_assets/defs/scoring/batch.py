@@ -69,7 +69,9 @@ def _wait_until_ended(
         sleep(cfg.poll_interval_s)
 
 
-def _catalog_rows(conn: psycopg.Connection, refs: list[tuple[str, int]]) -> dict[tuple[str, int], CatalogTask]:
+def _catalog_rows(
+    conn: psycopg.Connection, refs: list[tuple[str, int]]
+) -> dict[tuple[str, int], CatalogTask]:
     rows = conn.execute(
         """
         SELECT c.data_version, c.task_id, c.onetsoc_code, c.occupation_title, c.task_statement, c.priority_rank
@@ -102,7 +104,9 @@ def _collect(
         result = results.get(key)
         if result is None or isinstance(result, BatchItemError):
             outcome.error_kind = result.kind if result else "batch_missing"
-            outcome.error_message = scrub(result.message if result else "no result in the batch output", secrets)
+            outcome.error_message = scrub(
+                result.message if result else "no result in the batch output", secrets
+            )
             continue
         cost = reply_cost_usd(run.model, item.prompt, result, batch=True)
         batch_cost += cost
@@ -174,7 +178,9 @@ def collect_pending(
         for key, (data_version, task_id) in requests.items():
             task = catalog.get((data_version, task_id))
             if task is not None:  # its catalog row can only be gone if that release was deleted
-                rendered = prompt.render(occupation_title=task.occupation_title, task_statement=task.task_statement)
+                rendered = prompt.render(
+                    occupation_title=task.occupation_title, task_statement=task.task_statement
+                )
                 items[key] = WorkItem(key, rendered, [])
         log.info("%s: collecting batch %s submitted by run %s", model_name, batch_id, run_id)
         _wait_until_ended(provider, batch_id, cfg, retry, sleep)
@@ -240,7 +246,9 @@ def score_batch(
                 reserved += cost
             if not affordable:
                 run.budget_stopped = True
-                _charge_unfinished(conn, run, [attempts[run_id][i.key] for i in items if i.key in attempts[run_id]])
+                _charge_unfinished(
+                    conn, run, [attempts[run_id][i.key] for i in items if i.key in attempts[run_id]]
+                )
                 remaining[run_id] = []
                 continue
             provider = providers[run_id]
@@ -251,7 +259,15 @@ def score_batch(
             conn.execute(
                 "INSERT INTO core.llm_batch (batch_id, run_id, model, provider, status, requests, n_requests, "
                 "reserved_usd) VALUES (%s, %s, %s, %s, 'submitted', %s, %s, %s)",
-                [batch_id, run_id, run.model.name, run.model.provider, Jsonb(requests), len(affordable), reserved],
+                [
+                    batch_id,
+                    run_id,
+                    run.model.name,
+                    run.model.provider,
+                    Jsonb(requests),
+                    len(affordable),
+                    reserved,
+                ],
             )
             conn.commit()
             log.info("%s: submitted batch %s (%d requests)", run.model.name, batch_id, len(affordable))
@@ -260,7 +276,15 @@ def score_batch(
             run, outcomes = work[run_id][0], attempts[run_id]
             _wait_until_ended(providers[run_id], batch_id, cfg, retry, sleep)
             batch_cost = _collect(
-                conn, providers[run_id], batch_id, run, {i.key: i for i in affordable}, outcomes, retry, sleep, secrets
+                conn,
+                providers[run_id],
+                batch_id,
+                run,
+                {i.key: i for i in affordable},
+                outcomes,
+                retry,
+                sleep,
+                secrets,
             )
             budget.settle(reserved, batch_cost)
             again = []

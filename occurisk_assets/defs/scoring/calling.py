@@ -33,7 +33,9 @@ def max_call_cost_usd(model: ModelConfig, prompt: RenderedPrompt, *, batch: bool
     return model.cost_usd(prompt.max_input_tokens, model.max_output_tokens, batch=batch)
 
 
-def reply_cost_usd(model: ModelConfig, prompt: RenderedPrompt, reply: ProviderReply, *, batch: bool = False) -> float:
+def reply_cost_usd(
+    model: ModelConfig, prompt: RenderedPrompt, reply: ProviderReply, *, batch: bool = False
+) -> float:
     """Cost from the reply's usage; a server that reports no usage is charged the worst case."""
     input_tokens = reply.input_tokens if reply.input_tokens is not None else prompt.max_input_tokens
     output_tokens = reply.output_tokens if reply.output_tokens is not None else model.max_output_tokens

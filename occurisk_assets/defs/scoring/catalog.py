@@ -36,7 +36,9 @@ def select_tasks(
         if value is not None and value < 1:
             raise CatalogError(f"{name} must be a positive number of tasks, got {value}")
     if conn.execute("SELECT to_regclass(%s)", [CATALOG_TABLE]).fetchone()[0] is None:
-        raise CatalogError(f"{CATALOG_TABLE} does not exist: build the task catalog first (occurisk pipeline)")
+        raise CatalogError(
+            f"{CATALOG_TABLE} does not exist: build the task catalog first (occurisk pipeline)"
+        )
     rows = conn.execute(
         f"""
         WITH top AS (
@@ -63,5 +65,7 @@ def selection_hash(tasks: list[CatalogTask]) -> str:
     """Identifies the exact task texts a run scores: same hash, same work."""
     digest = hashlib.sha256()
     for task in sorted(tasks, key=lambda t: t.task_id):
-        digest.update(f"{task.task_id}\t{task.onetsoc_code}\t{task.occupation_title}\t{task.task_statement}\n".encode())
+        digest.update(
+            f"{task.task_id}\t{task.onetsoc_code}\t{task.occupation_title}\t{task.task_statement}\n".encode()
+        )
     return digest.hexdigest()

@@ -77,7 +77,9 @@ def _print_task_preview(conn: psycopg.Connection, summaries: list[RunSummary]) -
     click.echo(f"\n{'task':>6}  {'mean':>5} {'std':>5} {'n':>2}  statement")
     for task_id, (statement, scores) in tasks.items():
         std = statistics.pstdev(scores)  # population std, as marts.task_ai_ensemble
-        click.echo(f"{task_id:>6}  {statistics.fmean(scores):>5.2f} {std:>5.2f} {len(scores):>2}  {statement[:90]}")
+        click.echo(
+            f"{task_id:>6}  {statistics.fmean(scores):>5.2f} {std:>5.2f} {len(scores):>2}  {statement[:90]}"
+        )
 
 
 def _has_weights(conn: psycopg.Connection, data_version: str) -> bool:
@@ -100,13 +102,24 @@ def aggregate_scores(conn: psycopg.Connection, data_version: str) -> str:
     db.export_connection_env()  # profiles.yml reads the connection from the environment
     result = subprocess.run(
         # The score models up to occupation_ai_score; serving models (which also need BLS) are the pipeline's.
-        [dbt_executable(), "build", "--select", "tag:scores,+occupation_ai_score", *dbt_vars_args(data_version),
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],  # fmt: skip
+        [
+            dbt_executable(),
+            "build",
+            "--select",
+            "tag:scores,+occupation_ai_score",
+            *dbt_vars_args(data_version),
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],  # fmt: skip
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
-        raise click.ClickException(f"dbt build of the score models failed:\n{result.stdout[-3000:]}{result.stderr}")
+        raise click.ClickException(
+            f"dbt build of the score models failed:\n{result.stdout[-3000:]}{result.stderr}"
+        )
     n = conn.execute(
         "SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = %s", [data_version]
     ).fetchone()[0]
@@ -114,7 +127,9 @@ def aggregate_scores(conn: psycopg.Connection, data_version: str) -> str:
 
 
 @click.command("score")
-@click.option("--version", "data_version", default=None, help="O*NET data_version (default: the configured one).")
+@click.option(
+    "--version", "data_version", default=None, help="O*NET data_version (default: the configured one)."
+)
 @click.option("--sample", type=click.IntRange(min=1), help="Score a deterministic random sample of N tasks.")
 @click.option("--top-n", type=click.IntRange(min=1), help="Only the first N tasks by priority_rank.")
 @click.option(
@@ -122,9 +137,15 @@ def aggregate_scores(conn: psycopg.Connection, data_version: str) -> str:
     help="Comma-separated, e.g. openai:gpt-4.1-mini,anthropic:claude-haiku-4-5. "
     "Default: the LLMs whose API key is set, else the published raters.",
 )
-@click.option("--budget", "budget_usd", type=click.FloatRange(min=0), help="Most this command may spend (USD).")
-@click.option("--batch", is_flag=True, help="Use the OpenAI Batch API / Anthropic Message Batches (half price).")
-@click.option("--new-run", is_flag=True, help="Start new runs even if identical ones exist (the cache still applies).")
+@click.option(
+    "--budget", "budget_usd", type=click.FloatRange(min=0), help="Most this command may spend (USD)."
+)
+@click.option(
+    "--batch", is_flag=True, help="Use the OpenAI Batch API / Anthropic Message Batches (half price)."
+)
+@click.option(
+    "--new-run", is_flag=True, help="Start new runs even if identical ones exist (the cache still applies)."
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample.")
 @click.option(
     "--aggregate/--no-aggregate",
@@ -195,7 +216,8 @@ def runs_list(data_version, model, limit) -> None:
     for r in rows:
         click.echo(
             f"{r[0]:>6}  {r[1]:%Y-%m-%d %H:%M:%S} {r[2]:<8} {r[3]:<32} {r[4]:<14} {r[5]:>6} {r[6]:>6} "
-            f"{r[7]:>8} {r[8]:>6} {r[9]:>6} {r[10]:>6} {float(r[11]):>10.6f}" + (f"  {r[12][:80]}" if r[12] else "")
+            f"{r[7]:>8} {r[8]:>6} {r[9]:>6} {r[10]:>6} {float(r[11]):>10.6f}"
+            + (f"  {r[12][:80]}" if r[12] else "")
         )
 
 
@@ -218,7 +240,16 @@ def mlflow_ui_command(host: str, port: int) -> tuple[list[str], str]:
         f"mlflow-skinny (installed here) has no UI server; running the full mlflow=={version} with uvx "
         "in an isolated environment (downloaded on first use, the project's environment is untouched)"
     )
-    return ["uvx", "--from", f"mlflow=={version}", "--with", "psycopg2-binary", "mlflow", "server", *store], note
+    return [
+        "uvx",
+        "--from",
+        f"mlflow=={version}",
+        "--with",
+        "psycopg2-binary",
+        "mlflow",
+        "server",
+        *store,
+    ], note
 
 
 @click.command("mlflow-ui")
@@ -234,7 +265,9 @@ def mlflow_ui(host: str, port: int, print_only: bool) -> None:
         click.echo(" ".join(command))
         return
     if command[0] == "uvx" and shutil.which("uvx") is None:
-        raise click.ClickException("uvx is not on PATH; install uv, or run the printed command: " + " ".join(command))
+        raise click.ClickException(
+            "uvx is not on PATH; install uv, or run the printed command: " + " ".join(command)
+        )
     click.echo(f"MLflow UI: http://{host}:{port}", err=True)
     os.execvp(command[0], command)
 

@@ -69,7 +69,9 @@ def score_online(
                         break  # retried after in-flight calls settle and free their reservations
                     item = queue.popleft()
                     run.in_flight += 1
-                    future = executors[run_id].submit(call_with_retries, contexts[run_id], item.prompt, reservation)
+                    future = executors[run_id].submit(
+                        call_with_retries, contexts[run_id], item.prompt, reservation
+                    )
                     in_flight[future] = (run, item)
             if not in_flight:
                 break

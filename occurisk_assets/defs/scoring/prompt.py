@@ -81,8 +81,12 @@ def load_prompt(prompt_version: str) -> Prompt:
     path = PROMPTS_DIR / f"{prompt_version.replace('-', '_')}.toml"
     if not path.exists():
         known = sorted(p.stem for p in PROMPTS_DIR.glob("*.toml"))
-        raise ValueError(f"no prompt file for prompt_version {prompt_version!r} in {PROMPTS_DIR} (have {known})")
+        raise ValueError(
+            f"no prompt file for prompt_version {prompt_version!r} in {PROMPTS_DIR} (have {known})"
+        )
     prompt = _parse_prompt_file(path)
     if prompt.prompt_version != prompt_version:
-        raise ValueError(f"{path}: header says prompt_version {prompt.prompt_version!r}, expected {prompt_version!r}")
+        raise ValueError(
+            f"{path}: header says prompt_version {prompt.prompt_version!r}, expected {prompt_version!r}"
+        )
     return prompt

@@ -84,7 +84,9 @@ def labelset_path(config: PublishedConfig, settings: Settings | None = None) -> 
         try:
             download(config.download_url, downloaded)
         except (httpx.HTTPError, OSError) as exc:
-            raise FileNotFoundError(f"{local} is absent and downloading {config.download_url} failed: {exc}") from exc
+            raise FileNotFoundError(
+                f"{local} is absent and downloading {config.download_url} failed: {exc}"
+            ) from exc
     return downloaded
 
 
@@ -108,7 +110,9 @@ def load_labelset(path: Path) -> Labelset:
         try:
             task_id_float = float(task_id_text)  # written by pandas as a float: '8823.0'
         except ValueError:
-            raise ValueError(f"{path}:{line_no}: column 'Task ID': {task_id_text!r} is not a number") from None
+            raise ValueError(
+                f"{path}:{line_no}: column 'Task ID': {task_id_text!r} is not a number"
+            ) from None
         if not task_id_float.is_integer():
             raise ValueError(f"{path}:{line_no}: column 'Task ID': {task_id_text!r} is not a whole number")
         values = {}
@@ -120,7 +124,9 @@ def load_labelset(path: Path) -> Labelset:
                 )
             values[column] = value
         labels.append(
-            PublishedLabel(line_no, row[index["O*NET-SOC Code"]], int(task_id_float), row[index["Task"]], values)
+            PublishedLabel(
+                line_no, row[index["O*NET-SOC Code"]], int(task_id_float), row[index["Task"]], values
+            )
         )
     return Labelset(path=path, sha256=hashlib.sha256(raw).hexdigest(), labels=labels)
 
@@ -131,7 +137,9 @@ def rate_tasks(
     """(scores of the tasks that have a rating, tasks that have none)."""
     column = model.label_column
     if column not in COLUMN_SCALES:
-        raise ValueError(f"model {model.name!r}: label_column {column!r} is not one of {sorted(COLUMN_SCALES)}")
+        raise ValueError(
+            f"model {model.name!r}: label_column {column!r} is not one of {sorted(COLUMN_SCALES)}"
+        )
     scale = COLUMN_SCALES[column]
     by_id = {(label.onetsoc_code, label.task_id): label for label in labelset.labels}
     by_text: dict[tuple[str, str], list[PublishedLabel]] = defaultdict(list)
@@ -150,5 +158,7 @@ def rate_tasks(
             unscored.append(task)
             continue
         ref = f"gpts-are-gpts:{labelset.path.name}#L{label.line_no}:{column}={label.labels[column]}:match={method}"
-        scored.append(PublishedScore(task=task, score=scale[label.labels[column]], method=method, raw_json_ref=ref))
+        scored.append(
+            PublishedScore(task=task, score=scale[label.labels[column]], method=method, raw_json_ref=ref)
+        )
     return scored, unscored

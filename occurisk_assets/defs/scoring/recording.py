@@ -61,7 +61,9 @@ class RunState:
         """The pending tasks grouped by call key (identical prompt texts are asked once)."""
         items: dict[str, WorkItem] = {}
         for task in self.pending:
-            rendered = prompt.render(occupation_title=task.occupation_title, task_statement=task.task_statement)
+            rendered = prompt.render(
+                occupation_title=task.occupation_title, task_statement=task.task_statement
+            )
             key = call_key(self.model, rendered)
             items.setdefault(key, WorkItem(key, rendered, [])).tasks.append(task)
         return list(items.values())
@@ -112,7 +114,8 @@ def apply_cached(conn: psycopg.Connection, run: RunState, items: list[WorkItem])
     paid_here = {
         key
         for (key,) in conn.execute(
-            "SELECT call_key FROM core.llm_call WHERE call_key = ANY(%s) AND run_id = %s", [list(cached), run.run_id]
+            "SELECT call_key FROM core.llm_call WHERE call_key = ANY(%s) AND run_id = %s",
+            [list(cached), run.run_id],
         )
     }
     rows = []
@@ -122,7 +125,9 @@ def apply_cached(conn: psycopg.Connection, run: RunState, items: list[WorkItem])
             continue
         origin = "call" if item.key in paid_here else "cache"
         for task in item.tasks:
-            rows.append(score_row(run, task, hit.score, hit.rationale, item.key, origin, llm_call_ref(item.key)))
+            rows.append(
+                score_row(run, task, hit.score, hit.rationale, item.key, origin, llm_call_ref(item.key))
+            )
             run.n_cache_hits += origin == "cache"
     copy_scores(conn, rows)
     save_counters(conn, run)
@@ -137,13 +142,25 @@ def record_success(
 ) -> None:
     assert outcome.output is not None
     store_call(
-        conn, key=item.key, model=run.model, prompt=item.prompt, outcome=outcome, run_id=run.run_id, via_batch=via_batch
+        conn,
+        key=item.key,
+        model=run.model,
+        prompt=item.prompt,
+        outcome=outcome,
+        run_id=run.run_id,
+        via_batch=via_batch,
     )
     copy_scores(
         conn,
         [
             score_row(
-                run, task, outcome.output.score, outcome.output.rationale, item.key, "call", llm_call_ref(item.key)
+                run,
+                task,
+                outcome.output.score,
+                outcome.output.rationale,
+                item.key,
+                "call",
+                llm_call_ref(item.key),
             )
             for task in item.tasks
         ],

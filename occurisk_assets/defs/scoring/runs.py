@@ -118,14 +118,14 @@ def _open_run(
             identity,
         ).fetchone()
     )
-    state = dict(
-        model=model,
-        data_version=data_version,
-        model_version=model_version,
-        prompt_version=prompt_version,
-        mode=mode,
-        n_tasks=len(tasks),
-    )
+    state = {
+        "model": model,
+        "data_version": data_version,
+        "model_version": model_version,
+        "prompt_version": prompt_version,
+        "mode": mode,
+        "n_tasks": len(tasks),
+    }
     if latest is not None:
         run_id, status, n_unscored, n_calls, n_cache_hits, cost, old_params = latest
         if status == "completed" and (not model.is_llm or n_unscored == 0):
@@ -135,9 +135,13 @@ def _open_run(
             "budget_usd = %s, params = params || %s WHERE run_id = %s",
             [mode, budget_usd, Jsonb(params), run_id],
         )
-        scored = {t for (t,) in conn.execute("SELECT task_id FROM core.task_ai_score WHERE run_id = %s", [run_id])}
+        scored = {
+            t for (t,) in conn.execute("SELECT task_id FROM core.task_ai_score WHERE run_id = %s", [run_id])
+        }
         conn.commit()
-        log.info("%s: resuming run %s (%d of %d tasks already scored)", model.name, run_id, len(scored), len(tasks))
+        log.info(
+            "%s: resuming run %s (%d of %d tasks already scored)", model.name, run_id, len(scored), len(tasks)
+        )
         return RunState(
             run_id=run_id,
             pending=[t for t in tasks if t.task_id not in scored],
@@ -176,7 +180,9 @@ def _open_run(
 
 def _score_published(conn: psycopg.Connection, run: RunState, labelset: published.Labelset) -> None:
     scored, unscored = published.rate_tasks(run.pending, labelset, run.model)
-    copy_scores(conn, [score_row(run, s.task, s.score, None, None, "published", s.raw_json_ref) for s in scored])
+    copy_scores(
+        conn, [score_row(run, s.task, s.score, None, None, "published", s.raw_json_ref) for s in scored]
+    )
     methods = {m: sum(s.method == m for s in scored) for m in ("id", "text")}
     run.params.update({"match_methods": methods, "unscored_reasons": {"no_published_rating": len(unscored)}})
     run.pending = unscored
@@ -223,7 +229,10 @@ def _score_llm(
 
 def _finish_run(conn: psycopg.Connection, run: RunState) -> None:
     failed = {
-        t for (t,) in conn.execute("SELECT DISTINCT task_id FROM core.scoring_failure WHERE run_id = %s", [run.run_id])
+        t
+        for (t,) in conn.execute(
+            "SELECT DISTINCT task_id FROM core.scoring_failure WHERE run_id = %s", [run.run_id]
+        )
     }
     unscored_ids = sorted(t.task_id for t in run.pending)
     n_failed = sum(t in failed for t in unscored_ids)  # failed in this run and still without a score
@@ -235,7 +244,13 @@ def _finish_run(conn: psycopg.Connection, run: RunState) -> None:
             "not_reached": len(unscored_ids) - n_failed - waiting,  # budget, or a fatal provider error
         }
     run.params["unscored"] = {"count": len(unscored_ids), "task_ids": unscored_ids}
-    status = "failed" if run.fatal_error else "stopped_budget" if run.budget_stopped and run.pending else "completed"
+    status = (
+        "failed"
+        if run.fatal_error
+        else "stopped_budget"
+        if run.budget_stopped and run.pending
+        else "completed"
+    )
     conn.execute(
         """
         UPDATE core.model_run
@@ -260,7 +275,9 @@ def _finish_run(conn: psycopg.Connection, run: RunState) -> None:
     conn.commit()
 
 
-def _mark_interrupted(conn: psycopg.Connection, run: RunState, exc: BaseException, secrets: list[str]) -> None:
+def _mark_interrupted(
+    conn: psycopg.Connection, run: RunState, exc: BaseException, secrets: list[str]
+) -> None:
     if conn.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
         conn.rollback()
     conn.execute(
@@ -286,7 +303,10 @@ def _mark_interrupted(conn: psycopg.Connection, run: RunState, exc: BaseExceptio
 
 
 def load_summaries(
-    conn: psycopg.Connection, run_ids: list[int], reused: set[int] = frozenset(), resumed: set[int] = frozenset()
+    conn: psycopg.Connection,
+    run_ids: list[int],
+    reused: set[int] = frozenset(),
+    resumed: set[int] = frozenset(),
 ) -> list[RunSummary]:
     rows = conn.execute(
         """
@@ -349,7 +369,9 @@ def run_scoring(
     selection = selection_hash(tasks)
     secrets = secret_values(settings)
     llm_providers = {
-        m.name: (providers or {}).get(m.name) or build_provider(m, settings) for m in model_configs if m.is_llm
+        m.name: (providers or {}).get(m.name) or build_provider(m, settings)
+        for m in model_configs
+        if m.is_llm
     }
     labelset = None
     if any(not m.is_llm for m in model_configs):
@@ -360,23 +382,23 @@ def run_scoring(
         runs = []
         for m in model_configs:
             if m.is_llm:
-                identity = dict(
-                    model_version=m.model_version,
-                    prompt_version=config.prompt_version,
-                    mode="batch" if batch else "online",
-                    params={**base_params, "model": _public_model_params(m)},
-                )
+                identity = {
+                    "model_version": m.model_version,
+                    "prompt_version": config.prompt_version,
+                    "mode": "batch" if batch else "online",
+                    "params": {**base_params, "model": _public_model_params(m)},
+                }
             else:
-                identity = dict(
-                    model_version=labelset.model_version,
-                    prompt_version=published.MAPPING_VERSION,
-                    mode="published",
-                    params={
+                identity = {
+                    "model_version": labelset.model_version,
+                    "prompt_version": published.MAPPING_VERSION,
+                    "mode": "published",
+                    "params": {
                         **base_params,
                         "model": _public_model_params(m),
                         "labelset": {"file": labelset.path.name, "sha256": labelset.sha256},
                     },
-                )
+                }
             runs.append(
                 _open_run(
                     conn,
@@ -438,5 +460,8 @@ def run_scoring(
             )
             conn.commit()
     return load_summaries(
-        conn, run_ids, reused={r.run_id for r in runs if r.reused}, resumed={r.run_id for r in runs if r.resumed}
+        conn,
+        run_ids,
+        reused={r.run_id for r in runs if r.reused},
+        resumed={r.run_id for r in runs if r.resumed},
     )

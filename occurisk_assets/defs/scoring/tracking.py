@@ -86,7 +86,9 @@ def scoring_metrics(conn: psycopg.Connection, runs: list[RunState]) -> dict[str,
                 f"{m}/estimated_cost_usd": float(cost),
             }
         )
-        metrics.update({f"{m}/{k}": v for k, v in distribution(np.array(list(scores[run.run_id].values()))).items()})
+        metrics.update(
+            {f"{m}/{k}": v for k, v in distribution(np.array(list(scores[run.run_id].values()))).items()}
+        )
     for key in ("calls_made", "cache_hits", "failures", "estimated_cost_usd"):
         metrics[key] = sum(metrics[f"{run.model.name}/{key}"] for run in runs)
     for a, b in itertools.combinations(runs, 2):
@@ -120,7 +122,10 @@ def log_scoring_run(
         mlflow_run = client.create_run(
             experiment_id,
             run_name=f"score {data_version}: {', '.join(models)}",
-            tags={"occurisk.data_version": data_version, "occurisk.run_ids": ",".join(str(r.run_id) for r in runs)},
+            tags={
+                "occurisk.data_version": data_version,
+                "occurisk.run_ids": ",".join(str(r.run_id) for r in runs),
+            },
         )
         run_id = mlflow_run.info.run_id
         params = {
@@ -152,7 +157,9 @@ def log_scoring_run(
     except Exception:
         # The tracking URI is not logged: it may carry the database password.
         log.warning(
-            "could not log the scoring run to MLflow (database %r)", get_settings().mlflow_database, exc_info=True
+            "could not log the scoring run to MLflow (database %r)",
+            get_settings().mlflow_database,
+            exc_info=True,
         )
         return None
 

@@ -28,7 +28,9 @@ def has_api_key(model: ModelConfig, settings: Settings | None = None) -> bool:
 def secret_values(settings: Settings | None = None) -> list[str]:
     """The key values, so that error messages can be scrubbed before they are stored or logged."""
     settings = settings or get_settings()
-    return [s.get_secret_value() for s in (settings.openai_api_key, settings.anthropic_api_key) if s is not None]
+    return [
+        s.get_secret_value() for s in (settings.openai_api_key, settings.anthropic_api_key) if s is not None
+    ]
 
 
 def build_provider(model: ModelConfig, settings: Settings | None = None) -> Provider:

@@ -45,14 +45,19 @@ class AnthropicProvider(Provider):
         return call_sdk(anthropic, self.model.timeout_s, fn, *args, **kwargs)
 
     def complete(self, prompt: RenderedPrompt) -> ProviderReply:
-        message = self._call(self.client.messages.create, **self.request_params(prompt), extra_body=self._extra_body())
+        message = self._call(
+            self.client.messages.create, **self.request_params(prompt), extra_body=self._extra_body()
+        )
         return reply_from_message(message.to_dict())
 
     def submit_batch(self, requests: Mapping[str, RenderedPrompt]) -> str:
         extra = self._extra_body() or {}
         batch = self._call(
             self.client.messages.batches.create,
-            requests=[{"custom_id": cid, "params": {**self.request_params(p), **extra}} for cid, p in requests.items()],
+            requests=[
+                {"custom_id": cid, "params": {**self.request_params(p), **extra}}
+                for cid, p in requests.items()
+            ],
         )
         return batch.id
 

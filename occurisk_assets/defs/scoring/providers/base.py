@@ -124,7 +124,9 @@ def classify_status_error(status: int, message: str, headers: Mapping[str, str] 
     """The error to raise for an HTTP error status, the same way for every provider."""
     if status in (408, 409, 429) or status >= 500:
         kind: TransientKind = "rate_limited" if status == 429 else "server_error"
-        return TransientProviderError(kind, f"HTTP {status}: {message}", retry_after_s=parse_retry_after(headers))
+        return TransientProviderError(
+            kind, f"HTTP {status}: {message}", retry_after_s=parse_retry_after(headers)
+        )
     if status in (401, 403, 404):
         return FatalProviderError(f"HTTP {status}: {message}")
     return RejectedRequest(status, f"HTTP {status}: {message}")

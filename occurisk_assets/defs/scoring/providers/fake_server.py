@@ -15,7 +15,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -104,7 +104,10 @@ class FakeLLMServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-llm-server", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="fake-llm-server",
+            daemon=True,
         )
 
     # -- lifecycle -------------------------------------------------------------------------------------
@@ -198,7 +201,9 @@ class FakeLLMServer:
             "type": "message",
             "role": "assistant",
             "model": body["model"],
-            "content": [] if refused else [{"type": "text", "text": self._content("anthropic", reply, user_text)}],
+            "content": []
+            if refused
+            else [{"type": "text", "text": self._content("anthropic", reply, user_text)}],
             "stop_reason": "refusal" if refused else "end_turn",
             "stop_sequence": None,
             "usage": {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens},
@@ -221,7 +226,10 @@ class FakeLLMServer:
                     {
                         "id": self._new_id("req_"),
                         "custom_id": line["custom_id"],
-                        "response": {"status_code": reply.status, "body": self.error_body("openai", reply.status)},
+                        "response": {
+                            "status_code": reply.status,
+                            "body": self.error_body("openai", reply.status),
+                        },
                         "error": None,
                     }
                 )
@@ -241,7 +249,11 @@ class FakeLLMServer:
         batch["status"] = "completed"
         batch["output_file_id"] = self._store_file(output)
         batch["error_file_id"] = self._store_file(errors) if errors else None
-        batch["request_counts"] = {"total": len(batch["lines"]), "completed": len(output), "failed": len(errors)}
+        batch["request_counts"] = {
+            "total": len(batch["lines"]),
+            "completed": len(output),
+            "failed": len(errors),
+        }
 
     def _finish_anthropic_batch(self, batch: dict) -> None:
         results = []
@@ -253,7 +265,7 @@ class FakeLLMServer:
                 result = {"type": "succeeded", "message": self.anthropic_message(request["params"], reply)}
             results.append({"custom_id": request["custom_id"], "result": result})
         batch["processing_status"] = "ended"
-        batch["ended_at"] = _iso(datetime.now(timezone.utc))
+        batch["ended_at"] = _iso(datetime.now(UTC))
         batch["results"] = results
         batch["results_url"] = f"{self.anthropic_base_url}/v1/messages/batches/{batch['id']}/results"
         succeeded = sum(r["result"]["type"] == "succeeded" for r in results)
@@ -284,13 +296,17 @@ class FakeLLMServer:
             return (
                 200,
                 {},
-                self.openai_completion(data, reply) if api == "openai" else self.anthropic_message(data, reply),
+                self.openai_completion(data, reply)
+                if api == "openai"
+                else self.anthropic_message(data, reply),
             )
         if method == "POST" and path == "/v1/files":
             return 200, {}, self._upload(headers, body)
         if method == "POST" and path == "/v1/batches":
             data = json.loads(body)
-            lines = [json.loads(line) for line in self._files[data["input_file_id"]].splitlines() if line.strip()]
+            lines = [
+                json.loads(line) for line in self._files[data["input_file_id"]].splitlines() if line.strip()
+            ]
             batch = {
                 "id": self._new_id("batch_"),
                 "object": "batch",
@@ -310,7 +326,7 @@ class FakeLLMServer:
             return 200, {}, _public(batch)
         if method == "POST" and path == "/v1/messages/batches":
             data = json.loads(body)
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             batch = {
                 "id": self._new_id("msgbatch_"),
                 "type": "message_batch",
@@ -338,14 +354,20 @@ class FakeLLMServer:
             return 200, {"content-type": "application/octet-stream"}, self._files[match.group(1)]
         if method == "GET" and (match := re.fullmatch(r"/v1/messages/batches/([^/]+)/results", path)):
             results = self._batches[match.group(1)]["results"]
-            return 200, {"content-type": "application/binary"}, "".join(json.dumps(r) + "\n" for r in results).encode()
+            return (
+                200,
+                {"content-type": "application/binary"},
+                "".join(json.dumps(r) + "\n" for r in results).encode(),
+            )
         if method == "GET" and (match := re.fullmatch(r"/v1/(?:messages/)?batches/([^/]+)", path)):
             batch = self._batches[match.group(1)]
             batch["polls"] += 1
             if batch["polls"] > self.batch_polls_before_done and batch.get(
                 "status", batch.get("processing_status")
             ) not in ("completed", "ended"):
-                (self._finish_openai_batch if batch["api"] == "openai" else self._finish_anthropic_batch)(batch)
+                (self._finish_openai_batch if batch["api"] == "openai" else self._finish_anthropic_batch)(
+                    batch
+                )
             elif batch["api"] == "openai" and batch["status"] == "validating":
                 batch["status"] = "in_progress"
             return 200, {}, _public(batch)

@@ -25,7 +25,9 @@ class OpenAIProvider(Provider):
     def __init__(self, model: ModelConfig, api_key: str):
         super().__init__(model)
         # max_retries=0: our retry loop (calling.py) is the only one, so it is paced, budgeted and tested.
-        self.client = openai.OpenAI(api_key=api_key, base_url=model.base_url, max_retries=0, timeout=model.timeout_s)
+        self.client = openai.OpenAI(
+            api_key=api_key, base_url=model.base_url, max_retries=0, timeout=model.timeout_s
+        )
 
     def request_body(self, prompt: RenderedPrompt) -> dict:
         body: dict = {
@@ -56,12 +58,16 @@ class OpenAIProvider(Provider):
 
     def submit_batch(self, requests: Mapping[str, RenderedPrompt]) -> str:
         lines = [
-            json.dumps({"custom_id": cid, "method": "POST", "url": CHAT_ENDPOINT, "body": self.request_body(p)})
+            json.dumps(
+                {"custom_id": cid, "method": "POST", "url": CHAT_ENDPOINT, "body": self.request_body(p)}
+            )
             for cid, p in requests.items()
         ]
         payload = ("\n".join(lines) + "\n").encode("utf-8")
         upload = self._call(
-            self.client.files.create, file=("occurisk-batch.jsonl", payload, "application/jsonl"), purpose="batch"
+            self.client.files.create,
+            file=("occurisk-batch.jsonl", payload, "application/jsonl"),
+            purpose="batch",
         )
         batch = self._call(
             self.client.batches.create,
@@ -75,7 +81,9 @@ class OpenAIProvider(Provider):
     def batch_state(self, batch_id: str) -> BatchState:
         batch = self._call(self.client.batches.retrieve, batch_id)
         counts = batch.request_counts.to_dict() if batch.request_counts else {}
-        return BatchState(ended=batch.status in BATCH_ENDED, status=batch.status, detail={"request_counts": counts})
+        return BatchState(
+            ended=batch.status in BATCH_ENDED, status=batch.status, detail={"request_counts": counts}
+        )
 
     def batch_results(self, batch_id: str) -> dict[str, ProviderReply | BatchItemError]:
         batch = self._call(self.client.batches.retrieve, batch_id)
@@ -99,7 +107,9 @@ def _batch_item(item: dict) -> ProviderReply | BatchItemError:
         return reply_from_completion(response["body"])
     error = item.get("error") or (response.get("body") or {}).get("error") or {}
     status = response.get("status_code")
-    return BatchItemError(kind=f"http_{status}" if status else "batch_error", message=str(error.get("message", error)))
+    return BatchItemError(
+        kind=f"http_{status}" if status else "batch_error", message=str(error.get("message", error))
+    )
 
 
 def reply_from_completion(body: dict) -> ProviderReply:
