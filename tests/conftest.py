@@ -21,6 +21,9 @@ import pytest
 from occurisk_assets import db
 from occurisk_assets.settings import SHARED_DATA, get_settings
 
+# The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
+from tests.built_platform import built_database, db_conn  # noqa: F401
+
 ONET_DATA = SHARED_DATA / "onet"
 TASK_RATINGS_EXCERPT = ONET_DATA / "excerpts" / "db_30_1_task_ratings_head.txt"
 

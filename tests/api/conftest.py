@@ -1,134 +1,16 @@
-"""The API's tests run against a database of their own on the session server, holding the real O*NET 30.1
-pipeline output (the Dagster job, run once: published raters score every task) and the real BLS OEWS May 2024
-and 2024-34 projections, with 30.1 active; plus one LLM run over a few tasks against a fake OpenAI server,
-so that rationales show. Other tests' databases and versions cannot disturb it."""
+"""The API's tests read the session's built platform (tests/built_platform.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-import psycopg
 import pytest
-from dagster import DagsterInstance
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from occurisk_assets import db
-from occurisk_assets.definitions import defs
-from occurisk_assets.defs.bls.loader import (
-    load_nem_coverage,
-    load_nem_onet_crosswalk,
-    load_oews,
-    load_projections,
-    load_soc_2010_2018,
-)
-from occurisk_assets.defs.dbt.assets import score_dbt_models
-from occurisk_assets.defs.lifecycle.activation import activate
-from occurisk_assets.defs.scoring.config import load_scoring_config
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
-from occurisk_assets.defs.scoring.runs import run_scoring
-from occurisk_assets.pipeline import run_pipeline
-from occurisk_assets.settings import get_settings
-
-DATA_VERSION = "30.1"
-OEWS_RELEASE = "2024-05"
-PROJECTION_PERIOD = "2024-2034"
-API_DATABASE = "occurisk_api_tests"
-LLM_MODEL = "openai:gpt-4.1-mini"
-LLM_TASKS = 12  # the catalog's first tasks by priority
-
-
-@contextmanager
-def platform_database(url: str) -> Iterator[None]:
-    """Make `url` the platform database (DATABASE_URL) for the block, as a deployment would set it."""
-    previous = os.environ["DATABASE_URL"]
-
-    def point_at(target: str) -> None:
-        os.environ["DATABASE_URL"] = target
-        get_settings.cache_clear()
-        db.export_connection_env()
-
-    point_at(url)
-    try:
-        yield
-    finally:
-        point_at(previous)
-
-
-def assert_success(result, what: str) -> None:
-    failures = [
-        f"{e.step_key}: {e.step_failure_data.error.message.strip()}"
-        for e in result.all_events
-        if e.is_step_failure
-    ]
-    assert result.success, f"{what} failed: {failures}"
-
-
-def build_real_database(instance: DagsterInstance) -> None:
-    """BLS first (the pipeline links O*NET SOC codes to the latest loaded BLS releases), then the whole
-    data_version job for 30.1, then 30.1 activated."""
-    load_oews(OEWS_RELEASE)
-    for load in (load_projections, load_nem_onet_crosswalk, load_nem_coverage):
-        load(PROJECTION_PERIOD)
-    load_soc_2010_2018()
-    assert_success(run_pipeline(DATA_VERSION, instance), f"the {DATA_VERSION} pipeline")
-    with db.connect() as conn:
-        activate(conn, DATA_VERSION)
-
-
-def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
-    """A re-scoring as an operator would do it: one LLM over the catalog's first tasks, against a fake OpenAI
-    server (the official SDK's HTTP code runs, only the peer is fake), then the score marts rebuilt."""
-    with FakeLLMServer() as server:
-        override = workdir / "models.toml"
-        override.write_text(f'[models."{LLM_MODEL}"]\nbase_url = "{server.openai_base_url}"\n')
-        os.environ["OPENAI_API_KEY"] = "sk-test-api-tests"
-        get_settings.cache_clear()
-        try:
-            with db.connect() as conn:
-                [run] = run_scoring(
-                    conn, DATA_VERSION, [LLM_MODEL], top_n=LLM_TASKS, config=load_scoring_config(override)
-                )
-        finally:
-            os.environ.pop("OPENAI_API_KEY")
-            get_settings.cache_clear()
-    assert run.n_scored == LLM_TASKS
-    job = defs.resolve_job_def("data_version_pipeline")
-    assert_success(
-        job.execute_in_process(
-            partition_key=DATA_VERSION,
-            instance=instance,
-            raise_on_error=False,
-            asset_selection=list(score_dbt_models.keys),
-        ),
-        "the score marts rebuild",
-    )
 
 
 @pytest.fixture(scope="session")
-def api_database(pg_server, tmp_path_factory) -> str:
-    url = db.with_database(pg_server, API_DATABASE)
-    with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{API_DATABASE}"')
-    with platform_database(url):
-        db.ensure_server()
-        instance = DagsterInstance.ephemeral()
-        build_real_database(instance)
-        add_llm_run(instance, tmp_path_factory.mktemp("api_llm"))
-    return url
-
-
-@pytest.fixture(scope="session")
-def db_conn(api_database) -> Iterator[psycopg.Connection]:
-    """A connection for computing what the API should answer, straight from the tables."""
-    with psycopg.connect(api_database, autocommit=True) as conn:
-        yield conn
-
-
-@pytest.fixture(scope="session")
-def client(api_database) -> Iterator[TestClient]:
-    with TestClient(create_app(api_database)) as client:
+def client(built_database) -> Iterator[TestClient]:
+    with TestClient(create_app(built_database)) as client:
         yield client

@@ -54,7 +54,7 @@ def test_the_api_connections_cannot_write(client):
         client.portal.call(try_to_write)
 
 
-def test_database_down_is_a_503_not_a_500(api_database):
+def test_database_down_is_a_503_not_a_500(built_database):
     unreachable = "postgresql://postgres@127.0.0.1:9/occurisk?connect_timeout=1"
     with TestClient(create_app(unreachable, ApiSettings(api_pool_min_size=1, api_pool_timeout_s=1))) as down:
         response = down.get("/health")
@@ -62,16 +62,16 @@ def test_database_down_is_a_503_not_a_500(api_database):
     assert response.json() == {"detail": "the database is unavailable or too slow right now; try again"}
 
 
-def test_cors_origins_come_from_the_environment(monkeypatch, api_database):
+def test_cors_origins_come_from_the_environment(monkeypatch, built_database):
     monkeypatch.setenv("OCCURISK_CORS_ORIGINS", "https://occurisk.example, http://localhost:5173")
     settings = ApiSettings()
     assert settings.cors_origins == ["https://occurisk.example", "http://localhost:5173"]
-    with TestClient(create_app(api_database, settings)) as browser:
+    with TestClient(create_app(built_database, settings)) as browser:
         allowed = browser.get("/health", headers={"Origin": "https://occurisk.example"})
         other = browser.get("/health", headers={"Origin": "https://elsewhere.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://occurisk.example"
     assert "access-control-allow-origin" not in other.headers
-    with TestClient(create_app(api_database, ApiSettings(cors_origins=[]))) as closed:
+    with TestClient(create_app(built_database, ApiSettings(cors_origins=[]))) as closed:
         assert (
             "access-control-allow-origin"
             not in closed.get("/health", headers={"Origin": "https://occurisk.example"}).headers

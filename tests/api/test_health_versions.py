@@ -47,12 +47,12 @@ def test_docs_and_openapi_carry_the_attribution(client):
     } <= set(schema["paths"])
 
 
-def test_active_version_switch_is_served_without_restart(client, api_database):
+def test_active_version_switch_is_served_without_restart(client, built_database):
     """30.0 loaded (its raw files only, no marts yet): activating it changes what the running API serves at
     once, ?version=30.1 still reaches 30.1, and switching back restores it."""
-    load_release(resolve_release("30.0"), url=api_database)
+    load_release(resolve_release("30.0"), url=built_database)
     try:
-        with psycopg.connect(api_database) as conn:
+        with psycopg.connect(built_database) as conn:
             activate(conn, "30.0")
         assert client.get("/health").json()["active_version"] == "30.0"
         body = client.get("/occupations").json()
@@ -66,7 +66,7 @@ def test_active_version_switch_is_served_without_restart(client, api_database):
         assert pinned.status_code == 200 and pinned.json()["meta"]["data_version"] == "30.1"
         assert [v["id"] for v in client.get("/versions").json()["items"]] == ["30.0", "30.1"]
     finally:
-        with psycopg.connect(api_database) as conn:
+        with psycopg.connect(built_database) as conn:
             activate(conn, "30.1")
     assert client.get("/health").json()["active_version"] == "30.1"
     assert client.get("/occupations").json()["pagination"]["total"] == 867

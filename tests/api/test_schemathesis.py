@@ -15,8 +15,8 @@ EXAMPLES_PER_OPERATION = 200
 
 
 @pytest.fixture(scope="module")
-def api_schema(api_database):
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(api_database))
+def api_schema(built_database):
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(built_database))
 
 
 # Every documented path (the OpenAPI document needs no database).

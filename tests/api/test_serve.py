@@ -23,11 +23,11 @@ def test_serve_is_an_occurisk_command():
     assert "--host" in result.output and "--port" in result.output
 
 
-def test_occurisk_serve_runs_the_api_with_uvicorn(api_database):
+def test_occurisk_serve_runs_the_api_with_uvicorn(built_database):
     port = free_port()
     occurisk = Path(sys.executable).with_name("occurisk")
     server = subprocess.Popen(
-        [str(occurisk), "serve", "--port", str(port)], env={**os.environ, "DATABASE_URL": api_database}
+        [str(occurisk), "serve", "--port", str(port)], env={**os.environ, "DATABASE_URL": built_database}
     )
     try:
         deadline = time.monotonic() + 60
