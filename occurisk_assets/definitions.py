@@ -4,6 +4,7 @@ from dagster import AssetSelection, Definitions, define_asset_job
 
 from occurisk_assets import db
 from occurisk_assets.defs.bls.definitions import defs as bls_defs
+from occurisk_assets.defs.coder.definitions import defs as coder_defs
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
 from occurisk_assets.defs.lifecycle.definitions import defs as lifecycle_defs
 from occurisk_assets.defs.onet.definitions import defs as onet_defs
@@ -13,7 +14,7 @@ from occurisk_assets.partitions import data_version_partitions
 # dbt (profiles.yml) and dagster.yaml read the connection from the environment.
 db.export_connection_env()
 
-DOMAINS = (onet_defs, dbt_defs, scoring_defs, bls_defs, lifecycle_defs)
+DOMAINS = (onet_defs, dbt_defs, scoring_defs, bls_defs, lifecycle_defs, coder_defs)
 
 
 def assets_partitioned_by(partitions_def) -> AssetSelection:
