@@ -32,6 +32,7 @@ lint: install
 # Load and validate the code location as `dg` does, on a throwaway instance (no database needed).
 check-defs: install
 	@home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && \
+	printf 'telemetry:\n  enabled: false\n' > $$home/dagster.yaml && \
 	DAGSTER_HOME=$$home VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 test: install lint check-defs
