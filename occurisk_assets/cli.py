@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "restore": _LIFECYCLE,
     "serve": "api.commands",
     "coder": "occurisk_assets.defs.coder.commands",
+    "postings": "occurisk_assets.defs.postings.commands",
 }
 
 
