@@ -6,7 +6,7 @@ VERSION ?= 30.1
 export DAGSTER_HOME := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run pipeline test lint check-defs bench db-start db-stop clean
+.PHONY: install os-packages run pipeline test lint check-defs bench db-start db-stop clean
 
 $(BIN)/occurisk: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -35,7 +35,16 @@ check-defs: install
 	printf 'telemetry:\n  enabled: false\n' > $$home/dagster.yaml && \
 	DAGSTER_HOME=$$home VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
-test: install lint check-defs
+# OS packages the tests need (CI starts from a clean image as root): espeak-ng makes speech for the
+# transcription test; DejaVu fonts let PDF exports carry any script.
+os-packages:
+	@missing=""; command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "install with apt:$$missing" >&2; exit 1; fi; fi
+
+test: install os-packages lint check-defs
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 

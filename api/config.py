@@ -32,6 +32,11 @@ class ApiSettings(BaseSettings):
     api_pool_timeout_s: float = Field(default=10.0, gt=0)
     # A query running longer than this is cancelled (the client gets 503), so no request can pin a connection.
     api_statement_timeout_ms: int = Field(default=5000, ge=100)
+    # The assistant's database URL (role occurisk_assistant); unset: the platform URL with SET ROLE.
+    assistant_database_url: str | None = None
+    # Audio accepted by POST /api/v1/transcribe.
+    transcribe_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    transcribe_max_seconds: float = Field(default=120.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -12,9 +12,20 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from api.assistant_db import make_assistant_pool, prepare_schema
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
-from api.routes import health, occupations, rankings, tasks, version_diff, versions
+from api.routes import (
+    health,
+    occupations,
+    profiles,
+    rankings,
+    resumes,
+    tasks,
+    transcribe,
+    version_diff,
+    versions,
+)
 from occurisk_assets.db import database_url
 from occurisk_assets.settings import get_settings
 
@@ -48,9 +59,15 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         pool = make_pool(database or database_url(), settings)
         await pool.open(wait=False)
         app.state.pool = pool
+        owner_url = database or database_url()
+        await prepare_schema(owner_url)
+        assistant_pool = make_assistant_pool(owner_url, settings)
+        await assistant_pool.open(wait=False)
+        app.state.assistant_pool = assistant_pool
         try:
             yield
         finally:
+            await assistant_pool.close()
             await pool.close()
 
     app = FastAPI(
@@ -61,7 +78,17 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"]
         )
     # version_diff belongs to the release lifecycle (defs/lifecycle writes core.version_diff).
-    for module in (health, versions, version_diff, occupations, rankings, tasks):
+    for module in (
+        health,
+        versions,
+        version_diff,
+        occupations,
+        rankings,
+        tasks,
+        profiles,
+        resumes,
+        transcribe,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
 
     @app.exception_handler(psycopg.errors.UndefinedTable)

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     usajobs_api_key: SecretStr | None = None
     usajobs_email: str | None = None
     usajobs_base_url: str = "https://data.usajobs.gov"
+    # The assistant (profiles: personal data): unopened profiles are deleted after this many days; one LLM
+    # rewording of a résumé may cost at most this much.
+    assistant_retention_days: int = Field(default=30, ge=1)
+    assistant_llm_max_call_usd: float = Field(default=0.05, ge=0)
+    assistant_retention_cron: str = "17 4 * * *"
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")

@@ -135,3 +135,12 @@ def _poorer(version: str):
     # A distinct corpus (new fingerprint) that knows even less: no truck drivers.
     corpus.train = [e for e in corpus.train if e.soc_code != "53-3032"]
     return corpus
+
+
+def test_codes_only_serves_other_domains(built):
+    from occurisk_assets.defs.coder.serving import codes_only
+
+    coder = codes_only(DATA_VERSION)
+    [[(soc, confidence), *_]] = coder.predict(["truck driver"], 3)
+    assert soc == "53-3032" and 0 < confidence <= 1
+    assert coder.version == f"{registry.registered_name(DATA_VERSION)}/1"

@@ -80,6 +80,8 @@ class OccupationCoder:
     def __init__(self, features, weights, offset, bias, classes, onetsoc_codes, titles, data_version: str):
         self.features = features
         self.weights = weights  # csr (classes × features): log(1 + n_cf / α)
+        # features × classes, row-major: a text's sparse row times it touches only the text's features.
+        self._by_feature = weights.T.tocsr()
         self.offset = offset  # per class: log α − log(N_c + α·F), times |x|₁
         self.bias = bias  # per class: log prior
         self.classes = list(classes)
@@ -117,7 +119,7 @@ class OccupationCoder:
     def scores(self, texts: list[str]) -> np.ndarray:
         x = self.features.transform(texts).tocsr()
         mass = np.asarray(x.sum(axis=1))  # |x|₁ per text
-        return (x @ self.weights.T).toarray() + mass * self.offset[None, :] + self.bias[None, :]
+        return (x @ self._by_feature).toarray() + mass * self.offset[None, :] + self.bias[None, :]
 
     def predict(self, texts: list[str], k: int = TOP_K) -> list[list[Prediction]]:
         """The k most likely SOC codes of each text, most likely first."""

@@ -88,3 +88,21 @@ def predict(texts: list[str], k: int = TOP_K, data_version: str | None = None) -
     predictions = coder.predict(texts, k)
     log_predictions(getattr(coder, "model_version", "unregistered"), texts, predictions)
     return predictions
+
+
+class CodesOnly:
+    """The production coder as (soc_code, confidence) pairs, for callers that want no more (the postings
+    domain: OCCURISK_OCCUPATION_CODER=occurisk_assets.defs.coder.serving:codes_only)."""
+
+    def __init__(self, coder: OccupationCoder):
+        self.coder = coder
+        self.version = coder.model_version
+
+    def predict(self, texts: list[str], k: int = TOP_K) -> list[list[tuple[str, float]]]:
+        predictions = self.coder.predict(texts, k)
+        log_predictions(self.version, texts, predictions)
+        return [[(p.soc_code, p.confidence) for p in preds] for preds in predictions]
+
+
+def codes_only(data_version: str | None = None) -> CodesOnly:
+    return CodesOnly(load_production_coder(data_version))

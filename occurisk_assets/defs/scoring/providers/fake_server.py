@@ -32,6 +32,11 @@ class Reply:
     status: int = 200
     headers: dict = field(default_factory=dict)
     delay_s: float = 0.0
+    text: str | None = None  # the reply's whole content, verbatim (for prompts other than scoring)
+
+    @classmethod
+    def content(cls, text: str) -> Reply:
+        return cls("ok", text=text)
 
     @classmethod
     def ok(cls, score: float | None = None) -> Reply:
@@ -163,6 +168,8 @@ class FakeLLMServer:
     def _content(self, api: Api, reply: Reply, user_text: str) -> str:
         if reply.kind == "invalid_json":
             return "I would say the score is about one half."
+        if reply.text is not None:
+            return reply.text
         score = reply.score if reply.score is not None else default_score(api, user_text)
         return json.dumps({"score": score, "rationale": f"fake {api} rationale"})
 

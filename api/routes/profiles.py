@@ -1,0 +1,283 @@
+"""A person's profile: work history, exposure, transitions, résumé and cover letter. Personal data: every
+route takes the profile's random id; there is no listing, and DELETE removes every row of it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, HTTPException, Path, Response
+from pydantic import BaseModel, Field
+
+from api.assistant_db import AssistantConnectionDep
+from api.deps import VersionDep
+from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
+from occurisk_assets.defs.assistant.facts import Facts
+from occurisk_assets.defs.assistant.letter import checklist, draft_letter
+from occurisk_assets.defs.assistant.resume import ResumeDraft, draft_resume
+from occurisk_assets.defs.assistant.rewrite import rewrite_draft
+
+router = APIRouter(tags=["profiles"])
+
+ProfileId = Annotated[
+    str,
+    Path(pattern=r"^[A-Za-z0-9_-]{20,64}$", description="The profile's id, as returned when it was made."),
+]
+NOT_FOUND = "no such profile (it may have been deleted, or removed after 30 days without use)"
+MEDIA_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+async def _profile(conn, profile_id: str) -> dict:
+    row = await profiles.load(conn, profile_id)
+    if row is None:
+        raise HTTPException(404, NOT_FOUND)
+    return row
+
+
+def _public(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "data_version": row["data_version"],
+        "target_soc_code": row["target_soc_code"],
+        "age_neutral": row["age_neutral"],
+        "llm_opt_in": row["llm_opt_in"],
+        "created_at": row["created_at"],
+        "last_opened_at": row["last_opened_at"],
+        "jobs": [{k: v for k, v in job.items() if k != "ordinal"} for job in row["jobs"]],
+    }
+
+
+@router.post("/profiles", status_code=201)
+async def create_profile(body: profiles.ProfileIn, conn: AssistantConnectionDep, version: VersionDep) -> dict:
+    """Save a work history; the answer's `id` (192 random bits) is the only way back to it."""
+    try:
+        await profiles.validate_against_catalog(conn, version, body)
+    except profiles.InvalidProfile as exc:
+        raise HTTPException(422, str(exc)) from exc
+    profile_id = profiles.new_profile_id()
+    await profiles.save(conn, profile_id, version, body, new=True)
+    return _public(await _profile(conn, profile_id))
+
+
+@router.get("/profiles/{profile_id}")
+async def get_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
+    return _public(await _profile(conn, profile_id))
+
+
+@router.put("/profiles/{profile_id}")
+async def replace_profile(
+    profile_id: ProfileId, body: profiles.ProfileIn, conn: AssistantConnectionDep
+) -> dict:
+    """Replace the whole work history (in one transaction; on any error the previous one stays)."""
+    row = await _profile(conn, profile_id)
+    try:
+        await profiles.validate_against_catalog(conn, row["data_version"], body)
+    except profiles.InvalidProfile as exc:
+        raise HTTPException(422, str(exc)) from exc
+    await profiles.save(conn, profile_id, row["data_version"], body, new=False)
+    return _public(await _profile(conn, profile_id))
+
+
+@router.delete("/profiles/{profile_id}", status_code=204)
+async def delete_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> Response:
+    """Delete everything: the profile, its jobs and tasks, drafts, letters and cached rewrites."""
+    if not await profiles.delete(conn, profile_id):
+        raise HTTPException(404, NOT_FOUND)
+    return Response(status_code=204)
+
+
+@router.get("/profiles/{profile_id}/exposure")
+async def get_exposure(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
+    """A personal AI-exposure score over the tasks this person did (weighting in `weighting` and
+    docs/methodology.md), their most and least exposed tasks with each rater's score, and their
+    occupations' average for comparison."""
+    row = await _profile(conn, profile_id)
+    return {"data_version": row["data_version"], **await exposure.personal_exposure(conn, row)}
+
+
+def _task_ids(row: dict) -> list[int]:
+    return [t for job in row["jobs"] for t in job["task_ids"]]
+
+
+def _socs(row: dict) -> list[str]:
+    return sorted({job["soc_code"] for job in row["jobs"]})
+
+
+@router.get("/profiles/{profile_id}/transitions")
+async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
+    """Occupations the person's own tasks carry into (shared detailed work activities), safer ones (lower AI
+    score than theirs) first, with what carries over and the skill gaps."""
+    row = await _profile(conn, profile_id)
+    found = await skills.transitions(conn, row["data_version"], _task_ids(row), _socs(row))
+    return {"data_version": row["data_version"], "transitions": found}
+
+
+class ResumeRequest(BaseModel):
+    target_soc_code: str | None = Field(default=None, pattern=r"^\d{2}-\d{4}$")
+    age_neutral: bool | None = Field(default=None, description="default: the profile's setting")
+    use_llm: bool = Field(default=False, description="reword with an LLM (needs llm_opt_in on the profile)")
+    text: str | None = Field(
+        default=None, max_length=20000, description="your edited résumé text, kept as is"
+    )
+
+
+async def _facts_and_draft(
+    conn, row: dict, target: str | None, age_neutral: bool
+) -> tuple[ResumeDraft, Facts]:
+    version = row["data_version"]
+    tasks = await exposure.task_scores(conn, version, _task_ids(row))
+    supported = await skills.supported_skills(conn, version, _task_ids(row), _socs(row))
+    target_title, target_tasks = None, set()
+    if target:
+        occupation = (await exposure.occupation_scores(conn, version, [target])).get(target)
+        if occupation is None:
+            raise HTTPException(422, f"target_soc_code: no occupation {target} in O*NET {version}")
+        target_title = occupation["title"]
+        target_tasks = await skills.tasks_sharing_activities(conn, version, _task_ids(row), target)
+    draft = draft_resume(
+        row["jobs"],
+        tasks,
+        [s["skill"] for s in supported],
+        age_neutral=age_neutral,
+        target_title=target_title,
+        target_task_ids=target_tasks,
+    )
+    facts = Facts.of(
+        *[
+            job["title"] + " " + (job["employer"] or "") + " " + " ".join(job["duties"])
+            for job in row["jobs"]
+        ],
+        *[str(job[k]) for job in row["jobs"] for k in ("start_year", "end_year") if job[k]],
+        draft.text(),  # the offline draft states only the person's facts (and O*NET text)
+    )
+    return draft, facts
+
+
+@router.post("/profiles/{profile_id}/resume")
+async def make_resume(
+    profile_id: ProfileId,
+    conn: AssistantConnectionDep,
+    body: Annotated[ResumeRequest | None, Body()] = None,
+) -> dict:
+    """A résumé draft: past-tense bullets per job (least exposed and target-relevant tasks first), a summary
+    and the O*NET skills the person's tasks support. `text` saves the person's own edit instead."""
+    body = body or ResumeRequest()
+    row = await _profile(conn, profile_id)
+    age_neutral = row["age_neutral"] if body.age_neutral is None else body.age_neutral
+    draft, facts = await _facts_and_draft(
+        conn, row, body.target_soc_code or row["target_soc_code"], age_neutral
+    )
+    if body.use_llm:
+        if not row["llm_opt_in"]:
+            raise HTTPException(
+                409, "use_llm: this profile has not agreed to send its text to an LLM provider (llm_opt_in)"
+            )
+        draft = await rewrite_draft(conn, profile_id, draft, facts)
+    result = draft.as_dict()
+    if body.text is not None:
+        result["edited_text"] = body.text
+        result["notes"] = [*result["notes"], "Your edited text is kept as you wrote it."]
+    await conn.execute(
+        "INSERT INTO assistant.document (profile_id, kind, body) VALUES (%s, 'resume', %s) "
+        "ON CONFLICT (profile_id, kind) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
+        [profile_id, _json(result)],
+    )
+    return result
+
+
+def _json(value: dict):
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+async def _stored(conn, profile_id: str, kind: str) -> dict | None:
+    cur = await conn.execute(
+        "SELECT body FROM assistant.document WHERE profile_id = %s AND kind = %s", [profile_id, kind]
+    )
+    row = await cur.fetchone()
+    return row[0] if row else None
+
+
+@router.get("/profiles/{profile_id}/resume.{fmt}")
+async def download_resume(
+    profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
+) -> Response:
+    """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft)."""
+    row = await _profile(conn, profile_id)
+    body = await _stored(conn, profile_id, "resume")
+    if body is None:
+        draft, _ = await _facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
+        body = draft.as_dict()
+    text = body.get("edited_text") or body["text"]
+    if fmt == "txt":
+        content = text.encode("utf-8")
+    elif fmt == "docx":
+        content = (
+            documents.text_docx(text)
+            if body.get("edited_text")
+            else documents.resume_docx(ResumeDraft.from_dict(body))
+        )
+    else:
+        content = documents.text_pdf(text)
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"content-disposition": f'attachment; filename="resume.{fmt}"', "cache-control": "no-store"},
+    )
+
+
+class CoverLetterRequest(BaseModel):
+    posting: str = Field(min_length=20, max_length=20000, description="the job posting's text")
+
+
+@router.post("/profiles/{profile_id}/cover-letter")
+async def make_cover_letter(
+    profile_id: ProfileId, body: CoverLetterRequest, conn: AssistantConnectionDep
+) -> dict:
+    """A cover letter from the résumé and the posting, and the posting's key requirements matched to the
+    person's experience (a checklist: met, and the résumé line that shows it)."""
+    row = await _profile(conn, profile_id)
+    stored = await _stored(conn, profile_id, "resume")
+    if stored is not None:
+        draft = ResumeDraft.from_dict(stored)
+    else:
+        draft, _ = await _facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
+    items = checklist(body.posting, draft)
+    result = {
+        "text": draft_letter(draft, items),
+        "checklist": [{"requirement": r.requirement, "met": r.met, "evidence": r.evidence} for r in items],
+    }
+    await conn.execute(
+        "INSERT INTO assistant.document (profile_id, kind, body) VALUES (%s, 'cover_letter', %s) "
+        "ON CONFLICT (profile_id, kind) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
+        [profile_id, _json(result)],
+    )
+    return result
+
+
+@router.get("/profiles/{profile_id}/cover-letter.{fmt}")
+async def download_cover_letter(
+    profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
+) -> Response:
+    await _profile(conn, profile_id)
+    body = await _stored(conn, profile_id, "cover_letter")
+    if body is None:
+        raise HTTPException(404, "no cover letter yet: POST a posting to /profiles/{id}/cover-letter first")
+    text = body["text"]
+    content = {
+        "txt": lambda: text.encode(),
+        "docx": lambda: documents.text_docx(text),
+        "pdf": lambda: documents.text_pdf(text),
+    }[fmt]()
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "content-disposition": f'attachment; filename="cover-letter.{fmt}"',
+            "cache-control": "no-store",
+        },
+    )

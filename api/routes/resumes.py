@@ -1,0 +1,113 @@
+"""Reading an existing résumé: the jobs in it, each with its likely occupations (the occupation coder) and
+the O*NET tasks of the first one that match what the person wrote. Nothing is stored."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from api.deps import ConnectionDep, VersionDep
+from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from occurisk_assets.defs.assistant.parsing import split_jobs
+from occurisk_assets.defs.coder import CoderNotTrained, load_production_coder
+from occurisk_assets.defs.coder.serving import log_predictions
+
+router = APIRouter(tags=["resumes"])
+
+PROPOSED_TASKS = 8
+MIN_TASK_SIMILARITY = 0.05
+
+
+class ParseRequest(BaseModel):
+    text: str = Field(
+        min_length=3, max_length=100_000, examples=["I was a customer service rep for 25 years."]
+    )
+
+
+async def _text_of(request: Request) -> str:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5, max_part_size=MAX_UPLOAD_BYTES + 1)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            if isinstance(form.get("text"), str) and form["text"].strip():
+                return form["text"]
+            raise HTTPException(
+                422, "file: attach a .txt, .docx or .pdf résumé (form field `file`), or send `text`"
+            )
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            return await asyncio.to_thread(text_of_upload, upload.filename or "", data)
+        except UploadProblem as exc:
+            raise HTTPException(exc.status, str(exc)) from exc
+    try:
+        body = ParseRequest.model_validate_json(await request.body())
+    except ValueError as exc:
+        raise HTTPException(
+            422,
+            'text: send {"text": "…"} as JSON (3 to 100,000 characters), or upload a file as multipart `file`',
+        ) from exc
+    return body.text
+
+
+async def _tasks_of(conn, version: str, soc_code: str) -> list[dict]:
+    cur = await conn.execute(
+        "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
+        "ORDER BY task_type NULLS LAST, task_id",
+        [version, soc_code],
+    )
+    return [{"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()]
+
+
+def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
+    """The occupation's tasks closest to the person's own words (cosine of the coder's TF-IDF features);
+    without duties, its first tasks (core first)."""
+    if not tasks:
+        return []
+    if not duties:
+        return [{**t, "similarity": None} for t in tasks[:PROPOSED_TASKS]]
+    vectors = coder.features.transform([" ".join(duties)] + [t["task_statement"] for t in tasks])
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()) + 1e-9
+    similarity = (vectors[1:] @ vectors[0].T).toarray().ravel() / (norms[1:] * norms[0])
+    order = np.argsort(-similarity, kind="stable")[:PROPOSED_TASKS]
+    return [
+        {**tasks[i], "similarity": round(float(similarity[i]), 4)}
+        for i in order
+        if similarity[i] >= MIN_TASK_SIMILARITY
+    ]
+
+
+@router.post("/resumes/parse")
+async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDep) -> dict:
+    """Send `{"text": "…"}` or a multipart upload `file` (.txt, .docx or .pdf, at most 2 MB). Returns the jobs
+    found, each with `occupations` (soc_code, title, confidence) and `proposed_tasks` to confirm."""
+    text = await _text_of(request)
+    jobs = split_jobs(text)
+    try:
+        coder = await asyncio.to_thread(load_production_coder, version)
+    except CoderNotTrained as exc:
+        raise HTTPException(503, str(exc)) from exc
+    queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
+    predictions = await asyncio.to_thread(coder.predict, queries, 3)
+    log_predictions(coder.model_version, queries, predictions)
+    found = []
+    for job, occupations in zip(jobs, predictions, strict=True):
+        tasks = await _tasks_of(conn, version, occupations[0].soc_code)
+        found.append(
+            {
+                "title": job.title,
+                "employer": job.employer,
+                "start_year": job.start_year,
+                "end_year": job.end_year,
+                "duties": job.duties,
+                "occupations": [
+                    {"soc_code": p.soc_code, "title": p.title, "confidence": p.confidence}
+                    for p in occupations
+                ],
+                "proposed_tasks": _propose(coder, job.duties, tasks),
+            }
+        )
+    return {"data_version": version, "model_version": coder.model_version, "jobs": found}

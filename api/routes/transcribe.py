@@ -1,0 +1,39 @@
+"""Speech instead of typing: an uploaded recording → text, transcribed on this machine (nothing is sent
+anywhere, nothing is stored)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, UploadFile
+
+from api.config import get_api_settings
+from occurisk_assets.defs.assistant.voice import AudioProblem, transcribe
+
+router = APIRouter(tags=["voice"])
+
+
+@router.post("/transcribe")
+async def transcribe_audio(
+    audio: Annotated[UploadFile, File(description="a .wav, .webm, .ogg or .mp3 recording")],
+) -> dict:
+    """The text of a recording (English). Too long or too large → 413 saying the limit."""
+    settings = get_api_settings()
+    data = await audio.read(settings.transcribe_max_bytes + 1)
+    try:
+        result = await asyncio.to_thread(
+            transcribe,
+            audio.filename or "",
+            data,
+            max_bytes=settings.transcribe_max_bytes,
+            max_seconds=settings.transcribe_max_seconds,
+        )
+    except AudioProblem as exc:
+        raise HTTPException(exc.status, str(exc)) from exc
+    return {
+        "text": result.text,
+        "seconds": result.seconds,
+        "language": result.language,
+        "model": result.model,
+    }
