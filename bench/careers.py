@@ -88,10 +88,10 @@ def endpoint_paths(url: str) -> dict[str, list[str]]:
         ]
     off = urlencode({"max_job_zone_change": 4, "min_wage_ratio": 0, "safer_only": "false"})
     return {
-        "health (baseline)": ["/health"],
-        "transitions, default filters": [f"/occupations/{soc}/transitions" for soc in socs],
-        "transitions, filters off": [f"/occupations/{soc}/transitions?{off}" for soc in socs],
-        "similar (20)": [f"/occupations/{soc}/similar" for soc in socs],
+        "health (baseline)": ["/api/v1/health"],
+        "transitions, default filters": [f"/api/v1/occupations/{soc}/transitions" for soc in socs],
+        "transitions, filters off": [f"/api/v1/occupations/{soc}/transitions?{off}" for soc in socs],
+        "similar (20)": [f"/api/v1/occupations/{soc}/similar" for soc in socs],
     }
 
 

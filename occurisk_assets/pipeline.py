@@ -74,7 +74,7 @@ def run_pipeline(data_version: str, instance=None):
     ensure_bls_loaded(instance)
     if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
         instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    job = defs.resolve_job_def("data_version_pipeline")
+    job = defs().resolve_job_def("data_version_pipeline")
     # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     return job.execute_in_process(

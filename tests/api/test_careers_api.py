@@ -9,7 +9,7 @@ V = "30.1"
 
 
 def test_similar_ranks_by_similarity_and_marks_onet_related(client, db_conn):
-    body = client.get("/occupations/29-1141/similar", params={"limit": 50}).json()
+    body = client.get("/api/v1/occupations/29-1141/similar", params={"limit": 50}).json()
     assert body["meta"]["data_version"] == V and body["title"] == "Registered Nurses"
     items = body["items"]
     assert [i["rank"] for i in items] == list(range(1, 51))
@@ -35,11 +35,11 @@ def test_similar_ranks_by_similarity_and_marks_onet_related(client, db_conn):
     assert used == {"skills", "knowledge", "dwas", "technology", "task_text"}
     assert sum(c["effective_weight"] for c in body["components"].values()) == pytest.approx(1.0, abs=1e-5)
     assert body["onet_primary_short_recall_at_20"] >= 0.65
-    assert len(client.get("/occupations/29-1141/similar").json()["items"]) == 20
+    assert len(client.get("/api/v1/occupations/29-1141/similar").json()["items"]) == 20
 
 
 def test_customer_service_transitions_list_ten_safer_moves_with_skill_gaps(client, db_conn):
-    body = client.get("/occupations/43-4051/transitions").json()
+    body = client.get("/api/v1/occupations/43-4051/transitions").json()
     assert body["filters"] == {"max_job_zone_change": 1, "min_wage_ratio": 0.75, "safer_only": True}
     items = body["items"]
     with_gaps = [i for i in items if i["skill_gaps"]]
@@ -64,7 +64,7 @@ def test_customer_service_transitions_list_ten_safer_moves_with_skill_gaps(clien
 
 def test_filters_widen_and_narrow_the_list(client, db_conn):
     def total(**params):
-        return client.get("/occupations/43-4051/transitions", params=params).json()["total"]
+        return client.get("/api/v1/occupations/43-4051/transitions", params=params).json()["total"]
 
     (candidates,) = db_conn.execute(
         "SELECT count(*) FROM marts.occupation_transitions WHERE data_version = %s AND soc_code = '43-4051'",
@@ -76,7 +76,7 @@ def test_filters_widen_and_narrow_the_list(client, db_conn):
     assert total(max_job_zone_change=0) < defaults
     assert total(max_job_zone_change=4, min_wage_ratio=0, safer_only="false") == candidates
     body = client.get(
-        "/occupations/43-4051/transitions", params={"min_wage_ratio": 1.2, "max_job_zone_change": 0}
+        "/api/v1/occupations/43-4051/transitions", params={"min_wage_ratio": 1.2, "max_job_zone_change": 0}
     ).json()
     assert all(i["wage_ratio"] >= 1.2 and i["job_zone_change"] <= 0 for i in body["items"])
 
@@ -87,30 +87,33 @@ def test_an_occupation_without_a_safer_neighbour_says_why(client, db_conn):
            HAVING NOT bool_or(is_safer) ORDER BY soc_code LIMIT 1""",
         (V,),
     ).fetchone()
-    body = client.get(f"/occupations/{soc}/transitions").json()
+    body = client.get(f"/api/v1/occupations/{soc}/transitions").json()
     assert (body["total"], body["items"], body["reason"]) == (0, [], "no_similar_occupation_is_safer")
     assert "least exposed" in body["reason_text"]
-    assert client.get(f"/occupations/{soc}/transitions", params={"safer_only": "false"}).json()["total"] > 0
+    assert (
+        client.get(f"/api/v1/occupations/{soc}/transitions", params={"safer_only": "false"}).json()["total"]
+        > 0
+    )
 
 
 def test_occupation_detail_has_its_top_five_transitions(client):
-    detail = client.get("/occupations/43-4051").json()
-    top = client.get("/occupations/43-4051/transitions", params={"limit": 5}).json()["items"]
+    detail = client.get("/api/v1/occupations/43-4051").json()
+    top = client.get("/api/v1/occupations/43-4051/transitions", params={"limit": 5}).json()["items"]
     assert detail["top_transitions"] == top and len(top) == 5
 
 
 @pytest.mark.parametrize(
     ("path", "params", "parameter"),
     [
-        ("/occupations/43-4051/similar", {"limit": 0}, "limit"),
-        ("/occupations/43-4051/similar", {"limit": 51}, "limit"),
-        ("/occupations/43-4051.00/similar", {}, "soc_code"),
-        ("/occupations/43-4051/transitions", {"limit": 51}, "limit"),
-        ("/occupations/43-4051/transitions", {"max_job_zone_change": 5}, "max_job_zone_change"),
-        ("/occupations/43-4051/transitions", {"max_job_zone_change": "one"}, "max_job_zone_change"),
-        ("/occupations/43-4051/transitions", {"min_wage_ratio": -0.1}, "min_wage_ratio"),
-        ("/occupations/43-4051/transitions", {"min_wage_ratio": "half"}, "min_wage_ratio"),
-        ("/occupations/43-4051/transitions", {"safer_only": "maybe"}, "safer_only"),
+        ("/api/v1/occupations/43-4051/similar", {"limit": 0}, "limit"),
+        ("/api/v1/occupations/43-4051/similar", {"limit": 51}, "limit"),
+        ("/api/v1/occupations/43-4051.00/similar", {}, "soc_code"),
+        ("/api/v1/occupations/43-4051/transitions", {"limit": 51}, "limit"),
+        ("/api/v1/occupations/43-4051/transitions", {"max_job_zone_change": 5}, "max_job_zone_change"),
+        ("/api/v1/occupations/43-4051/transitions", {"max_job_zone_change": "one"}, "max_job_zone_change"),
+        ("/api/v1/occupations/43-4051/transitions", {"min_wage_ratio": -0.1}, "min_wage_ratio"),
+        ("/api/v1/occupations/43-4051/transitions", {"min_wage_ratio": "half"}, "min_wage_ratio"),
+        ("/api/v1/occupations/43-4051/transitions", {"safer_only": "maybe"}, "safer_only"),
     ],
 )
 def test_bad_parameters_are_422_naming_the_parameter(client, path, params, parameter):
@@ -119,7 +122,9 @@ def test_bad_parameters_are_422_naming_the_parameter(client, path, params, param
     assert [e["loc"][-1] for e in response.json()["detail"]] == [parameter]
 
 
-@pytest.mark.parametrize("path", ["/occupations/99-9999/similar", "/occupations/99-9999/transitions"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/occupations/99-9999/similar", "/api/v1/occupations/99-9999/transitions"]
+)
 def test_unknown_soc_or_version_is_404(client, path):
     response = client.get(path)
     assert response.status_code == 404 and "99-9999" in response.json()["detail"]

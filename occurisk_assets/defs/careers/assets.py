@@ -2,17 +2,23 @@
 O*NET marts and the scores, and the dbt models built on it (tag:careers: occupation_transitions)."""
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from occurisk_assets import db
+from occurisk_assets.defs.bls.assets import soc_bls_link
 from occurisk_assets.defs.careers.build import SimilarityReport, build_similarity
-from occurisk_assets.defs.dbt.assets import CAREERS_SELECTION, dbt_translator, dbt_vars_args
+from occurisk_assets.defs.dbt.assets import (
+    CAREERS_SELECTION,
+    dbt_translator,
+    dbt_vars_args,
+    onet_dbt_models,
+    score_dbt_models,
+)
 from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 
 CAREERS_GROUP = "careers"
 OCCUPATION_SIMILARITY = AssetKey(["careers", "occupation_similarity"])
-OCCUPATION_TRANSITIONS = AssetKey(["occupation_transitions"])
 
 
 def similarity_metadata(report: SimilarityReport) -> dict:
@@ -36,13 +42,18 @@ def similarity_metadata(report: SimilarityReport) -> dict:
     partitions_def=data_version_partitions,
     kinds={"python", "postgres"},
     deps=[
-        AssetKey(["soc_descriptor_profile"]),
-        AssetKey(["soc_detailed_work_activity"]),
-        AssetKey(["soc_technology_skill"]),
-        AssetKey(["task_statements"]),
-        AssetKey(["occupation_related"]),  # only for onet_related and the recall, never an input
-        AssetKey(["occupation_summary"]),  # its checks compare with the scored SOCs
-        AssetKey(["bls", "soc_bls_link"]),
+        *(
+            get_asset_key_for_model([onet_dbt_models], model)
+            for model in (
+                "soc_descriptor_profile",
+                "soc_detailed_work_activity",
+                "soc_technology_skill",
+                "task_statements",
+                "occupation_related",  # only for onet_related and the recall, never an input
+            )
+        ),
+        get_asset_key_for_model([score_dbt_models], "occupation_summary"),  # checks compare with scored SOCs
+        soc_bls_link.key,
     ],
     description="Each SOC's 50 most similar SOCs (and the reverse of each pair) from every descriptor the "
     "release has — skills, knowledge, abilities, work activities, work context (importance-weighted level "
@@ -74,5 +85,7 @@ def occupation_similarity(context: AssetExecutionContext) -> MaterializeResult:
 def careers_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
 
+
+OCCUPATION_TRANSITIONS = get_asset_key_for_model([careers_dbt_models], "occupation_transitions")
 
 assets = [occupation_similarity, careers_dbt_models]

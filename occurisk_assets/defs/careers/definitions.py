@@ -1,9 +1,12 @@
-"""The careers domain's Dagster definitions, merged into the code location by occurisk_assets/definitions.py.
-Its dbt assets use the `dbt` resource of the dbt domain."""
+"""The careers domain: occupation similarity and transitions (its dbt models use the dbt domain's `dbt`
+resource), their checks."""
 
-from dagster import Definitions
+import dagster as dg
 
 from occurisk_assets.defs.careers.assets import assets
 from occurisk_assets.defs.careers.checks import asset_checks
 
-defs = Definitions(assets=assets, asset_checks=asset_checks)
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=assets, asset_checks=asset_checks)

@@ -3,7 +3,7 @@
 Two @dbt_assets so the Python scoring asset ["core", "task_ai_score"] can sit between them without an op
 cycle: `onet_dbt_models` (staging → task_catalog, occupation_task_weight, ...) feeds the scoring, and
 `score_dbt_models` (tag:scores: task_ai_ensemble, occupation_ai_score, ...) reads what it wrote. The
-careers models (tag:careers) sit after the Python similarity asset, in defs/careers.
+careers models (tag:careers, which read scores too) sit after the Python similarity asset, in defs/careers.
 dbt tests are loaded as asset checks of the models they test.
 """
 
@@ -63,6 +63,6 @@ def onet_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
 
 
-@dbt_assets(name="score_dbt_models", select=SCORES_SELECTION, **_common)
+@dbt_assets(name="score_dbt_models", select=SCORES_SELECTION, exclude=CAREERS_SELECTION, **_common)
 def score_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()

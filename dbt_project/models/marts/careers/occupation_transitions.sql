@@ -1,6 +1,5 @@
 {{
     config(
-        tags=['careers'],
         pre_hook="set local work_mem = '128MB'",
         indexes=[
             {'columns': ['data_version', 'soc_code', 'target_soc_code'], 'unique': true},
