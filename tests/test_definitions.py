@@ -24,6 +24,7 @@ PYTHON_ASSETS = {
     "bls/soc_bls_link",
     "careers/occupation_similarity",
     "core/task_ai_score",
+    "coder/occupation_coder",
     "version_diff",
     "version_activation",
 }
