@@ -16,6 +16,7 @@ from api.assistant_db import make_assistant_pool, prepare_schema
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.routes import (
+    careers,
     health,
     occupations,
     profiles,
@@ -83,6 +84,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         versions,
         version_diff,
         occupations,
+        careers,
         rankings,
         tasks,
         profiles,
