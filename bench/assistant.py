@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import time
 
 from bench.common import machine, median, timed, write_section
@@ -94,7 +95,8 @@ def main() -> None:
         "assistant",
         f"""## Assistant: occupation coder and résumé generation (bench/assistant.py)
 
-{machine()}; O*NET 30.1 files; medians. The coder is trained here from the files exactly as the
+{machine()}, load average {os.getloadavg()[0]:.1f} at the start (a shared machine inflates every time
+alike; the ratios hold); O*NET 30.1 files; medians. The coder is trained here from the files exactly as the
 `coder/occupation_coder` asset trains it from the raw tables.
 
 | what | time |

@@ -108,11 +108,12 @@ def _socs(row: dict) -> list[str]:
 
 @router.get("/profiles/{profile_id}/transitions")
 async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
-    """Occupations the person's own tasks carry into (shared detailed work activities), safer ones (lower AI
-    score than theirs) first, with what carries over and the skill gaps."""
+    """Where the person's experience carries: the careers transitions (safer, within reach, similar pay) from
+    each of their occupations, ranked by how much of their own ticked work (detailed work activities) each
+    target shares; what carries over and the skill gaps."""
     row = await _profile(conn, profile_id)
-    found = await skills.transitions(conn, row["data_version"], _task_ids(row), _socs(row))
-    return {"data_version": row["data_version"], "transitions": found}
+    method, found = await skills.personal_transitions(conn, row["data_version"], _task_ids(row), _socs(row))
+    return {"data_version": row["data_version"], "method": method, "transitions": found}
 
 
 class ResumeRequest(BaseModel):

@@ -124,13 +124,26 @@ def test_personal_exposure_from_the_tables(assistant_client, history, csr_tasks,
     assert all(r["model"] and 0 <= r["score"] <= 1 for r in most[0]["raters"]) and most[0]["raters"]
 
 
-def test_transitions_from_the_persons_tasks(assistant_client, history):
+def test_transitions_from_the_persons_tasks(assistant_client, history, db_conn):
     profile_id = assistant_client.post(f"{API}/profiles", json=history).json()["id"]
-    found = assistant_client.get(f"{API}/profiles/{profile_id}/transitions").json()["transitions"]
-    assert found and all(t["soc_code"] not in (SOC, "41-2011") for t in found)
-    assert all(t["carried_activities"] and 0 < t["carried_share"] <= 1 for t in found)
-    safer = [t["safer"] for t in found]
-    assert safer == sorted(safer, reverse=True)  # safer ones first
+    body = assistant_client.get(f"{API}/profiles/{profile_id}/transitions").json()
+    found = body["transitions"]
+    assert body["method"] == "occupation_transitions" and found
+    assert all(
+        t["soc_code"] not in (SOC, "41-2011") and t["from_soc_code"] in (SOC, "41-2011") for t in found
+    )
+    # Every move is one the careers domain built from one of the person's occupations.
+    for t in found:
+        assert (
+            db_conn.execute(
+                "SELECT count(*) FROM marts.occupation_transitions WHERE data_version = %s AND soc_code = %s "
+                "AND target_soc_code = %s",
+                [DATA_VERSION, t["from_soc_code"], t["soc_code"]],
+            ).fetchone()[0]
+            == 1
+        )
+    shares = [t["carried_share"] for t in found]
+    assert shares == sorted(shares, reverse=True) and 0 < shares[0] <= 1 and found[0]["carried_activities"]
     assert any(t["skill_gaps"] for t in found)
 
 

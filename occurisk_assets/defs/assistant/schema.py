@@ -79,7 +79,7 @@ def ensure_assistant_schema(conn: psycopg.Connection) -> None:
         conn.execute(f"REVOKE ALL ON {tables} FROM PUBLIC")
         conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {ASSISTANT_ROLE}")
         # The assistant reads the platform (tasks, scores, skills) but writes nowhere else.
-        for schema in ("marts", "core", "bls", "onet_raw", "serving", "staging", "intermediate"):
+        for schema in ("marts", "core", "bls", "onet_raw", "careers", "staging", "intermediate"):
             if conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone():
                 conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {ASSISTANT_ROLE}")
                 conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {ASSISTANT_ROLE}")

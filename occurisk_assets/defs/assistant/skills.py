@@ -102,6 +102,63 @@ async def transitions(
     ]
 
 
+async def _shared_activities(
+    conn: AsyncConnection, version: str, task_ids: list[int], targets: list[str]
+) -> tuple[int, dict[str, tuple[int, list[str]]]]:
+    """How many DWAs the person's tasks have, and per target SOC how many of them (and up to 5 titles) its
+    tasks share."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            """WITH mine AS (SELECT DISTINCT dwa_id FROM onet_raw.tasks_to_dwas
+                             WHERE data_version = %(v)s AND task_id = ANY(%(tasks)s))
+               SELECT left(td.onetsoc_code, 7) AS soc_code, count(DISTINCT td.dwa_id) AS n,
+                      (array_agg(DISTINCT d.dwa_title))[1:5] AS activities,
+                      (SELECT count(*) FROM mine) AS mine
+               FROM onet_raw.tasks_to_dwas td JOIN mine USING (dwa_id)
+               JOIN onet_raw.dwa_reference d ON d.data_version = td.data_version AND d.dwa_id = td.dwa_id
+               WHERE td.data_version = %(v)s AND left(td.onetsoc_code, 7) = ANY(%(targets)s)
+               GROUP BY 1""",
+            {"v": version, "tasks": task_ids, "targets": targets},
+        )
+        rows = await cur.fetchall()
+    mine = rows[0]["mine"] if rows else 0
+    return mine, {r["soc_code"]: (r["n"], r["activities"]) for r in rows}
+
+
+async def personal_transitions(
+    conn: AsyncConnection, version: str, task_ids: list[int], socs: list[str]
+) -> tuple[str, list[dict]]:
+    """The careers domain's transitions (marts.occupation_transitions) from each of the person's occupations,
+    re-ranked by how much of the person's *own* work (their ticked tasks' DWAs) each target shares; the
+    shared-activities search alone when the version has no transitions built. Returns (method, moves)."""
+    if not await _has_table(conn, "marts.occupation_transitions"):
+        return "shared_activities", await transitions(conn, version, task_ids, socs)
+    from occurisk_assets.defs.careers.transitions import TransitionFilters
+
+    condition, params = TransitionFilters().where("t")
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            f"""SELECT DISTINCT ON (t.target_soc_code) t.soc_code AS from_soc_code, t.target_soc_code AS soc_code,
+                       t.target_title AS title, t.transition_score, t.similarity, t.target_ai_mean AS score,
+                       t.ai_score_change, t.is_safer AS safer, t.carries_over, t.skill_gaps
+                FROM marts.occupation_transitions t
+                WHERE t.data_version = %(v)s AND t.soc_code = ANY(%(socs)s)
+                  AND t.target_soc_code <> ALL(%(socs)s) AND {condition}
+                ORDER BY t.target_soc_code, t.transition_score DESC""",
+            {"v": version, "socs": socs, **params},
+        )
+        moves = await cur.fetchall()
+    mine, shared = await _shared_activities(conn, version, task_ids, [m["soc_code"] for m in moves])
+    for move in moves:
+        n, activities = shared.get(move["soc_code"], (0, []))
+        move["carried_share"] = round(n / mine, 4) if mine else 0.0
+        move["carried_activities"] = activities
+        for key in ("transition_score", "similarity", "score", "ai_score_change"):
+            move[key] = None if move[key] is None else round(float(move[key]), 4)
+    moves.sort(key=lambda m: (-m["carried_share"], -(m["transition_score"] or 0), m["soc_code"]))
+    return "occupation_transitions", moves[:TRANSITIONS_SHOWN]
+
+
 async def skill_gaps(
     conn: AsyncConnection, version: str, own: list[str], targets: list[str]
 ) -> dict[str, list]:
