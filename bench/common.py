@@ -31,7 +31,7 @@ def temporary_server() -> Iterator[str]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = db.LocalServer(pgdata=Path(home) / "postgres" / "data", port=port)
+        server = db.LocalServer(pgdata=Path(home) / "postgres" / "data", port=port, fast=True)  # throwaway
         server.start()
         previous = os.environ.get("DATABASE_URL")
         os.environ["DATABASE_URL"] = server.url("occurisk")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import pwd
+import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
+import pytest
 
+from occurisk_assets import db
 from tests.conftest import _free_port
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
@@ -19,34 +23,103 @@ def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
     return subprocess.run([OCCURISK, "db", *args], env=env, capture_output=True, text=True, timeout=120)
 
 
+def passfile_url(user: str, port: int, database: str, secrets: Path, scheme: str = "postgresql") -> str:
+    return f"{scheme}://{user}@127.0.0.1:{port}/{database}?" + urlencode(
+        {"passfile": str(secrets / f"{user}.pgpass")}
+    )
+
+
 def test_db_lifecycle_on_a_private_home(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(OCCURISK_HOME=str(tmp_path / "home"), OCCURISK_PG_PORT=str(port))
+    home = tmp_path / "home"
+    secrets = home / "secrets"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PGPASSFILE")}
+    env.update(OCCURISK_HOME=str(home), OCCURISK_PG_PORT=str(port))
 
     assert run(["status"], env).returncode == 3  # stopped: not initialised yet
     started = run(["start"], env)
     assert started.returncode == 0, started.stderr
     url = run(["url"], env).stdout.strip()
-    assert url == f"postgresql://postgres@127.0.0.1:{port}/occurisk"
-    assert (
-        run(["url", "--dagster"], env).stdout.strip()
-        == f"postgresql+psycopg2://postgres@127.0.0.1:{port}/dagster"
+    assert url == passfile_url("occurisk", port, "occurisk", secrets)
+    assert run(["url", "--api"], env).stdout.strip() == passfile_url(
+        "occurisk_api", port, "occurisk", secrets
     )
+    assert run(["url", "--dagster"], env).stdout.strip() == passfile_url(
+        "occurisk_dagster", port, "dagster", secrets, "postgresql+psycopg2"
+    )
+    assert run(["url", "--mlflow"], env).stdout.strip() == passfile_url(
+        "occurisk_mlflow", port, "mlflow", secrets, "postgresql+psycopg2"
+    )
+    # Secrets: one 0600 password file per role in a 0700 folder; no password in anything printed.
+    assert stat.S_IMODE(secrets.stat().st_mode) == 0o700
+    files = sorted(p.name for p in secrets.iterdir())
+    assert files == [
+        f"{r}.pgpass"
+        for r in sorted(["occurisk", "occurisk_api", "occurisk_dagster", "occurisk_mlflow", "postgres"])
+    ]
+    assert {stat.S_IMODE((secrets / f).stat().st_mode) for f in files} == {0o600}
+    passwords = [(secrets / f).read_text().strip().rsplit(":", 1)[1] for f in files]
+    assert len(set(passwords)) == 5 and all(len(p) >= 40 for p in passwords)
+    printed = started.stdout + started.stderr + url + (home / "postgres" / "postgres.log").read_text()
+    assert not [p for p in passwords if p in printed]
+
     status = run(["status"], env)
     assert status.returncode == 0 and f"running: 127.0.0.1:{port}" in status.stdout
     with psycopg.connect(url) as conn:
-        databases = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+        databases = dict(conn.execute("SELECT datname, pg_get_userbyid(datdba) FROM pg_database").fetchall())
         search_path = conn.execute("SHOW search_path").fetchone()[0]
-        server_user = conn.execute(
-            "SELECT usename FROM pg_stat_activity WHERE pid = pg_backend_pid()"
-        ).fetchone()[0]
-    assert {"occurisk", "dagster", "mlflow"} <= databases
+        role, superuser = conn.execute(
+            "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert {k: databases[k] for k in ("occurisk", "dagster", "mlflow")} == {
+        "occurisk": "occurisk",
+        "dagster": "occurisk_dagster",
+        "mlflow": "occurisk_mlflow",
+    }
     assert search_path == "marts, core, bls, public"
-    assert server_user == "postgres"
+    assert (role, superuser) == ("occurisk", False)  # the platform never connects as a superuser
+    assert revision == run(["migrate"], env).stdout.strip().rsplit(" ", 1)[1]
+    # Without the password nobody gets in, the superuser included, replication included.
+    for attempt in (
+        f"postgresql://postgres@127.0.0.1:{port}/postgres",
+        f"postgresql://occurisk@127.0.0.1:{port}/occurisk",
+    ):
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(attempt, passfile="/dev/null", connect_timeout=5)
+    hba = (home / "postgres" / "data" / "pg_hba.conf").read_text()
+    assert [line.split() for line in hba.splitlines() if line and not line.startswith("#")] == [
+        ["host", "all", "all", "127.0.0.1/32", "scram-sha-256"]
+    ]
     if os.geteuid() == 0:  # PostgreSQL refuses root: the data folder belongs to the unprivileged server user
-        owner = pwd.getpwuid((tmp_path / "home" / "postgres" / "data").stat().st_uid).pw_name
+        owner = pwd.getpwuid((home / "postgres" / "data").stat().st_uid).pw_name
         assert owner == "occurisk-pg"
+        # A second OS user can read neither the password files nor connect without them.
+        psql = str(db._bin_dir() / "psql")
+        other = subprocess.run(
+            [
+                psql,
+                "-w",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                "select 1",
+            ],
+            user="nobody",
+            env={"PGPASSFILE": str(secrets / "postgres.pgpass"), "PATH": "/usr/bin:/bin"},
+            cwd="/",
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert other.returncode != 0
+        assert "no password supplied" in other.stderr or "password authentication failed" in other.stderr
     assert run(["start"], env).returncode == 0  # idempotent
     assert run(["stop"], env).returncode == 0
     assert run(["status"], env).returncode == 3
