@@ -124,7 +124,12 @@ def recover_and_check(instance, data_version: str | None) -> None:
         click.echo(
             f"run {dead.run_id} ({dead.job_name}"
             + (f", O*NET {dead.data_version}" if dead.data_version else "")
-            + f") had lost its process {dead.pid}: marked failed, {dead.freed_slots} pool slot(s) freed",
+            + f") had lost its process {dead.pid}: marked failed"
+            + (
+                f", its {', '.join(repr(p) for p in dead.freed_slots)} pool slot freed"
+                if dead.freed_slots
+                else ""
+            ),
             err=True,
         )
     if data_version is None:

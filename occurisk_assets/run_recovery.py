@@ -56,7 +56,7 @@ class DeadRun:
     job_name: str
     data_version: str | None
     pid: int
-    freed_slots: int
+    freed_slots: list[str]  # the pools whose slots it held
 
 
 def in_progress_runs(
@@ -83,6 +83,15 @@ def is_dead(instance, run) -> tuple[bool, int | None]:
     return not processes.alive(pid, _run_started_at(instance, run)), pid
 
 
+def held_pools(instance, run_id: str) -> list[str]:
+    return [
+        pool
+        for pool in POOLS
+        for slot in instance.event_log_storage.get_concurrency_info(pool).claimed_slots
+        if slot.run_id == run_id
+    ]
+
+
 def fail_dead_runs(
     instance, on_version_failed: Callable[[str, str, str], None] | None = None
 ) -> list[DeadRun]:
@@ -96,8 +105,9 @@ def fail_dead_runs(
         message = (
             f"the run's process (pid {pid}) is gone: killed or crashed; failed by occurisk crash recovery"
         )
+        freed = held_pools(instance, run.run_id)
         instance.report_run_failed(run, message)
-        freed = instance.event_log_storage.free_concurrency_slots_for_run(run.run_id) or 0
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         version = run.tags.get(PARTITION_TAG)
         if version and on_version_failed:
             on_version_failed(version, run.run_id, message)

@@ -143,8 +143,8 @@ def test_killed_and_disconnected_pipelines_never_block_the_next(platform):
         "the second pipeline's dbt",
     )
     assert (
-        f"run {killed_run} (data_version_pipeline, O*NET {VERSION}) had lost its process {first.pid}"
-        in log_of(platform, "second")
+        f"run {killed_run} (data_version_pipeline, O*NET {VERSION}) had lost its process {first.pid}: "
+        "marked failed, its 'dbt' pool slot freed" in log_of(platform, "second")
     )
     restart_database_under(platform)
     assert second.wait(timeout=300) != 0

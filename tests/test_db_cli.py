@@ -72,12 +72,17 @@ def test_db_lifecycle_on_a_private_home(tmp_path):
             "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
         ).fetchone()
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        durability = [
+            conn.execute(f"SHOW {name}").fetchone()[0]
+            for name in ("fsync", "full_page_writes", "synchronous_commit")
+        ]
     assert {k: databases[k] for k in ("occurisk", "dagster", "mlflow")} == {
         "occurisk": "occurisk",
         "dagster": "occurisk_dagster",
         "mlflow": "occurisk_mlflow",
     }
     assert search_path == "marts, core, bls, public"
+    assert durability == ["on", "on", "on"]  # a real server is crash-safe; only the tests' is not
     assert (role, superuser) == ("occurisk", False)  # the platform never connects as a superuser
     assert revision == run(["migrate"], env).stdout.strip().rsplit(" ", 1)[1]
     # Without the password nobody gets in, the superuser included, replication included.

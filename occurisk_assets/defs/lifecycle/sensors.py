@@ -185,7 +185,8 @@ def dead_run_sensor(context: SensorEvaluationContext):
     dead = run_recovery.fail_dead_runs(context.instance, run_recovery.mark_versions_failed)
     for run in dead:
         context.log.warning(
-            f"run {run.run_id} ({run.job_name}) lost its process {run.pid}: failed, {run.freed_slots} slot(s) freed"
+            f"run {run.run_id} ({run.job_name}) lost its process {run.pid}: failed; pool slots freed: "
+            f"{', '.join(run.freed_slots) or 'none'}"
         )
     return SkipReason(
         f"failed {len(dead)} run(s) whose process was gone"
