@@ -6,7 +6,7 @@ VERSION ?= 30.1
 export DAGSTER_HOME := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run pipeline test lint bench db-start db-stop clean
+.PHONY: install run pipeline test lint check-defs bench db-start db-stop clean
 
 $(BIN)/occurisk: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -29,7 +29,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install lint
+# Load and validate the code location as `dg` does, on a throwaway instance (no database needed).
+check-defs: install
+	@home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && \
+	printf 'telemetry:\n  enabled: false\n' > $$home/dagster.yaml && \
+	DAGSTER_HOME=$$home VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
+
+test: install lint check-defs
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 

@@ -20,6 +20,9 @@ from occurisk_assets.settings import get_settings
 
 log = logging.getLogger(__name__)
 
+# The JSON API lives under this prefix; the web pages take the root.
+API_PREFIX = "/api/v1"
+
 DESCRIPTION = f"""
 How exposed each occupation, and each task inside it, is to replacement by AI.
 
@@ -28,7 +31,7 @@ occupation score is the weighted mean of its task scores (weights from O*NET tas
 occupation's AI score is the weighted mean of the tasks' ensemble (cross-model mean) scores. Employment and
 wages: BLS Occupational Employment and Wage Statistics; growth and openings: BLS Employment Projections.
 
-Every endpoint serves the active O*NET version unless `?version=` names another loaded one (see `/versions`).
+Every endpoint serves the active O*NET version unless `?version=` names another loaded one (see `/api/v1/versions`).
 Every response carries `meta.data_version` and `meta.attribution`.
 
 {onet_attribution(get_settings().onet_default_version)}
@@ -42,7 +45,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Opened without waiting: the API starts even while the database is down, and /health says so.
+        # Opened without waiting: the API starts even while the database is down, and /api/v1/health says so.
         pool = make_pool(database or api_database_url(), settings)
         await pool.open(wait=False)
         app.state.pool = pool
@@ -60,7 +63,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         )
     # version_diff belongs to the release lifecycle (defs/lifecycle writes core.version_diff).
     for module in (health, versions, version_diff, occupations, rankings, tasks):
-        app.include_router(module.router)
+        app.include_router(module.router, prefix=API_PREFIX)
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
     async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable) -> JSONResponse:

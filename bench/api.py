@@ -1,6 +1,6 @@
 """Read API under load: latency (p50/p95/p99) and throughput of detail, list, search and ranking requests
 from 32 concurrent keep-alive clients, against uvicorn in a separate process reading a throwaway database
-that holds the real O*NET 30.1 pipeline output and BLS data. Baselines in the same run: /health (the
+that holds the real O*NET 30.1 pipeline output and BLS data. Baselines in the same run: /api/v1/health (the
 framework plus one trivial query) under the same load, and each scenario from a single client.
 
 The load generator is a minimal HTTP/1.1 keep-alive client on asyncio, so that on a 2-core machine it takes
@@ -97,15 +97,15 @@ def request_paths(url: str) -> dict[str, list[str]]:
             )
         ]
     return {
-        "health (baseline)": ["/health"],
-        "detail": [f"/occupations/{soc}" for soc in socs],
+        "health (baseline)": ["/api/v1/health"],
+        "detail": [f"/api/v1/occupations/{soc}" for soc in socs],
         "list": [
-            f"/occupations?{urlencode({'sort': s, 'order': o, 'page': p, 'page_size': 20})}"
+            f"/api/v1/occupations?{urlencode({'sort': s, 'order': o, 'page': p, 'page_size': 20})}"
             for s, o, p in itertools.product(SORTS, ["asc", "desc"], range(1, 45))
         ],
-        "search": [f"/occupations?{urlencode({'search': q})}" for q in SEARCHES],
+        "search": [f"/api/v1/occupations?{urlencode({'search': q})}" for q in SEARCHES],
         "ranking": [
-            f"/rankings/ai_risk?{urlencode(p)}"
+            f"/api/v1/rankings/ai_risk?{urlencode(p)}"
             for p in [{"limit": 50}, {"limit": 50, "order": "asc"}, {"limit": 50, "min_employment": 100000}]
             + [{"limit": 50, "major_group": g} for g in groups]
         ],
@@ -216,7 +216,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
 async def _probe(port: int) -> int:
     conn = await HttpConnection.open(port)
     try:
-        return await conn.get("/health")
+        return await conn.get("/api/v1/health")
     finally:
         conn.close()
 
@@ -262,12 +262,12 @@ requests), cycling through the scenario's distinct requests; the single-client c
 requests from one client. Measured {time.strftime("%Y-%m-%d")} on {machine()}; server, database and load
 generator share the machine (1-minute load average {load_average:.1f} before the run).
 
-- detail: `/occupations/{{soc_code}}` for every SOC code (AI score, model scores, BLS, top 10 tasks with per-model
+- detail: `/api/v1/occupations/{{soc_code}}` for every SOC code (AI score, model scores, BLS, top 10 tasks with per-model
   scores, related occupations);
-- list: `/occupations?sort=…&order=…&page=…&page_size=20`, every sort, both orders, pages 1-44;
-- search: `/occupations?search=…` for 20 lay titles, misspellings included;
-- ranking: `/rankings/ai_risk?limit=50` overall, ascending, min_employment, and per major group;
-- health (baseline): `/health` — the framework, the pool and one trivial query.
+- list: `/api/v1/occupations?sort=…&order=…&page=…&page_size=20`, every sort, both orders, pages 1-44;
+- search: `/api/v1/occupations?search=…` for 20 lay titles, misspellings included;
+- ranking: `/api/v1/rankings/ai_risk?limit=50` overall, ascending, min_employment, and per major group;
+- health (baseline): `/api/v1/health` — the framework, the pool and one trivial query.
 
 | scenario | distinct requests | 1 client p50 ms | {CLIENTS} clients p50 ms | p95 ms | p99 ms | req/s | non-200 |
 |---|---|---|---|---|---|---|---|
@@ -277,7 +277,7 @@ Worst p95 under load: **{worst:.1f} ms** — {verdict} the aim of p95 < {TARGET_
 asked for < 2 s). With {CLIENTS} clients that each wait for their answer before asking again, the mean latency is
 {CLIENTS} / throughput (Little's law): a p95 under {TARGET_P95_MS:.0f} ms needs well over
 {CLIENTS * 1000 / TARGET_P95_MS:.0f} requests/s of that kind from these cores, shared by the server, PostgreSQL and
-the load generator — what the single-query /health baseline shows to be the ceiling here.
+the load generator — what the single-query /api/v1/health baseline shows to be the ceiling here.
 """
 
 

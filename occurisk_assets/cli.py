@@ -71,6 +71,8 @@ class DomainCommands(click.Group):
 @click.group(cls=DomainCommands)
 def main() -> None:
     """occurisk: AI-replacement risk of occupations and their tasks (O*NET + BLS)."""
+    # What this process runs (dbt, dagster, uvicorn) reads the connection from the environment.
+    db.export_connection_env()
 
 
 @main.group("db")

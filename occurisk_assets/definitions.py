@@ -1,38 +1,32 @@
-"""The one Dagster code location: every domain's definitions merged, plus the jobs that span domains."""
+"""The one Dagster code location: every domain's definitions, found in the defs folder
+(`occurisk_assets/defs/<domain>/definitions.py`), plus the job that spans the domains."""
 
-from dagster import AssetSelection, Definitions, define_asset_job
+from pathlib import Path
 
-from occurisk_assets import db
-from occurisk_assets.defs.bls.definitions import defs as bls_defs
-from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
-from occurisk_assets.defs.lifecycle.definitions import defs as lifecycle_defs
-from occurisk_assets.defs.onet.definitions import defs as onet_defs
-from occurisk_assets.defs.scoring.definitions import defs as scoring_defs
+import dagster as dg
+
 from occurisk_assets.partitions import data_version_partitions
 
-# dbt (profiles.yml) and dagster.yaml read the connection from the environment.
-db.export_connection_env()
-
-DOMAINS = (onet_defs, dbt_defs, scoring_defs, bls_defs, lifecycle_defs)
+DATA_VERSION_JOB = "data_version_pipeline"
 
 
-def assets_partitioned_by(partitions_def) -> AssetSelection:
+def data_version_job(domains: dg.Definitions):
+    """Everything derived from one O*NET release, in dependency order: raw tables → dbt marts → scores →
+    ensembles → BLS link → diff report → gated activation."""
     keys = [
         key
-        for d in DOMAINS
-        for a in (d.assets or [])
-        if getattr(a, "partitions_def", None) == partitions_def
-        for key in a.keys
+        for asset in domains.assets or []
+        if getattr(asset, "partitions_def", None) == data_version_partitions
+        for key in asset.keys
     ]
-    return AssetSelection.assets(*keys)
+    return dg.define_asset_job(
+        DATA_VERSION_JOB,
+        selection=dg.AssetSelection.assets(*keys),
+        description="Load one O*NET release and build everything derived from it (partition = data_version).",
+    )
 
 
-# Everything derived from one O*NET release, in dependency order: raw tables → dbt marts → scores →
-# ensembles → BLS link → diff report → gated activation.
-data_version_pipeline = define_asset_job(
-    "data_version_pipeline",
-    selection=assets_partitioned_by(data_version_partitions),
-    description="Load one O*NET release and build everything derived from it (partition = data_version).",
-)
-
-defs = Definitions.merge(*DOMAINS, Definitions(jobs=[data_version_pipeline]))
+@dg.definitions
+def defs() -> dg.Definitions:
+    domains = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    return dg.Definitions.merge(domains, dg.Definitions(jobs=[data_version_job(domains)]))

@@ -90,7 +90,7 @@ def run_pipeline(data_version: str, instance=None, echo=None):
     ensure_bls_loaded(instance)
     if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
         instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    job = defs.resolve_job_def(PIPELINE_JOB)
+    job = defs().resolve_job_def(PIPELINE_JOB)
     # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     tags = {**run_recovery.process_tags(), "occurisk/invocation": uuid.uuid4().hex}

@@ -95,7 +95,7 @@ def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
             os.environ.pop("OPENAI_API_KEY")
             get_settings.cache_clear()
     assert run.n_scored == LLM_TASKS
-    job = defs.resolve_job_def("data_version_pipeline")
+    job = defs().resolve_job_def("data_version_pipeline")
     assert_success(
         job.execute_in_process(
             partition_key=DATA_VERSION,

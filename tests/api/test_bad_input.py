@@ -7,31 +7,35 @@ from api.main import create_app
 from occurisk_assets import roles
 
 BAD_REQUESTS = [
-    ("/occupations", {"page_size": 101}, "page_size"),
-    ("/occupations", {"page_size": 0}, "page_size"),
-    ("/occupations", {"page": 0}, "page"),
-    ("/occupations", {"page": 10_001}, "page"),
-    ("/occupations", {"page": "first"}, "page"),
-    ("/occupations", {"sort": "salary"}, "sort"),
-    ("/occupations", {"order": "up"}, "order"),
-    ("/occupations", {"sort": "relevance"}, "sort"),  # implicit with a search, never asked for
-    ("/occupations", {"search": "x" * 101}, "search"),
-    ("/occupations", {"version": "30.1; DROP TABLE x"}, "version"),
-    ("/occupations/15-1252.00", {}, "soc_code"),
-    ("/occupations/151252", {}, "soc_code"),
-    ("/occupations/15-1252", {"tasks": 0}, "tasks"),
-    ("/occupations/15-1252", {"tasks": 101}, "tasks"),
-    ("/rankings/ai_risk", {"limit": 0}, "limit"),
-    ("/rankings/ai_risk", {"limit": 1001}, "limit"),
-    ("/rankings/ai_risk", {"order": "random"}, "order"),
-    ("/rankings/ai_risk", {"major_group": "1"}, "major_group"),
-    ("/rankings/ai_risk", {"major_group": "１５"}, "major_group"),  # fullwidth digits are not digits here
-    ("/occupations/１５-１２５２", {}, "soc_code"),
-    ("/rankings/ai_risk", {"job_zone": 6}, "job_zone"),
-    ("/rankings/ai_risk", {"min_employment": -1}, "min_employment"),
-    ("/tasks/0", {}, "task_id"),
-    ("/tasks/abc", {}, "task_id"),
-    ("/tasks/99999999999", {}, "task_id"),
+    ("/api/v1/occupations", {"page_size": 101}, "page_size"),
+    ("/api/v1/occupations", {"page_size": 0}, "page_size"),
+    ("/api/v1/occupations", {"page": 0}, "page"),
+    ("/api/v1/occupations", {"page": 10_001}, "page"),
+    ("/api/v1/occupations", {"page": "first"}, "page"),
+    ("/api/v1/occupations", {"sort": "salary"}, "sort"),
+    ("/api/v1/occupations", {"order": "up"}, "order"),
+    ("/api/v1/occupations", {"sort": "relevance"}, "sort"),  # implicit with a search, never asked for
+    ("/api/v1/occupations", {"search": "x" * 101}, "search"),
+    ("/api/v1/occupations", {"version": "30.1; DROP TABLE x"}, "version"),
+    ("/api/v1/occupations/15-1252.00", {}, "soc_code"),
+    ("/api/v1/occupations/151252", {}, "soc_code"),
+    ("/api/v1/occupations/15-1252", {"tasks": 0}, "tasks"),
+    ("/api/v1/occupations/15-1252", {"tasks": 101}, "tasks"),
+    ("/api/v1/rankings/ai_risk", {"limit": 0}, "limit"),
+    ("/api/v1/rankings/ai_risk", {"limit": 1001}, "limit"),
+    ("/api/v1/rankings/ai_risk", {"order": "random"}, "order"),
+    ("/api/v1/rankings/ai_risk", {"major_group": "1"}, "major_group"),
+    (
+        "/api/v1/rankings/ai_risk",
+        {"major_group": "１５"},
+        "major_group",
+    ),  # fullwidth digits are not digits here
+    ("/api/v1/occupations/１５-１２５２", {}, "soc_code"),
+    ("/api/v1/rankings/ai_risk", {"job_zone": 6}, "job_zone"),
+    ("/api/v1/rankings/ai_risk", {"min_employment": -1}, "min_employment"),
+    ("/api/v1/tasks/0", {}, "task_id"),
+    ("/api/v1/tasks/abc", {}, "task_id"),
+    ("/api/v1/tasks/99999999999", {}, "task_id"),
 ]
 
 
@@ -44,8 +48,8 @@ def test_bad_parameters_are_a_422_naming_the_parameter(client, path, params, par
 
 
 def test_only_get_is_allowed(client):
-    assert client.post("/occupations").status_code == 405
-    assert client.delete("/occupations/15-1252").status_code == 405
+    assert client.post("/api/v1/occupations").status_code == 405
+    assert client.delete("/api/v1/occupations/15-1252").status_code == 405
 
 
 def test_the_api_connections_cannot_write(client):
@@ -60,7 +64,7 @@ def test_the_api_connections_cannot_write(client):
 def test_database_down_is_a_503_not_a_500(built_database):
     unreachable = "postgresql://postgres@127.0.0.1:9/occurisk?connect_timeout=1"
     with TestClient(create_app(unreachable, ApiSettings(api_pool_min_size=1, api_pool_timeout_s=1))) as down:
-        response = down.get("/health")
+        response = down.get("/api/v1/health")
     assert response.status_code == 503
     assert response.json() == {"detail": "the database is unavailable or too slow right now; try again"}
 
@@ -70,21 +74,21 @@ def test_cors_origins_come_from_the_environment(monkeypatch, built_database):
     settings = ApiSettings()
     assert settings.cors_origins == ["https://occurisk.example", "http://localhost:5173"]
     with TestClient(create_app(built_database, settings)) as browser:
-        allowed = browser.get("/health", headers={"Origin": "https://occurisk.example"})
-        other = browser.get("/health", headers={"Origin": "https://elsewhere.example"})
+        allowed = browser.get("/api/v1/health", headers={"Origin": "https://occurisk.example"})
+        other = browser.get("/api/v1/health", headers={"Origin": "https://elsewhere.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://occurisk.example"
     assert "access-control-allow-origin" not in other.headers
     with TestClient(create_app(built_database, ApiSettings(cors_origins=[]))) as closed:
         assert (
             "access-control-allow-origin"
-            not in closed.get("/health", headers={"Origin": "https://occurisk.example"}).headers
+            not in closed.get("/api/v1/health", headers={"Origin": "https://occurisk.example"}).headers
         )
 
 
 def test_an_empty_database_is_reachable_but_not_built(fresh_database):
     with TestClient(create_app(fresh_database)) as empty:
-        health = empty.get("/health")
-        listing = empty.get("/occupations")
+        health = empty.get("/api/v1/health")
+        listing = empty.get("/api/v1/occupations")
     assert health.status_code == 200 and health.json()["active_version"] is None
     assert listing.status_code == 503
     assert listing.json() == {
@@ -97,11 +101,11 @@ def test_stale_pooled_connections_are_replaced_after_a_database_restart(built_da
     """A restart ends every server connection; the pool checks a connection before handing it out."""
     api_url = roles.role_url(built_database, roles.API)
     with TestClient(create_app(api_url, ApiSettings(api_pool_min_size=3, api_pool_max_size=3))) as api:
-        assert api.get("/health").status_code == 200
+        assert api.get("/api/v1/health").status_code == 200
         with psycopg.connect(built_database, autocommit=True) as owner:
             ended = owner.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                 "WHERE usename = 'occurisk_api' AND datname = current_database()"
             ).fetchone()[0]
         assert ended >= 1
-        assert [api.get("/versions").status_code for _ in range(4)] == [200] * 4
+        assert [api.get("/api/v1/versions").status_code for _ in range(4)] == [200] * 4

@@ -17,7 +17,9 @@ SORT_FIELDS = {
 def all_pages(client, page_size: int, **params) -> tuple[list[dict], int]:
     items, page = [], 1
     while True:
-        body = client.get("/occupations", params={**params, "page": page, "page_size": page_size}).json()
+        body = client.get(
+            "/api/v1/occupations", params={**params, "page": page, "page_size": page_size}
+        ).json()
         assert body["pagination"]["page"] == page and body["pagination"]["page_size"] == page_size
         assert body["pagination"]["pages"] == math.ceil(body["pagination"]["total"] / page_size)
         items += body["items"]
@@ -27,7 +29,7 @@ def all_pages(client, page_size: int, **params) -> tuple[list[dict], int]:
 
 
 def test_list_defaults_to_ai_score_descending_with_pagination_metadata(client):
-    body = client.get("/occupations").json()
+    body = client.get("/api/v1/occupations").json()
     assert (body["sort"], body["order"], body["search"]) == ("ai", "desc", None)
     assert body["pagination"] == {"total": SOC_CODES_30_1, "page": 1, "page_size": 20, "pages": 44}
     assert len(body["items"]) == 20
@@ -68,7 +70,7 @@ def test_small_pages_concatenate_to_the_large_page_order(client):
 
 
 def test_page_past_the_end_is_empty_but_keeps_the_total(client):
-    body = client.get("/occupations", params={"page": 1000, "page_size": 100}).json()
+    body = client.get("/api/v1/occupations", params={"page": 1000, "page_size": 100}).json()
     assert body["items"] == []
     assert body["pagination"] == {"total": SOC_CODES_30_1, "page": 1000, "page_size": 100, "pages": 9}
 
@@ -106,7 +108,7 @@ def test_list_items_carry_scores_and_bls_figures(client, db_conn):
 
 
 def test_wage_sort_puts_top_coded_wages_first(client):
-    items = client.get("/occupations", params={"sort": "wage", "page_size": 25}).json()["items"]
+    items = client.get("/api/v1/occupations", params={"sort": "wage", "page_size": 25}).json()["items"]
     top_coded = [i for i in items if i["median_annual_wage_flag"] == "top_coded"]
     assert len(top_coded) == 17
     assert items[:17] == top_coded
@@ -114,7 +116,7 @@ def test_wage_sort_puts_top_coded_wages_first(client):
 
 
 def test_detail_of_software_developers(client, db_conn):
-    response = client.get("/occupations/15-1252", params={"tasks": 100})
+    response = client.get("/api/v1/occupations/15-1252", params={"tasks": 100})
     assert response.status_code == 200
     body = response.json()
     assert body["meta"]["data_version"] == "30.1"
@@ -194,13 +196,13 @@ def test_detail_of_software_developers(client, db_conn):
 
 
 def test_detail_default_shows_ten_heaviest_tasks(client):
-    everything = client.get("/occupations/15-1252", params={"tasks": 100}).json()["top_tasks"]
-    default = client.get("/occupations/15-1252").json()["top_tasks"]
+    everything = client.get("/api/v1/occupations/15-1252", params={"tasks": 100}).json()["top_tasks"]
+    default = client.get("/api/v1/occupations/15-1252").json()["top_tasks"]
     assert default == everything[:10]
 
 
 def test_related_occupations_are_flagged_safer_when_their_score_is_lower(client, db_conn):
-    body = client.get("/occupations/15-1252").json()
+    body = client.get("/api/v1/occupations/15-1252").json()
     related = body["related_occupations"]
     expected = [
         r[0]
@@ -221,21 +223,21 @@ def test_related_occupations_are_flagged_safer_when_their_score_is_lower(client,
 
 
 def test_detail_of_a_soc_with_several_onet_occupations(client):
-    body = client.get("/occupations/11-1011").json()
+    body = client.get("/api/v1/occupations/11-1011").json()
     assert [o["onetsoc_code"] for o in body["onet_occupations"]] == ["11-1011.00", "11-1011.03"]
     assert body["title"] == "Chief Executives"
     assert {
         t["onetsoc_code"]
-        for t in client.get("/occupations/11-1011", params={"tasks": 100}).json()["top_tasks"]
+        for t in client.get("/api/v1/occupations/11-1011", params={"tasks": 100}).json()["top_tasks"]
     } == {"11-1011.00", "11-1011.03"}
 
 
 def test_detail_without_bls_figures(client):
-    body = client.get("/occupations/55-1011").json()
+    body = client.get("/api/v1/occupations/55-1011").json()
     assert body["bls"] == {"oews": None, "projections": None}
 
 
 def test_unknown_soc_code_is_a_404(client):
-    response = client.get("/occupations/99-9999")
+    response = client.get("/api/v1/occupations/99-9999")
     assert response.status_code == 404
     assert response.json() == {"detail": "no occupation with SOC code 99-9999 in O*NET 30.1"}

@@ -25,12 +25,12 @@ PATHS = sorted(create_app().openapi()["paths"])
 
 def test_every_endpoint_is_documented():
     assert {
-        "/health",
-        "/versions",
-        "/occupations",
-        "/occupations/{soc_code}",
-        "/rankings/ai_risk",
-        "/tasks/{task_id}",
+        "/api/v1/health",
+        "/api/v1/versions",
+        "/api/v1/occupations",
+        "/api/v1/occupations/{soc_code}",
+        "/api/v1/rankings/ai_risk",
+        "/api/v1/tasks/{task_id}",
     } <= set(PATHS)
 
 

@@ -51,23 +51,25 @@ LAY_TITLES = {
 
 @pytest.mark.parametrize("query,soc_code", LAY_TITLES.items())
 def test_lay_title_finds_the_occupation_first(client, query, soc_code):
-    body = client.get("/occupations", params={"search": query, "page_size": 5}).json()
+    body = client.get("/api/v1/occupations", params={"search": query, "page_size": 5}).json()
     assert (body["search"], body["sort"], body["order"]) == (query, "relevance", "desc")
     assert body["items"], f"nothing found for {query!r}"
     assert body["items"][0]["soc_code"] == soc_code, [(i["soc_code"], i["match"]) for i in body["items"]]
 
 
 def test_search_explains_the_match(client):
-    first = client.get("/occupations", params={"search": "RN"}).json()["items"][0]
+    first = client.get("/api/v1/occupations", params={"search": "RN"}).json()["items"][0]
     assert first["match"]["term"] == "RN" and first["match"]["kind"] == "short_title"
     # A title incumbents reported (Sample of Reported Titles), which O*NET also lists as an alternate title.
-    first = client.get("/occupations", params={"search": "truck driver"}).json()["items"][0]
+    first = client.get("/api/v1/occupations", params={"search": "truck driver"}).json()["items"][0]
     assert first["match"]["term"] == "Truck Driver" and first["match"]["kind"] == "reported_title"
-    first = client.get("/occupations", params={"search": "cashiers"}).json()["items"][0]
+    first = client.get("/api/v1/occupations", params={"search": "cashiers"}).json()["items"][0]
     assert first["match"]["term"] == "Cashiers" and first["match"]["kind"] == "title"
     relevances = [
         i["match"]["relevance"]
-        for i in client.get("/occupations", params={"search": "nurse", "page_size": 50}).json()["items"]
+        for i in client.get("/api/v1/occupations", params={"search": "nurse", "page_size": 50}).json()[
+            "items"
+        ]
     ]
     assert relevances == sorted(relevances, reverse=True)
 
@@ -75,39 +77,41 @@ def test_search_explains_the_match(client):
 def test_search_results_page_consistently(client):
     pages, page = [], 1
     while True:
-        body = client.get("/occupations", params={"search": "manager", "page": page, "page_size": 9}).json()
+        body = client.get(
+            "/api/v1/occupations", params={"search": "manager", "page": page, "page_size": 9}
+        ).json()
         pages += [i["soc_code"] for i in body["items"]]
         if page >= body["pagination"]["pages"]:
             break
         page += 1
-    whole = client.get("/occupations", params={"search": "manager", "page_size": 100}).json()
+    whole = client.get("/api/v1/occupations", params={"search": "manager", "page_size": 100}).json()
     assert whole["pagination"]["total"] == len(pages) == len(set(pages)) > 50
     assert pages[:100] == [i["soc_code"] for i in whole["items"]]
 
 
 def test_search_can_be_sorted_by_another_key(client):
     body = client.get(
-        "/occupations", params={"search": "nurse", "sort": "employment", "page_size": 100}
+        "/api/v1/occupations", params={"search": "nurse", "sort": "employment", "page_size": 100}
     ).json()
     employment = [i["employment"] for i in body["items"] if i["employment"] is not None]
     assert employment == sorted(employment, reverse=True)
-    by_relevance = client.get("/occupations", params={"search": "nurse", "page_size": 100}).json()
+    by_relevance = client.get("/api/v1/occupations", params={"search": "nurse", "page_size": 100}).json()
     assert {i["soc_code"] for i in body["items"]} == {i["soc_code"] for i in by_relevance["items"]}
     assert body["pagination"]["total"] == by_relevance["pagination"]["total"]
 
 
 def test_accents_and_control_characters_are_harmless(client):
-    body = client.get("/occupations", params={"search": "N\u00fcrse\x00\u0094!"}).json()
+    body = client.get("/api/v1/occupations", params={"search": "N\u00fcrse\x00\u0094!"}).json()
     assert body["search"] == "N\u00fcrse\x00\u0094!"
     assert body["items"][0]["soc_code"] == "29-1141"
 
 
 @pytest.mark.parametrize("query", ["xyzzyq", "!!!", "the of and"])
 def test_search_without_any_match_is_empty(client, query):
-    body = client.get("/occupations", params={"search": query}).json()
+    body = client.get("/api/v1/occupations", params={"search": query}).json()
     assert body["items"] == [] and body["pagination"]["total"] == 0
 
 
 def test_blank_search_lists_everything(client):
-    body = client.get("/occupations", params={"search": "   "}).json()
+    body = client.get("/api/v1/occupations", params={"search": "   "}).json()
     assert body["pagination"]["total"] == 867 and body["sort"] == "ai"

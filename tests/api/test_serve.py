@@ -33,14 +33,15 @@ def test_occurisk_serve_runs_the_api_with_uvicorn(built_database):
         deadline = time.monotonic() + 60
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline and server.poll() is None, "occurisk serve did not start"
                 time.sleep(0.2)
         assert response.status_code == 200 and response.json()["active_version"] == "30.1"
         assert (
-            httpx.get(f"http://127.0.0.1:{port}/occupations/15-1252").json()["title"] == "Software Developers"
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/occupations/15-1252").json()["title"]
+            == "Software Developers"
         )
     finally:
         server.terminate()

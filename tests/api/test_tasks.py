@@ -5,7 +5,7 @@ PUBLISHED_MODELS = {"published:gpt4_exposure", "published:human_exposure"}
 
 
 def test_task_detail_with_scores_by_model_and_run(client, db_conn):
-    response = client.get("/tasks/8823")
+    response = client.get("/api/v1/tasks/8823")
     assert response.status_code == 200
     body = response.json()
     assert body["meta"]["data_version"] == "30.1"
@@ -40,7 +40,7 @@ def test_task_detail_with_scores_by_model_and_run(client, db_conn):
 
 
 def test_unknown_task_is_a_404(client):
-    response = client.get("/tasks/999999")
+    response = client.get("/api/v1/tasks/999999")
     assert response.status_code == 404
     assert response.json() == {"detail": "no task 999999 in O*NET 30.1"}
 
@@ -51,7 +51,7 @@ def test_an_llm_rationale_is_shown_with_its_score_and_in_the_ensemble(client, db
         "ORDER BY task_id LIMIT 1",
         (LLM_MODEL,),
     ).fetchone()
-    body = client.get(f"/tasks/{task_id}").json()
+    body = client.get(f"/api/v1/tasks/{task_id}").json()
     by_model = {s["model"]: s for s in body["scores"]}
     assert set(by_model) == PUBLISHED_MODELS | {LLM_MODEL}
     llm = by_model[LLM_MODEL]
@@ -66,7 +66,7 @@ def test_an_llm_rationale_is_shown_with_its_score_and_in_the_ensemble(client, db
     assert body["ensemble"]["mean"] == pytest.approx(sum(s["score"] for s in body["scores"]) / 3)
 
     soc_code = body["occupations"][0]["soc_code"]
-    detail = client.get(f"/occupations/{soc_code}", params={"tasks": 100}).json()
+    detail = client.get(f"/api/v1/occupations/{soc_code}", params={"tasks": 100}).json()
     [task] = [t for t in detail["top_tasks"] if t["task_id"] == task_id]
     assert {s["model"]: s["rationale"] for s in task["model_scores"]}[LLM_MODEL] == "fake openai rationale"
     assert LLM_MODEL in {m["model"] for m in detail["model_scores"]}

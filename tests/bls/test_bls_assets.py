@@ -150,7 +150,7 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
 
 
 def test_definitions_load():
-    graph = defs.get_repository_def().asset_graph
+    graph = defs().get_repository_def().asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {
         "bls/bls_oews_metrics",

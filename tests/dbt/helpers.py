@@ -22,7 +22,7 @@ def build(assets: AssetsDefinition, data_version: str, instance: DagsterInstance
     """Materialize one dbt asset group for one data_version partition, as a Dagster run would."""
     instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
     result = materialize(
-        [assets], partition_key=data_version, instance=instance, resources=dbt_defs.resources
+        [assets], partition_key=data_version, instance=instance, resources=dbt_defs().resources
     )
     assert result.success
     return result

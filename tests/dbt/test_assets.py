@@ -71,4 +71,4 @@ def test_both_ops_partitioned_by_data_version_with_dbt_tests_as_checks():
         key == "occupation_ai_score"
         for key, _ in ((c.asset_key.to_user_string(), c.name) for c in score_dbt_models.check_specs)
     )
-    assert "dbt" in defs.resources
+    assert "dbt" in defs().resources

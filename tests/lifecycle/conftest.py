@@ -58,7 +58,7 @@ def platform_defs():
     pipeline runs resolve against the real data_version_pipeline job."""
     from occurisk_assets.definitions import defs
 
-    return defs
+    return defs()
 
 
 class Ticks:

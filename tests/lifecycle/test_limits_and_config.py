@@ -29,7 +29,7 @@ def test_scoring_steps_run_one_at_a_time_across_runs():
 
 def test_sensor_interval_and_rescore_cron_come_from_the_environment():
     probe = (
-        "from occurisk_assets.definitions import defs; r = defs.get_repository_def(); "
+        "from occurisk_assets.definitions import defs; r = defs().get_repository_def(); "
         "print(r.get_sensor_def('onet_release_sensor').minimum_interval_seconds, "
         "r.get_schedule_def('weekly_rescore').cron_schedule)"
     )

@@ -151,7 +151,7 @@ def test_the_api_serves_the_diff(flow, module_database):
     from api.main import create_app
 
     with TestClient(create_app(module_database)) as client:
-        response = client.get("/versions/30.1/diff")
+        response = client.get("/api/v1/versions/30.1/diff")
         assert response.status_code == 200
         body = response.json()
         assert (body["data_version"], body["baseline_version"]) == ("30.1", "30.0")
@@ -159,11 +159,11 @@ def test_the_api_serves_the_diff(flow, module_database):
         assert len(body["tasks_redated"]) == 25
         assert body["meta"]["data_version"] == "30.1"
         assert body["markdown"].startswith("## O*NET 30.0 → 30.1")
-        first = client.get("/versions/30.0/diff").json()
+        first = client.get("/api/v1/versions/30.0/diff").json()
         assert first["baseline_version"] is None and first["tasks_removed"] == []
-        missing = client.get("/versions/31.0/diff")
+        missing = client.get("/api/v1/versions/31.0/diff")
         assert (missing.status_code, missing.json()["detail"]) == (404, "no diff report for O*NET 31.0")
-        assert client.get("/versions/not a version/diff").status_code == 422
+        assert client.get("/api/v1/versions/not a version/diff").status_code == 422
 
 
 def _counts() -> dict[tuple[str, str], int]:

@@ -1,6 +1,5 @@
 {{
     config(
-        tags=['scores'],
         indexes=[
             {'columns': ['data_version', 'soc_code'], 'unique': true},
             {'columns': ['data_version', 'ai_mean desc nulls last', 'soc_code']},

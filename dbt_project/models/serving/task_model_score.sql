@@ -1,6 +1,5 @@
 {{
     config(
-        tags=['scores'],
         indexes=[{'columns': ['data_version', 'task_id', 'model'], 'unique': true}],
     )
 }}

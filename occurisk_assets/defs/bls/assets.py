@@ -4,11 +4,11 @@ from dagster import (
     AllPartitionMapping,
     AssetDep,
     AssetExecutionContext,
-    AssetKey,
     MaterializeResult,
     MetadataValue,
     asset,
 )
+from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets import db
 from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
@@ -21,6 +21,7 @@ from occurisk_assets.defs.bls.loader import (
     load_soc_2010_2018,
 )
 from occurisk_assets.defs.bls.partitions import oews_release_partitions, projection_period_partitions
+from occurisk_assets.defs.dbt.assets import onet_dbt_models
 from occurisk_assets.partitions import data_version_partitions
 
 GROUP = "bls"
@@ -121,8 +122,9 @@ ALL_RELEASES = AllPartitionMapping()
         AssetDep(bls_proj_metrics, partition_mapping=ALL_RELEASES),
         AssetDep(nem_onet_crosswalk, partition_mapping=ALL_RELEASES),
         soc_2010_2018_crosswalk,
-        AssetKey(["occupation_master"]),
-    ],  # the dbt mart, same data_version partition
+        # The dbt mart, same data_version partition.
+        get_asset_key_for_model([onet_dbt_models], "occupation_master"),
+    ],
     description="Each O*NET SOC code of the data_version (from marts.occupation_master) → its OEWS row "
     "(latest loaded release) and its projections row, with the match type "
     "(exact / crosswalk / aggregate / soc_2010 / none).",

@@ -1,8 +1,11 @@
-"""The BLS domain's Dagster definitions, merged into the code location by occurisk_assets/definitions.py."""
+"""The BLS domain: OEWS, projections and crosswalk tables, the SOC link of each data_version, checks."""
 
-from dagster import Definitions
+import dagster as dg
 
 from occurisk_assets.defs.bls.assets import assets
 from occurisk_assets.defs.bls.checks import asset_checks
 
-defs = Definitions(assets=assets, asset_checks=asset_checks)
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(assets=assets, asset_checks=asset_checks)

@@ -1,10 +1,15 @@
-from dagster import Definitions
+"""The dbt domain: the dbt project's models as two partitioned @dbt_assets, their tests as checks."""
+
+import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 from occurisk_assets.defs.dbt.project import dbt_executable, dbt_project
 
-defs = Definitions(
-    assets=[onet_dbt_models, score_dbt_models],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
-)
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[onet_dbt_models, score_dbt_models],
+        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
+    )

@@ -16,8 +16,10 @@ from dagster import (
     MetadataValue,
     asset,
 )
+from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets import db
+from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import PIPELINE, decide
 from occurisk_assets.defs.lifecycle.checks import GATE_NAMES
 from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff
@@ -27,9 +29,11 @@ from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.settings import get_settings
 
 LIFECYCLE_GROUP = "lifecycle"
-OCCUPATION_AI_SCORE = AssetKey(["occupation_ai_score"])
-TASK_AI_ENSEMBLE = AssetKey(["task_ai_ensemble"])
-OCCUPATION_TASK_WEIGHT = AssetKey(["occupation_task_weight"])
+OCCUPATION_AI_SCORE = get_asset_key_for_model([score_dbt_models], "occupation_ai_score")
+TASK_AI_ENSEMBLE = get_asset_key_for_model([score_dbt_models], "task_ai_ensemble")
+OCCUPATION_TASK_WEIGHT = get_asset_key_for_model([onet_dbt_models], "occupation_task_weight")
+VERSION_DIFF_KEY = AssetKey(["version_diff"])
+VERSION_ACTIVATION_KEY = AssetKey(["version_activation"])
 
 onet_landing = AssetSpec(
     LANDING_ASSET_KEY,
@@ -41,7 +45,7 @@ onet_landing = AssetSpec(
 
 
 @asset(
-    key=AssetKey(["version_diff"]),
+    key=VERSION_DIFF_KEY,
     group_name=LIFECYCLE_GROUP,
     partitions_def=data_version_partitions,
     deps=[
@@ -91,11 +95,11 @@ def version_diff(context: AssetExecutionContext) -> MaterializeResult:
 
 
 @asset(
-    key=AssetKey(["version_activation"]),
+    key=VERSION_ACTIVATION_KEY,
     group_name=LIFECYCLE_GROUP,
     partitions_def=data_version_partitions,
     deps=[version_diff, OCCUPATION_AI_SCORE, OCCUPATION_TASK_WEIGHT],
-    check_specs=[AssetCheckSpec(name, asset=AssetKey(["version_activation"])) for name in GATE_NAMES],
+    check_specs=[AssetCheckSpec(name, asset=VERSION_ACTIVATION_KEY) for name in GATE_NAMES],
     kinds={"postgres"},
     description="Makes this version the active one (what the API serves) when every blocking check passes "
     "and it is newer than the active one; otherwise the active version stays and the reason is "

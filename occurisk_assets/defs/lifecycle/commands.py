@@ -146,12 +146,16 @@ def rescore(
     instance = dagster_instance()
     if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
         instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    result = defs.resolve_job_def(RESCORE_JOB).execute_in_process(
-        partition_key=data_version,
-        instance=instance,
-        raise_on_error=False,
-        run_config={"ops": {SCORING_OP: {"config": config}}} if config else None,
-        tags={"occurisk/trigger": "occurisk rescore", **run_recovery.process_tags()},
+    result = (
+        defs()
+        .resolve_job_def(RESCORE_JOB)
+        .execute_in_process(
+            partition_key=data_version,
+            instance=instance,
+            raise_on_error=False,
+            run_config={"ops": {SCORING_OP: {"config": config}}} if config else None,
+            tags={"occurisk/trigger": "occurisk rescore", **run_recovery.process_tags()},
+        )
     )
     if not result.success:
         for event in result.all_events:

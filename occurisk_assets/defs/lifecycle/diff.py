@@ -1,6 +1,6 @@
 """The version diff report: what changed from a baseline O*NET version to a new one, and what it did to
 the AI scores. Computed from PostgreSQL, stored in core.version_diff (key columns + the full report as
-JSONB + Markdown), shown in the Dagster UI and served at GET /versions/{v}/diff."""
+JSONB + Markdown), shown in the Dagster UI and served at GET /api/v1/versions/{v}/diff."""
 
 from __future__ import annotations
 

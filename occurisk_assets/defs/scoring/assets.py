@@ -1,13 +1,15 @@
 """The Dagster asset that scores one data_version's task catalog."""
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets import db
+from occurisk_assets.defs.dbt.assets import onet_dbt_models
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.partitions import data_version_partitions
 
 TASK_AI_SCORE_KEY = dg.AssetKey(["core", "task_ai_score"])
-TASK_CATALOG_KEY = dg.AssetKey(["task_catalog"])
+TASK_CATALOG_KEY = get_asset_key_for_model([onet_dbt_models], "task_catalog")
 # Paid calls go through one pool: set its limit in dagster.yaml (concurrency: pools) to bound API load.
 SCORING_POOL = "llm_scoring"
 

@@ -1,0 +1,159 @@
+"""The code location as Dagster loads it, without a database: every domain found in the defs folder, the
+expected assets, checks, sensors, schedules and jobs, and the dbt seams."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from dagster import AssetKey
+
+from occurisk_assets.defs.dbt.project import dbt_project
+from occurisk_assets.defs.onet.files import SPECS
+from occurisk_assets.settings import PROJECT_ROOT
+
+PYTHON_ASSETS = {
+    "bls/bls_oews_metrics",
+    "bls/bls_proj_metrics",
+    "bls/nem_occupational_coverage",
+    "bls/nem_onet_crosswalk",
+    "bls/soc_2010_2018_crosswalk",
+    "bls/soc_bls_link",
+    "core/task_ai_score",
+    "version_diff",
+    "version_activation",
+}
+DBT_MODELS = {
+    "stg_onet__occupations",
+    "stg_onet__task_statements",
+    "stg_onet__task_ratings",
+    "stg_onet__job_zones",
+    "stg_core__model_runs",
+    "stg_core__task_ai_scores",
+    "int_task_ratings_pivoted_to_tasks",
+    "int_tasks_weighted_within_occupations",
+    "int_task_ai_scores_filtered_to_latest_run",
+    "occupation_master",
+    "task_statements",
+    "occupation_task_ratings",
+    "task_catalog",
+    "occupation_task_weight",
+    "weight_method_by_version",
+    "task_ai_ensemble",
+    "occupation_ai_score",
+    "occupation_ai_score_by_model",
+    "occupation_search_terms",
+    "occupation_search_words",
+    "occupation_summary",
+    "occupation_related",
+    "task_model_score",
+}
+PYTHON_CHECKS = {
+    "core/task_ai_score:scores_within_0_1",
+    "core/task_ai_score:scored_tasks_in_catalog",
+    "bls/bls_oews_metrics:oews_rows_match_sheet",
+    "bls/bls_proj_metrics:proj_rows_match_sheet",
+    "bls/soc_bls_link:soc_bls_link_targets_exist",
+    "onet_raw/task_statements:rows_match_file",
+    "onet_raw/occupation_data:every_occupation_has_soc_code",
+    "version_activation:raw_rows_match_manifest",
+    "version_activation:task_weights_sum_to_one",
+    "version_activation:scoring_coverage",
+}
+
+
+@pytest.fixture(scope="module")
+def repository():
+    from occurisk_assets.definitions import defs
+
+    return defs().get_repository_def()
+
+
+def test_every_domain_is_found_in_the_defs_folder(repository):
+    graph = repository.asset_graph
+    materializable = {
+        k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).is_materializable
+    }
+    raw = {f"onet_raw/{spec.table}" for spec in SPECS}
+    assert materializable == PYTHON_ASSETS | DBT_MODELS | raw
+    # Observed, not built: the landing folder (release sensor) and the scoring runs table (a dbt source).
+    external = {k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_materializable}
+    assert external == {"onet_landing", "core/model_run"}
+
+
+def test_checks_sensors_schedules_and_jobs(repository):
+    checks = {f"{c.asset_key.to_user_string()}:{c.name}" for c in repository.asset_graph.asset_check_keys}
+    assert checks >= PYTHON_CHECKS
+    # dbt tests are checks of the models they test.
+    assert "occupation_master:not_null_occupation_master_title" in checks
+    assert {s.name for s in repository.sensor_defs} == {"onet_release_sensor", "dead_run_sensor"}
+    assert {s.name for s in repository.schedule_defs} == {"weekly_rescore"}
+    jobs = {j.name for j in repository.get_all_jobs() if not j.name.startswith("__")}
+    assert jobs == {"data_version_pipeline", "rescore_active_version", "retention_job"}
+    assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
+
+
+def test_the_data_version_job_builds_every_data_version_asset(repository):
+    selected = {
+        k.to_user_string()
+        for k in repository.get_job("data_version_pipeline").asset_layer.selected_asset_keys
+    }
+    raw = {f"onet_raw/{spec.table}" for spec in SPECS}
+    assert (
+        selected
+        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith("bls/")})
+        | {"bls/soc_bls_link"}
+        | DBT_MODELS
+        | raw
+    )
+
+
+def test_python_assets_meet_dbt_models_at_the_dbt_keys(repository):
+    graph = repository.asset_graph
+    assert AssetKey(["task_catalog"]) in graph.get(AssetKey(["core", "task_ai_score"])).parent_keys
+    assert AssetKey(["occupation_master"]) in graph.get(AssetKey(["bls", "soc_bls_link"])).parent_keys
+    assert {AssetKey(["occupation_ai_score"]), AssetKey(["occupation_task_weight"])} <= graph.get(
+        AssetKey(["version_activation"])
+    ).parent_keys
+
+
+def test_every_model_that_reads_scores_is_tagged_in_dbt_project_yml():
+    """The dbt runs split on tag:scores; a model downstream of the scores without the tag would be built
+    before the scores exist (and make the asset graph cyclic)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    nodes = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] == "model"}
+    reads_scores: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for key, node in nodes.items():
+            parents = node["depends_on"]["nodes"]
+            if key not in reads_scores and any(
+                p.startswith("source.occurisk.core.") or p in reads_scores for p in parents
+            ):
+                reads_scores.add(key)
+                changed = True
+    assert {nodes[k]["name"] for k in reads_scores} == {
+        n["name"] for n in nodes.values() if "scores" in n["tags"]
+    }
+    sql_configs = [
+        p for p in (PROJECT_ROOT / "dbt_project" / "models").rglob("*.sql") if "tags=" in p.read_text()
+    ]
+    assert sql_configs == [], "set tags in dbt_project.yml only"
+
+
+def test_loading_the_definitions_leaves_the_environment_alone():
+    probe = (
+        "import os; before = dict(os.environ); from occurisk_assets.definitions import defs; defs(); "
+        "print(sorted(k for k in os.environ if os.environ.get(k) != before.get(k)))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OCCURISK_PG")}
+    env.pop("OCCURISK_DAGSTER_PG_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
