@@ -240,10 +240,14 @@ class LocalServer:
             roles.ensure_login_roles(admin, self.secrets_dir)
 
     def provision_databases(self, owners: dict[str, str]) -> None:
-        """Create each database (name → owning role) that is missing."""
+        """Create each database (name → owning role) that is missing; one made before the roles existed is
+        handed over to its role with everything in it."""
         with psycopg.connect(self.url("postgres", PG_SUPERUSER), autocommit=True) as admin:
             for name, owner in owners.items():
                 roles.ensure_database(admin, name, owner)
+        for name, owner in owners.items():
+            with psycopg.connect(self.url(name, PG_SUPERUSER), autocommit=True) as conn:
+                roles.adopt_objects(conn, owner)
 
     def stop(self) -> None:
         if self.is_running():

@@ -110,13 +110,68 @@ def ensure_login_roles(admin: psycopg.Connection, secrets_dir: Path) -> None:
 
 
 def ensure_database(admin: psycopg.Connection, name: str, owner: str) -> None:
-    found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    found = admin.execute(
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", (name,)
+    ).fetchone()
     if found is None:
         admin.execute(
             sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name), sql.Identifier(owner))
         )
+    elif found[0] != owner:  # made before the roles existed
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(owner))
+        )
     # Nobody but the owner (and those granted below) may connect or make temporary tables.
     admin.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name)))
+
+
+def adopt_objects(conn: psycopg.Connection, owner: str) -> int:
+    """Give `owner` every schema, table, view, sequence and function of the database `conn` is on (as a
+    superuser) that another role owns: a database made before the roles existed (everything the
+    superuser's) becomes the role's. Returns how many objects changed owner."""
+    user_schemas = "n.nspname NOT LIKE 'pg\\_%%' AND n.nspname <> 'information_schema'"
+    role = sql.Identifier(owner)
+    changed = 0
+    for (schema,) in conn.execute(
+        f"""SELECT n.nspname FROM pg_namespace n
+            WHERE {user_schemas} AND pg_get_userbyid(n.nspowner) NOT IN (%s, 'pg_database_owner')""",
+        (owner,),
+    ).fetchall():
+        conn.execute(sql.SQL("ALTER SCHEMA {} OWNER TO {}").format(sql.Identifier(schema), role))
+        changed += 1
+    kinds = {
+        "r": "TABLE",
+        "p": "TABLE",
+        "f": "FOREIGN TABLE",
+        "v": "VIEW",
+        "m": "MATERIALIZED VIEW",
+        "S": "SEQUENCE",
+    }
+    # Identity and serial sequences follow their table; altering them directly is an error.
+    relations = conn.execute(
+        f"""SELECT n.nspname, c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE {user_schemas} AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+              AND pg_get_userbyid(c.relowner) <> %s
+              AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid
+                       AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))
+            ORDER BY c.relkind = 'S', n.nspname, c.relname""",
+        (owner,),
+    ).fetchall()
+    for schema, name, kind in relations:
+        conn.execute(
+            sql.SQL("ALTER {} {} OWNER TO {}").format(
+                sql.SQL(kinds[kind]), sql.Identifier(schema, name), role
+            )
+        )
+        changed += 1
+    for (signature,) in conn.execute(
+        f"""SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE {user_schemas} AND pg_get_userbyid(p.proowner) <> %s""",
+        (owner,),
+    ).fetchall():
+        conn.execute(sql.SQL("ALTER ROUTINE {} OWNER TO {}").format(sql.SQL(signature), role))
+        changed += 1
+    return changed
 
 
 def role_exists(conn: psycopg.Connection, role: str) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,7 +31,17 @@ def passfile_url(user: str, port: int, database: str, secrets: Path, scheme: str
     )
 
 
-def test_db_lifecycle_on_a_private_home(tmp_path):
+@pytest.fixture
+def private_tmp():
+    """Not under pytest's basetemp: a concurrent pytest session resets its root to 0700, which would take
+    the server's user's way to its data folder."""
+    folder = Path(tempfile.mkdtemp(prefix="occurisk-dbcli-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_db_lifecycle_on_a_private_home(private_tmp):
+    tmp_path = private_tmp
     port = _free_port()
     home = tmp_path / "home"
     secrets = home / "secrets"
@@ -137,3 +149,41 @@ def test_db_stop_refuses_an_external_server(pg_server):
     result = run(["stop"], env)
     assert result.returncode != 0 and "not ours to stop" in result.stderr
     assert run(["url"], env).stdout.strip() == pg_server
+
+
+def test_a_cluster_from_before_passwords_is_converted(private_tmp):
+    tmp_path = private_tmp
+    """A local server made when every loopback user was trusted and everything belonged to the superuser:
+    its next start requires passwords and hands each database, with its tables, to its role."""
+    server = db.LocalServer(pgdata=tmp_path / "home" / "postgres" / "data", port=_free_port(), fast=True)
+    server.start()
+    hba = server.pgdata / "pg_hba.conf"
+    try:
+        with psycopg.connect(server.url("postgres", "postgres"), autocommit=True) as admin:
+            admin.execute("CREATE DATABASE occurisk OWNER postgres")
+        with psycopg.connect(server.url("occurisk", "postgres"), autocommit=True) as conn:
+            conn.execute(
+                "CREATE SCHEMA core; CREATE TABLE core.model_run (run_id bigint GENERATED ALWAYS AS IDENTITY)"
+            )
+            conn.execute("CREATE FUNCTION core.f() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+        hba.write_text("host all all 127.0.0.1/32 trust\n")  # as the cluster was made then
+        server.stop()
+
+        server.start()
+        server.provision_databases({"occurisk": "occurisk"})
+        assert [line for line in hba.read_text().splitlines() if not line.startswith("#")] == [
+            "host    all       all   127.0.0.1/32  scram-sha-256"
+        ]
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(server.url("postgres", "postgres", with_passfile=False), passfile="/dev/null")
+        with psycopg.connect(server.url("occurisk")) as conn:
+            owners = conn.execute(
+                """SELECT pg_get_userbyid(datdba), (SELECT pg_get_userbyid(relowner) FROM pg_class
+                          WHERE oid = 'core.model_run'::regclass),
+                          (SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'f')
+                   FROM pg_database WHERE datname = 'occurisk'"""
+            ).fetchone()
+            conn.execute("INSERT INTO core.model_run DEFAULT VALUES")  # the owner's now, identity included
+        assert owners == ("occurisk", "occurisk", "occurisk")
+    finally:
+        server.stop()
