@@ -33,7 +33,9 @@ def temporary_server() -> Iterator[str]:
             port = s.getsockname()[1]
         server = db.LocalServer(pgdata=Path(home) / "postgres" / "data", port=port, fast=True)  # throwaway
         server.start()
-        server.provision_databases({"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW})
+        server.provision_databases(
+            {"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW}
+        )
         previous = os.environ.get("DATABASE_URL")
         os.environ["DATABASE_URL"] = server.url("occurisk")
         os.environ["OCCURISK_HOME"] = home

@@ -276,11 +276,18 @@ def up(dagster_port: int, api_port: int) -> None:
         _stop(children)
 
 
-def _stop(children: list[subprocess.Popen], grace_s: float = 8.0) -> None:
+def _tree(children: list[subprocess.Popen]) -> set[int]:
+    """Each child (a session leader), what descends from it, and what is still in its session after its
+    parent died (an orphan adopted by init is no descendant any more)."""
+    pids = {p.pid for p in children}
+    return pids.union(*(processes.descendants(pid) | processes.in_session(pid) for pid in pids))
+
+
+def _stop(children: list[subprocess.Popen], grace_s: float = 5.0) -> None:
     """SIGINT to each child's process group (as Ctrl-C in a terminal would), then SIGKILL to every process
-    that descended from them and is still there after `grace_s` — whatever group or session it moved to:
-    no code server or gRPC process outlives `occurisk up`."""
-    tree = {p.pid for p in children}.union(*(processes.descendants(p.pid) for p in children))
+    of theirs still there after `grace_s` — whatever group it moved to: no code server or gRPC process
+    outlives `occurisk up`."""
+    tree = _tree(children)
     for p in children:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(p.pid, signal.SIGINT)
@@ -288,11 +295,11 @@ def _stop(children: list[subprocess.Popen], grace_s: float = 8.0) -> None:
     while time.monotonic() < deadline:
         for p in children:
             p.poll()  # reap our own children as they exit
-        tree |= set().union(*(processes.descendants(pid) for pid in tree if processes.alive(pid)))
+        tree |= _tree(children)
         if not any(processes.alive(pid) for pid in tree):
             break
         time.sleep(0.2)
-    for pid in tree:
+    for pid in tree | _tree(children):
         if processes.alive(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)

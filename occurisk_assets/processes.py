@@ -7,7 +7,8 @@ import os
 
 
 def _stat_fields(pid: int) -> list[str] | None:
-    """The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1], start time [19])."""
+    """The fields of /proc/<pid>/stat after the command name (state [0], ppid [1], session [3], start time
+    [19])."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
             return fh.read().rsplit(")", 1)[1].split()
@@ -46,4 +47,14 @@ def descendants(pid: int) -> set[int]:
             if child not in found:
                 found.add(child)
                 todo.append(child)
+    return found
+
+
+def in_session(session_id: int) -> set[int]:
+    """Every live process of session `session_id`, including those orphaned and adopted by init since."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        fields = _stat_fields(int(entry)) if entry.isdigit() else None
+        if fields is not None and int(fields[3]) == session_id and fields[0] != "Z":
+            found.add(int(entry))
     return found

@@ -50,6 +50,7 @@ def test_sigterm_stops_every_child_within_seconds(built_database, tmp_path):
             raise AssertionError("occurisk up did not serve the Dagster UI and the API within 240 s")
         time.sleep(5)  # the code server and the daemon start after the webserver answers
         children = processes.descendants(up.pid)
+        children |= set().union(*(processes.in_session(pid) for pid in children))
         assert len(children) >= 4  # dagster dev, its webserver, daemon, code server; uvicorn and workers
 
         up.send_signal(signal.SIGTERM)
