@@ -39,6 +39,8 @@ COMMAND_MODULES = {
     "serve": "api.commands",
     "backup": "occurisk_assets.backup",
     "restore-db": "occurisk_assets.backup",
+    "coder": "occurisk_assets.defs.coder.commands",
+    "postings": "occurisk_assets.defs.postings.commands",
 }
 
 
