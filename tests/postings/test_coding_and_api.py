@@ -156,3 +156,28 @@ def test_code_endpoint_names_the_missing_field(client):
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "description"]
     assert client.post("/api/v1/postings/code", json={"title": "", "description": "x"}).status_code == 422
+
+
+def test_matching_ranks_postings_for_a_person_with_reasons(coded):
+    from occurisk_assets.defs.postings.matching import Person, rank_postings
+
+    conn, *_ = coded
+    person = Person(
+        soc_codes=["29-2061"],  # a licensed practical nurse
+        duties=[
+            "Administered medications to patients and watched for reactions or side effects",
+            "Recorded patients' symptoms and vital signs in the electronic health record",
+        ],
+    )
+    matches = rank_postings(conn, person, DATA_VERSION, limit=5)
+    assert len(matches) == 5
+    assert matches[0].title == "Registered Nurse - Medical/Surgical Unit"
+    assert [m.rank_score for m in matches] == sorted((m.rank_score for m in matches), reverse=True)
+    kinds = {r.kind for r in matches[0].reasons}
+    assert {"matched_requirement", "exposure"} <= kinds
+    requirement = next(r.text for r in matches[0].reasons if r.kind == "matched_requirement")
+    assert "Administer medications to patients" in requirement
+    assert matches[0].text_similarity > max(m.text_similarity for m in matches[1:])
+    assert not any(
+        "probab" in r.text.lower() or "chance" in r.text.lower() for m in matches for r in m.reasons
+    )
