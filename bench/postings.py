@@ -24,9 +24,11 @@ from occurisk_assets.defs.postings.importing import import_file  # noqa: E402
 from occurisk_assets.defs.postings.schema import ensure_postings_tables  # noqa: E402
 from occurisk_assets.settings import get_settings  # noqa: E402
 from tests.postings.board import POSTINGS, Board, job_posting  # noqa: E402
-from tests.postings.test_coder_accuracy import HELD_OUT  # noqa: E402
 
 DATA_VERSION = "30.1"
+HELD_OUT = (
+    Path(__file__).resolve().parent.parent / "tests" / "postings" / "fixtures" / "heldout_postings.jsonl"
+)
 DELAY_S = 0.2
 N_CODED = 2000
 
