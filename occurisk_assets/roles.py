@@ -4,7 +4,7 @@ The platform never connects as a superuser. Each part has a role of its own:
 
 - `occurisk` (owner): the pipeline, dbt, migrations, the CLI — owns the platform database and its tables;
 - `occurisk_api` (read only): the API — SELECT on what it serves (the marts, the version registry and diff
-  reports, the scores and their runs, the BLS view, the careers similarity tables) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP,
+  reports, the scores and their runs, the BLS view, the careers and postings tables) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP,
   so switching its session to read-write changes nothing;
 - `occurisk_dagster`, `occurisk_mlflow`: own the `dagster` and `mlflow` databases, nothing in the platform's.
 
@@ -35,7 +35,7 @@ LOGIN_ROLES = (OWNER, API, DAGSTER, MLFLOW)
 API_TABLES = ("core.data_version", "core.version_diff", "core.model_run", "core.task_ai_score")
 API_VIEWS_BLS = ("bls.soc_bls_metrics",)
 # Schemas whose tables made later (by dbt or a domain's build, as the owner) the API may read.
-API_SCHEMAS = ("marts", "bls", "careers")
+API_SCHEMAS = ("marts", "bls", "careers", "postings")
 
 
 def passfile(secrets_dir: Path, role: str) -> Path:
@@ -184,12 +184,12 @@ def grant_api_access(conn: psycopg.Connection, api_role: str) -> None:
     database = sql.Identifier(conn.info.dbname)
     conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database))
     conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, role))
-    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA core, marts, bls, careers TO {}").format(role))
+    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA core, marts, bls, careers, postings TO {}").format(role))
     for table in (*API_TABLES, *API_VIEWS_BLS):
         schema, name = table.split(".")
         if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
             conn.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(schema, name), role))
-    conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA marts, careers TO {}").format(role))
+    conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA marts, careers, postings TO {}").format(role))
     for schema in API_SCHEMAS:
         conn.execute(
             sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}").format(
