@@ -8,7 +8,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["bench.ingest", "bench.scoring", "bench.api", "bench.careers", "bench.assistant"]
+BENCHMARKS = [
+    "bench.ingest",
+    "bench.scoring",
+    "bench.api",
+    "bench.careers",
+    "bench.postings",
+    "bench.assistant",
+]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:

@@ -25,6 +25,10 @@ PYTHON_ASSETS = {
     "careers/occupation_similarity",
     "core/task_ai_score",
     "coder/occupation_coder",
+    "postings/collected",
+    "postings/cleaned",
+    "postings/coded",
+    "postings/mix_drift",
     "version_diff",
     "version_activation",
 }
@@ -108,14 +112,19 @@ def test_checks_sensors_schedules_and_jobs(repository):
     assert checks >= PYTHON_CHECKS
     # dbt tests are checks of the models they test.
     assert "occupation_master:not_null_occupation_master_title" in checks
-    assert {s.name for s in repository.sensor_defs} == {"onet_release_sensor"}
-    assert {s.name for s in repository.schedule_defs} == {"weekly_rescore", "daily_profile_retention"}
+    assert {s.name for s in repository.sensor_defs} == {"onet_release_sensor", "dead_run_sensor"}
+    assert {s.name for s in repository.schedule_defs} == {
+        "weekly_rescore",
+        "daily_profile_retention",
+        "daily_postings",
+    }
     jobs = {j.name for j in repository.get_all_jobs() if not j.name.startswith("__")}
     assert jobs == {
         "data_version_pipeline",
         "rescore_active_version",
         "retention_job",
         "profile_retention_job",
+        "postings_daily",
     }
     assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
 
@@ -128,7 +137,7 @@ def test_the_data_version_job_builds_every_data_version_asset(repository):
     raw = {f"onet_raw/{spec.table}" for spec in SPECS}
     assert (
         selected
-        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith("bls/")})
+        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith(("bls/", "postings/"))})
         | {"bls/soc_bls_link"}
         | DBT_MODELS
         | raw
