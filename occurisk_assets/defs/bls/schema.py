@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import psycopg
 
+from occurisk_assets import data_generation
 from occurisk_assets.defs.bls import oews, projections
 
 FLAGS = "('suppressed', 'top_coded')"
@@ -128,3 +129,5 @@ def ensure_schema(conn: psycopg.Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('occurisk.bls.schema'))")
         conn.execute(DDL)
+    # Served live through the view bls.soc_bls_metrics.
+    data_generation.ensure(conn, ("bls.bls_oews_metrics", "bls.bls_proj_metrics", "bls.soc_bls_link"))

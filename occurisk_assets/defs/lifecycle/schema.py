@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import psycopg
 
+from occurisk_assets import data_generation
 from occurisk_assets.defs.onet.loader import ensure_core_tables
 
 DDL = """
@@ -76,6 +77,7 @@ def ensure_lifecycle_tables(conn: psycopg.Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.lifecycle.ddl', 0))")
         conn.execute(DDL)
+    data_generation.ensure(conn, ("core.version_diff",))
 
 
 def table_exists(conn: psycopg.Connection, qualified: str) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from occurisk_assets import db
+from occurisk_assets import data_generation, db
 from occurisk_assets.defs.onet.files import NON_DATA_FILES, SPEC_BY_FILE, SPECS, FileSpec, generic_spec, snake
 from occurisk_assets.defs.onet.sources import Release
 
@@ -99,6 +99,8 @@ class ReleaseLoadReport:
 
 def ensure_core_tables(conn: psycopg.Connection) -> None:
     conn.execute(CORE_DDL)
+    # Activating a version changes what every page and endpoint serves.
+    data_generation.ensure(conn, ("core.data_version",))
 
 
 def partition_name(table: str, data_version: str) -> str:

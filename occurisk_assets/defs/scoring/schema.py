@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
+from occurisk_assets import data_generation
+
 RUN_STATUSES = ("running", "completed", "failed", "stopped_budget", "interrupted")
 
 DDL = f"""
@@ -116,3 +118,5 @@ def ensure_tables(conn: psycopg.Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.scoring.ddl', 0))")
         conn.execute(DDL)
+    # The task endpoint reads scores and runs directly.
+    data_generation.ensure(conn, ("core.task_ai_score", "core.model_run"))
