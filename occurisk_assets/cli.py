@@ -36,6 +36,8 @@ COMMAND_MODULES = {
     "archive": _LIFECYCLE,
     "restore": _LIFECYCLE,
     "serve": "api.commands",
+    "coder": "occurisk_assets.defs.coder.commands",
+    "postings": "occurisk_assets.defs.postings.commands",
 }
 
 

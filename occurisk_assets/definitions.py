@@ -12,7 +12,7 @@ DATA_VERSION_JOB = "data_version_pipeline"
 
 def data_version_job(domains: dg.Definitions):
     """Everything derived from one O*NET release, in dependency order: raw tables → dbt marts → scores →
-    ensembles → BLS link → diff report → gated activation."""
+    ensembles → BLS link → similarity and transitions → diff report → gated activation."""
     keys = [
         key
         for asset in domains.assets or []

@@ -47,6 +47,25 @@ class Settings(BaseSettings):
     # A TOML file merged over the scoring package's models.toml (models, prices, limits, base_url).
     scoring_config: Path | None = None
 
+    # Job postings (defs/postings; docs/operations.md "Job postings").
+    postings_user_agent: str = "occurisk-postings/0.1 (job postings research crawler)"
+    postings_delay_s: float = Field(default=2.0, ge=0)
+    postings_max_pages: int = Field(default=200, ge=1)
+    postings_max_bytes: int = Field(default=2_000_000, ge=1024)
+    postings_timeout_s: float = Field(default=10.0, gt=0)
+    postings_attempts: int = Field(default=3, ge=1)
+    # A TOML file of crawl seeds, USAJOBS queries and forbidden hosts (default: the package's sources.toml).
+    postings_sources: Path | None = None
+    postings_min_confidence: float = Field(default=0.4, ge=0.0, le=1.0)
+    postings_max_duplicate_rate: float = Field(default=0.5, ge=0.0, le=1.0)
+    postings_min_coded_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    postings_cron: str = "0 2 * * *"
+    # The career assistant's occupation coder, `module:callable` returning it (defs/postings/coding.py).
+    occupation_coder: str | None = None
+    usajobs_api_key: SecretStr | None = None
+    usajobs_email: str | None = None
+    usajobs_base_url: str = "https://data.usajobs.gov"
+
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
 

@@ -24,6 +24,7 @@ from occurisk_assets.defs.bls.loader import (
     load_projections,
     load_soc_2010_2018,
 )
+from occurisk_assets.defs.careers.assets import careers_dbt_models
 from occurisk_assets.defs.dbt.assets import score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import activate
 from occurisk_assets.defs.scoring.config import load_scoring_config
@@ -101,7 +102,7 @@ def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
             partition_key=DATA_VERSION,
             instance=instance,
             raise_on_error=False,
-            asset_selection=list(score_dbt_models.keys),
+            asset_selection=[*score_dbt_models.keys, *careers_dbt_models.keys],
         ),
         "the score marts rebuild",
     )

@@ -22,7 +22,9 @@ PYTHON_ASSETS = {
     "bls/nem_onet_crosswalk",
     "bls/soc_2010_2018_crosswalk",
     "bls/soc_bls_link",
+    "careers/occupation_similarity",
     "core/task_ai_score",
+    "coder/occupation_coder",
     "version_diff",
     "version_activation",
 }
@@ -31,6 +33,15 @@ DBT_MODELS = {
     "stg_onet__task_statements",
     "stg_onet__task_ratings",
     "stg_onet__job_zones",
+    "stg_onet__skills",
+    "stg_onet__knowledge",
+    "stg_onet__abilities",
+    "stg_onet__work_activities",
+    "stg_onet__work_context",
+    "stg_onet__tasks_to_dwas",
+    "stg_onet__dwa_reference",
+    "stg_onet__technology_skills",
+    "stg_onet__related_occupations",
     "stg_core__model_runs",
     "stg_core__task_ai_scores",
     "int_task_ratings_pivoted_to_tasks",
@@ -50,6 +61,10 @@ DBT_MODELS = {
     "occupation_summary",
     "occupation_related",
     "task_model_score",
+    "soc_descriptor_profile",
+    "soc_detailed_work_activity",
+    "soc_technology_skill",
+    "occupation_transitions",
 }
 PYTHON_CHECKS = {
     "core/task_ai_score:scores_within_0_1",
@@ -62,6 +77,10 @@ PYTHON_CHECKS = {
     "version_activation:raw_rows_match_manifest",
     "version_activation:task_weights_sum_to_one",
     "version_activation:scoring_coverage",
+    "careers/occupation_similarity:similarity_has_no_self_pairs",
+    "careers/occupation_similarity:similarity_in_range_and_symmetric",
+    "careers/occupation_similarity:similarity_covers_scored_socs",
+    "occupation_transitions:transitions_cover_scored_socs",
 }
 
 
@@ -115,6 +134,11 @@ def test_python_assets_meet_dbt_models_at_the_dbt_keys(repository):
     graph = repository.asset_graph
     assert AssetKey(["task_catalog"]) in graph.get(AssetKey(["core", "task_ai_score"])).parent_keys
     assert AssetKey(["occupation_master"]) in graph.get(AssetKey(["bls", "soc_bls_link"])).parent_keys
+    similarity = AssetKey(["careers", "occupation_similarity"])
+    assert {AssetKey(["soc_descriptor_profile"]), AssetKey(["occupation_summary"])} <= graph.get(
+        similarity
+    ).parent_keys
+    assert similarity in graph.get(AssetKey(["occupation_transitions"])).parent_keys
     assert {AssetKey(["occupation_ai_score"]), AssetKey(["occupation_task_weight"])} <= graph.get(
         AssetKey(["version_activation"])
     ).parent_keys

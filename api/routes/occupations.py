@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api import queries
+from api import career_queries, queries
 from api.deps import ConnectionDep, VersionDep
 from api.schemas import (
     ERROR_RESPONSES,
@@ -24,7 +24,9 @@ from api.schemas import (
     ProjectionMetrics,
     RelatedOccupation,
     SearchMatch,
+    Transition,
 )
+from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
 
 router = APIRouter(tags=["occupations"])
 
@@ -172,7 +174,8 @@ async def get_occupation(
 ) -> OccupationDetail:
     """One occupation: AI score with rank and percentile, each model's score, BLS employment, wages and
     projections, its O*NET-SOC occupations, its heaviest tasks with each model's score (and rationale, where
-    an LLM gave one) and the ensemble, and related occupations (`safer` when their AI score is lower)."""
+    an LLM gave one) and the ensemble, related occupations (`safer` when their AI score is lower), and the
+    5 best moves to safer work under the default filters (see /occupations/{soc_code}/transitions)."""
     row = await queries.occupation(conn, version, soc_code, tasks)
     if row is None:
         raise HTTPException(404, f"no occupation with SOC code {soc_code} in O*NET {version}")
@@ -212,4 +215,8 @@ async def get_occupation(
         onet_occupations=[OnetOccupation(**o) for o in row["onet_occupations"]],
         top_tasks=[OccupationTask(**t) for t in row["top_tasks"]],
         related_occupations=related,
+        top_transitions=[
+            Transition.from_row(t)
+            for t in await career_queries.transitions(conn, version, soc_code, DEFAULT_TRANSITION_FILTERS, 5)
+        ],
     )

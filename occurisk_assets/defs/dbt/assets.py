@@ -2,7 +2,8 @@
 
 Two @dbt_assets so the Python scoring asset ["core", "task_ai_score"] can sit between them without an op
 cycle: `onet_dbt_models` (staging → task_catalog, occupation_task_weight, ...) feeds the scoring, and
-`score_dbt_models` (tag:scores: task_ai_ensemble, occupation_ai_score, ...) reads what it wrote.
+`score_dbt_models` (tag:scores: task_ai_ensemble, occupation_ai_score, ...) reads what it wrote. The
+careers models (tag:careers, which read scores too) sit after the Python similarity asset, in defs/careers.
 dbt tests are loaded as asset checks of the models they test.
 """
 
@@ -18,6 +19,8 @@ from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 
 SCORES_SELECTION = "tag:scores"
+# Built after the Python similarity asset, by defs/careers (its own @dbt_assets).
+CAREERS_SELECTION = "tag:careers"
 # Only what dbt_project/macros/current_data_version.sql accepts.
 DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+")
 
@@ -55,11 +58,11 @@ _common = {
 }
 
 
-@dbt_assets(name="onet_dbt_models", exclude=SCORES_SELECTION, **_common)
+@dbt_assets(name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION}", **_common)
 def onet_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
 
 
-@dbt_assets(name="score_dbt_models", select=SCORES_SELECTION, **_common)
+@dbt_assets(name="score_dbt_models", select=SCORES_SELECTION, exclude=CAREERS_SELECTION, **_common)
 def score_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()

@@ -1,0 +1,1 @@
+{{ stg_element_ratings('abilities', 'ability') }}

@@ -1,0 +1,19 @@
+"""Train, evaluate and register the coder of one data_version."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+
+from occurisk_assets.defs.coder.corpus import read_corpus
+from occurisk_assets.defs.coder.model import OccupationCoder
+from occurisk_assets.defs.coder.registry import Registration, register
+
+
+def train_coder(conn: psycopg.Connection, data_version: str) -> Registration:
+    corpus = read_corpus(conn, data_version)
+    started = time.monotonic()
+    coder = OccupationCoder.fit(corpus)
+    seconds = time.monotonic() - started
+    return register(coder, corpus, coder.evaluate(corpus.held_out), seconds)

@@ -1,0 +1,27 @@
+"""After postings arrive (import, crawl, USAJOBS): clean them, then code them when a coder is available."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import psycopg
+
+from occurisk_assets.defs.postings.cleaning import clean_postings
+from occurisk_assets.defs.postings.coding import CoderUnavailable, OccupationCoder, code_postings, load_coder
+
+
+@dataclass
+class Processed:
+    cleaned: Counter
+    coded: Counter
+    coder_problem: str | None = None  # why nothing was coded
+
+
+def process_new_postings(conn: psycopg.Connection, coder: OccupationCoder | None = None) -> Processed:
+    cleaned = clean_postings(conn)
+    try:
+        coder = coder or load_coder()
+    except CoderUnavailable as exc:
+        return Processed(cleaned, Counter(), str(exc))
+    return Processed(cleaned, code_postings(conn, coder))
