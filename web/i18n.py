@@ -208,19 +208,44 @@ TEXT: dict[str, tuple[str, str]] = {
     "n_tasks": ("Tasks", "업무 수"),
     "transitions_title": ("Safer jobs to move to", "옮겨 갈 만한 더 안전한 직업"),
     "transitions_intro": (
-        "Related jobs with a lower AI score. Each says what carries over from your work and what you "
-        "would need to learn.",
-        "AI 점수가 더 낮은 관련 직업입니다. 지금 일에서 그대로 쓸 수 있는 것과 새로 배워야 할 것을 "
-        "함께 보여 드립니다.",
+        "Similar jobs that are clearly less exposed to AI, need about the same preparation and pay about "
+        "as well. Each says what carries over from this job and what you would need to learn.",
+        "AI에 확실히 덜 노출되고, 준비 정도와 임금이 비슷한 직업입니다. 이 직업에서 그대로 쓸 수 있는 "
+        "것과 새로 배워야 할 것을 함께 보여 드립니다.",
     ),
-    "related_intro": (
-        "Related jobs (named by O*NET) with a lower AI score than this one.",
-        "이 직업보다 AI 점수가 낮은 관련 직업(O*NET 기준)입니다.",
+    "safer_by": ("— {points} points lower than this job.", "— 이 직업보다 {points}점 낮습니다."),
+    "of_yours": ("{pct}% of this job’s pay", "이 직업 임금의 {pct}%"),
+    "nothing_listed": ("Nothing in common is listed.", "공통된 항목이 없습니다."),
+    "gap_line": (
+        "{element}: level {needed} needed; this job uses {yours} (on a scale of 0 to 7)",
+        "{element}: {needed} 수준 필요, 지금 직업은 {yours} (0~7 척도)",
+    ),
+    "no_gaps": (
+        "No skill or knowledge is needed at a higher level than in this job.",
+        "이 직업보다 높은 수준이 필요한 기술이나 지식이 없습니다.",
+    ),
+    "reason_not_scored": ("This job has no AI score yet.", "이 직업에는 아직 AI 점수가 없습니다."),
+    "reason_no_candidates": (
+        "No similar job has an AI score.",
+        "비슷한 직업 가운데 AI 점수가 있는 직업이 없습니다.",
+    ),
+    "reason_no_similar_occupation_is_safer": (
+        "None of the 50 most similar jobs is clearly less exposed: this job is already among the least "
+        "exposed of its kind.",
+        "가장 비슷한 50개 직업 가운데 확실히 덜 노출된 직업이 없습니다. 이 직업은 이미 비슷한 직업 중 가장 "
+        "덜 노출된 편입니다.",
+    ),
+    "reason_safer_ones_need_more_preparation": (
+        "The less exposed similar jobs all need much more preparation (job zone).",
+        "덜 노출된 비슷한 직업들은 모두 훨씬 더 많은 준비(직무 준비 수준)가 필요합니다.",
+    ),
+    "reason_safer_ones_pay_less": (
+        "The less exposed similar jobs within reach all pay clearly less, or their pay is not known.",
+        "준비 수준이 맞는 덜 노출된 비슷한 직업들은 모두 임금이 확실히 낮거나 임금을 알 수 없습니다.",
     ),
     "no_transitions": ("No safer related job was found.", "더 안전한 관련 직업을 찾지 못했습니다."),
     "carries_over": ("What carries over", "그대로 쓸 수 있는 것"),
     "to_learn": ("What you would need to learn", "새로 배워야 할 것"),
-    "similarity": ("How similar", "비슷한 정도"),
     "compare_with": ("Compare with this job", "이 직업과 비교하기"),
     "compare_link": ("Compare {a} with {b}", "{a}와(과) {b} 비교하기"),
     "data_version": ("Data: O*NET {version}.", "데이터: O*NET {version}."),

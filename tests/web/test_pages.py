@@ -136,15 +136,36 @@ def test_llm_rationales_show_on_the_page(site, db_conn):
     assert rationale in page.text
 
 
-def test_safer_moves_are_related_jobs_with_a_lower_score(site):
-    api = site.get(f"/api/v1/occupations/{TRUCK_DRIVERS}").json()
-    safer = [r for r in api["related_occupations"] if r["safer"]][:5]
-    response, page = get_page(site, f"/occupation/{TRUCK_DRIVERS}")
+def test_safer_moves_are_the_careers_transitions_with_what_carries_over_and_the_gaps(site):
+    api = site.get(f"/api/v1/occupations/{TRUCK_DRIVERS}/transitions", params={"limit": 5}).json()
+    assert api["items"], "the 30.1 build has safer moves for truck drivers"
+    response = site.get(f"/occupation/{TRUCK_DRIVERS}")
     section = response.text.split('id="transitions-heading"')[1].split("</section>")[0]
-    assert re.findall(r'<h3 class="card-title"><a href="/occupation/(\d\d-\d{4})', section) == [
-        r["soc_code"] for r in safer
-    ]
-    assert f"/compare?soc={TRUCK_DRIVERS}&amp;soc={safer[0]['soc_code']}" in section
+    links = re.findall(r'<h3 class="card-title"><a href="/occupation/(\d\d-\d{4})\?from=53-3032">', section)
+    assert links == [move["soc_code"] for move in api["items"]]
+    first = api["items"][0]
+    card = Page(section.split('<li class="card">')[1])
+    for item in first["carries_over"][:6]:
+        assert item["name"] in card.text
+    for gap in first["skill_gaps"][:5]:
+        assert f"{gap['element']}: level {gap['needed_level']:.1f} needed" in card.text
+    assert f"— {round(-first['ai_score_change'] * 100)} points lower than this job." in card.text
+    assert f"/compare?soc={TRUCK_DRIVERS}&amp;soc={first['soc_code']}" in section
+
+
+def test_a_job_without_a_safer_move_says_why(site, db_conn):
+    soc_code = db_conn.execute(
+        """SELECT s.soc_code FROM marts.occupation_summary s WHERE s.data_version = '30.1'
+           AND s.ai_rank IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM marts.occupation_transitions t WHERE t.data_version = s.data_version
+               AND t.soc_code = s.soc_code AND t.is_safer) ORDER BY s.ai_mean LIMIT 1"""
+    ).fetchone()[0]
+    api = site.get(f"/api/v1/occupations/{soc_code}/transitions").json()
+    assert api["total"] == 0
+    response, page = get_page(site, f"/occupation/{soc_code}")
+    assert "No safer related job was found." in page.text
+    assert api["reason"] == "no_similar_occupation_is_safer"
+    assert "this job is already among the least exposed of its kind" in page.text
 
 
 def test_unknown_and_malformed_occupations_get_friendly_pages(site):

@@ -1,5 +1,5 @@
 """The occupation page: the verdict, the gauge, every task with each rater's score and reason, BLS figures,
-the O*NET-SOC occupations and the safer moves."""
+the O*NET-SOC occupations and the safer moves (defs/careers: what carries over, the skill gaps)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from psycopg import AsyncConnection
 
-from api import queries
+from api import career_queries, queries
 from api.deps import ConnectionDep, VersionDep
 from api.schemas import MAJOR_GROUPS
+from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
 from web import queries as page_queries
 from web.queries import ALL_TASKS
 from web.render import PageDep, PageError
@@ -87,17 +88,6 @@ async def load_occupation(conn: AsyncConnection, version: str, soc: str) -> dict
     return row
 
 
-def safer_moves(row: dict) -> list[dict]:
-    """Related occupations (O*NET's Related Occupations) whose AI score is lower, in relatedness order."""
-    if row["ai_mean"] is None:
-        return []
-    return [
-        other
-        for other in row["related_occupations"]
-        if other["ai_score_mean"] is not None and other["ai_score_mean"] < row["ai_mean"]
-    ][:TRANSITIONS]
-
-
 @router.get("/occupation/{soc}", response_class=HTMLResponse)
 async def occupation(
     soc: str, page: PageDep, conn: ConnectionDep, version: VersionDep, from_soc: FromSoc = None
@@ -110,12 +100,24 @@ async def occupation(
         came_from = {"soc_code": from_soc, "title": title} if title else None
     scored = [t for t in row["tasks"] if task_score(t) is not None]
     least = sorted(scored, key=lambda t: (task_score(t), -t["weight"], t["task_id"]))[:LEAST_EXPOSED]
+    # The safer moves of the careers domain, under its default filters (as the API's top_transitions).
+    transitions = await career_queries.transitions(
+        conn, version, soc, DEFAULT_TRANSITION_FILTERS, TRANSITIONS
+    )
+    no_transition = None
+    if not transitions:
+        no_transition = (
+            "not_scored"
+            if row["ai_mean"] is None
+            else await career_queries.no_transition_reason(conn, version, soc, DEFAULT_TRANSITION_FILTERS)
+        )
     return page.render(
         "occupation.html",
         occ=row,
         summary=row["summary"],
         least=least,
-        transitions=safer_moves(row),
+        transitions=transitions,
+        no_transition=no_transition,
         task_score=task_score,
         came_from=came_from,
         data_version=version,
