@@ -182,7 +182,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, timeout_s: float = 60) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
@@ -202,7 +202,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         cwd=PROJECT_ROOT,
         env=os.environ.copy(),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if asyncio.run(_probe(port)) == 200:
@@ -210,7 +210,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise RuntimeError(f"the API did not answer on 127.0.0.1:{port} within 60s")
+    raise RuntimeError(f"the API did not answer on 127.0.0.1:{port} within {timeout_s:.0f}s")
 
 
 async def _probe(port: int) -> int:

@@ -60,7 +60,9 @@ def _ms(text: str) -> float:
 
 
 def parse_wrk(output: str) -> WrkResult:
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    percentiles = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.M))
+    if set(percentiles) != {"50", "99"}:
+        raise RuntimeError(f"wrk printed no latency distribution:\n{output}")
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return WrkResult(
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
@@ -82,6 +84,8 @@ def run_wrk(port: int, paths: list[str], folder: Path, duration_s: int = DURATIO
             f"-c{CONNECTIONS}",
             f"-d{duration_s}s",
             "--latency",
+            "--timeout",
+            "10s",
             "-s",
             str(script),
             f"http://127.0.0.1:{port}",
@@ -119,11 +123,12 @@ def warm(port: int, paths: list[str]) -> None:
             assert client.get(path).status_code == 200, path
 
 
-def measure(port: int, plan: dict[str, list[str]], label: str) -> dict[str, WrkResult]:
+def measure(port: int, plan: dict[str, list[str]], label: str, cached: bool) -> dict[str, WrkResult]:
     results = {}
     with tempfile.TemporaryDirectory(prefix="occurisk-wrk-") as folder:
         for name, paths in plan.items():
-            warm(port, paths)
+            if cached:
+                warm(port, paths)
             results[name] = run_wrk(port, paths, Path(folder))
             r = results[name]
             print(
@@ -136,9 +141,9 @@ def measure(port: int, plan: dict[str, list[str]], label: str) -> dict[str, WrkR
 def measure_server(url: str, plan: dict[str, list[str]], cache_mb: int, workers: int) -> dict[str, WrkResult]:
     os.environ["OCCURISK_RESPONSE_CACHE_MB"] = str(cache_mb)
     port = free_port()
-    server = start_server(port, workers)
+    server = start_server(port, workers, timeout_s=300)  # imports are slow on a busy machine
     try:
-        return measure(port, plan, "cache on" if cache_mb else "cache off")
+        return measure(port, plan, "cache on" if cache_mb else "cache off", cached=cache_mb > 0)
     finally:
         server.terminate()
         server.wait(timeout=30)
