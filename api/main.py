@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
-from api.routes import careers, health, occupations, rankings, tasks, version_diff, versions
+from api.routes import careers, health, occupations, postings, rankings, tasks, version_diff, versions
 from occurisk_assets.db import database_url
 from occurisk_assets.settings import get_settings
 from web import app as web_app
@@ -65,7 +65,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"]
         )
     # version_diff belongs to the release lifecycle (defs/lifecycle writes core.version_diff).
-    for module in (health, versions, version_diff, occupations, careers, rankings, tasks):
+    for module in (health, versions, version_diff, occupations, careers, rankings, tasks, postings):
         app.include_router(module.router, prefix=API_PREFIX)
     web_app.mount(app)
 

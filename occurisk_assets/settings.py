@@ -60,8 +60,6 @@ class Settings(BaseSettings):
     postings_max_duplicate_rate: float = Field(default=0.5, ge=0.0, le=1.0)
     postings_min_coded_share: float = Field(default=0.5, ge=0.0, le=1.0)
     postings_cron: str = "0 2 * * *"
-    # The career assistant's occupation coder, `module:callable` returning it (defs/postings/coding.py).
-    occupation_coder: str | None = None
     usajobs_api_key: SecretStr | None = None
     usajobs_email: str | None = None
     usajobs_base_url: str = "https://data.usajobs.gov"

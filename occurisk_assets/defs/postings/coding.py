@@ -2,14 +2,12 @@
 its exposure (the top occupation's AI score in the active O*NET version) and its listed duties matched to
 their nearest O*NET task statements (TF-IDF cosine) with those tasks' AI scores.
 
-The occupation coder is the career assistant's (issue 12), loaded through one seam, `load_coder()`: an
-object with `version` and `predict(texts, k) -> [[(soc_code, confidence), …], …]`. It is named by
-OCCURISK_OCCUPATION_CODER (`module:callable` returning the coder). Low-confidence codes (below
-OCCURISK_POSTINGS_MIN_CONFIDENCE) are stored and shown with a flag, never hidden."""
+The occupation coder is the career assistant's (issue 12, `occurisk_assets.defs.coder`: the production model
+of the active O*NET version), reached through one seam, `load_coder()`. Low-confidence codes (top confidence
+below OCCURISK_POSTINGS_MIN_CONFIDENCE) are stored and shown with a flag, never hidden."""
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,25 +39,32 @@ class CoderUnavailable(RuntimeError):
     pass
 
 
+class Prediction(Protocol):
+    soc_code: str
+    confidence: float
+
+
 class OccupationCoder(Protocol):
-    version: str
+    """The career assistant's coder (occurisk_assets.defs.coder): `model_version`, and `predict` giving each
+    text's k most likely SOC codes, most likely first."""
 
-    def predict(self, texts: list[str], k: int = TOP_K) -> list[list[tuple[str, float]]]: ...
+    model_version: str
+
+    def predict(self, texts: list[str], k: int = TOP_K) -> list[list[Prediction]]: ...
 
 
-def load_coder() -> OccupationCoder:
-    target = get_settings().occupation_coder
-    if not target:
-        raise CoderUnavailable(
-            "no occupation coder configured: set OCCURISK_OCCUPATION_CODER=module:callable "
-            "(the career assistant's coder, issue 12)"
-        )
-    module_name, _, attr = target.partition(":")
+def load_coder(data_version: str | None = None) -> OccupationCoder:
+    """The production occupation coder of `data_version` (default: the active version)."""
     try:
-        factory = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise CoderUnavailable(f"the occupation coder {target!r} cannot be loaded: {exc}") from exc
-    return factory()
+        from occurisk_assets.defs.coder.serving import load_production_coder
+    except ImportError as exc:
+        raise CoderUnavailable(
+            f"the occupation coder (occurisk_assets.defs.coder) is not installed: {exc}"
+        ) from exc
+    try:
+        return load_production_coder(data_version)
+    except RuntimeError as exc:  # CoderNotTrained: no production model registered for the version
+        raise CoderUnavailable(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -162,21 +167,23 @@ def code_batch(
     coded = []
     for (_, _, duties), prediction in zip(items, predictions, strict=True):
         occupations = []
-        for rank, (code, confidence) in enumerate(prediction[:TOP_K], start=1):
-            soc = code[:7]  # an O*NET-SOC code (15-1252.00) counts as its SOC code
+        for rank, p in enumerate(prediction[:TOP_K], start=1):
+            soc = p.soc_code[:7]  # an O*NET-SOC code (15-1252.00) counts as its SOC code
             title, score = tables.occupations.get(soc, (None, None))
-            occupations.append(OccupationCode(rank, soc, title, round(float(confidence), 4), score))
+            occupations.append(OccupationCode(rank, soc, title, round(float(p.confidence), 4), score))
         top_conf = occupations[0].confidence if occupations else 0.0
         coded.append(CodedPosting(occupations, tables.tasks.match_duties(duties), top_conf < min_confidence))
     return coded
 
 
 def active_version(conn: psycopg.Connection) -> str | None:
+    if not conn.execute("SELECT to_regclass('core.data_version') IS NOT NULL").fetchone()[0]:
+        return None  # nothing built yet
     row = conn.execute(ACTIVE_VERSION_SQL).fetchone()
     return row[0] if row else None
 
 
-def code_postings(conn: psycopg.Connection, coder: OccupationCoder, batch_size: int = 256) -> Counter:
+def code_postings(conn: psycopg.Connection, coder: OccupationCoder | None, batch_size: int = 256) -> Counter:
     """Code every accepted posting not yet coded by this coder version against the active O*NET version
     (activating another version or a new coder version re-codes them)."""
     settings = get_settings()
@@ -188,14 +195,16 @@ def code_postings(conn: psycopg.Connection, coder: OccupationCoder, batch_size: 
                 """UPDATE postings.posting SET coding_status = 'no_active_version'
                    WHERE status = 'accepted' AND coded_at IS NULL"""
             ).rowcount
-            counts["no_active_version"] += n
+            if n:
+                counts["no_active_version"] += n
             return counts
         n = conn.execute(
             """UPDATE postings.posting SET coding_status = 'not_english', coded_at = now(), soc_code = NULL,
                    confidence = NULL, low_confidence = NULL, ai_score = NULL, data_version = NULL
                WHERE status = 'accepted' AND language <> 'en' AND coding_status IS DISTINCT FROM 'not_english'"""
         ).rowcount
-        counts["not_english"] += n
+        if n:
+            counts["not_english"] += n
     tables = VersionTables.load(conn, version)
     while True:
         rows = conn.execute(
@@ -203,7 +212,7 @@ def code_postings(conn: psycopg.Connection, coder: OccupationCoder, batch_size: 
                WHERE status = 'accepted' AND language = 'en'
                  AND (coded_at IS NULL OR data_version IS DISTINCT FROM %s OR coder_version IS DISTINCT FROM %s)
                ORDER BY posting_id LIMIT %s""",
-            (version, coder.version, batch_size),
+            (version, coder.model_version, batch_size),
         ).fetchall()
         if not rows:
             conn.commit()
@@ -213,7 +222,7 @@ def code_postings(conn: psycopg.Connection, coder: OccupationCoder, batch_size: 
         )
         with conn.transaction():
             for (posting_id, *_), result in zip(rows, coded, strict=True):
-                store_coding(conn, posting_id, version, coder.version, result)
+                store_coding(conn, posting_id, version, coder.model_version, result)
                 counts["low_confidence" if result.low_confidence else "coded"] += 1
 
 

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import psycopg
 
 from occurisk_assets.defs.postings.cleaning import clean_postings
-from occurisk_assets.defs.postings.coding import CoderUnavailable, OccupationCoder, code_postings, load_coder
+from occurisk_assets.defs.postings.coding import (
+    CoderUnavailable,
+    OccupationCoder,
+    active_version,
+    code_postings,
+    load_coder,
+)
 
 
 @dataclass
@@ -20,8 +26,11 @@ class Processed:
 
 def process_new_postings(conn: psycopg.Connection, coder: OccupationCoder | None = None) -> Processed:
     cleaned = clean_postings(conn)
+    version = active_version(conn)
+    if version is None:
+        return Processed(cleaned, code_postings(conn, coder), "no O*NET version is active (run the pipeline)")
     try:
-        coder = coder or load_coder()
+        coder = coder or load_coder(version)
     except CoderUnavailable as exc:
         return Processed(cleaned, Counter(), str(exc))
     return Processed(cleaned, code_postings(conn, coder))

@@ -1,0 +1,131 @@
+"""Ranking postings for a person: how close a posting's text is to the duties and tasks they did, how
+similar its occupation is to theirs (careers.occupation_similarity), and how exposed it is — each result
+with its reasons. The score only orders postings; it is not, and is never shown as, a chance of being
+hired (no labelled outcomes exist yet to estimate one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import psycopg
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+WEIGHTS = {"text": 0.5, "occupation": 0.3, "safety": 0.2}
+MATCHED_DUTY_MIN_SIMILARITY = 0.2
+MAX_CANDIDATES = 2000
+
+CANDIDATES_SQL = """
+SELECT p.posting_id, p.title, p.description, coalesce(p.duties, '{}') AS duties, p.soc_code, p.ai_score,
+       p.hiring_organization, p.job_location, p.url, o.title AS occupation_title,
+       coalesce(array_agg(d.task_id) FILTER (WHERE d.task_id IS NOT NULL), '{}') AS task_ids
+FROM postings.posting p
+LEFT JOIN postings.posting_occupation o ON o.posting_id = p.posting_id AND o.rank = 1
+LEFT JOIN postings.posting_duty d ON d.posting_id = p.posting_id
+WHERE p.status = 'accepted' AND p.coding_status = 'coded' AND p.data_version = %s
+GROUP BY p.posting_id, o.title
+ORDER BY p.collected_on DESC, p.posting_id DESC
+LIMIT %s
+"""
+SIMILARITY_SQL = """
+SELECT soc_code, similar_soc_code, similarity FROM careers.occupation_similarity
+WHERE data_version = %s AND soc_code = ANY(%s)
+"""
+
+
+@dataclass(frozen=True)
+class Person:
+    """What matching reads of a profile: the SOC codes of their jobs, their duties in their own words and
+    the O*NET tasks they said they did."""
+
+    soc_codes: list[str]
+    duties: list[str]
+    task_ids: list[int] = field(default_factory=list)
+    task_statements: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # 'matched_requirement', 'matched_task', 'occupation', 'exposure'
+    text: str
+
+
+@dataclass(frozen=True)
+class PostingMatch:
+    posting_id: int
+    title: str | None
+    soc_code: str | None
+    occupation_title: str | None
+    ai_score: float | None
+    rank_score: float  # orders the list; not a probability of anything
+    text_similarity: float
+    occupation_similarity: float
+    reasons: list[Reason]
+
+
+def rank_postings(
+    conn: psycopg.Connection, person: Person, version: str, limit: int = 20
+) -> list[PostingMatch]:
+    candidates = conn.execute(CANDIDATES_SQL, (version, MAX_CANDIDATES)).fetchall()
+    similarities = []
+    if conn.execute("SELECT to_regclass('careers.occupation_similarity') IS NOT NULL").fetchone()[0]:
+        similarities = conn.execute(SIMILARITY_SQL, (version, person.soc_codes)).fetchall()
+    return rank(candidates, similarities, person, limit)
+
+
+def rank(
+    candidates: list[tuple], similarities: list[tuple], person: Person, limit: int = 20
+) -> list[PostingMatch]:
+    """`candidates`: rows of CANDIDATES_SQL; `similarities`: rows of SIMILARITY_SQL for the person's SOCs."""
+    if not candidates:
+        return []
+    sims: dict[tuple[str, str], float] = {(s, s): 1.0 for s in person.soc_codes}
+    sims.update({(a, b): float(s) for a, b, s in similarities})
+    own_lines = [*person.duties, *person.task_statements]
+    own_text = "\n".join(own_lines)
+    texts = [f"{c[1] or ''}\n{c[2] or ''}" for c in candidates]
+    vectorizer = TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True)
+    matrix = vectorizer.fit_transform([*texts, own_text])
+    text_sim = (
+        cosine_similarity(matrix[-1], matrix[:-1]).ravel() if own_text.strip() else np.zeros(len(texts))
+    )
+    own_tasks = set(person.task_ids)
+    matches = []
+    for i, (pid, title, _, duties, soc, ai, _, _, _, occ_title, task_ids) in enumerate(candidates):
+        occ_sim, via = max(((sims.get((s, soc), 0.0), s) for s in person.soc_codes), default=(0.0, None))
+        safety = 1.0 - ai if ai is not None else 0.5
+        score = WEIGHTS["text"] * text_sim[i] + WEIGHTS["occupation"] * occ_sim + WEIGHTS["safety"] * safety
+        reasons = _reasons(
+            vectorizer, own_lines, list(duties), own_tasks & set(task_ids), occ_sim, via, soc, occ_title, ai
+        )
+        matches.append(
+            PostingMatch(pid, title, soc, occ_title, ai, round(float(score), 4), round(float(text_sim[i]), 4),
+                         round(occ_sim, 4), reasons)
+        )  # fmt: skip
+    matches.sort(key=lambda m: (-m.rank_score, m.posting_id))
+    return matches[:limit]
+
+
+def _reasons(vectorizer, own_lines, duties, shared_tasks, occ_sim, via, soc, occ_title, ai) -> list[Reason]:
+    reasons = []
+    if own_lines and duties:
+        sim = cosine_similarity(vectorizer.transform(duties), vectorizer.transform(own_lines))
+        for d, row in enumerate(sim):
+            j = int(row.argmax())
+            if row[j] >= MATCHED_DUTY_MIN_SIMILARITY:
+                reasons.append(Reason("matched_requirement", f"“{duties[d]}” — like your “{own_lines[j]}”"))
+    if shared_tasks:
+        reasons.append(
+            Reason("matched_task", f"{len(shared_tasks)} of its duties are O*NET tasks you have done")
+        )
+    if occ_sim >= 1.0:
+        reasons.append(
+            Reason("occupation", f"the same occupation as your job ({soc} {occ_title or ''})".strip())
+        )
+    elif occ_sim > 0:
+        reasons.append(Reason("occupation", f"{occ_title or soc} is close to your occupation {via} "
+                                            f"(similarity {occ_sim:.2f})"))  # fmt: skip
+    if ai is not None:
+        reasons.append(Reason("exposure", f"exposure to AI {ai:.2f} on a 0–1 scale (lower is safer)"))
+    return reasons
