@@ -12,8 +12,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from api.config import ApiSettings
 from occurisk_assets.db import SEARCH_PATH
-
-VERSION_PATTERN = r"^[0-9A-Za-z._-]{1,20}$"
+from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, VERSION_PATTERN
 
 
 def make_pool(url: str, settings: ApiSettings) -> AsyncConnectionPool:
@@ -33,6 +32,9 @@ def make_pool(url: str, settings: ApiSettings) -> AsyncConnectionPool:
         # few dozen distinct ones, and planning the search costs more than running it.
         kwargs={"options": options, "autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
         open=False,
+        # A connection handed out is checked first: after a database restart the stale ones are replaced
+        # instead of failing the next request with 503.
+        check=AsyncConnectionPool.check_connection,
         timeout=settings.api_pool_timeout_s,
         name="occurisk-api",
     )
@@ -46,19 +48,18 @@ async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
 ConnectionDep = Annotated[AsyncConnection, Depends(get_connection)]
 
 
-def version_sort_key(version: str) -> tuple:
-    """'29.1' < '30.0' < '30.1' < '30.10'; parts that are not numbers sort after numbers, as text."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in version.split("."))
-
-
-async def loaded_versions(conn: AsyncConnection) -> list[dict]:
-    cur = await conn.execute("SELECT id, is_active FROM core.data_version WHERE loaded_at IS NOT NULL")
-    return sorted(await cur.fetchall(), key=lambda row: version_sort_key(row["id"]))
+async def registered_versions(conn: AsyncConnection) -> list[dict]:
+    """Every loaded version with its build status, oldest first (core.version_sort_key)."""
+    cur = await conn.execute(
+        f"""SELECT id, is_active, build_status FROM core.data_version WHERE loaded_at IS NOT NULL
+            ORDER BY {SQL_SORT_KEY.format("id")}"""
+    )
+    return await cur.fetchall()
 
 
 async def active_version(conn: AsyncConnection) -> str | None:
     """Read on every request: activating another version takes effect without a restart."""
-    return next((row["id"] for row in await loaded_versions(conn) if row["is_active"]), None)
+    return next((row["id"] for row in await registered_versions(conn) if row["is_active"]), None)
 
 
 async def served_version(
@@ -71,19 +72,32 @@ async def served_version(
         ),
     ] = None,
 ) -> str:
-    versions = await loaded_versions(conn)
+    versions = await registered_versions(conn)
+    complete = [row["id"] for row in versions if row["build_status"] == COMPLETE]
     if version is None:
-        active = next((row["id"] for row in versions if row["is_active"]), None)
+        active = next((row for row in versions if row["is_active"]), None)
         if active is None:
             raise HTTPException(
                 503,
                 "no O*NET version is active yet; load one and activate it "
                 "(occurisk pipeline, occurisk versions activate VERSION)",
             )
-        return active
-    if version not in {row["id"] for row in versions}:
-        known = ", ".join(row["id"] for row in versions) or "none"
-        raise HTTPException(404, f"O*NET version {version!r} is not loaded (loaded versions: {known})")
+        if active["build_status"] != COMPLETE:
+            raise HTTPException(
+                503,
+                f"the active O*NET {active['id']} is being rebuilt (build status: {active['build_status']})",
+            )
+        return active["id"]
+    found = next((row for row in versions if row["id"] == version), None)
+    if found is None:
+        known = ", ".join(complete) or "none"
+        raise HTTPException(404, f"O*NET version {version!r} is not loaded (served versions: {known})")
+    if found["build_status"] != COMPLETE:
+        raise HTTPException(
+            409,
+            f"O*NET version {version!r} is not completely built (build status: {found['build_status']}); "
+            f"served versions: {', '.join(complete) or 'none'}",
+        )
     return version
 
 

@@ -16,7 +16,7 @@ from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.routes import careers, health, occupations, postings, rankings, tasks, version_diff, versions
-from occurisk_assets.db import database_url
+from occurisk_assets.db import api_database_url
 from occurisk_assets.settings import get_settings
 from web import app as web_app
 from web.render import error_page, vary
@@ -42,14 +42,14 @@ Every response carries `meta.data_version` and `meta.attribution`.
 
 
 def create_app(database: str | None = None, settings: ApiSettings | None = None) -> FastAPI:
-    """The API and the web pages reading `database` (default: occurisk_assets.db.database_url() when the app
-    starts)."""
+    """The API and the web pages reading `database` (default: the read-only API role's URL,
+    occurisk_assets.db.api_database_url(), when the app starts)."""
     settings = settings or get_api_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Opened without waiting: the API starts even while the database is down, and /api/v1/health says so.
-        pool = make_pool(database or database_url(), settings)
+        pool = make_pool(database or api_database_url(), settings)
         await pool.open(wait=False)
         app.state.pool = pool
         try:

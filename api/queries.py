@@ -310,11 +310,12 @@ async def task(conn: AsyncConnection, version: str, task_id: int) -> dict | None
 
 async def versions(conn: AsyncConnection) -> list[dict]:
     cur = await conn.execute(
-        """SELECT d.id, d.release_date, d.is_active, d.loaded_at,
+        """SELECT d.id, d.release_date, d.is_active, d.loaded_at, d.built_at,
                   coalesce(n.n_occupations, 0) AS n_occupations, coalesce(n.n_scored, 0) AS n_scored
            FROM core.data_version d
            LEFT JOIN (SELECT data_version, count(*) AS n_occupations, count(ai_rank) AS n_scored
                       FROM marts.occupation_summary GROUP BY data_version) n ON n.data_version = d.id
-           WHERE d.loaded_at IS NOT NULL"""
+           WHERE d.loaded_at IS NOT NULL AND d.build_status = 'complete'
+           ORDER BY core.version_sort_key(d.id)"""
     )
     return await cur.fetchall()

@@ -55,6 +55,7 @@ class Message(BaseModel):
 
 ERROR_RESPONSES: dict[int | str, dict] = {
     404: {"model": Message, "description": "Unknown code, or a version that is not loaded."},
+    409: {"model": Message, "description": "A version that is loaded but not completely built (its status)."},
     503: {
         "model": Message,
         "description": "The database is unreachable, not built yet, or no version is active.",
@@ -302,6 +303,7 @@ class VersionInfo(BaseModel):
     release_date: dt.date | None
     is_active: bool
     loaded_at: dt.datetime | None
+    built_at: dt.datetime | None = Field(description="When its last complete build finished.")
     n_occupations: int = Field(
         description="SOC occupations served for this version (0 before its marts are built)."
     )

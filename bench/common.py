@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from occurisk_assets import db
+from occurisk_assets import db, roles
 from occurisk_assets.settings import PROJECT_ROOT, get_settings
 
 BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -31,8 +31,11 @@ def temporary_server() -> Iterator[str]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = db.LocalServer(pgdata=Path(home) / "postgres" / "data", port=port)
+        server = db.LocalServer(pgdata=Path(home) / "postgres" / "data", port=port, fast=True)  # throwaway
         server.start()
+        server.provision_databases(
+            {"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW}
+        )
         previous = os.environ.get("DATABASE_URL")
         os.environ["DATABASE_URL"] = server.url("occurisk")
         os.environ["OCCURISK_HOME"] = home

@@ -19,7 +19,6 @@ from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_conf
 from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
 from occurisk_assets.defs.scoring.providers.openai_provider import OpenAIProvider
 from occurisk_assets.defs.scoring.runs import run_scoring
-from occurisk_assets.defs.scoring.schema import ensure_tables
 from occurisk_assets.settings import SHARED_DATA
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"
@@ -129,7 +128,6 @@ def bench_llm(conn: psycopg.Connection) -> list[dict]:
 def main() -> None:
     with temporary_server() as url, psycopg.connect(url) as conn:
         n_tasks = load_catalog(conn)
-        ensure_tables(conn)
         offline = bench_offline(conn)
         llm = bench_llm(conn)
     llm_rows = "\n".join(

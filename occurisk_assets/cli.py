@@ -8,10 +8,11 @@ SciPy take seconds to import; `occurisk db url` should not wait for them).
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
-from occurisk_assets import db
+from occurisk_assets import db, roles
 from occurisk_assets.settings import get_settings
 
 _ONET, _LIFECYCLE, _SCORING = (
@@ -36,6 +37,8 @@ COMMAND_MODULES = {
     "archive": _LIFECYCLE,
     "restore": _LIFECYCLE,
     "serve": "api.commands",
+    "backup": "occurisk_assets.backup",
+    "restore-db": "occurisk_assets.backup",
     "coder": "occurisk_assets.defs.coder.commands",
     "postings": "occurisk_assets.defs.postings.commands",
 }
@@ -44,6 +47,21 @@ COMMAND_MODULES = {
 class DomainCommands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *COMMAND_MODULES])
+
+    def invoke(self, ctx: click.Context):
+        """Every failure ends in one line naming what failed (the file and line where there is one);
+        OCCURISK_DEBUG=1 shows the traceback instead."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("OCCURISK_DEBUG"):
+                raise
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise click.ClickException(
+                f"{message} ({type(exc).__name__}; OCCURISK_DEBUG=1 shows more)"
+            ) from exc
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMAND_MODULES:
@@ -68,7 +86,7 @@ def db_group() -> None:
 def db_start() -> None:
     """Start the local server (initialising it on first use) and create the databases."""
     url = db.ensure_server()
-    click.echo(f"PostgreSQL ready: {url}")
+    click.echo(f"PostgreSQL ready: {roles.redact(url)}")
 
 
 @db_group.command("stop")
@@ -85,7 +103,7 @@ def db_status() -> None:
     """Say whether the server is running, where, and which data folder it uses."""
     settings = get_settings()
     if settings.database_url:
-        click.echo(f"external server (DATABASE_URL): {db.database_url(settings)}")
+        click.echo(f"external server (DATABASE_URL): {roles.redact(db.database_url(settings))}")
         return
     server = db.local_server(settings)
     state = "running" if server.is_running() else "stopped"
@@ -96,11 +114,26 @@ def db_status() -> None:
 
 
 @db_group.command("url")
-@click.option("--dagster", is_flag=True, help="The URL of Dagster's own database instead.")
-def db_url(dagster: bool) -> None:
-    """Print the connection string."""
+@click.option("--api", "role", flag_value="api", help="The read-only API role's URL.")
+@click.option("--dagster", "role", flag_value="dagster", help="Dagster's (its own role and database).")
+@click.option("--mlflow", "role", flag_value="mlflow", help="MLflow's (its own role and database).")
+def db_url(role: str | None) -> None:
+    """Print a connection string: the owner's (the pipeline's) by default. Local URLs name the role's
+    password file (?passfile=...), never the password: `psql "$(occurisk db url)"` works for you alone."""
     settings = get_settings()
-    if dagster:
-        click.echo(db.sqlalchemy_url(db.database_url(settings, settings.dagster_database)))
+    if role == "api":
+        click.echo(db.api_database_url(settings))
+    elif role == "dagster":
+        click.echo(db.sqlalchemy_url(db.dagster_database_url(settings)))
+    elif role == "mlflow":
+        click.echo(db.sqlalchemy_url(db.mlflow_database_url(settings)))
     else:
         click.echo(db.database_url(settings))
+
+
+@db_group.command("migrate")
+def db_migrate() -> None:
+    """Create or change the platform's tables to the newest migration (the pipeline and `db start` do it)."""
+    url = db.ensure_server()
+    with db.connect(url) as conn:
+        click.echo(f"database migrated to revision {db.current_revision(conn)}")

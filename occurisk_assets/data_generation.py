@@ -55,6 +55,31 @@ BEGIN
 END $$;
 """
 
+# The Python-written tables the API and pages read (migration 0005 puts the trigger on them).
+WATCHED_TABLES = (
+    "core.data_version",
+    "core.task_ai_score",
+    "core.model_run",
+    "core.version_diff",
+    "bls.bls_oews_metrics",
+    "bls.bls_proj_metrics",
+    "bls.soc_bls_link",
+    "careers.occupation_similarity",
+    "careers.similarity_build",
+)
+
+
+def trigger_sql(table: str) -> str:
+    """The trigger on `table` (schema-qualified), created only when the table exists and lacks it."""
+    return f"""DO $$ BEGIN
+    IF to_regclass('{table}') IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('{table}') AND tgname = 'bump_data_generation') THEN
+        CREATE TRIGGER bump_data_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION core.bump_data_generation();
+    END IF;
+END $$;"""
+
+
 # What the API reads per request before it looks in the cache.
 CURRENT_GENERATION = "SELECT coalesce(sum(generation), 0)::bigint AS generation FROM core.data_generation"
 

@@ -2,6 +2,9 @@
 
 If DATABASE_URL is set, everything uses that server and the local one is never started.
 PostgreSQL refuses to run as root, so when we are root the server runs as an unprivileged system user.
+The local server requires a password of every connection; each part of the platform connects as a role of
+its own (roles.py). `occurisk db migrate` (run by ensure_server) creates and changes the platform's tables
+(migrations/).
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg import sql
 
+from occurisk_assets import roles
 from occurisk_assets.settings import Settings, get_settings
 
 PG_SYSTEM_USER = "occurisk-pg"
-PG_SUPERUSER = "postgres"
+PG_SUPERUSER = roles.SUPERUSER
 SEARCH_PATH = "marts, core, bls, public"
 
 
@@ -81,10 +86,16 @@ class LocalServer:
 
     pgdata: Path
     port: int
+    fast: bool = False  # see init()
 
     @property
     def log_file(self) -> Path:
         return self.pgdata.parent / "postgres.log"
+
+    @property
+    def secrets_dir(self) -> Path:
+        """OCCURISK_HOME/secrets beside OCCURISK_HOME/postgres: the roles' password files (roles.py)."""
+        return self.pgdata.parent.parent / "secrets"
 
     def _run(self, args: list[str], **kwargs) -> subprocess.CompletedProcess:
         cmd = [str(_bin_dir() / args[0]), *args[1:]]
@@ -112,40 +123,93 @@ class LocalServer:
             return False
 
     def init(self) -> None:
+        """initdb on first use. Durable by default; `fast` (fsync, full_page_writes and synchronous_commit
+        off — PostgreSQL documents this can corrupt the cluster after an OS crash) is only for throwaway
+        servers whose data is deleted afterwards, like the test session's."""
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if _running_as_root():
             _ensure_system_user()
             _open_binaries(_bin_dir())
             _open_traversal(self.pgdata.parent)
             shutil.chown(self.pgdata.parent, user=PG_SYSTEM_USER)
+        roles.ensure_secrets(self.secrets_dir)
         if self.is_initialised():
             return
-        self._run(
-            [
-                "initdb",
-                "-D",
-                str(self.pgdata),
-                "-U",
-                PG_SUPERUSER,
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "--no-instructions",
-            ]
-        )
-        with open(self.pgdata / "postgresql.conf", "a") as conf:
-            # Loads are bulk COPYs into tables swapped in one transaction; a local dev/CI server
-            # trades crash durability for speed, never consistency.
-            conf.write(
-                "\n# occurisk local server\nlisten_addresses = '127.0.0.1'\n"
-                "unix_socket_directories = ''\nfsync = off\nsynchronous_commit = off\n"
-                "full_page_writes = off\nmax_connections = 200\nshared_buffers = 512MB\n"
-                "maintenance_work_mem = 256MB\nwork_mem = 32MB\nmax_wal_size = 4GB\n"
+        # initdb reads the superuser's password from a file the server's user can read, removed right after.
+        pwfile = self.pgdata.parent / ".initdb-password"
+        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(roles.read_password(self.secrets_dir, PG_SUPERUSER) + "\n")
+        if _running_as_root():
+            shutil.chown(pwfile, user=PG_SYSTEM_USER)
+        try:
+            self._run(
+                [
+                    "initdb",
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    PG_SUPERUSER,
+                    f"--pwfile={pwfile}",
+                    "--auth=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-instructions",
+                ]
             )
+        finally:
+            pwfile.unlink(missing_ok=True)
+        self._write_hba()
+        settings = [
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = ''",
+            "max_connections = 200",
+            "shared_buffers = 512MB",
+            "maintenance_work_mem = 256MB",
+            "work_mem = 32MB",
+            "max_wal_size = 4GB",
+        ]
+        if self.fast:
+            settings += [
+                "# throwaway server (tests): speed over crash safety",
+                "fsync = off",
+                "synchronous_commit = off",
+                "full_page_writes = off",
+            ]
+        with open(self.pgdata / "postgresql.conf", "a") as conf:
+            conf.write("\n# occurisk local server\n" + "\n".join(settings) + "\n")
+
+    def _write_hba(self) -> None:
+        """Password (scram-sha-256) connections over loopback TCP only; no replication connections.
+        (Written in place: the file keeps its owner, the server's user.)"""
+        (self.pgdata / "pg_hba.conf").write_text(
+            "# occurisk local server: every connection needs its role's password; no replication\n"
+            "# TYPE  DATABASE  USER  ADDRESS       METHOD\n"
+            "host    all       all   127.0.0.1/32  scram-sha-256\n"
+        )
+
+    def _secure_older_cluster(self) -> None:
+        """A cluster made before passwords were required (trust): give the superuser its password, then
+        require passwords (`pg_ctl reload`)."""
+        if " trust" not in (self.pgdata / "pg_hba.conf").read_text():
+            return
+        with psycopg.connect(
+            self.url("postgres", PG_SUPERUSER, with_passfile=False), autocommit=True
+        ) as conn:
+            conn.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(PG_SUPERUSER),
+                    sql.Literal(roles.read_password(self.secrets_dir, PG_SUPERUSER)),
+                )
+            )
+        self._write_hba()
+        self._run(["pg_ctl", "-D", str(self.pgdata), "reload"])
 
     def start(self) -> None:
         self.init()
         if self.is_running():
+            self._secure_older_cluster()
+            self.provision_roles()
             return
         try:
             self._run(
@@ -168,13 +232,33 @@ class LocalServer:
             log_tail = "".join(self.log_file.read_text(errors="replace").splitlines(True)[-8:])
             raise RuntimeError(f"PostgreSQL failed to start on port {self.port}:\n{log_tail}") from exc
         _wait_for_port("127.0.0.1", self.port)
+        self._secure_older_cluster()
+        self.provision_roles()
+
+    def provision_roles(self) -> None:
+        with psycopg.connect(self.url("postgres", PG_SUPERUSER), autocommit=True) as admin:
+            roles.ensure_login_roles(admin, self.secrets_dir)
+
+    def provision_databases(self, owners: dict[str, str]) -> None:
+        """Create each database (name → owning role) that is missing; one made before the roles existed is
+        handed over to its role with everything in it."""
+        with psycopg.connect(self.url("postgres", PG_SUPERUSER), autocommit=True) as admin:
+            for name, owner in owners.items():
+                roles.ensure_database(admin, name, owner)
+        for name, owner in owners.items():
+            with psycopg.connect(self.url(name, PG_SUPERUSER), autocommit=True) as conn:
+                roles.adopt_objects(conn, owner)
 
     def stop(self) -> None:
         if self.is_running():
             self._run(["pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
 
-    def url(self, database: str) -> str:
-        return f"postgresql://{PG_SUPERUSER}@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str, role: str = roles.OWNER, with_passfile: bool = True) -> str:
+        """The role's URL: the password stays in its 0600 password file, which the URL names."""
+        url = f"postgresql://{role}@127.0.0.1:{self.port}/{database}"
+        if with_passfile:
+            url += "?" + urlencode({"passfile": str(roles.passfile(self.secrets_dir, role))})
+        return url
 
 
 def _wait_for_port(host: str, port: int, timeout: float = 30.0) -> None:
@@ -198,12 +282,32 @@ def with_database(url: str, database: str) -> str:
 
 
 def database_url(settings: Settings | None = None, database: str | None = None) -> str:
-    """The libpq URL of the platform database (or of `database` on the same server)."""
+    """The owner's libpq URL of the platform database (or of `database` on the same server)."""
     settings = settings or get_settings()
     if settings.database_url:
         url = settings.database_url
         return with_database(url, database) if database else url
     return local_server(settings).url(database or settings.pg_database)
+
+
+def api_database_url(settings: Settings | None = None) -> str:
+    """The read-only API role's URL (OCCURISK_API_DATABASE_URL, else derived from the owner's)."""
+    settings = settings or get_settings()
+    return settings.api_database_url or roles.role_url(database_url(settings), roles.API)
+
+
+def dagster_database_url(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    return settings.dagster_database_url or roles.role_url(
+        database_url(settings, settings.dagster_database), roles.DAGSTER
+    )
+
+
+def mlflow_database_url(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    return settings.mlflow_database_url or roles.role_url(
+        database_url(settings, settings.mlflow_database), roles.MLFLOW
+    )
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -213,23 +317,78 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def ensure_server(settings: Settings | None = None) -> str:
-    """Start the local server if we own it, create the platform's databases; return the platform URL."""
+    """Start the local server if we own it, create the platform's databases, migrate the platform database;
+    return the owner's URL."""
     settings = settings or get_settings()
+    owners = {
+        settings.pg_database: roles.OWNER,
+        settings.dagster_database: roles.DAGSTER,
+        settings.mlflow_database: roles.MLFLOW,
+    }
     if not settings.database_url:
-        local_server(settings).start()
+        server = local_server(settings)
+        server.start()
+        server.provision_databases(owners)
     url = database_url(settings)
-    admin = with_database(url, "postgres")
-    wanted = [settings.pg_database, settings.dagster_database, settings.mlflow_database]
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
         have = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
-        for name in wanted:
-            if name not in have:
-                conn.execute(f'CREATE DATABASE "{name}"')
+        for name in owners:
+            if name not in have:  # an external server: the databases are the owner's to create
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     with psycopg.connect(url, autocommit=True) as conn:
         # People querying with psql find the marts and platform tables by their plain names.
-        dbname = conn.info.dbname
-        conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} SET search_path = {}").format(
+                sql.Identifier(conn.info.dbname), sql.SQL(SEARCH_PATH)
+            )
+        )
+    migrate(url, settings)
     return url
+
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str):
+    from alembic.config import Config  # alembic is only needed when migrating
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # configparser interpolation: a literal % in the URL (an encoded password) must be doubled.
+    config.set_main_option("sqlalchemy.url", psycopg_sqlalchemy_url(url).replace("%", "%%"))
+    return config
+
+
+def psycopg_sqlalchemy_url(url: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else url
+
+
+def migrate(url: str | None = None, settings: Settings | None = None) -> str | None:
+    """Bring the platform database's own tables to the newest migration, then give the API role (when it is
+    a role of its own) its read access; returns the revision now applied."""
+    from alembic import command
+
+    settings = settings or get_settings()
+    url = url or database_url(settings)
+    command.upgrade(alembic_config(url), "head")
+    api_role = roles.url_user(settings.api_database_url or roles.role_url(url, roles.API))
+    with psycopg.connect(url) as conn:
+        if api_role and api_role != roles.url_user(url) and roles.role_exists(conn, api_role):
+            roles.grant_api_access(conn, api_role)
+        conn.commit()
+        return current_revision(conn)
+
+
+def current_revision(conn: psycopg.Connection) -> str | None:
+    if not table_exists(conn, "public.alembic_version"):
+        return None
+    row = conn.execute("SELECT version_num FROM public.alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def table_exists(conn: psycopg.Connection, qualified: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (qualified,)).fetchone()[0]
 
 
 def export_connection_env(settings: Settings | None = None) -> None:
@@ -241,15 +400,27 @@ def export_connection_env(settings: Settings | None = None) -> None:
         {
             "OCCURISK_PGHOST": parts.hostname or "127.0.0.1",
             "OCCURISK_PGPORT": str(parts.port or 5432),
-            "OCCURISK_PGUSER": parts.username or PG_SUPERUSER,
+            "OCCURISK_PGUSER": parts.username or roles.OWNER,
             "OCCURISK_PGPASSWORD": parts.password or "",
             "OCCURISK_PGDATABASE": parts.path.lstrip("/") or settings.pg_database,
-            "OCCURISK_DAGSTER_PG_URL": sqlalchemy_url(database_url(settings, settings.dagster_database)),
+            "OCCURISK_DAGSTER_PG_URL": sqlalchemy_url(dagster_database_url(settings)),
         }
     )
+    # dbt takes no password file in its profile: libpq finds it through PGPASSFILE (a path, not a secret).
+    passfile = roles.url_passfile(url)
+    if passfile:
+        os.environ["PGPASSFILE"] = passfile
+    else:
+        os.environ.pop("PGPASSFILE", None)
 
 
 @contextmanager
 def connect(url: str | None = None, **kwargs) -> Iterator[psycopg.Connection]:
     with psycopg.connect(url or database_url(), **kwargs) as conn:
         yield conn
+
+
+def alembic_heads() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    return list(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())

@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import click
 import psycopg
 
-from occurisk_assets import db
+from occurisk_assets import db, processes, run_recovery
 from occurisk_assets.settings import PROJECT_ROOT, get_settings
+from occurisk_assets.versions import mark_failed
 
 SUMMARY_TABLES = (
     "onet_raw.occupation_data",
@@ -57,16 +60,29 @@ def ensure_bls_loaded(instance) -> None:
                 for a in assets
             )
             if not done:
-                result = materialize(assets, partition_key=key, instance=instance, raise_on_error=False)
+                result = materialize(
+                    assets,
+                    partition_key=key,
+                    instance=instance,
+                    raise_on_error=False,
+                    tags=run_recovery.process_tags(),
+                )
                 if not result.success:
                     raise click.ClickException(
                         f"loading BLS {key or 'crosswalks'} failed (run {result.run_id})"
                     )
 
 
-def run_pipeline(data_version: str, instance=None):
+PIPELINE_JOB = "data_version_pipeline"
+
+
+def run_pipeline(data_version: str, instance=None, echo=None):
     """Register the partition and execute the data_version job for it in process; returns the result.
-    BLS releases (their own partitions) are loaded first when the instance has not materialized them."""
+    BLS releases (their own partitions) are loaded first when the instance has not materialized them.
+    The run is tagged with this process's id (crash recovery tells from it whether the run still lives);
+    `echo` hears when a step waits for a pool slot, and which runs hold it."""
+    from dagster import RunsFilter
+
     from occurisk_assets.definitions import defs
     from occurisk_assets.partitions import data_version_partitions
 
@@ -74,12 +90,56 @@ def run_pipeline(data_version: str, instance=None):
     ensure_bls_loaded(instance)
     if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
         instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    job = defs().resolve_job_def("data_version_pipeline")
+    job = defs().resolve_job_def(PIPELINE_JOB)
     # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    return job.execute_in_process(
-        partition_key=data_version, instance=instance, run_config=run_config, raise_on_error=False
-    )
+    tags = {**run_recovery.process_tags(), "occurisk/invocation": uuid.uuid4().hex}
+
+    def our_run_id() -> str | None:
+        runs = instance.get_runs(
+            filters=RunsFilter(tags={"occurisk/invocation": tags["occurisk/invocation"]}), limit=1
+        )
+        return runs[0].run_id if runs else None
+
+    reporter = run_recovery.SlotWaitReporter(instance, our_run_id, echo) if echo else None
+    if reporter:
+        reporter.start()
+    try:
+        return job.execute_in_process(
+            partition_key=data_version,
+            instance=instance,
+            run_config=run_config,
+            raise_on_error=False,
+            tags=tags,
+        )
+    finally:
+        if reporter:
+            reporter.stop()
+
+
+def recover_and_check(instance, data_version: str | None) -> None:
+    """Before starting: fail the runs whose process is gone (freeing their pool slots); refuse when a live
+    run is already building `data_version`."""
+    for dead in run_recovery.fail_dead_runs(instance, run_recovery.mark_versions_failed):
+        click.echo(
+            f"run {dead.run_id} ({dead.job_name}"
+            + (f", O*NET {dead.data_version}" if dead.data_version else "")
+            + f") had lost its process {dead.pid}: marked failed"
+            + (
+                f", its {', '.join(repr(p) for p in dead.freed_slots)} pool slot freed"
+                if dead.freed_slots
+                else ""
+            ),
+            err=True,
+        )
+    if data_version is None:
+        return
+    for run in run_recovery.in_progress_runs(instance, PIPELINE_JOB, data_version, queued=True):
+        raise click.ClickException(
+            f"O*NET {data_version} is already being built by Dagster run {run.run_id} "
+            f"({run.status.value}, pid {run.tags.get(run_recovery.PID_TAG, 'unknown')}): wait for it to finish "
+            "or terminate it in the Dagster UI"
+        )
 
 
 def _existing(conn: psycopg.Connection, qualified: str) -> bool:
@@ -129,13 +189,19 @@ def pipeline(data_version: str | None) -> None:
     db.ensure_server()
     db.export_connection_env()
     started = time.perf_counter()
-    result = run_pipeline(data_version)
+    instance = dagster_instance()
+    recover_and_check(instance, data_version)
+    result = run_pipeline(data_version, instance, echo=lambda line: click.echo(line, err=True))
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                click.echo(
-                    f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True
-                )
+        failures = [
+            f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
+            for event in result.all_events
+            if event.is_step_failure
+        ]
+        for line in failures:
+            click.echo(line, err=True)
+        with db.connect() as conn:
+            mark_failed(conn, data_version, (failures or ["the run failed"])[0][:500], result.run_id)
         raise click.ClickException(f"the pipeline for O*NET {data_version} failed (run {result.run_id})")
     with db.connect() as conn:
         for line in summary(conn, data_version):
@@ -161,9 +227,10 @@ def up(dagster_port: int, api_port: int) -> None:
     bin_dir = os.path.dirname(sys.executable)
     # The code location runs `dbt` from PATH; the venv's must be found however `occurisk` was started.
     os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    recover_and_check(dagster_instance(), None)
     # A service manager stops us with SIGTERM: shut down the children the same way as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
-    processes = [
+    children = [
         subprocess.Popen(
             [
                 os.path.join(bin_dir, "dagster"),
@@ -176,11 +243,14 @@ def up(dagster_port: int, api_port: int) -> None:
                 str(dagster_port),
             ],
             cwd=PROJECT_ROOT,
+            # Its own process group: `dagster dev` starts a code server, a daemon and a webserver, which
+            # must all stop with it (see _stop).
+            start_new_session=True,
         )
     ]
     click.echo(f"Dagster UI: http://127.0.0.1:{dagster_port}")
     if (PROJECT_ROOT / "api" / "main.py").exists():
-        processes.append(
+        children.append(
             subprocess.Popen(
                 [
                     os.path.join(bin_dir, "uvicorn"),
@@ -193,23 +263,49 @@ def up(dagster_port: int, api_port: int) -> None:
                     "2",
                 ],
                 cwd=PROJECT_ROOT,
+                start_new_session=True,
             )
         )
         click.echo(f"API: http://127.0.0.1:{api_port}/docs")
     try:
-        while all(p.poll() is None for p in processes):
+        while all(p.poll() is None for p in children):
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        for p in processes:
-            if p.poll() is None:
-                p.send_signal(signal.SIGINT)
-        for p in processes:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        _stop(children)
+
+
+def _tree(children: list[subprocess.Popen]) -> set[int]:
+    """Each child (a session leader), what descends from it, and what is still in its session after its
+    parent died (an orphan adopted by init is no descendant any more)."""
+    pids = {p.pid for p in children}
+    return pids.union(*(processes.descendants(pid) | processes.in_session(pid) for pid in pids))
+
+
+def _stop(children: list[subprocess.Popen], grace_s: float = 5.0) -> None:
+    """SIGINT to each child's process group (as Ctrl-C in a terminal would), then SIGKILL to every process
+    of theirs still there after `grace_s` — whatever group it moved to: no code server or gRPC process
+    outlives `occurisk up`."""
+    tree = _tree(children)
+    for p in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGINT)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        for p in children:
+            p.poll()  # reap our own children as they exit
+        tree |= _tree(children)
+        if not any(processes.alive(pid) for pid in tree):
+            break
+        time.sleep(0.2)
+    for pid in tree | _tree(children):
+        if processes.alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    for p in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            p.wait(timeout=5)
 
 
 commands = [pipeline, up]

@@ -17,6 +17,10 @@ class Settings(BaseSettings):
 
     # An external server; when unset the embedded local server is used.
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # The other roles' URLs on such a server (docs/operations.md); derived from the owner's when unset.
+    api_database_url: str | None = None
+    dagster_database_url: str | None = None
+    mlflow_database_url: str | None = None
     home: Path = PROJECT_ROOT / ".occurisk"
     pg_port: int = 54329
     pg_database: str = "occurisk"
@@ -37,7 +41,7 @@ class Settings(BaseSettings):
     onet_database_page: str = "https://www.onetcenter.org/database.html"
     activation_min_coverage: float = Field(default=0.8, ge=0.0, le=1.0)
     retention_keep_versions: int = Field(default=4, ge=1)
-    retention_keep_runs: int = Field(default=3, ge=1)
+    retention_keep_runs: int = Field(default=3, ge=1)  # per model and version
     archive_dir: Path | None = None
     rescore_cron: str = "0 3 * * 1"
     rescore_budget_usd: float | None = Field(default=None, ge=0)

@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from occurisk_assets import db
+from occurisk_assets import db, roles
 from occurisk_assets.settings import SHARED_DATA, get_settings
 
 # The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
@@ -53,8 +53,12 @@ def pg_server() -> str:
     (home / "dagster_home").mkdir()
     for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OCCURISK_ONET_SOURCE", "OCCURISK_ONET_LANDING"):
         os.environ.pop(key, None)
-    server = db.LocalServer(pgdata=home / "postgres" / "data", port=_free_port())
+    # fast: a throwaway server (its folder is deleted after the session), so crash safety is not needed.
+    server = db.LocalServer(pgdata=home / "postgres" / "data", port=_free_port(), fast=True)
     server.start()
+    # The platform's databases with the owners the local server gives them (occurisk_assets/roles.py).
+    server.provision_databases({"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW})
+    # The owner's URL names its 0600 password file (in the session's home), never the password.
     _point_at(server.url("occurisk"))
     url = db.ensure_server()
     yield url

@@ -108,7 +108,7 @@ def test_checks_sensors_schedules_and_jobs(repository):
     assert checks >= PYTHON_CHECKS
     # dbt tests are checks of the models they test.
     assert "occupation_master:not_null_occupation_master_title" in checks
-    assert {s.name for s in repository.sensor_defs} == {"onet_release_sensor"}
+    assert {s.name for s in repository.sensor_defs} == {"onet_release_sensor", "dead_run_sensor"}
     assert {s.name for s in repository.schedule_defs} == {"weekly_rescore"}
     jobs = {j.name for j in repository.get_all_jobs() if not j.name.startswith("__")}
     assert jobs == {"data_version_pipeline", "rescore_active_version", "retention_job"}

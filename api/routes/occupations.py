@@ -30,7 +30,7 @@ from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSIT
 
 router = APIRouter(tags=["occupations"])
 
-SOC_CODE_PATTERN = r"^\d{2}-\d{4}$"
+SOC_CODE_PATTERN = r"^[0-9]{2}-[0-9]{4}$"
 SocCode = Annotated[
     str,
     Path(

@@ -21,7 +21,7 @@ async def ai_risk(
     major_group: Annotated[
         str | None,
         Query(
-            pattern=r"^\d{2}(-0000)?$",
+            pattern=r"^[0-9]{2}(-0000)?$",
             examples=["15"],
             description="SOC major group: 15 or 15-0000.",
         ),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path
 from api.deps import VERSION_PATTERN, ConnectionDep
 from api.schemas import ERROR_RESPONSES, Meta
 from occurisk_assets.defs.lifecycle.diff import VersionDiff
+from occurisk_assets.versions import COMPLETE
 
 router = APIRouter(tags=["versions"])
 
@@ -22,7 +23,7 @@ class VersionDiffReport(VersionDiff):
 @router.get(
     "/versions/{data_version}/diff",
     response_model=VersionDiffReport,
-    responses={404: ERROR_RESPONSES[404], 503: ERROR_RESPONSES[503]},
+    responses={404: ERROR_RESPONSES[404], 409: ERROR_RESPONSES[409], 503: ERROR_RESPONSES[503]},
 )
 async def version_diff(
     conn: ConnectionDep,
@@ -43,6 +44,12 @@ async def version_diff(
         found = await cur.fetchone()
     if found is None:
         raise HTTPException(404, f"no diff report for O*NET {data_version}")
+    cur = await conn.execute("SELECT build_status FROM core.data_version WHERE id = %s", (data_version,))
+    status = await cur.fetchone()
+    if status is not None and status["build_status"] != COMPLETE:
+        raise HTTPException(
+            409, f"O*NET {data_version} is not completely built (build status: {status['build_status']})"
+        )
     return VersionDiffReport(
         **found["report"],
         created_at=found["created_at"],

@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 
 from api.config import ApiSettings
 from api.main import create_app
+from occurisk_assets import roles
 
 BAD_REQUESTS = [
     ("/api/v1/occupations", {"page_size": 101}, "page_size"),
@@ -24,6 +25,12 @@ BAD_REQUESTS = [
     ("/api/v1/rankings/ai_risk", {"limit": 1001}, "limit"),
     ("/api/v1/rankings/ai_risk", {"order": "random"}, "order"),
     ("/api/v1/rankings/ai_risk", {"major_group": "1"}, "major_group"),
+    (
+        "/api/v1/rankings/ai_risk",
+        {"major_group": "１５"},
+        "major_group",
+    ),  # fullwidth digits are not digits here
+    ("/api/v1/occupations/１５-１２５２", {}, "soc_code"),
     ("/api/v1/rankings/ai_risk", {"job_zone": 6}, "job_zone"),
     ("/api/v1/rankings/ai_risk", {"min_employment": -1}, "min_employment"),
     ("/api/v1/tasks/0", {}, "task_id"),
@@ -85,6 +92,20 @@ def test_an_empty_database_is_reachable_but_not_built(fresh_database):
     assert health.status_code == 200 and health.json()["active_version"] is None
     assert listing.status_code == 503
     assert listing.json() == {
-        "detail": 'the database is not built yet (relation "core.data_version" does not '
-        "exist); run `occurisk pipeline`"
+        "detail": "no O*NET version is active yet; load one and activate it "
+        "(occurisk pipeline, occurisk versions activate VERSION)"
     }
+
+
+def test_stale_pooled_connections_are_replaced_after_a_database_restart(built_database):
+    """A restart ends every server connection; the pool checks a connection before handing it out."""
+    api_url = roles.role_url(built_database, roles.API)
+    with TestClient(create_app(api_url, ApiSettings(api_pool_min_size=3, api_pool_max_size=3))) as api:
+        assert api.get("/api/v1/health").status_code == 200
+        with psycopg.connect(built_database, autocommit=True) as owner:
+            ended = owner.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE usename = 'occurisk_api' AND datname = current_database()"
+            ).fetchone()[0]
+        assert ended >= 1
+        assert [api.get("/api/v1/versions").status_code for _ in range(4)] == [200] * 4

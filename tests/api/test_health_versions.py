@@ -1,8 +1,10 @@
 import psycopg
+import pytest
 
-from occurisk_assets.defs.lifecycle.activation import activate
+from occurisk_assets.defs.lifecycle.activation import UnknownVersion, activate
 from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import resolve_release
+from occurisk_assets.versions import mark_complete
 
 ATTRIBUTION_30_1 = (
     "This product includes information from the O*NET 30.1 Database by the U.S. Department of "
@@ -48,11 +50,21 @@ def test_docs_and_openapi_carry_the_attribution(client):
 
 
 def test_active_version_switch_is_served_without_restart(client, built_database):
-    """30.0 loaded (its raw files only, no marts yet): activating it changes what the running API serves at
-    once, ?version=30.1 still reaches 30.1, and switching back restores it."""
+    """30.0 loaded (its raw files only, no marts yet) is not served: not listed, ?version=30.0 is a 409 with
+    its build status, it cannot be activated. Once complete (as if built), activating it changes what the
+    running API serves at once, ?version=30.1 still reaches 30.1, and switching back restores it."""
     load_release(resolve_release("30.0"), url=built_database)
+    building = client.get("/api/v1/rankings/ai_risk", params={"version": "30.0"})
+    assert building.status_code == 409
+    assert building.json()["detail"] == (
+        "O*NET version '30.0' is not completely built (build status: building); served versions: 30.1"
+    )
+    assert [v["id"] for v in client.get("/api/v1/versions").json()["items"]] == ["30.1"]
+    with psycopg.connect(built_database) as conn, pytest.raises(UnknownVersion, match="not completely built"):
+        activate(conn, "30.0")
     try:
         with psycopg.connect(built_database) as conn:
+            mark_complete(conn, "30.0")
             activate(conn, "30.0")
         assert client.get("/api/v1/health").json()["active_version"] == "30.0"
         body = client.get("/api/v1/occupations").json()
@@ -75,4 +87,4 @@ def test_active_version_switch_is_served_without_restart(client, built_database)
 def test_unknown_version_is_a_404_naming_the_loaded_ones(client):
     response = client.get("/api/v1/occupations", params={"version": "99.9"})
     assert response.status_code == 404
-    assert response.json()["detail"].startswith("O*NET version '99.9' is not loaded (loaded versions: ")
+    assert response.json()["detail"].startswith("O*NET version '99.9' is not loaded (served versions: ")

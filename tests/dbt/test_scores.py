@@ -9,7 +9,6 @@ import pytest
 
 from occurisk_assets import db
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
-from occurisk_assets.defs.scoring.schema import ensure_tables
 from tests.dbt.helpers import build, failed_checks, load_onet, mart_counts, query
 
 pytestmark = pytest.mark.usefixtures("module_database")
@@ -50,8 +49,6 @@ def tasks_of(*codes: str) -> list[int]:
 def scored(module_database, onet_dir, instance):
     load_onet(onet_dir / "db_30_1_text", "30.1")
     build(onet_dbt_models, "30.1", instance)
-    with db.connect() as conn:
-        ensure_tables(conn)
     ceo, cso, advertising = tasks_of("11-1011.00"), tasks_of("11-1011.03"), tasks_of("11-2011.00")
     add_run("alpha", "2025-01-01", "completed", {t: (t % 10) / 10 for t in ceo + cso + advertising})
     add_run("beta", "2025-01-02", "completed", {t: (t % 7) / 7 for t in ceo})

@@ -18,6 +18,7 @@ from occurisk_assets.defs.lifecycle.activation import (
 from occurisk_assets.defs.lifecycle.diff import compute_diff, score_shift, to_markdown
 from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import Release, resolve_release
+from occurisk_assets.versions import mark_complete
 from tests.conftest import ONET_DATA
 from tests.lifecycle.conftest import drop_release
 
@@ -27,6 +28,10 @@ def test_gates_name_what_is_missing_and_force_overrides(fresh_database):
     with db.connect() as conn:
         with pytest.raises(UnknownVersion, match="O\\*NET 31.0 is not loaded"):
             decide(conn, "31.0", min_coverage=0.8, trigger=PIPELINE)
+        # Loaded but not built: never activated, forced or not.
+        with pytest.raises(UnknownVersion, match=r"30.1 is not completely built \(build status: building\)"):
+            decide(conn, "30.1", min_coverage=0.8, trigger=PERSON, force=True)
+        mark_complete(conn, "30.1")  # as if its build had finished without the marts, to see the gates
         decision = decide(conn, "30.1", min_coverage=0.8, trigger=PIPELINE)
         assert (decision.outcome, decision.active_after) == ("blocked", None)
         assert [(g.name, g.passed, g.detail) for g in decision.gates] == [
@@ -96,9 +101,8 @@ def test_a_reworded_task_and_a_retitled_occupation_are_found(fresh_database, tmp
     ]
     assert (diff.tasks_added, diff.tasks_removed, diff.tasks_redated) == ([], [], [])
     assert all(r.change == 0 for r in diff.row_counts if r.before is not None)
-    assert diff.task_scores is None and diff.provider_calls is None
+    assert diff.task_scores is None and diff.provider_calls == []
     assert diff.notes == [
-        "core.model_run does not exist: no scoring runs to count",
         "marts.task_ai_ensemble does not exist: no score distribution change",
         "marts.occupation_ai_score does not exist: no score distribution change",
     ]

@@ -15,7 +15,6 @@ import pytest
 from dagster import instance_for_test
 
 from occurisk_assets import db
-from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
 from occurisk_assets.partitions import data_version_partitions
 from tests.conftest import ONET_DATA
@@ -31,7 +30,6 @@ def instance():
 
 def intake() -> list[tuple]:
     with db.connect() as conn:
-        ensure_lifecycle_tables(conn)
         return conn.execute(
             "SELECT data_version, status, problems FROM core.release_intake ORDER BY found_at, data_version"
         ).fetchall()

@@ -7,6 +7,7 @@ import http.server
 import shutil
 import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -183,8 +184,22 @@ def test_required_file_missing_is_a_clear_failure(fresh_database, tmp_path):
     with pytest.raises(ReleaseFileError, match=r"Task Statements.txt: required file is missing"):
         load_release(Release(folder, "30.1", str(folder), None))
     with db.connect() as conn:
-        # Failed before touching the database at all.
-        assert conn.execute("SELECT to_regclass('core.data_version')").fetchone()[0] is None
+        # Failed before touching the database at all: no version registered, no raw table made.
+        assert conn.execute("SELECT count(*) FROM core.data_version").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'onet_raw'").fetchone()[0] == 0
+
+
+def test_a_required_file_with_only_its_header_is_a_load_error(fresh_database, tmp_path):
+    folder = release_copy(tmp_path)
+    statements = folder / "Task Statements.txt"
+    header = statements.read_bytes().split(b"\n", 1)[0] + b"\n"
+    statements.unlink()  # a copy of its own: the other files stay links to the shared data
+    statements.write_bytes(header)
+    with pytest.raises(ReleaseFileError) as error:
+        load_release(Release(folder, "30.1", str(folder), None))
+    assert str(error.value) == "Task Statements.txt, line 2: required file has a header but no data rows"
+    with db.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM core.data_version").fetchone()[0] == 0
 
 
 def test_unknown_file_is_loaded_generically(fresh_database, tmp_path):
@@ -240,3 +255,20 @@ def test_source_zip_and_url(fresh_database, tmp_path, monkeypatch):
     finally:
         server.shutdown()
         get_settings.cache_clear()
+
+
+def test_two_loads_of_one_version_at_once_wait_for_each_other(fresh_database):
+    """Two pipelines of one version load at the same time: the second waits for the first (no deadlock,
+    no duplicate working tables) and both end with the same, whole release."""
+    release = resolve_release("30.1")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(lambda _: load_release(release), range(2)))
+    assert [r.rows("task_statements") for r in reports] == [18796, 18796]
+    with db.connect() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM onet_raw.task_statements WHERE data_version = '30.1'"
+            ).fetchone()[0]
+            == 18796
+        )
+        assert conn.execute("SELECT count(*) FROM core.release_files").fetchone()[0] == len(reports[0].files)

@@ -104,6 +104,17 @@ def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume
     assert fake_api.completions("openai") == SAMPLE - 1 + 3 + 1
 
 
+def test_a_run_whose_every_call_failed_is_failed_not_completed(conn, fake_api, tmp_path, api_keys):
+    config = fake_config(tmp_path, fake_api, concurrency=1)
+    fake_api.enqueue("openai", *[Reply.out_of_range(1.4)] * (2 * config.retry.max_output_attempts))
+
+    (summary,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=2, config=config, track=False)
+
+    assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == ("failed", 0, 2, 2)
+    error = conn.execute("SELECT error FROM core.model_run WHERE run_id = %s", [summary.run_id]).fetchone()[0]
+    assert error == "every call failed: 2 tasks unscored (see core.scoring_failure)"
+
+
 def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it(
     conn, fake_api, tmp_path, api_keys
 ):

@@ -74,6 +74,6 @@ def test_a_scoring_run_is_logged_to_mlflow_without_any_key(conn, fake_api, llm_c
     settings = get_settings()
     for key in (OPENAI_TEST_KEY, ANTHROPIC_TEST_KEY):
         assert _tables_containing(db.database_url(settings), key) == []
-        assert _tables_containing(db.database_url(settings, settings.mlflow_database), key) == []
+        assert _tables_containing(db.mlflow_database_url(settings), key) == []
         artifact_files = [p for p in Path(settings.home / "mlflow-artifacts").rglob("*") if p.is_file()]
         assert artifact_files and not any(key in p.read_text(errors="replace") for p in artifact_files)

@@ -18,8 +18,8 @@ from typing import Any
 from occurisk_assets.defs.bls.sources import ProjectionPeriod
 from occurisk_assets.defs.bls.workbook import BlsFileError, Sheet, find_header, read_sheet, text_value
 
-ONETSOC_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
-SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
+ONETSOC_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$")
+SOC_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}$")
 COVERAGE_TYPES = {"line item": "line_item", "summary": "summary", "exclude": "exclude"}
 
 

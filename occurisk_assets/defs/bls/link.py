@@ -23,7 +23,6 @@ from typing import Literal
 import psycopg
 
 from occurisk_assets.defs.bls.loader import replace_rows
-from occurisk_assets.defs.bls.schema import ensure_schema
 
 MatchType = Literal["exact", "crosswalk", "aggregate", "soc_2010", "none"]
 MATCH_TYPES: tuple[MatchType, ...] = ("exact", "crosswalk", "aggregate", "soc_2010", "none")
@@ -174,7 +173,6 @@ def build_soc_bls_link(
 ) -> LinkReport:
     """Rebuild `bls.soc_bls_link` for `data_version` (the O*NET codes come from `marts.occupation_master`
     unless given) against one OEWS release and one projection period (default: the latest loaded)."""
-    ensure_schema(conn)
     codes = sorted(set(soc_codes)) if soc_codes is not None else onet_soc_codes(conn, data_version)
     if not codes:
         raise LinkInputMissing(f"no O*NET SOC codes to link for data_version {data_version}")

@@ -17,7 +17,6 @@ from psycopg import sql
 
 from occurisk_assets import db
 from occurisk_assets.defs.bls import crosswalks, oews, projections
-from occurisk_assets.defs.bls.schema import ensure_schema
 from occurisk_assets.defs.bls.sources import (
     NEM_COVERAGE,
     NEM_ONET_CROSSWALK,
@@ -113,7 +112,6 @@ def _write(
     table: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], partition: Mapping[str, str]
 ) -> int:
     with db.connect() as conn:
-        ensure_schema(conn)
         inserted = replace_rows(conn, table, columns, rows, partition)
         conn.commit()
         # Fresh statistics right away: the API's plans must not wait for autovacuum.

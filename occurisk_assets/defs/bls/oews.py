@@ -30,7 +30,7 @@ from occurisk_assets.defs.bls.workbook import (
     text_value,
 )
 
-SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
+SOC_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}$")
 O_GROUPS = ("total", "major", "minor", "broad", "detailed")
 MARKERS: dict[str, Flag] = {"*": "suppressed", "**": "suppressed", "#": "top_coded"}
 
@@ -62,7 +62,7 @@ HEADERS = (
     "HOURLY",
     *(m.header for m in MEASURES),
 )
-PERIOD_TITLE = re.compile(r"^(\w+) (\d{4}) OEWS Estimates")
+PERIOD_TITLE = re.compile(r"^(\w+) ([0-9]{4}) OEWS Estimates")
 
 
 @dataclass

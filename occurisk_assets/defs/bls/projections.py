@@ -28,8 +28,8 @@ from occurisk_assets.defs.bls.workbook import (
 )
 
 SHEET = "Table 1.2"
-NEM_CODE = re.compile(r"^\d{2}-\d{4}$")
-TOP_CODED_WAGE = re.compile(r"^>=\s*\$[\d,]+$")
+NEM_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}$")
+TOP_CODED_WAGE = re.compile(r"^>=\s*\$[0-9,]+$")
 UNAVAILABLE = "\u2014"  # '—'
 OCCUPATION_TYPES = {"line item": "line_item", "summary": "summary"}
 

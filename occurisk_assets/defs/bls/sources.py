@@ -24,8 +24,8 @@ from occurisk_assets.settings import Settings, get_settings
 BLS_BASE_URL = "https://www.bls.gov"
 # bls.gov answers 403 to clients that do not say who they are.
 
-OEWS_REF_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-PROJECTION_PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
+OEWS_REF_YEAR_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+PROJECTION_PERIOD = re.compile(r"^([0-9]{4})-([0-9]{4})$")
 
 
 class BlsSourceNotFound(Exception):

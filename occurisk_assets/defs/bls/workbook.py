@@ -20,7 +20,7 @@ Cell = str | float | int | bool | None
 
 # Differences of typography between releases (en/em dashes in '2024–34', footnote marks like '[1]',
 # double spaces) must not make a header unrecognisable.
-_FOOTNOTE = re.compile(r"\[\d+\]")
+_FOOTNOTE = re.compile(r"\[[0-9]+\]")
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-"})
 
 

@@ -9,16 +9,14 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from occurisk_assets.defs.lifecycle.checks import GateResult, run_gates
-from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables
-from occurisk_assets.defs.onet.checks import version_sort_key
-from occurisk_assets.defs.onet.loader import ensure_core_tables
+from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, version_sort_key
 
 # Who asked: the pipeline's activation asset switches only forward; a person may choose any version.
 PIPELINE, PERSON = "pipeline", "cli"
 
 
 class UnknownVersion(Exception):
-    pass
+    """Not loaded, or not completely built: such a version is never made active."""
 
 
 @dataclass
@@ -48,36 +46,58 @@ class VersionRow:
     is_active: bool
     loaded_at: object
     source: str | None
+    build_status: str
+    built_at: object
+    build_error: str | None
     last_outcome: str | None
     last_reason: str | None
     last_decided_at: object
 
 
 def list_versions(conn: psycopg.Connection) -> list[VersionRow]:
-    """Every loaded version with its latest activation decision (why it is, or is not, active)."""
-    ensure_lifecycle_tables(conn)
-    rows = conn.execute(
-        """SELECT v.id, v.release_date, v.is_active, v.loaded_at, v.source, d.outcome, d.reason, d.decided_at
-           FROM core.data_version v
-           LEFT JOIN LATERAL (SELECT outcome, reason, decided_at FROM core.activation_log a
-                              WHERE a.data_version = v.id ORDER BY decided_at DESC, decision_id DESC LIMIT 1) d
-                  ON true
-           ORDER BY string_to_array(v.id, '.')::int[]"""
-    ).fetchall()
-    return [VersionRow(*r) for r in rows]
+    """Every loaded version with its build status and the activation decision that explains its state."""
+    rows = [
+        VersionRow(*r)
+        for r in conn.execute(
+            f"""SELECT v.id, v.release_date, v.is_active, v.loaded_at, v.source, v.build_status, v.built_at,
+                      v.build_error, d.outcome, d.reason, d.decided_at
+               FROM core.data_version v
+               LEFT JOIN LATERAL (SELECT outcome, reason, decided_at FROM core.activation_log a
+                                  WHERE a.data_version = v.id ORDER BY decided_at DESC, decision_id DESC LIMIT 1) d
+                      ON true
+               ORDER BY {SQL_SORT_KEY.format("v.id")}"""
+        )
+    ]
+    active = next((r.data_version for r in rows if r.is_active), None)
+    for row in rows:
+        # It was made (or found) active, then another version was activated: that is its state now.
+        if not row.is_active and row.last_outcome in ("activated", "already_active"):
+            row.last_outcome = "replaced"
+            row.last_reason = f"O*NET {active or 'another version'} was activated after it"
+    return rows
+
+
+def _require_complete(conn: psycopg.Connection, data_version: str, lock: bool = False) -> None:
+    found = conn.execute(
+        "SELECT loaded_at IS NOT NULL, build_status FROM core.data_version WHERE id = %s"
+        + (" FOR UPDATE" if lock else ""),
+        (data_version,),
+    ).fetchone()
+    if not found or not found[0]:
+        raise UnknownVersion(
+            f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})"
+        )
+    if found[1] != COMPLETE:
+        raise UnknownVersion(
+            f"O*NET {data_version} is not completely built (build status: {found[1]}); "
+            f"finish it first (occurisk pipeline --version {data_version})"
+        )
 
 
 def activate(conn: psycopg.Connection, data_version: str, note: str | None = None) -> None:
     """Switch the active version (no gates: see `decide` for the gated path)."""
-    ensure_core_tables(conn)
     with conn.transaction():
-        exists = conn.execute(
-            "SELECT loaded_at IS NOT NULL FROM core.data_version WHERE id = %s FOR UPDATE", (data_version,)
-        ).fetchone()
-        if not exists or not exists[0]:
-            raise UnknownVersion(
-                f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})"
-            )
+        _require_complete(conn, data_version, lock=True)
         conn.execute(
             "UPDATE core.data_version SET is_active = false WHERE is_active AND id <> %s", (data_version,)
         )
@@ -120,16 +140,9 @@ def decide(
 
     Serialised by an advisory lock so concurrent runs (a backfill) decide one after the other.
     """
-    ensure_lifecycle_tables(conn)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.activation', 0))")
-        known = conn.execute(
-            "SELECT loaded_at IS NOT NULL FROM core.data_version WHERE id = %s", (data_version,)
-        ).fetchone()
-        if not known or not known[0]:
-            raise UnknownVersion(
-                f"O*NET {data_version} is not loaded; load it first (occurisk pipeline --version {data_version})"
-            )
+        _require_complete(conn, data_version)
         current = active_version(conn)
         gates = run_gates(conn, data_version, min_coverage)
         outcome, reason = _outcome(data_version, current, gates, force, trigger)

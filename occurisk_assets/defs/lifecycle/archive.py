@@ -19,9 +19,8 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables, table_exists
+from occurisk_assets.db import table_exists
 from occurisk_assets.defs.onet.loader import partition_name
-from occurisk_assets.defs.scoring.schema import ensure_tables as ensure_scoring_tables
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -170,11 +169,35 @@ def _restore_table(conn: psycopg.Connection, folder: Path, entry: dict, data_ver
         )
     ).rowcount
     conn.execute("DROP TABLE _restore")
+    _resync_identities(conn, schema, table)
     if restored != entry["rows"]:
         raise ArchiveError(
             f"{folder / entry['file']}: {restored} rows restored, the manifest says {entry['rows']}"
         )
     return restored
+
+
+def _resync_identities(conn: psycopg.Connection, schema: str, table: str) -> None:
+    """Rows restored with their archived ids (OVERRIDING SYSTEM VALUE) do not advance the identity sequence:
+    move it past them, so the next generated id (e.g. the next scoring run) cannot collide."""
+    qualified = sql.Identifier(schema, table).as_string(conn)
+    for (column,) in conn.execute(
+        """SELECT a.attname FROM pg_attribute a WHERE a.attrelid = %s::regclass AND a.attidentity <> ''
+           AND NOT a.attisdropped""",
+        (qualified,),
+    ).fetchall():
+        conn.execute(
+            sql.SQL(
+                """SELECT setval(pg_get_serial_sequence({qualified}, {column}), max({ident}))
+                   FROM {table} HAVING max({ident}) > coalesce(
+                       pg_sequence_last_value(pg_get_serial_sequence({qualified}, {column})::regclass), 0)"""
+            ).format(
+                qualified=sql.Literal(qualified),
+                column=sql.Literal(column),
+                ident=sql.Identifier(column),
+                table=sql.Identifier(schema, table),
+            )
+        )
 
 
 def _check_conflicts(conn: psycopg.Connection, manifest: dict) -> None:
@@ -186,7 +209,7 @@ def _check_conflicts(conn: psycopg.Connection, manifest: dict) -> None:
                 f"(archive the loaded copy first: occurisk archive)"
             )
     run_ids = manifest.get("run_ids") or []
-    if run_ids and table_exists(conn, "core.model_run"):
+    if run_ids:
         present = [
             r[0]
             for r in conn.execute(
@@ -201,9 +224,6 @@ def restore_archive(conn: psycopg.Connection, folder: Path) -> dict:
     """Put an archive's rows back, all or nothing; returns {table: rows}."""
     folder = folder.resolve()
     manifest = read_manifest(folder)
-    # The platform's own tables with their keys and constraints, never a bare copy from the manifest.
-    ensure_lifecycle_tables(conn)
-    ensure_scoring_tables(conn)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.activation', 0))")
         _check_conflicts(conn, manifest)

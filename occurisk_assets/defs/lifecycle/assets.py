@@ -22,12 +22,7 @@ from occurisk_assets import db
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import PIPELINE, decide
 from occurisk_assets.defs.lifecycle.checks import GATE_NAMES
-from occurisk_assets.defs.lifecycle.diff import (
-    baseline_version,
-    compute_diff,
-    store_diff,
-    to_markdown,
-)
+from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
 from occurisk_assets.defs.onet.checks import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
@@ -60,17 +55,22 @@ onet_landing = AssetSpec(
         OCCUPATION_AI_SCORE,
     ],
     kinds={"postgres"},
-    description="What changed from the baseline version (the active one, else the previous loaded one): row "
-    "counts, tasks and occupations added/removed/reworded, score distribution shift (KS, JS), rank "
-    "movers, provider calls. Stored in core.version_diff.",
+    description="What changed from the baseline version (the nearest older complete one): row counts, tasks "
+    "and occupations added/removed/reworded, score distribution shift (KS, JS), rank movers, provider calls. "
+    "Stored in core.version_diff. The version's last product: once written the version is complete (served); "
+    "the next newer version's report is rebuilt when this older one arrived after it.",
 )
 def version_diff(context: AssetExecutionContext) -> MaterializeResult:
     version = context.partition_key
     with db.connect() as conn:
-        baseline = baseline_version(conn, version)
-        diff = compute_diff(conn, version, baseline)
-        markdown = to_markdown(diff)
-        store_diff(conn, diff, markdown)
+        written = finish_version(conn, version, context.run.run_id)
+        stored = stored_diff(conn, version)
+    diff, markdown = VersionDiff.model_validate(stored), stored["markdown"]
+    baseline = diff.baseline_version
+    if len(written) > 1:
+        context.log.info(
+            f"O*NET {written[1]} was loaded before {version}: its report now compares with {version}"
+        )
     context.log.info(
         f"O*NET {baseline or '(none)'} → {version}: {len(diff.tasks_added)} tasks added, "
         f"{len(diff.tasks_removed)} removed, {len(diff.tasks_reworded)} reworded, "

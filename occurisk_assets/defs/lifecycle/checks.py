@@ -10,7 +10,7 @@ import psycopg
 from psycopg import sql
 from pydantic import BaseModel
 
-from occurisk_assets.defs.lifecycle.schema import table_exists
+from occurisk_assets.db import table_exists
 
 ROW_COUNTS = "raw_rows_match_manifest"
 WEIGHT_SUMS = "task_weights_sum_to_one"

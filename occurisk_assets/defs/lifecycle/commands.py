@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from occurisk_assets import db
+from occurisk_assets import db, run_recovery
 from occurisk_assets.defs.lifecycle.activation import (
     PERSON,
     UnknownVersion,
@@ -30,7 +30,8 @@ def versions() -> None:
 
 @versions.command("list")
 def versions_list() -> None:
-    """Every loaded version, the active one marked *, and its latest activation decision."""
+    """Every loaded version: the active one marked *, its build status (only complete versions are served
+    or activated) and the activation decision that explains its state."""
     with db.connect() as conn:
         rows = list_versions(conn)
     if not rows:
@@ -38,10 +39,11 @@ def versions_list() -> None:
     for row in rows:
         mark = "*" if row.is_active else " "
         loaded = f"{row.loaded_at:%Y-%m-%d %H:%M}" if row.loaded_at else "not loaded"
+        status = row.build_status + (f" ({row.build_error})" if row.build_error else "")
         decision = f"  [{row.last_outcome}: {row.last_reason}]" if row.last_outcome else ""
         click.echo(
-            f"{mark} {row.data_version:6} released {str(row.release_date or 'unknown'):10}  loaded {loaded}"
-            f"  {row.source or ''}{decision}"
+            f"{mark} {row.data_version:6} {status:8}  released {str(row.release_date or 'unknown'):10}  "
+            f"loaded {loaded}  {row.source or ''}{decision}"
         )
 
 
@@ -152,7 +154,7 @@ def rescore(
             instance=instance,
             raise_on_error=False,
             run_config={"ops": {SCORING_OP: {"config": config}}} if config else None,
-            tags={"occurisk/trigger": "occurisk rescore"},
+            tags={"occurisk/trigger": "occurisk rescore", **run_recovery.process_tags()},
         )
     )
     if not result.success:
@@ -181,7 +183,7 @@ def rescore(
     "--keep-runs",
     type=click.IntRange(min=1),
     default=None,
-    help="Scoring runs to keep per model (default OCCURISK_RETENTION_KEEP_RUNS, 3).",
+    help="Scoring runs to keep per model in each kept version (default OCCURISK_RETENTION_KEEP_RUNS, 3).",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be archived; change nothing.")
 def archive(keep_versions: int | None, keep_runs: int | None, dry_run: bool) -> None:

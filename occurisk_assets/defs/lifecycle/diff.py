@@ -11,8 +11,8 @@ from pydantic import BaseModel, computed_field
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp
 
-from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables, table_exists
-from occurisk_assets.defs.onet.checks import previous_version, version_sort_key
+from occurisk_assets.db import table_exists
+from occurisk_assets.versions import complete_versions, mark_complete, nearest_newer, nearest_older
 
 SCORE_BINS = np.linspace(0.0, 1.0, 11)  # ten bins of width 0.1 over the 0–1 score scale
 RANK_MOVERS = 10
@@ -102,11 +102,8 @@ class VersionDiff(BaseModel):
 
 
 def baseline_version(conn: psycopg.Connection, data_version: str) -> str | None:
-    """The active version when it is older than `data_version`, else the latest older loaded version."""
-    active = conn.execute("SELECT id FROM core.data_version WHERE is_active").fetchone()
-    if active and version_sort_key(active[0]) < version_sort_key(data_version):
-        return active[0]
-    return previous_version(conn, data_version)
+    """The nearest older complete version: the same whatever order the releases were loaded in."""
+    return nearest_older(complete_versions(conn), data_version)
 
 
 def score_shift(before: list[float], after: list[float]) -> ScoreShift:
@@ -234,9 +231,6 @@ def _score_changes(conn: psycopg.Connection, old: str, new: str, diff: VersionDi
 
 
 def _provider_calls(conn: psycopg.Connection, data_version: str, diff: VersionDiff) -> None:
-    if not table_exists(conn, "core.model_run"):
-        diff.notes.append("core.model_run does not exist: no scoring runs to count")
-        return
     rows = conn.execute(
         """SELECT model, count(*), coalesce(sum(n_calls), 0), coalesce(sum(n_cache_hits), 0),
                   coalesce(sum(cost_estimate), 0)::float8
@@ -374,7 +368,6 @@ def to_markdown(diff: VersionDiff) -> str:
 
 def store_diff(conn: psycopg.Connection, diff: VersionDiff, markdown: str) -> None:
     """Upsert: re-running the report for a version replaces its row."""
-    ensure_lifecycle_tables(conn)
     shift = diff.task_scores
     conn.execute(
         """INSERT INTO core.version_diff (data_version, baseline_version, created_at, tasks_added, tasks_removed,
@@ -411,10 +404,36 @@ def store_diff(conn: psycopg.Connection, diff: VersionDiff, markdown: str) -> No
     )
 
 
+def write_diff(conn: psycopg.Connection, data_version: str) -> tuple[VersionDiff, str]:
+    diff = compute_diff(conn, data_version, baseline_version(conn, data_version))
+    markdown = to_markdown(diff)
+    store_diff(conn, diff, markdown)
+    return diff, markdown
+
+
+def finish_version(conn: psycopg.Connection, data_version: str, run_id: str | None = None) -> list[str]:
+    """The last step of a version's build: its diff report, then the version is complete; and when it was
+    loaded after a newer one, that newer version's report is rebuilt against it (its nearest older
+    complete version changed). Returns the versions whose reports were written, in order."""
+    with conn.transaction():
+        # One finisher at a time: two versions finishing at once would each miss the other.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.version_diff', 0))")
+        write_diff(conn, data_version)
+        mark_complete(conn, data_version, run_id)
+        written = [data_version]
+        newer = nearest_newer(complete_versions(conn), data_version)
+        if newer is not None:
+            stored = conn.execute(
+                "SELECT baseline_version FROM core.version_diff WHERE data_version = %s", (newer,)
+            ).fetchone()
+            if stored is None or stored[0] != data_version:
+                write_diff(conn, newer)
+                written.append(newer)
+    return written
+
+
 def stored_diff(conn: psycopg.Connection, data_version: str) -> dict | None:
     """The stored report of `data_version` (the JSON the API serves), or None."""
-    if not table_exists(conn, "core.version_diff"):
-        return None
     row = conn.execute(
         "SELECT report, markdown, created_at FROM core.version_diff WHERE data_version = %s", (data_version,)
     ).fetchone()

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
-from occurisk_assets.defs.onet.checks import version_sort_key
 from occurisk_assets.defs.onet.files import NON_DATA_FILES, REQUIRED_FILES, SPEC_BY_FILE
 from occurisk_assets.defs.onet.loader import ReleaseFileError, check_header
 from occurisk_assets.defs.onet.sources import (
@@ -22,8 +21,9 @@ from occurisk_assets.defs.onet.sources import (
     read_me_facts,
     version_from_name,
 )
+from occurisk_assets.versions import version_sort_key
 
-ZIP_LINK_RE = re.compile(r"""href\s*=\s*["']([^"']*?db_(\d+)_(\d+)_text\.zip)["']""", re.IGNORECASE)
+ZIP_LINK_RE = re.compile(r"""href\s*=\s*["']([^"']*?db_([0-9]+)_([0-9]+)_text\.zip)["']""", re.IGNORECASE)
 HTTP_TIMEOUT_S = 20
 
 

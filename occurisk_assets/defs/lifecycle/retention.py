@@ -1,5 +1,6 @@
-"""Retention: keep the newest N O*NET versions and the newest N scoring runs per model; archive the rest
-(archive.py), then delete it. The active version, and every run whose scores the active version's
+"""Retention: keep the newest N complete O*NET versions and, in every version kept, the newest N scoring runs
+per model; archive the rest (archive.py), then delete it. A version still building or failed is neither
+counted among the newest nor archived (it is left for its next build). The active version, and every run whose scores the active version's
 ensemble uses (the latest run per task and model, as dbt picks them), are never touched; neither is a
 run still in progress, nor the provider-call cache (core.llm_call), which is what keeps re-scoring free.
 """
@@ -13,15 +14,15 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from occurisk_assets.db import table_exists
 from occurisk_assets.defs.lifecycle.activation import active_version
 from occurisk_assets.defs.lifecycle.archive import (
     TableSlice,
     log_archive,
     write_archive,
 )
-from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables, table_exists
-from occurisk_assets.defs.onet.checks import version_sort_key
 from occurisk_assets.defs.onet.loader import partition_name
+from occurisk_assets.versions import complete_versions, sort_versions, version_sort_key
 
 # Platform journals and the call cache: kept whatever happens to the versions and runs they mention.
 NEVER_ARCHIVED = frozenset({"core.release_intake", "core.archive_log", "core.llm_call"})
@@ -45,9 +46,10 @@ class RetentionPlan:
     active: str | None
     versions: list[str] = field(default_factory=list)  # to archive, with everything derived from them
     runs: list[RunRef] = field(default_factory=list)  # to archive, of versions that stay
-    protected_runs: list[int] = field(
-        default_factory=list
-    )  # beyond the newest N, kept for the active version
+    # beyond the newest N, kept for the active version
+    protected_runs: list[int] = field(default_factory=list)
+    # building or failed: not counted among the newest, not archived
+    not_counted: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -83,19 +85,17 @@ def plan_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int)
         )
     active = active_version(conn)
     plan = RetentionPlan(keep_versions, keep_runs, active)
-    loaded = sorted(
-        (r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL")),
-        key=version_sort_key,
-        reverse=True,
+    complete = sort_versions(complete_versions(conn), reverse=True)
+    kept = set(complete[:keep_versions]) | ({active} if active else set())
+    plan.versions = sorted((v for v in complete if v not in kept), key=version_sort_key)
+    plan.not_counted = sort_versions(
+        r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE build_status <> 'complete'")
     )
-    kept = set(loaded[:keep_versions]) | ({active} if active else set())
-    plan.versions = sorted((v for v in loaded if v not in kept), key=version_sort_key)
-    if not table_exists(conn, "core.model_run"):
-        return plan
     protected = _runs_active_version_uses(conn, active) if active else set()
     rows = conn.execute(
         """SELECT run_id, model, data_version, status,
-                  row_number() OVER (PARTITION BY model ORDER BY created_at DESC, run_id DESC) AS recency
+                  row_number() OVER (PARTITION BY model, data_version ORDER BY created_at DESC, run_id DESC)
+                      AS recency
            FROM core.model_run ORDER BY model, recency"""
     ).fetchall()
     for run_id, model, data_version, status, recency in rows:
@@ -126,24 +126,22 @@ def _tables_with_column(
 def version_slices(conn: psycopg.Connection, data_version: str) -> list[TableSlice]:
     """Everything that belongs to one O*NET version, parents before children (the order restore needs)."""
     version = {"v": data_version}
-    slices = [TableSlice("core", "data_version", "id = %(v)s", version)]
-    if table_exists(conn, "core.model_run"):
-        slices.append(TableSlice("core", "model_run", "data_version = %(v)s", version))
+    slices = [
+        TableSlice("core", "data_version", "id = %(v)s", version),
+        TableSlice("core", "model_run", "data_version = %(v)s", version),
+    ]
     by_version = _tables_with_column(conn, ("core", "marts"), "data_version")
     slices += [
         TableSlice(s, t, "data_version = %(v)s", version)
         for s, t in by_version
         if (s, t) not in {("core", "model_run")}
     ]
-    if table_exists(conn, "core.model_run"):
-        by_version_set = set(by_version)
-        slices += [
-            TableSlice(
-                s, t, "run_id IN (SELECT run_id FROM core.model_run WHERE data_version = %(v)s)", version
-            )
-            for s, t in _tables_with_column(conn, ("core",), "run_id")
-            if (s, t) not in by_version_set and t != "model_run"
-        ]
+    by_version_set = set(by_version)
+    slices += [
+        TableSlice(s, t, "run_id IN (SELECT run_id FROM core.model_run WHERE data_version = %(v)s)", version)
+        for s, t in _tables_with_column(conn, ("core",), "run_id")
+        if (s, t) not in by_version_set and t != "model_run"
+    ]
     raw_parents = [
         r[0]
         for r in conn.execute(
@@ -224,7 +222,6 @@ def archive_runs(conn: psycopg.Connection, run_ids: list[int], root: Path) -> Pa
 def apply_retention(
     conn: psycopg.Connection, keep_versions: int, keep_runs: int, root: Path, dry_run: bool = False
 ) -> RetentionResult:
-    ensure_lifecycle_tables(conn)
     plan = plan_retention(conn, keep_versions, keep_runs)
     result = RetentionResult(plan, dry_run)
     if dry_run:
@@ -243,9 +240,11 @@ def describe(result: RetentionResult) -> list[str]:
     """What retention did (or would do), for people."""
     plan, verb = result.plan, ("would archive" if result.dry_run else "archived")
     lines = [
-        f"keep the newest {plan.keep_versions} O*NET versions and {plan.keep_runs} runs per model; "
-        f"active version: {plan.active or 'none'}"
+        f"keep the newest {plan.keep_versions} complete O*NET versions and {plan.keep_runs} runs per model in "
+        f"each; active version: {plan.active or 'none'}"
     ]
+    if plan.not_counted:
+        lines.append(f"not complete, left as they are: O*NET {', '.join(plan.not_counted)}")
     if plan.empty:
         lines.append("nothing to archive")
     for version in plan.versions:

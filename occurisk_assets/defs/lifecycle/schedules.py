@@ -13,9 +13,9 @@ from dagster import (
 )
 
 from occurisk_assets import db
+from occurisk_assets.db import table_exists
 from occurisk_assets.defs.lifecycle.activation import active_version
 from occurisk_assets.defs.lifecycle.jobs import rescore_job
-from occurisk_assets.defs.lifecycle.schema import table_exists
 from occurisk_assets.defs.scoring.config import ModelConfig, load_scoring_config
 from occurisk_assets.defs.scoring.providers import KEY_ENV, has_api_key
 from occurisk_assets.settings import Settings, get_settings
@@ -57,10 +57,10 @@ def rescore_request(settings: Settings) -> RunRequest | SkipReason:
         needed = " / ".join(sorted({KEY_ENV[m.provider] for m in models}))
         return SkipReason(f"no provider API key configured ({needed}): nothing is re-scored")
     with db.connect() as conn:
-        version = active_version(conn) if table_exists(conn, "core.data_version") else None
+        version = active_version(conn)
         if version is None:
             return SkipReason("no active data_version to re-score")
-        if not (table_exists(conn, "marts.task_catalog") and table_exists(conn, "core.task_ai_score")):
+        if not table_exists(conn, "marts.task_catalog"):
             return SkipReason(f"O*NET {version} has no task catalog or scores yet: run the pipeline first")
         stale = stale_tasks(conn, version, keyed, config.prompt_version)
     if not any(s.stale for s in stale):

@@ -21,7 +21,7 @@ from dagster import (
     sensor,
 )
 
-from occurisk_assets import db
+from occurisk_assets import db, run_recovery
 from occurisk_assets.defs.lifecycle.landing import (
     Candidate,
     Discovery,
@@ -29,10 +29,9 @@ from occurisk_assets.defs.lifecycle.landing import (
     online_candidates,
     validate_candidate,
 )
-from occurisk_assets.defs.lifecycle.schema import ensure_lifecycle_tables
-from occurisk_assets.defs.onet.checks import version_sort_key
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.settings import Settings, get_settings
+from occurisk_assets.versions import version_sort_key
 
 PIPELINE_JOB = "data_version_pipeline"
 # An external asset standing for the landing folder: the sensor's findings are its observations in the UI.
@@ -78,7 +77,6 @@ def discover(settings: Settings, registered: set[str]) -> Discovery:
 
 
 def record_intake(conn: psycopg.Connection, verdicts: list[Verdict]) -> None:
-    ensure_lifecycle_tables(conn)
     with conn.cursor() as cur:
         cur.executemany(
             """INSERT INTO core.release_intake (data_version, fingerprint, source, status, problems)
@@ -174,3 +172,24 @@ def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResu
 )
 def onet_release_sensor(context: SensorEvaluationContext):
     return evaluate(context, get_settings())
+
+
+@sensor(
+    name="dead_run_sensor",
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Fails runs whose process is gone (killed, out of memory, machine restarted), frees their pool "
+    "slots and marks the O*NET version they were building failed, so that no later run waits for them.",
+)
+def dead_run_sensor(context: SensorEvaluationContext):
+    dead = run_recovery.fail_dead_runs(context.instance, run_recovery.mark_versions_failed)
+    for run in dead:
+        context.log.warning(
+            f"run {run.run_id} ({run.job_name}) lost its process {run.pid}: failed; pool slots freed: "
+            f"{', '.join(run.freed_slots) or 'none'}"
+        )
+    return SkipReason(
+        f"failed {len(dead)} run(s) whose process was gone"
+        if dead
+        else "every in-progress run has its process"
+    )

@@ -44,7 +44,7 @@ def manifest_markdown(report: ReleaseLoadReport) -> str:
 def onet_release(context: AssetExecutionContext):
     settings = get_settings()
     release = resolve_release(context.partition_key, settings)
-    report = load_release(release)
+    report = load_release(release, run_id=context.run.run_id)
     context.log.info(
         f"O*NET {report.data_version} from {report.source}: {len(report.present)} files loaded, "
         f"{len(report.absent)} absent, {report.seconds:.2f}s"

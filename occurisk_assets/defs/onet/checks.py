@@ -10,12 +10,13 @@ from psycopg import sql
 
 from occurisk_assets.defs.onet.files import SPECS, FileSpec, snake
 from occurisk_assets.defs.onet.loader import ReleaseLoadReport
+from occurisk_assets.versions import loaded_versions, nearest_older
 
 ROWS_MATCH = "rows_match_file"
 UNIQUE_KEY = "unique_natural_key"
 SOC_CODES = "every_occupation_has_soc_code"
 ROW_CHANGE = "row_count_change_vs_previous_version"
-ONETSOC_PATTERN = r"^\d{2}-\d{4}\.\d{2}$"
+ONETSOC_PATTERN = r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$"
 
 
 def raw_asset_key(table: str) -> AssetKey:
@@ -50,14 +51,8 @@ def check_specs() -> list[AssetCheckSpec]:
     return specs
 
 
-def version_sort_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
 def previous_version(conn: psycopg.Connection, data_version: str) -> str | None:
-    loaded = [r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL")]
-    older = [v for v in loaded if version_sort_key(v) < version_sort_key(data_version)]
-    return max(older, key=version_sort_key) if older else None
+    return nearest_older(loaded_versions(conn), data_version)
 
 
 def _count(conn: psycopg.Connection, table: str, data_version: str) -> int:

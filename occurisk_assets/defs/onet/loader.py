@@ -18,42 +18,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from occurisk_assets import data_generation, db
+from occurisk_assets import db
 from occurisk_assets.defs.onet.files import NON_DATA_FILES, SPEC_BY_FILE, SPECS, FileSpec, generic_spec, snake
 from occurisk_assets.defs.onet.sources import Release
 
 COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01', NULL 'n/a', HEADER true"
 CHUNK = 1 << 20
-
-CORE_DDL = """
-CREATE SCHEMA IF NOT EXISTS onet_raw;
-CREATE SCHEMA IF NOT EXISTS core;
-CREATE TABLE IF NOT EXISTS core.data_version (
-    id            text PRIMARY KEY,
-    release_date  date,
-    is_active     boolean NOT NULL DEFAULT false,
-    created_at    timestamptz NOT NULL DEFAULT now(),
-    loaded_at     timestamptz,
-    source        text,
-    notes         text
-);
--- Exactly one active version: at most one row may hold is_active = true.
-CREATE UNIQUE INDEX IF NOT EXISTS data_version_one_active ON core.data_version (is_active) WHERE is_active;
-CREATE TABLE IF NOT EXISTS core.release_files (
-    data_version  text NOT NULL REFERENCES core.data_version (id) ON DELETE CASCADE,
-    file_name     text NOT NULL,
-    table_name    text NOT NULL,
-    present       boolean NOT NULL,
-    required      boolean NOT NULL,
-    known_file    boolean NOT NULL,
-    rows          integer,
-    bytes         bigint,
-    sha256        text,
-    header        text[],
-    loaded_at     timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (data_version, file_name)
-);
-"""
 
 
 class ReleaseFileError(Exception):
@@ -95,12 +65,6 @@ class ReleaseLoadReport:
 
     def rows(self, table: str) -> int | None:
         return next((f.rows for f in self.files if f.table == table), None)
-
-
-def ensure_core_tables(conn: psycopg.Connection) -> None:
-    conn.execute(CORE_DDL)
-    # Activating a version changes what every page and endpoint serves.
-    data_generation.ensure(conn, ("core.data_version",))
 
 
 def partition_name(table: str, data_version: str) -> str:
@@ -241,8 +205,10 @@ def plan_release(release: Release) -> tuple[list[tuple[FileSpec, Path | None]], 
     return planned, unknown
 
 
-def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
-    """Load every file of `release` for its data_version, all or nothing."""
+def load_release(release: Release, url: str | None = None, run_id: str | None = None) -> ReleaseLoadReport:
+    """Load every file of `release` for its data_version, all or nothing. The version stays (or becomes)
+    `building` until the rest of the graph has been built for it, unless it was complete and the files are
+    the same as then (`run_id`: the Dagster run building it)."""
     started = time.perf_counter()
     report = ReleaseLoadReport(data_version=release.data_version, source=release.source)
     planned, _ = plan_release(release)
@@ -259,6 +225,8 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
         header = read_header(path)
         check_header(spec, header)
         rows, size, sha = file_facts(path)
+        if spec.required and rows == 0:
+            raise ReleaseFileError(spec.file_name, 2, "required file has a header but no data rows")
         report.files.append(
             FileLoad(
                 spec.file_name,
@@ -276,7 +244,12 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
     specs = {spec.file_name: spec for spec, _ in planned}
     paths = {spec.file_name: path for spec, path in planned}
     with psycopg.connect(url or db.database_url()) as conn:
-        ensure_core_tables(conn)
+        # Serialised per version: a second load of the same version waits for the first to commit instead
+        # of deadlocking with it on the same tables.
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('occurisk.load.' || %s, 0))",
+            (release.data_version,),
+        )
         for f in report.files:
             _ensure_parent(conn, specs[f.file_name], f.header or specs[f.file_name].headers[0])
         for f in report.present:
@@ -285,11 +258,27 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
                 raise ReleaseFileError(
                     f.file_name, None, f"{f.rows} data lines in the file but {loaded} rows loaded"
                 )
+        before = dict(
+            conn.execute(
+                "SELECT file_name, sha256 FROM core.release_files WHERE data_version = %s AND present",
+                (release.data_version,),
+            ).fetchall()
+        )
+        same_files = before == {f.file_name: f.sha256 for f in report.present}
         conn.execute(
-            """INSERT INTO core.data_version (id, release_date, source, loaded_at) VALUES (%s, %s, %s, now())
+            """INSERT INTO core.data_version (id, release_date, source, loaded_at, build_status, build_run_id)
+               VALUES (%(v)s, %(date)s, %(source)s, now(), 'building', %(run)s)
                ON CONFLICT (id) DO UPDATE SET release_date = EXCLUDED.release_date, source = EXCLUDED.source,
-                                              loaded_at = EXCLUDED.loaded_at""",
-            (release.data_version, release.release_date, release.source),
+                   loaded_at = EXCLUDED.loaded_at, build_run_id = EXCLUDED.build_run_id, build_error = NULL,
+                   build_status = CASE WHEN core.data_version.build_status = 'complete' AND %(same)s
+                                       THEN 'complete' ELSE 'building' END""",
+            {
+                "v": release.data_version,
+                "date": release.release_date,
+                "source": release.source,
+                "run": run_id,
+                "same": same_files,
+            },
         )
         for f in report.files:
             _swap_in(conn, f.table, release.data_version, f.present)
@@ -321,6 +310,14 @@ def load_release(release: Release, url: str | None = None) -> ReleaseLoadReport:
                     )
                     for f in report.files
                 ],
+            )
+        conn.commit()
+        # Statistics for the new partitions now, not when autovacuum gets to them: dbt builds from them next.
+        for f in report.present:
+            conn.execute(
+                sql.SQL("ANALYZE {}").format(
+                    sql.Identifier("onet_raw", partition_name(f.table, release.data_version))
+                )
             )
     report.seconds = time.perf_counter() - started
     return report

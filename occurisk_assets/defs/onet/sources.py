@@ -9,9 +9,11 @@ Resolution for a version, first match wins:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,8 +23,8 @@ import httpx
 from occurisk_assets.downloads import download
 from occurisk_assets.settings import Settings, get_settings
 
-RELEASE_DIR_RE = re.compile(r"^db_(\d+)_(\d+)_text$")
-RELEASE_ZIP_RE = re.compile(r"^db_(\d+)_(\d+)_text\.zip$")
+RELEASE_DIR_RE = re.compile(r"^db_([0-9]+)_([0-9]+)_text$")
+RELEASE_ZIP_RE = re.compile(r"^db_([0-9]+)_([0-9]+)_text\.zip$")
 MONTHS = {
     m: i
     for i, m in enumerate(
@@ -73,8 +75,8 @@ def read_me_facts(folder: Path) -> tuple[str | None, date | None]:
     if not read_me.exists():
         return None, None
     text = read_me.read_text(errors="replace")
-    version = re.search(r"O\*NET (\d+\.\d+) Database", text)
-    released = re.search(r"(\w+) (\d{4}) Release", text)
+    version = re.search(r"O\*NET ([0-9]+\.[0-9]+) Database", text)
+    released = re.search(r"(\w+) ([0-9]{4}) Release", text)
     release_date = None
     if released and released.group(1).lower() in MONTHS:
         release_date = date(int(released.group(2)), MONTHS[released.group(1).lower()], 1)
@@ -97,20 +99,48 @@ def _release_from_folder(folder: Path, source: str, expected_version: str | None
     return Release(folder=folder, data_version=version, source=source, release_date=release_date)
 
 
+class BrokenReleaseZip(ReleaseNotFound):
+    """A zip that cannot be read or unpacked whole (truncated, corrupt)."""
+
+
+UNPACKED_FROM = ".unpacked-from-zip-sha256"  # in an unpacked folder: the checksum of the zip it came from
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def unpack_zip(zip_path: Path, into: Path) -> Path:
-    """Unpack an official zip (it contains `db_X_Y_text/`) next to itself; idempotent."""
-    with zipfile.ZipFile(zip_path) as zf:
-        top = {name.split("/", 1)[0] for name in zf.namelist() if "/" in name}
-        target_name = next(iter(top)) if len(top) == 1 else zip_path.stem
-        target = into / target_name
-        if not is_release_folder(target):
+    """Unpack an official zip (it contains `db_X_Y_text/`) into `into`. The unpacked folder records the zip's
+    checksum: the same zip is not unpacked twice, a different zip of the same name (a corrected release) is
+    unpacked again. A failed extraction leaves nothing behind."""
+    checksum = _sha256(zip_path)
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            top = {name.split("/", 1)[0] for name in zf.namelist() if "/" in name}
+            target_name = next(iter(top)) if len(top) == 1 else zip_path.stem
+            target = into / target_name
+            marker = target / UNPACKED_FROM
+            if is_release_folder(target) and marker.is_file() and marker.read_text().strip() == checksum:
+                return target
             tmp = into / f".{target_name}.unpacking"
             shutil.rmtree(tmp, ignore_errors=True)
-            zf.extractall(tmp)
-            inner = tmp / target_name if (tmp / target_name).is_dir() else tmp
-            shutil.rmtree(target, ignore_errors=True)
-            inner.rename(target)
-            shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                zf.extractall(tmp)
+                inner = tmp / target_name if (tmp / target_name).is_dir() else tmp
+                (inner / UNPACKED_FROM).write_text(checksum + "\n")
+                shutil.rmtree(target, ignore_errors=True)
+                inner.rename(target)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise BrokenReleaseZip(
+            f"{zip_path}: not a complete zip file ({exc}); download or copy it again"
+        ) from exc
     return target
 
 

@@ -19,7 +19,6 @@ from occurisk_assets.defs.scoring.catalog import CatalogError
 from occurisk_assets.defs.scoring.online import ProgressEvent
 from occurisk_assets.defs.scoring.providers import MissingApiKey
 from occurisk_assets.defs.scoring.runs import RunSummary, run_scoring
-from occurisk_assets.defs.scoring.schema import ensure_tables
 from occurisk_assets.defs.scoring.tracking import artifact_root, tracking_uri
 from occurisk_assets.settings import get_settings
 
@@ -198,7 +197,6 @@ def runs_list(data_version, model, limit) -> None:
     """The latest scoring runs, newest first."""
     db.ensure_server()
     with db.connect() as conn:
-        ensure_tables(conn)
         rows = conn.execute(
             """
             SELECT run_id, created_at, data_version, model, status, n_tasks, n_scored, n_unscored, n_calls,

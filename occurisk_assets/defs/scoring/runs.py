@@ -28,7 +28,6 @@ from occurisk_assets.defs.scoring.prompt import load_prompt
 from occurisk_assets.defs.scoring.providers import build_provider, has_api_key, secret_values
 from occurisk_assets.defs.scoring.providers.base import Provider
 from occurisk_assets.defs.scoring.recording import RunState, apply_cached, copy_scores, score_row
-from occurisk_assets.defs.scoring.schema import ensure_tables
 from occurisk_assets.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -244,13 +243,15 @@ def _finish_run(conn: psycopg.Connection, run: RunState) -> None:
             "not_reached": len(unscored_ids) - n_failed - waiting,  # budget, or a fatal provider error
         }
     run.params["unscored"] = {"count": len(unscored_ids), "task_ids": unscored_ids}
-    status = (
-        "failed"
-        if run.fatal_error
-        else "stopped_budget"
-        if run.budget_stopped and run.pending
-        else "completed"
+    n_scored = conn.execute(
+        "SELECT count(*) FROM core.task_ai_score WHERE run_id = %s", [run.run_id]
+    ).fetchone()[0]
+    # A run that produced nothing because every call failed did not complete anything.
+    all_failed = n_failed > 0 and n_scored == 0
+    error = run.fatal_error or (
+        f"every call failed: {n_failed} tasks unscored (see core.scoring_failure)" if all_failed else None
     )
+    status = "failed" if error else "stopped_budget" if run.budget_stopped and run.pending else "completed"
     conn.execute(
         """
         UPDATE core.model_run
@@ -261,7 +262,7 @@ def _finish_run(conn: psycopg.Connection, run: RunState) -> None:
         """,
         [
             status,
-            run.fatal_error,
+            error,
             Jsonb(run.params),
             run.run_id,
             len(unscored_ids),
@@ -272,6 +273,10 @@ def _finish_run(conn: psycopg.Connection, run: RunState) -> None:
             run.run_id,
         ],
     )
+    conn.commit()
+    # Fresh statistics for the score marts built next: on a first load the planner would otherwise guess
+    # the table empty and pick nested loops (a minute instead of under a second).
+    conn.execute("ANALYZE core.task_ai_score")
     conn.commit()
 
 
@@ -363,7 +368,6 @@ def run_scoring(
         raise ValueError(f"budget_usd must be >= 0, got {budget_usd}")
     settings = get_settings()
     config = config or load_scoring_config()
-    ensure_tables(conn)
     model_configs = resolve_models(config, models, settings)
     tasks = select_tasks(conn, data_version, top_n=top_n, sample=sample, seed=seed)
     selection = selection_hash(tasks)

@@ -31,7 +31,7 @@ EXPERIMENT_NAME = "occurisk-scoring"
 
 def tracking_uri(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
-    return db.sqlalchemy_url(db.database_url(settings, settings.mlflow_database))
+    return db.sqlalchemy_url(db.mlflow_database_url(settings))
 
 
 def artifact_root(settings: Settings | None = None) -> str:

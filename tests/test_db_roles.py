@@ -1,0 +1,80 @@
+"""The API's database role reads what the API serves and can change nothing, even after switching its
+session to read-write; migrations own the platform's tables."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from occurisk_assets import db, roles
+
+WRITES = [
+    "INSERT INTO core.data_version (id) VALUES ('99.9')",
+    "UPDATE core.data_version SET is_active = true",
+    "DELETE FROM core.version_diff",
+    "CREATE TABLE public.sneaky (x int)",
+    "CREATE TABLE core.sneaky (x int)",
+    "CREATE TEMP TABLE sneaky (x int)",
+    "SET ROLE occurisk",
+    "SELECT count(*) FROM core.llm_call",  # prompts and raw responses: not served
+    "SELECT count(*) FROM core.release_intake",
+    "SELECT count(*) FROM onet_raw.occupation_data",
+]
+
+
+@pytest.fixture
+def api_conn(fresh_database):
+    with psycopg.connect(roles.role_url(fresh_database, roles.API), autocommit=True) as conn:
+        yield conn
+
+
+def test_the_api_role_reads_what_it_serves(api_conn):
+    assert api_conn.execute("SELECT current_user").fetchone()[0] == "occurisk_api"
+    assert api_conn.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
+    for table in roles.API_TABLES:
+        assert api_conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("statement", WRITES)
+def test_the_api_role_cannot_write_even_read_write(api_conn, statement):
+    api_conn.execute("SET default_transaction_read_only = off")  # allowed, and changes nothing:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        api_conn.execute(statement)
+
+
+def test_marts_dbt_builds_later_are_readable_by_the_api(fresh_database, api_conn):
+    with db.connect(fresh_database, autocommit=True) as owner:
+        owner.execute("CREATE TABLE marts.built_later AS SELECT 1 AS x")
+    assert api_conn.execute("SELECT x FROM marts.built_later").fetchone()[0] == 1
+
+
+def test_every_python_made_table_comes_from_the_migrations(fresh_database):
+    with db.connect(fresh_database) as conn:
+        revision = db.current_revision(conn)
+        tables = {
+            f"{s}.{t}"
+            for s, t in conn.execute(
+                "SELECT schemaname, tablename FROM pg_tables WHERE schemaname IN ('core', 'bls') ORDER BY 1, 2"
+            )
+        }
+    heads = db.alembic_heads()
+    assert [revision] == heads
+    assert tables == {
+        "core.data_version",
+        "core.release_files",
+        "core.model_run",
+        "core.llm_call",
+        "core.task_ai_score",
+        "core.scoring_failure",
+        "core.llm_batch",
+        "core.release_intake",
+        "core.activation_log",
+        "core.version_diff",
+        "core.archive_log",
+        "bls.bls_oews_metrics",
+        "bls.bls_proj_metrics",
+        "bls.nem_onet_crosswalk",
+        "bls.nem_occupational_coverage",
+        "bls.soc_2010_2018_crosswalk",
+        "bls.soc_bls_link",
+    }
