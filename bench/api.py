@@ -65,6 +65,7 @@ def build_database() -> None:
     from occurisk_assets.defs.lifecycle.activation import activate
     from occurisk_assets.pipeline import run_pipeline
 
+    db.export_connection_env()  # dbt (profiles.yml) must build into the throwaway server, not the local one
     loader.load_oews("2024-05")
     for load in (loader.load_projections, loader.load_nem_onet_crosswalk, loader.load_nem_coverage):
         load("2024-2034")
