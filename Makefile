@@ -6,7 +6,7 @@ VERSION ?= 30.1
 export DAGSTER_HOME := $(CURDIR)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run pipeline test lint check-defs bench db-start db-stop clean
+.PHONY: install os-packages run pipeline test lint check-defs bench db-start db-stop clean
 
 $(BIN)/occurisk: pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -17,6 +17,17 @@ dbt_project/target/manifest.json: $(BIN)/occurisk $(shell find dbt_project -name
 	$(BIN)/occurisk dbt-parse
 
 install: $(BIN)/occurisk dbt_project/target/manifest.json
+
+# Debian packages the browser tests and the load benchmark need: Chromium (Playwright cannot download its
+# own browser here), CJK fonts so Korean pages render, wrk. Installed when missing (CI starts as root).
+OS_PACKAGES := chromium fonts-noto-cjk wrk
+os-packages:
+	@missing=$$(for p in $(OS_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing OS packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 run: install
 	$(BIN)/occurisk pipeline --version $(VERSION)
@@ -35,11 +46,11 @@ check-defs: install
 	printf 'telemetry:\n  enabled: false\n' > $$home/dagster.yaml && \
 	DAGSTER_HOME=$$home VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
-test: install lint check-defs
+test: install os-packages lint check-defs
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-bench: install
+bench: install os-packages
 	$(BIN)/python bench/run_all.py
 
 db-start: install

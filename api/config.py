@@ -32,6 +32,8 @@ class ApiSettings(BaseSettings):
     api_pool_timeout_s: float = Field(default=10.0, gt=0)
     # A query running longer than this is cancelled (the client gets 503), so no request can pin a connection.
     api_statement_timeout_ms: int = Field(default=5000, ge=100)
+    # Bodies the response cache keeps per worker process (0: no cache).
+    response_cache_mb: int = Field(default=64, ge=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["bench.ingest", "bench.scoring", "bench.api", "bench.careers", "bench.postings"]
+BENCHMARKS = ["bench.ingest", "bench.scoring", "bench.api", "bench.careers", "bench.postings", "bench.web"]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:
