@@ -18,6 +18,17 @@ dbt_project/target/manifest.json: $(BIN)/occurisk $(shell find dbt_project -name
 
 install: $(BIN)/occurisk dbt_project/target/manifest.json
 
+# Debian packages the browser tests and the load benchmark need: Chromium (Playwright cannot download its
+# own browser here), CJK fonts so Korean pages render, wrk. Installed when missing (CI starts as root).
+OS_PACKAGES := chromium fonts-noto-cjk wrk
+os-packages:
+	@missing=$$(for p in $(OS_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing OS packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 run: install
 	$(BIN)/occurisk pipeline --version $(VERSION)
 	$(BIN)/occurisk up
@@ -48,7 +59,7 @@ test: install os-packages lint check-defs
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-bench: install
+bench: install os-packages
 	$(BIN)/python bench/run_all.py
 
 db-start: install

@@ -37,6 +37,8 @@ class ApiSettings(BaseSettings):
     # Audio accepted by POST /api/v1/transcribe.
     transcribe_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     transcribe_max_seconds: float = Field(default=120.0, gt=0)
+    # Bodies the response cache keeps per worker process (0: no cache).
+    response_cache_mb: int = Field(default=64, ge=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api.assistant_db import make_assistant_pool, prepare_schema
+from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.routes import (
@@ -30,6 +31,8 @@ from api.routes import (
 )
 from occurisk_assets.db import api_database_url, database_url
 from occurisk_assets.settings import get_settings
+from web import app as web_app
+from web.render import error_page, vary
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +55,8 @@ Every response carries `meta.data_version` and `meta.attribution`.
 
 
 def create_app(database: str | None = None, settings: ApiSettings | None = None) -> FastAPI:
-    """The API reading `database` (default: the read-only API role's URL, occurisk_assets.db.api_database_url(),
-    when the app starts)."""
+    """The API and the web pages reading `database` (default: the read-only API role's URL,
+    occurisk_assets.db.api_database_url(), when the app starts)."""
     settings = settings or get_api_settings()
 
     @asynccontextmanager
@@ -95,9 +98,12 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         transcribe,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    web_app.mount(app)
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
-    async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable) -> JSONResponse:
+    async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable):
+        if web_app.is_page(request):
+            return error_page(request, 503)
         return JSONResponse(
             {
                 "detail": f"the database is not built yet ({exc.diag.message_primary}); "
@@ -107,13 +113,17 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         )
 
     @app.exception_handler(psycopg.OperationalError)
-    async def database_unavailable(request: Request, exc: psycopg.OperationalError) -> JSONResponse:
+    async def database_unavailable(request: Request, exc: psycopg.OperationalError):
         # Unreachable server, pool exhausted, or a query over the statement timeout.
         log.warning("database unavailable for %s: %s", request.url.path, exc)
+        if web_app.is_page(request):
+            return error_page(request, 503)
         return JSONResponse(
             {"detail": "the database is unavailable or too slow right now; try again"}, status_code=503
         )
 
+    # Outermost: a cached answer skips everything else (its headers were captured with it).
+    app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb * 1024 * 1024, vary=vary)
     return app
 
 

@@ -65,6 +65,7 @@ def build_database() -> None:
     from occurisk_assets.defs.lifecycle.activation import activate
     from occurisk_assets.pipeline import run_pipeline
 
+    db.export_connection_env()  # dbt (profiles.yml) must build into the throwaway server, not the local one
     loader.load_oews("2024-05")
     for load in (loader.load_projections, loader.load_nem_onet_crosswalk, loader.load_nem_coverage):
         load("2024-2034")
@@ -182,7 +183,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, timeout_s: float = 60) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
@@ -202,7 +203,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         cwd=PROJECT_ROOT,
         env=os.environ.copy(),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
             if asyncio.run(_probe(port)) == 200:
@@ -210,7 +211,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise RuntimeError(f"the API did not answer on 127.0.0.1:{port} within 60s")
+    raise RuntimeError(f"the API did not answer on 127.0.0.1:{port} within {timeout_s:.0f}s")
 
 
 async def _probe(port: int) -> int:

@@ -95,41 +95,17 @@ def endpoint_paths(url: str) -> dict[str, list[str]]:
     }
 
 
-def main(workers: int = 2) -> dict:
-    with temporary_server() as url:
-        api_bench.build_database()
-        with db.connect() as conn:
-            n_socs = len(careers_build._soc_codes(conn, DATA_VERSION))
-            reports = []
-            for _ in range(REPEAT):
-                reports.append(careers_build.build_similarity(conn, DATA_VERSION))
-            loop_seconds, n_rated = python_loop_cosine_seconds(conn)
-        build = sorted(reports, key=lambda r: r.seconds)[len(reports) // 2]
-        dbt_wall = median(timed(dbt_transitions_seconds, REPEAT))
-        dbt_model = model_seconds()
-        load_average = os.getloadavg()[0]
-        scenarios = endpoint_paths(url)
-        port = api_bench.free_port()
-        server = api_bench.start_server(port, workers)
-        try:
-            results = api_bench.measure(port, scenarios)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    # Latency of the API on the same machine during the same run, one client at a time and under load.
-    rows = [
-        f"| {name} | {len(scenarios[name])} | {single.percentile(50):.1f} | {loaded.percentile(50):.1f} | "
-        f"{loaded.percentile(95):.1f} | {loaded.percentile(99):.1f} | {loaded.throughput:.0f} | {loaded.errors} |"
-        for name, (single, loaded) in results.items()
-    ]
+def build_section(
+    build, n_socs: int, loop_seconds: float, n_rated: int, dbt_model: float, dbt_wall: float
+) -> str:
     recall = build.related_recall["combined"]
     components = ", ".join(build.used)
     vectorised = build.timings["combine_rank_seconds"] + build.timings["components_seconds"]
-    markdown = f"""
+    return f"""
 ## Safer next occupations (bench/careers.py)
 
 Real O*NET {DATA_VERSION} pipeline output with BLS, throwaway PostgreSQL; measured {time.strftime("%Y-%m-%d")}
-on {machine()} (1-minute load average {load_average:.1f} before the endpoint runs).
+on {machine()} (1-minute load average {os.getloadavg()[0]:.1f} after the builds).
 
 **Similarity build** (`build_similarity`, asset `careers/occupation_similarity`): {build.n_socs} SOCs with
 descriptors of {n_socs}, every pair ({build.n_socs * (build.n_socs - 1):,} ordered pairs), components {components};
@@ -146,9 +122,45 @@ against {vectorised:.2f} s for all of them vectorised (numpy / scipy sparse / sc
 **Transitions mart** (`dbt run --select occupation_transitions`, every candidate of every scored SOC with
 carries-over and skill gaps): model {dbt_model:.1f} s, **{dbt_wall:.1f} s** wall with dbt's start-up (median
 of {REPEAT}).
+"""
 
-**Endpoints under load**: uvicorn ({workers} workers), {api_bench.CLIENTS} concurrent keep-alive clients,
-{api_bench.REQUESTS} requests per scenario after {api_bench.WARMUP} warm-up requests, cycling through every
+
+def main(workers: int = 2) -> dict:
+    with temporary_server() as url:
+        api_bench.build_database()
+        with db.connect() as conn:
+            n_socs = len(careers_build._soc_codes(conn, DATA_VERSION))
+            reports = []
+            for _ in range(REPEAT):
+                reports.append(careers_build.build_similarity(conn, DATA_VERSION))
+            loop_seconds, n_rated = python_loop_cosine_seconds(conn)
+        build = sorted(reports, key=lambda r: r.seconds)[len(reports) // 2]
+        dbt_wall = median(timed(dbt_transitions_seconds, REPEAT))
+        dbt_model = model_seconds()
+        # Written before the load test, so that a failure there loses no build figure.
+        write_section("careers", build_section(build, n_socs, loop_seconds, n_rated, dbt_model, dbt_wall))
+        load_average = os.getloadavg()[0]
+        scenarios = endpoint_paths(url)
+        port = api_bench.free_port()
+        # A busy shared machine can take well over a minute to start the workers.
+        server = api_bench.start_server(port, workers, timeout_s=300)
+        try:
+            results = api_bench.measure(port, scenarios)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    # Latency of the API on the same machine during the same run, one client at a time and under load.
+    rows = [
+        f"| {name} | {len(scenarios[name])} | {single.percentile(50):.1f} | {loaded.percentile(50):.1f} | "
+        f"{loaded.percentile(95):.1f} | {loaded.percentile(99):.1f} | {loaded.throughput:.0f} | {loaded.errors} |"
+        for name, (single, loaded) in results.items()
+    ]
+    markdown = f"""
+## Safer next occupations: endpoints under load (bench/careers.py)
+
+Real O*NET {DATA_VERSION} build with BLS, throwaway PostgreSQL; measured {time.strftime("%Y-%m-%d")} on {machine()}
+(1-minute load average {load_average:.1f} before the run). uvicorn ({workers} workers),
+{api_bench.CLIENTS} concurrent keep-alive clients, {api_bench.REQUESTS} requests per scenario after {api_bench.WARMUP} warm-up requests, cycling through every
 scored SOC; single-client column: {api_bench.SINGLE_CLIENT_REQUESTS} requests from one client (the load
 generator of bench/api.py).
 
@@ -156,7 +168,7 @@ generator of bench/api.py).
 |---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 """
-    write_section("careers", markdown)
+    write_section("careers-api", markdown)
     return {
         "similarity_seconds": build.seconds,
         "python_loop_skills_seconds": loop_seconds,

@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench.api",
     "bench.careers",
     "bench.postings",
+    "bench.web",
     "bench.assistant",
 ]
 

@@ -4,9 +4,12 @@ stored pairs, the components recorded, known neighbours, and the recall of O*NET
 import json
 import math
 
+import numpy as np
+import psycopg
 import pytest
 
 from occurisk_assets.defs.careers import checks
+from occurisk_assets.defs.careers.build import compute_components
 from occurisk_assets.defs.careers.similarity import COMPONENT_WEIGHTS, COMPONENTS, DEFAULT_TOP_K
 from tests.built_platform import platform_database
 
@@ -168,3 +171,29 @@ def test_recall_of_onet_primary_short_related_occupations_among_the_top_20(db_co
     # Every component alone is measured too, and each is far above chance (20 of ~800 SOCs: 2.5%).
     assert set(build["recall"]) == {"combined"} | (set(COMPONENTS) - ABSENT_COMPONENTS)
     assert all(r["micro"] > 0.2 for r in build["recall"].values()), json.dumps(build["recall"])
+
+
+def test_a_release_with_work_activities_uses_them(built_database):
+    """The shared 30.1 copy lacks Work Activities.txt; a release that has it gets a work_activities component.
+    Simulated inside a rolled-back transaction: the SOC profiles gain work-activity rows (copies of the skill
+    rows under another domain), and the component appears, computed exactly like the skills one."""
+    with psycopg.connect(built_database) as conn, conn.transaction(force_rollback=True):
+        socs = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT soc_code FROM marts.occupation_master WHERE data_version = %s ORDER BY 1",
+                (V,),
+            )
+        ]
+        before = {c.name for c in compute_components(conn, V, socs)}
+        conn.execute(
+            """INSERT INTO marts.soc_descriptor_profile
+                   (data_version, soc_code, domain, element_id, element_name, importance, level, n_onet_occupations)
+               SELECT data_version, soc_code, 'work_activity', 'wa.' || element_id, element_name, importance,
+                      level, n_onet_occupations
+               FROM marts.soc_descriptor_profile WHERE data_version = %s AND domain = 'skill'""",
+            (V,),
+        )
+        components = {c.name: c for c in compute_components(conn, V, socs)}
+    assert "work_activities" not in before and set(components) == before | {"work_activities"}
+    assert np.array_equal(components["work_activities"].matrix, components["skills"].matrix, equal_nan=True)

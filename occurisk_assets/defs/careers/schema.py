@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
+from occurisk_assets import data_generation
 from occurisk_assets.defs.careers.similarity import COMPONENTS
 
 _COMPONENT_COLUMNS = ",\n    ".join(
@@ -50,3 +51,5 @@ def ensure_schema(conn: psycopg.Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('occurisk.careers.schema'))")
         conn.execute(DDL)
+    # The similar-occupations endpoint reads them.
+    data_generation.ensure(conn, ("careers.occupation_similarity", "careers.similarity_build"))

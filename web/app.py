@@ -1,0 +1,82 @@
+"""The web pages, mounted in the API's FastAPI app: the routes at the root, /static, and error pages in
+HTML for every path outside the JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from web.render import PageError, error_page
+from web.routes import about, compare, explore, home, occupation
+
+STATIC = Path(__file__).parent / "static"
+# Everything a page loads comes from this app: no CDN, font or script from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+JSON_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json")
+
+
+def is_page(request: Request) -> bool:
+    return not request.url.path.startswith(JSON_PREFIXES)
+
+
+def mount(app: FastAPI) -> None:
+    for module in (home, occupation, explore, compare, about):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError):
+        return error_page(request, exc.status, exc.problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if not is_page(request):
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 404 and "version" in request.query_params:
+            return error_page(request, 404, [("version", "version", request.query_params["version"][:20])])
+        return error_page(request, exc.status_code if exc.status_code in (400, 404) else 503)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        if not is_page(request):
+            return await request_validation_exception_handler(request, exc)
+        names = {str(error["loc"][-1]) for error in exc.errors()}
+        return error_page(
+            request, 400, [(name, name, request.query_params.get(name, "")[:20]) for name in sorted(names)]
+        )
+
+    app.add_middleware(SecurityHeadersMiddleware)
+
+
+class SecurityHeadersMiddleware:
+    """Pure ASGI (no per-request task): pages and static files get the CSP and friends."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith(JSON_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        extra = [
+            (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+        ]
+        if scope["path"].startswith("/static/"):
+            extra.append((b"cache-control", b"public, max-age=3600"))
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

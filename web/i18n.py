@@ -1,0 +1,406 @@
+"""Interface text in English and Korean, and which of the two a request gets.
+
+O*NET content (titles, task statements, rationales) stays in English: only the words of the interface are
+translated. The language comes from `?lang=`, else the `lang` cookie (set by the visible switch), else the
+browser's Accept-Language, else English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+
+LANGUAGES = ("en", "ko")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The supported language the browser prefers most ('ko-KR,ko;q=0.9,en;q=0.8' → 'ko')."""
+    if not header:
+        return None
+    ranked = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, primary))
+    return min(ranked)[2] if ranked else None
+
+
+def choose_language(query_lang: str | None, cookie_lang: str | None, accept_language: str | None) -> str:
+    for candidate in (query_lang, cookie_lang):
+        if candidate in LANGUAGES:
+            return candidate
+    return from_accept_language(accept_language) or DEFAULT_LANGUAGE
+
+
+def cookies_of(scope: dict) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed Cookie header is no cookie
+                return {}
+            return {key: morsel.value for key, morsel in jar.items()}
+    return {}
+
+
+TEXT: dict[str, tuple[str, str]] = {
+    # key: (English, Korean)
+    "site_name": ("occurisk", "occurisk"),
+    "tagline": ("How much of a job could AI do?", "AI가 이 일을 얼마나 할 수 있을까요?"),
+    "skip": ("Skip to main content", "본문으로 건너뛰기"),
+    "nav_label": ("Main menu", "주 메뉴"),
+    "nav_home": ("Home", "처음"),
+    "nav_explore": ("Explore all jobs", "모든 직업 살펴보기"),
+    "nav_compare": ("Compare", "비교하기"),
+    "nav_methodology": ("How it works", "작동 방식"),
+    "nav_changes": ("Changes", "변경 내역"),
+    "language": ("Language", "언어"),
+    "contrast_high": ("High contrast", "고대비"),
+    "contrast_normal": ("Normal contrast", "보통 대비"),
+    "display_settings": ("Display settings", "화면 설정"),
+    "search_label": ("What is your job?", "어떤 일을 하시나요?"),
+    "search_hint": (
+        "Type a job title in your own words, for example “truck driver”. Spelling mistakes are fine.",
+        "직업 이름을 영어로 편하게 적어 주세요. 예: “truck driver”. 철자가 조금 틀려도 괜찮습니다.",
+    ),
+    "search_button": ("Search", "검색"),
+    "examples": ("Examples:", "예:"),
+    "home_title": (
+        "Find out how exposed your job is to AI",
+        "내 직업이 AI에 얼마나 영향을 받는지 알아보세요",
+    ),
+    "home_what_1": (
+        "Every job is made of tasks. For each task of each job, AI models were asked how much of it "
+        "today's AI could do.",
+        "모든 직업은 여러 가지 업무로 이루어져 있습니다. 각 직업의 업무마다 오늘날의 AI가 얼마나 할 수 "
+        "있는지 AI 모델들에게 물었습니다.",
+    ),
+    "home_what_2": (
+        "The score of a job is the share of its work that AI could do: 0% means none, 100% means all of it.",
+        "직업의 점수는 그 일 가운데 AI가 할 수 있는 몫입니다. 0%는 전혀 없음, 100%는 전부를 뜻합니다.",
+    ),
+    "home_what_3": (
+        "The jobs and tasks come from O*NET, the U.S. government’s job database; "
+        "numbers of workers and pay come from the U.S. Bureau of Labor Statistics.",
+        "직업과 업무 정보는 미국 정부의 직업 데이터베이스인 O*NET에서, 일자리 수와 임금은 미국 노동통계국"
+        "(BLS)에서 가져왔습니다.",
+    ),
+    "home_what_title": ("What the score means", "점수의 뜻"),
+    "search_title": ("Search results", "검색 결과"),
+    "results_for": ("Jobs matching “{q}”", "“{q}”와(과) 맞는 직업"),
+    "n_results": ("{n} jobs found.", "{n}개의 직업을 찾았습니다."),
+    "no_results": ("No job matches “{q}”.", "“{q}”와(과) 맞는 직업이 없습니다."),
+    "did_you_mean": ("Did you mean:", "이것을 찾으셨나요:"),
+    "try_other_words": (
+        "Try other words, or fewer words, for the same job.",
+        "같은 직업을 다른 말이나 더 짧은 말로 찾아 보세요.",
+    ),
+    "search_empty": ("Type a job title to search.", "검색할 직업 이름을 적어 주세요."),
+    "matched_title": ("Matched title: {term}", "맞는 이름: {term}"),
+    "ai_score": ("AI score", "AI 점수"),
+    "not_scored": ("Not scored", "점수 없음"),
+    "workers": ("Workers in the U.S.", "미국 내 종사자 수"),
+    "median_wage": ("Median pay per year", "연간 임금 중간값"),
+    "unknown": ("Not known", "알 수 없음"),
+    "suppressed": ("Not published by BLS", "BLS가 공개하지 않음"),
+    "top_coded": ("$239,200 or more", "239,200달러 이상"),
+    "level_high": ("High exposure", "높은 노출"),
+    "level_medium": ("Some exposure", "중간 노출"),
+    "level_low": ("Low exposure", "낮은 노출"),
+    "verdict": (
+        "About {pct}% of the work in this job is work today’s AI could do.",
+        "이 직업의 일 가운데 약 {pct}%는 오늘날의 AI가 할 수 있는 일입니다.",
+    ),
+    "verdict_rank": (
+        "That is more than in {percentile}% of the {n} jobs we scored.",
+        "점수를 매긴 {n}개 직업 중 {percentile}%보다 높은 수치입니다.",
+    ),
+    "verdict_none": (
+        "None of this job’s tasks has a score yet, so we cannot say how exposed it is.",
+        "이 직업의 업무에는 아직 점수가 없어서 얼마나 영향을 받는지 말씀드릴 수 없습니다.",
+    ),
+    "verdict_low_note": (
+        "Most of this work still needs people.",
+        "이 일의 대부분은 여전히 사람이 필요합니다.",
+    ),
+    "verdict_medium_note": (
+        "AI could take over part of this work; the rest still needs people.",
+        "AI가 이 일의 일부를 맡을 수 있지만 나머지는 여전히 사람이 필요합니다.",
+    ),
+    "verdict_high_note": (
+        "AI could do much of this work. Look at the safer moves below.",
+        "AI가 이 일의 많은 부분을 할 수 있습니다. 아래의 더 안전한 직업을 살펴보세요.",
+    ),
+    "range": (
+        "The raters’ estimates range from {low}% to {high}%.",
+        "평가자들의 추정치는 {low}%에서 {high}% 사이입니다.",
+    ),
+    "agreement_high": ("The raters agree closely.", "평가자들의 의견이 거의 같습니다."),
+    "agreement_medium": ("The raters mostly agree.", "평가자들의 의견이 대체로 같습니다."),
+    "agreement_low": ("The raters disagree a lot.", "평가자들의 의견이 많이 다릅니다."),
+    "agreement_one": ("Only one rater scored this job.", "이 직업은 한 평가자만 점수를 매겼습니다."),
+    "n_raters": ("Raters: {n}", "평가자 수: {n}"),
+    "coverage": (
+        "Scored tasks cover {pct}% of the work.",
+        "점수가 있는 업무가 전체 일의 {pct}%를 차지합니다.",
+    ),
+    "gauge_title": ("AI score of {title}", "{title}의 AI 점수"),
+    "gauge_desc": (
+        "A dial from 0% to 100%. The needle points at {pct}%. The shaded band shows the raters’ range, "
+        "{low}% to {high}%.",
+        "0%에서 100%까지의 눈금판입니다. 바늘은 {pct}%를 가리킵니다. 색칠된 띠는 평가자들의 범위인 "
+        "{low}%에서 {high}%를 나타냅니다.",
+    ),
+    "by_rater": ("Score by rater", "평가자별 점수"),
+    "rater": ("Rater", "평가자"),
+    "score": ("Score", "점수"),
+    "least_title": ("What AI is least able to do here", "이 직업에서 AI가 가장 하기 어려운 일"),
+    "least_intro": (
+        "These tasks have the lowest scores: they are the parts of the job most likely to stay with people.",
+        "다음 업무들은 점수가 가장 낮습니다. 사람에게 남을 가능성이 가장 큰 부분입니다.",
+    ),
+    "tasks_title": ("Every task, most exposed first", "모든 업무 (노출이 큰 순서)"),
+    "tasks_intro": (
+        "Each bar shows how much of the task AI could do. Open “Why” to see what each rater said.",
+        "막대는 그 업무를 AI가 얼마나 할 수 있는지를 나타냅니다. “이유”를 열면 평가자별 의견을 볼 수 "
+        "있습니다.",
+    ),
+    "task": ("Task", "업무"),
+    "share_of_work": ("Share of the job", "직업에서 차지하는 몫"),
+    "why": ("Why: each rater’s score", "이유: 평가자별 점수"),
+    "rationale": ("Reason given", "제시된 이유"),
+    "no_rationale": ("This rater gives no reason.", "이 평가자는 이유를 제시하지 않습니다."),
+    "task_not_scored": ("This task has no score yet.", "이 업무에는 아직 점수가 없습니다."),
+    "bls_title": ("Work and pay", "일자리와 임금"),
+    "employment": ("People in this job", "이 직업의 종사자 수"),
+    "mean_wage": ("Average pay per year", "연간 평균 임금"),
+    "hourly_wage": ("Median pay per hour", "시간당 임금 중간값"),
+    "growth": ("Expected change in jobs, {period}", "일자리 예상 변화, {period}"),
+    "growth_short": ("Expected change in jobs", "일자리 예상 변화"),
+    "openings": ("Job openings each year", "매년 생기는 일자리"),
+    "education": ("Usual education to start", "시작할 때 보통 필요한 학력"),
+    "bls_source": (
+        "Source: BLS Occupational Employment and Wage Statistics ({month}) and Employment Projections.",
+        "출처: BLS 직업별 고용 및 임금 통계({month})와 고용 전망.",
+    ),
+    "bls_aggregate": (
+        "These BLS figures cover a wider group of jobs than this one.",
+        "이 BLS 수치는 이 직업보다 넓은 직업군을 다룹니다.",
+    ),
+    "bls_none": ("BLS publishes no figures for this job.", "BLS는 이 직업의 수치를 공개하지 않습니다."),
+    "onet_title": ("Detailed jobs in this group", "이 직업군에 속한 세부 직업"),
+    "onet_code": ("O*NET-SOC code", "O*NET-SOC 코드"),
+    "job_zone": ("Job zone", "직무 준비 수준"),
+    "job_zone_help": (
+        "Job zone: how much preparation a job needs, from 1 (little) to 5 (a lot).",
+        "직무 준비 수준: 그 일을 하기 위해 필요한 준비 정도로, 1(적음)부터 5(많음)까지입니다.",
+    ),
+    "n_tasks": ("Tasks", "업무 수"),
+    "transitions_title": ("Safer jobs to move to", "옮겨 갈 만한 더 안전한 직업"),
+    "transitions_intro": (
+        "Similar jobs that are clearly less exposed to AI, need about the same preparation and pay about "
+        "as well. Each says what carries over from this job and what you would need to learn.",
+        "AI에 확실히 덜 노출되고, 준비 정도와 임금이 비슷한 직업입니다. 이 직업에서 그대로 쓸 수 있는 "
+        "것과 새로 배워야 할 것을 함께 보여 드립니다.",
+    ),
+    "safer_by": ("— {points} points lower than this job.", "— 이 직업보다 {points}점 낮습니다."),
+    "of_yours": ("{pct}% of this job’s pay", "이 직업 임금의 {pct}%"),
+    "nothing_listed": ("Nothing in common is listed.", "공통된 항목이 없습니다."),
+    "gap_line": (
+        "{element}: level {needed} needed; this job uses {yours} (on a scale of 0 to 7)",
+        "{element}: {needed} 수준 필요, 지금 직업은 {yours} (0~7 척도)",
+    ),
+    "no_gaps": (
+        "No skill or knowledge is needed at a higher level than in this job.",
+        "이 직업보다 높은 수준이 필요한 기술이나 지식이 없습니다.",
+    ),
+    "reason_not_scored": ("This job has no AI score yet.", "이 직업에는 아직 AI 점수가 없습니다."),
+    "reason_no_candidates": (
+        "No similar job has an AI score.",
+        "비슷한 직업 가운데 AI 점수가 있는 직업이 없습니다.",
+    ),
+    "reason_no_similar_occupation_is_safer": (
+        "None of the 50 most similar jobs is clearly less exposed: this job is already among the least "
+        "exposed of its kind.",
+        "가장 비슷한 50개 직업 가운데 확실히 덜 노출된 직업이 없습니다. 이 직업은 이미 비슷한 직업 중 가장 "
+        "덜 노출된 편입니다.",
+    ),
+    "reason_safer_ones_need_more_preparation": (
+        "The less exposed similar jobs all need much more preparation (job zone).",
+        "덜 노출된 비슷한 직업들은 모두 훨씬 더 많은 준비(직무 준비 수준)가 필요합니다.",
+    ),
+    "reason_safer_ones_pay_less": (
+        "The less exposed similar jobs within reach all pay clearly less, or their pay is not known.",
+        "준비 수준이 맞는 덜 노출된 비슷한 직업들은 모두 임금이 확실히 낮거나 임금을 알 수 없습니다.",
+    ),
+    "no_transitions": ("No safer related job was found.", "더 안전한 관련 직업을 찾지 못했습니다."),
+    "carries_over": ("What carries over", "그대로 쓸 수 있는 것"),
+    "to_learn": ("What you would need to learn", "새로 배워야 할 것"),
+    "compare_with": ("Compare with this job", "이 직업과 비교하기"),
+    "compare_link": ("Compare {a} with {b}", "{a}와(과) {b} 비교하기"),
+    "data_version": ("Data: O*NET {version}.", "데이터: O*NET {version}."),
+    "api_link": ("The same data as JSON", "같은 데이터를 JSON으로"),
+    "explore_title": ("Explore all jobs", "모든 직업 살펴보기"),
+    "explore_intro": (
+        "Each box is a job. The bigger the box, the more people do that job. The darker the box, the less "
+        "of the work AI could do; the yellower, the more.",
+        "상자 하나가 직업 하나입니다. 상자가 클수록 그 일을 하는 사람이 많습니다. 색이 어두울수록 AI가 할 "
+        "수 있는 일이 적고, 노란색일수록 많습니다.",
+    ),
+    "filters": ("Choose which jobs to show", "보여 줄 직업 고르기"),
+    "major_group": ("Kind of work", "일의 종류"),
+    "all_groups": ("All kinds of work", "모든 종류"),
+    "all_zones": ("All job zones", "모든 준비 수준"),
+    "show": ("Show jobs", "직업 보기"),
+    "treemap_title": ("Jobs by number of workers and AI score", "종사자 수와 AI 점수로 본 직업"),
+    "treemap_desc": (
+        "A treemap of {n} jobs. Box area is the number of workers, box colour the AI score. "
+        "The table below lists the same jobs.",
+        "{n}개 직업의 트리맵입니다. 상자 넓이는 종사자 수, 상자 색은 AI 점수입니다. 아래 표에 같은 직업이 "
+        "모두 나옵니다.",
+    ),
+    "treemap_missing": (
+        "{n} jobs without a BLS count of workers are in the table but not in the picture.",
+        "BLS 종사자 수가 없는 {n}개 직업은 표에는 있지만 그림에는 없습니다.",
+    ),
+    "legend": ("Colour key: AI score", "색상 안내: AI 점수"),
+    "ranking_title": ("Ranking", "순위"),
+    "ranking_caption": (
+        "{n} jobs, sorted by {sort}. Select a column heading to sort by it.",
+        "{n}개 직업, {sort} 기준 정렬. 열 제목을 누르면 그 기준으로 정렬됩니다.",
+    ),
+    "rank": ("Rank", "순위"),
+    "occupation": ("Job", "직업"),
+    "download_csv": ("Download this table (CSV)", "이 표 내려받기 (CSV)"),
+    "sorted_asc": ("sorted, smallest first", "오름차순 정렬됨"),
+    "sorted_desc": ("sorted, largest first", "내림차순 정렬됨"),
+    "no_jobs_filter": ("No scored job matches these choices.", "고른 조건에 맞는 직업이 없습니다."),
+    "compare_title": ("Compare jobs", "직업 비교하기"),
+    "compare_intro": (
+        "Put two or three jobs side by side. Enter their SOC codes, such as 53-3032, or start from a job’s "
+        "page.",
+        "직업 두세 개를 나란히 비교합니다. 53-3032 같은 SOC 코드를 적거나 직업 페이지에서 시작하세요.",
+    ),
+    "compare_job_n": ("Job {n} (SOC code)", "직업 {n} (SOC 코드)"),
+    "compare_button": ("Compare", "비교하기"),
+    "compare_chart_title": ("AI score of each job", "직업별 AI 점수"),
+    "compare_chart_desc": (
+        "Bars from 0% to 100%, one per job; the thin line shows the raters’ range.",
+        "직업마다 0%에서 100%까지의 막대가 있고, 가는 선은 평가자들의 범위를 나타냅니다.",
+    ),
+    "most_exposed_tasks": ("Most exposed tasks", "노출이 가장 큰 업무"),
+    "least_exposed_tasks": ("Least exposed tasks", "노출이 가장 작은 업무"),
+    "outlook": ("Outlook", "전망"),
+    "methodology_title": ("How the scores are made", "점수를 만드는 방법"),
+    "changes_title": ("Data versions and changes", "데이터 버전과 변경 내역"),
+    "versions_table": ("O*NET versions", "O*NET 버전"),
+    "version": ("Version", "버전"),
+    "released": ("Released", "발표일"),
+    "loaded": ("Loaded", "불러온 날"),
+    "active": ("Shown now", "현재 표시 중"),
+    "yes": ("Yes", "예"),
+    "no": ("No", "아니요"),
+    "n_occupations": ("Jobs", "직업 수"),
+    "n_scored": ("Jobs scored", "점수가 있는 직업 수"),
+    "diff_title": (
+        "What changed in O*NET {version} since {baseline}",
+        "O*NET {baseline} 이후 {version}의 변경 내역",
+    ),
+    "diff_none": ("No change report has been made yet.", "아직 변경 보고서가 없습니다."),
+    "change_counts": ("Changes", "변경"),
+    "what": ("What", "항목"),
+    "how_many": ("How many", "개수"),
+    "tasks_added": ("Tasks added", "추가된 업무"),
+    "tasks_removed": ("Tasks removed", "삭제된 업무"),
+    "tasks_reworded": ("Tasks reworded", "문구가 바뀐 업무"),
+    "tasks_redated": ("Tasks re-dated", "날짜가 바뀐 업무"),
+    "occupations_added": ("Jobs added", "추가된 직업"),
+    "occupations_removed": ("Jobs removed", "삭제된 직업"),
+    "occupations_retitled": ("Jobs renamed", "이름이 바뀐 직업"),
+    "rank_movers": ("Jobs whose rank moved most", "순위가 가장 많이 바뀐 직업"),
+    "rank_before": ("Rank before", "이전 순위"),
+    "rank_after": ("Rank after", "이후 순위"),
+    "score_before": ("Score before", "이전 점수"),
+    "score_after": ("Score after", "이후 점수"),
+    "row_counts": ("Rows per O*NET file", "O*NET 파일별 행 수"),
+    "file": ("File", "파일"),
+    "before": ("Before", "이전"),
+    "after": ("After", "이후"),
+    "not_found_title": ("Page not found", "페이지를 찾을 수 없습니다"),
+    "not_found_text": (
+        "We could not find that page. Search for a job instead:",
+        "그 페이지를 찾지 못했습니다. 대신 직업을 검색해 보세요:",
+    ),
+    "bad_request_title": ("There is a problem with the address", "주소에 문제가 있습니다"),
+    "bad_request_text": ("Please fix the following and try again:", "다음을 고친 뒤 다시 시도해 주세요:"),
+    "error_title": ("Sorry, something went wrong", "죄송합니다. 문제가 생겼습니다"),
+    "unavailable_text": (
+        "The data is not available right now. Please try again in a few minutes.",
+        "지금은 데이터를 볼 수 없습니다. 몇 분 뒤에 다시 시도해 주세요.",
+    ),
+    "error_summary": ("There is a problem", "문제가 있습니다"),
+    "attribution_short": (
+        "Job and task information: O*NET {version} Database, U.S. Department of Labor, Employment and "
+        "Training Administration (USDOL/ETA), used under the CC BY 4.0 license. Wages and job counts: "
+        "U.S. Bureau of Labor Statistics.",
+        "직업과 업무 정보: 미국 노동부 고용훈련청(USDOL/ETA)의 O*NET {version} 데이터베이스, CC BY 4.0 "
+        "라이선스로 사용. 임금과 일자리 수: 미국 노동통계국(BLS).",
+    ),
+    "english_content": (
+        "Job titles and task descriptions are shown in English, as published by O*NET.",
+        "직업 이름과 업무 설명은 O*NET이 발표한 대로 영어로 표시됩니다.",
+    ),
+    "table_alternative": ("The same as a table", "같은 내용을 표로 보기"),
+    "percent": ("{pct}%", "{pct}%"),
+}
+
+# Plain-language, translated sentences used by several pages for BLS fields that are codes.
+ERRORS: dict[str, tuple[str, str]] = {
+    "soc": (
+        "“{value}” is not a SOC code. A SOC code looks like 53-3032: two digits, a dash, four digits.",
+        "“{value}”은(는) SOC 코드가 아닙니다. SOC 코드는 53-3032처럼 숫자 두 자리, 줄표, 숫자 네 자리입니다.",
+    ),
+    "soc_unknown": ("There is no job with SOC code {value}.", "SOC 코드 {value}인 직업이 없습니다."),
+    "compare_count": (
+        "Choose two or three jobs to compare (you gave {value}).",
+        "비교할 직업을 두세 개 고르세요 (지금 {value}개).",
+    ),
+    "job_zone": (
+        "The job zone must be a number from 1 to 5.",
+        "직무 준비 수준은 1부터 5까지의 숫자여야 합니다.",
+    ),
+    "major_group": (
+        "“{value}” is not a kind of work we know.",
+        "“{value}”은(는) 알 수 없는 일의 종류입니다.",
+    ),
+    "sort": ("The table cannot be sorted by “{value}”.", "표를 “{value}” 기준으로 정렬할 수 없습니다."),
+    "order": ("The order must be “asc” or “desc”.", "순서는 “asc” 또는 “desc”여야 합니다."),
+    "q": (
+        "The search text is too long: use at most 100 letters.",
+        "검색어가 너무 깁니다. 100자 이하로 적어 주세요.",
+    ),
+    "version": ("O*NET version “{value}” is not loaded.", "O*NET 버전 “{value}”은(는) 없습니다."),
+    "bad_value": ("“{value}” is not a valid {name}.", "“{value}”은(는) 올바른 {name} 값이 아닙니다."),
+    "lang": ("The language must be “en” or “ko”.", "언어는 “en” 또는 “ko”여야 합니다."),
+}
+
+Translate = Callable[..., str]
+
+
+def translator(lang: str, table: dict[str, tuple[str, str]] = TEXT) -> Translate:
+    index = LANGUAGES.index(lang)
+
+    def t(key: str, **values: object) -> str:
+        return table[key][index].format(**values)
+
+    return t
