@@ -6,7 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api import queries
-from api.deps import ConnectionDep, VersionDep, version_sort_key
+from api.deps import ConnectionDep, VersionDep
+from occurisk_assets.versions import version_sort_key
 from web import queries as page_queries
 from web.render import PageDep
 
