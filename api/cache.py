@@ -22,7 +22,19 @@ from occurisk_assets.data_generation import CURRENT_GENERATION
 log = logging.getLogger(__name__)
 
 # Never cached: liveness must reach the database; the docs and static files are not data.
-UNCACHED_PREFIXES = ("/api/v1/health", "/docs", "/redoc", "/openapi.json", "/static/")
+# Personal data (profiles, résumés) changes without a new data generation and must never sit in a shared
+# cache; postings change with every crawl or import.
+UNCACHED_PREFIXES = (
+    "/api/v1/health",
+    "/api/v1/profiles",
+    "/api/v1/resumes",
+    "/api/v1/transcribe",
+    "/api/v1/postings",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/static/",
+)
 
 
 @dataclass

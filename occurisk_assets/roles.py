@@ -29,6 +29,8 @@ OWNER = "occurisk"
 API = "occurisk_api"
 DAGSTER = "occurisk_dagster"
 MLFLOW = "occurisk_mlflow"
+# No login of its own on the local server: the API's assistant pool switches the owner's sessions to it.
+ASSISTANT = "occurisk_assistant"
 LOGIN_ROLES = (OWNER, API, DAGSTER, MLFLOW)
 
 # What the API reads outside the marts schema (everything in marts is served).
@@ -102,6 +104,13 @@ def ensure_login_roles(admin: psycopg.Connection, secrets_dir: Path) -> None:
                 sql.SQL(verb), sql.Identifier(role), sql.Literal(read_password(secrets_dir, role))
             )
         )
+    if ASSISTANT not in existing:
+        admin.execute(
+            sql.SQL("CREATE ROLE {} NOLOGIN NOSUPERUSER NOCREATEROLE NOREPLICATION").format(
+                sql.Identifier(ASSISTANT)
+            )
+        )
+    admin.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(ASSISTANT), sql.Identifier(OWNER)))
     # The owner creates the databases of test sessions and may end connections to a database it drops.
     admin.execute(sql.SQL("ALTER ROLE {} CREATEDB").format(sql.Identifier(OWNER)))
     admin.execute(sql.SQL("GRANT pg_signal_backend TO {}").format(sql.Identifier(OWNER)))

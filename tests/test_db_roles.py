@@ -61,6 +61,7 @@ def test_every_python_made_table_comes_from_the_migrations(fresh_database):
     assert [revision] == heads
     assert tables == {
         "core.data_version",
+        "core.data_generation",
         "core.release_files",
         "core.model_run",
         "core.llm_call",

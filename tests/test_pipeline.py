@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 
-from occurisk_assets import db
+from occurisk_assets import db, roles
 from occurisk_assets.settings import PROJECT_ROOT
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
@@ -38,10 +38,11 @@ def test_pipeline_twice_through_the_cli(fresh_database, tmp_path):
     dagster_home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
     env = dict(os.environ, DAGSTER_HOME=str(dagster_home))
-    dagster_url = db.with_database(fresh_database, "dagster")
-    with psycopg.connect(db.with_database(fresh_database, "postgres"), autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS dagster WITH (FORCE)")
-        conn.execute("CREATE DATABASE dagster")
+    # Dagster's own role owns its database: an empty storage is an emptied schema, made by that role.
+    dagster_url = roles.role_url(db.with_database(fresh_database, "dagster"), roles.DAGSTER)
+    with psycopg.connect(dagster_url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
     first = subprocess.run(
         [OCCURISK, "pipeline", "--version", "30.1"], env=env, capture_output=True, text=True, timeout=1200

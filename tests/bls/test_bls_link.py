@@ -132,7 +132,7 @@ def load_everything() -> None:
 def create_occupation_master(occupations: list[tuple[str, str]]) -> None:
     """A stand-in for the dbt mart with the columns the link reads, holding O*NET 30.1."""
     with db.connect() as conn:
-        conn.execute("CREATE SCHEMA marts")
+        conn.execute("CREATE SCHEMA IF NOT EXISTS marts")
         conn.execute(
             "CREATE TABLE marts.occupation_master (data_version text, onetsoc_code text, soc_code text,"
             " title text, PRIMARY KEY (data_version, onetsoc_code))"
