@@ -18,17 +18,6 @@ dbt_project/target/manifest.json: $(BIN)/occurisk $(shell find dbt_project -name
 
 install: $(BIN)/occurisk dbt_project/target/manifest.json
 
-# Debian packages the browser tests and the load benchmark need: Chromium (Playwright cannot download its
-# own browser here), CJK fonts so Korean pages render, wrk. Installed when missing (CI starts as root).
-OS_PACKAGES := chromium fonts-noto-cjk wrk
-os-packages:
-	@missing=$$(for p in $(OS_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing OS packages:" $$missing; \
-		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
-
 run: install
 	$(BIN)/occurisk pipeline --version $(VERSION)
 	$(BIN)/occurisk up
@@ -46,14 +35,18 @@ check-defs: install
 	printf 'telemetry:\n  enabled: false\n' > $$home/dagster.yaml && \
 	DAGSTER_HOME=$$home VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
-# OS packages the tests need (CI starts from a clean image as root): espeak-ng makes speech for the
-# transcription test; DejaVu fonts let PDF exports carry any script.
+# Debian packages the tests and benchmarks need (CI starts from a clean image as root): Chromium for the
+# browser tests (Playwright cannot download its own browser here), CJK fonts so Korean pages render, wrk for
+# the load benchmark, espeak-ng to make speech for the transcription test, DejaVu fonts so PDF exports carry
+# any script. Installed when missing.
+OS_PACKAGES := chromium fonts-noto-cjk wrk espeak-ng fonts-dejavu-core
 os-packages:
-	@missing=""; command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
-	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	@missing=$$(for p in $(OS_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
-	  else echo "install with apt:$$missing" >&2; exit 1; fi; fi
+		echo "installing OS packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 test: install os-packages lint check-defs
 	@$(BIN)/pytest; status=$$?; \
