@@ -46,8 +46,14 @@ DBT_MODELS = {
     "stg_onet__dwa_reference",
     "stg_onet__technology_skills",
     "stg_onet__related_occupations",
+    "stg_onet__alternate_titles",
+    "stg_onet__reported_titles",
     "stg_core__model_runs",
     "stg_core__task_ai_scores",
+    "stg_bls__oews_metrics",
+    "stg_bls__projections",
+    "stg_bls__soc_links",
+    "stg_careers__occupation_similarity",
     "int_task_ratings_pivoted_to_tasks",
     "int_tasks_weighted_within_occupations",
     "int_task_ai_scores_filtered_to_latest_run",
@@ -65,6 +71,7 @@ DBT_MODELS = {
     "occupation_summary",
     "occupation_related",
     "task_model_score",
+    "soc_bls_metrics",
     "soc_descriptor_profile",
     "soc_detailed_work_activity",
     "soc_technology_skill",
@@ -152,7 +159,12 @@ def test_python_assets_meet_dbt_models_at_the_dbt_keys(repository):
     assert {AssetKey(["soc_descriptor_profile"]), AssetKey(["occupation_summary"])} <= graph.get(
         similarity
     ).parent_keys
-    assert similarity in graph.get(AssetKey(["occupation_transitions"])).parent_keys
+    staged_similarity = AssetKey(["stg_careers__occupation_similarity"])
+    assert similarity in graph.get(staged_similarity).parent_keys
+    assert {staged_similarity, AssetKey(["soc_bls_metrics"])} <= graph.get(
+        AssetKey(["occupation_transitions"])
+    ).parent_keys
+    assert AssetKey(["bls", "soc_bls_link"]) in graph.get(AssetKey(["stg_bls__soc_links"])).parent_keys
     assert {AssetKey(["occupation_ai_score"]), AssetKey(["occupation_task_weight"])} <= graph.get(
         AssetKey(["version_activation"])
     ).parent_keys

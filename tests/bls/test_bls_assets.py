@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
+from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions, materialize
 
 from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
+from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
 
 OEWS_CHECKS = [
     checks.oews_rows_match_sheet,
@@ -150,7 +151,9 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
 
 
 def test_definitions_load():
-    graph = defs().get_repository_def().asset_graph
+    # The domain's dbt models run with the dbt domain's `dbt` resource.
+    domain = Definitions.merge(defs(), Definitions(resources=dbt_defs().resources))
+    graph = domain.get_repository_def().asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {
         "bls/bls_oews_metrics",
@@ -159,7 +162,16 @@ def test_definitions_load():
         "bls/nem_occupational_coverage",
         "bls/soc_2010_2018_crosswalk",
         "bls/soc_bls_link",
+        "stg_bls__oews_metrics",
+        "stg_bls__projections",
+        "stg_bls__soc_links",
+        "soc_bls_metrics",
         "occupation_master",
     }  # the dbt mart the link reads, defined by the dbt domain
     assert not graph.get(AssetKey(["occupation_master"])).is_materializable
-    assert len(graph.asset_check_keys) == 8
+    python_checks = {c.name for c in graph.asset_check_keys if c.asset_key.path[0] == "bls"}
+    assert len(python_checks) == 8
+    # The dbt tests of the BLS models are checks too.
+    assert "unique_combination_of_columns_soc_bls_metrics_data_version__soc_code" in {
+        c.name for c in graph.asset_check_keys
+    }

@@ -1,4 +1,5 @@
-"""BLS assets: one per `bls` table, each partitioned by the release it comes from."""
+"""BLS assets: one per `bls` table, each partitioned by the release it comes from, and the dbt models over them
+(tag:bls: staging and marts.soc_bls_metrics), built after the link of each data_version."""
 
 from dagster import (
     AllPartitionMapping,
@@ -8,7 +9,7 @@ from dagster import (
     MetadataValue,
     asset,
 )
-from dagster_dbt import get_asset_key_for_model
+from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from occurisk_assets import db
 from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
@@ -21,7 +22,8 @@ from occurisk_assets.defs.bls.loader import (
     load_soc_2010_2018,
 )
 from occurisk_assets.defs.bls.partitions import oews_release_partitions, projection_period_partitions
-from occurisk_assets.defs.dbt.assets import onet_dbt_models
+from occurisk_assets.defs.dbt.assets import BLS_SELECTION, dbt_translator, dbt_vars_args, onet_dbt_models
+from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 
 GROUP = "bls"
@@ -140,6 +142,19 @@ def soc_bls_link(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata=link_metadata(report))
 
 
+@dbt_assets(
+    name="bls_dbt_models",
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=dbt_translator,
+    partitions_def=data_version_partitions,
+    select=BLS_SELECTION,
+    pool="dbt",
+)
+def bls_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
+
+
 assets = [
     bls_oews_metrics,
     bls_proj_metrics,
@@ -147,4 +162,5 @@ assets = [
     nem_occupational_coverage,
     soc_2010_2018_crosswalk,
     soc_bls_link,
+    bls_dbt_models,
 ]

@@ -1,4 +1,5 @@
-"""The BLS domain: OEWS, projections and crosswalk tables, the SOC link of each data_version, checks."""
+"""The BLS domain: OEWS, projections and crosswalk tables, the SOC link of each data_version, the dbt models
+over them (using the dbt domain's `dbt` resource), checks."""
 
 import dagster as dg
 

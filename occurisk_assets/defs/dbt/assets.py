@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AllPartitionMapping, AssetExecutionContext, AssetKey, PartitionMapping
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from occurisk_assets.defs.dbt.project import dbt_project
@@ -21,6 +21,10 @@ from occurisk_assets.partitions import data_version_partitions
 SCORES_SELECTION = "tag:scores"
 # Built after the Python similarity asset, by defs/careers (its own @dbt_assets).
 CAREERS_SELECTION = "tag:careers"
+# Built after the Python BLS link, by defs/bls (its own @dbt_assets).
+BLS_SELECTION = "tag:bls"
+# BLS tables partitioned by the BLS release, not by data_version: every version reads every loaded release.
+BLS_RELEASE_SOURCES = {("bls", "bls_oews_metrics"), ("bls", "bls_proj_metrics")}
 # Only what dbt_project/macros/current_data_version.sql accepts.
 DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+")
 
@@ -41,6 +45,14 @@ class OccuriskDbtTranslator(DagsterDbtTranslator):
             return super().get_asset_key(dbt_resource_props)
         return AssetKey([dbt_resource_props["name"]])
 
+    def get_partition_mapping(
+        self, dbt_resource_props: Mapping[str, Any], dbt_parent_resource_props: Mapping[str, Any]
+    ) -> PartitionMapping | None:
+        parent = (dbt_parent_resource_props.get("source_name"), dbt_parent_resource_props.get("name"))
+        if dbt_parent_resource_props["resource_type"] == "source" and parent in BLS_RELEASE_SOURCES:
+            return AllPartitionMapping()
+        return super().get_partition_mapping(dbt_resource_props, dbt_parent_resource_props)
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
@@ -58,7 +70,9 @@ _common = {
 }
 
 
-@dbt_assets(name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION}", **_common)
+@dbt_assets(
+    name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION}", **_common
+)
 def onet_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
 
