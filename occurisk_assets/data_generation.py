@@ -56,7 +56,7 @@ END $$;
 """
 
 # The Python-written tables the API and pages read, as of migration 0005 (which puts the trigger on those
-# that exist then; 0006 on the careers tables it makes).
+# that exist then; 0007 on the careers tables it makes).
 WATCHED_TABLES = (
     "core.data_version",
     "core.task_ai_score",

@@ -7,7 +7,7 @@ The platform never connects as a superuser. Each part has a role of its own:
   marts.soc_bls_metrics; the version registry and diff reports, the scores and their runs, the careers and
   postings tables) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP, so switching its session to
   read-write changes nothing;
-- `occurisk_assistant` (no login of its own): the only writer of the `assistant` schema (migration 0008 makes
+- `occurisk_assistant` (no login of its own): the only writer of the `assistant` schema (migration 0009 makes
   the schema and its grants);
 - `occurisk_dagster`, `occurisk_mlflow`: own the `dagster` and `mlflow` databases, nothing in the platform's.
 

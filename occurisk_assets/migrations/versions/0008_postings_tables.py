@@ -12,15 +12,15 @@
 
 IF NOT EXISTS: a database whose tables the postings code made before this migration is adopted as it is.
 
-Revision ID: 0007
+Revision ID: 0008
 """
 
 from alembic import op
 
 from occurisk_assets.migrations.sql import run_sql
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

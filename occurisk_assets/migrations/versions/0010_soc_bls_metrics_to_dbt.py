@@ -2,15 +2,15 @@
 a pure transform, now the dbt view marts.soc_bls_metrics (dbt_project/models/views), built after the link
 (the Dagster asset bls_dbt_models). The API reads that one.
 
-Revision ID: 0009
+Revision ID: 0010
 """
 
 from alembic import op
 
 from occurisk_assets.migrations.sql import run_sql
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -6,17 +6,18 @@ API's role — has no access to the schema at all. Every row of a profile hangs 
 ON DELETE CASCADE, so "delete everything" is one DELETE. Tables made in the schema later (by newer
 migrations) get the assistant's privileges by default.
 
-IF NOT EXISTS: a database whose schema the API made at start before this migration is adopted as it is.
+IF NOT EXISTS: a database whose schema the API made at start before this migration is adopted as it is (and
+0006 made the schema and `profile` already, for the posting outcomes).
 
-Revision ID: 0008
+Revision ID: 0009
 """
 
 from alembic import op
 
 from occurisk_assets.migrations.sql import run_sql
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -105,6 +106,9 @@ REVOKE SELECT ON ALL TABLES IN SCHEMA marts, core, bls, onet_raw, careers, stagi
     FROM occurisk_assistant;
 REVOKE USAGE ON SCHEMA marts, core, bls, onet_raw, careers, staging, intermediate FROM occurisk_assistant;
 ALTER DEFAULT PRIVILEGES IN SCHEMA assistant REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM occurisk_assistant;
-DROP SCHEMA assistant CASCADE;
+-- The schema, `profile` and the posting outcomes are 0006's.
+DROP TABLE assistant.llm_rewrite, assistant.document, assistant.job_task, assistant.job;
+DROP INDEX assistant.profile_last_opened_at;
+REVOKE SELECT, INSERT, UPDATE, DELETE ON assistant.profile FROM occurisk_assistant;
 """,
     )

@@ -4,7 +4,7 @@ must see their writes).
 
 IF NOT EXISTS: a database whose tables the careers build made before this migration is adopted as it is.
 
-Revision ID: 0006
+Revision ID: 0007
 """
 
 from alembic import op
@@ -12,8 +12,8 @@ from alembic import op
 from occurisk_assets.data_generation import trigger_sql
 from occurisk_assets.migrations.sql import run_sql
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
