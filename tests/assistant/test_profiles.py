@@ -53,6 +53,8 @@ def test_create_read_replace(assistant_client, history, csr_tasks, db_conn):
         "job_task": 5,
         "document": 0,
         "llm_rewrite": 0,
+        "posting_outcome": 0,
+        "posting_outcome_change": 0,
     }
     assert assistant_client.get(f"{API}/profiles/{profile['id']}").json()["jobs"] == profile["jobs"]
 
