@@ -22,7 +22,7 @@ from occurisk_assets.data_generation import CURRENT_GENERATION
 log = logging.getLogger(__name__)
 
 # Never cached: liveness must reach the database; the docs and static files are not data.
-# Personal data (profiles, résumés) changes without a new data generation and must never sit in a shared
+# Personal data (profiles, résumés, and their pages under /profile/) changes without a new data generation and must never sit in a shared
 # cache; postings change with every crawl or import.
 UNCACHED_PREFIXES = (
     "/api/v1/health",
@@ -30,6 +30,7 @@ UNCACHED_PREFIXES = (
     "/api/v1/resumes",
     "/api/v1/transcribe",
     "/api/v1/postings",
+    "/profile/",
     "/docs",
     "/redoc",
     "/openapi.json",

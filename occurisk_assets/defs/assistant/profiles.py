@@ -8,6 +8,7 @@ import secrets
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 ID_BYTES = 24  # 192 random bits, URL-safe base64: 32 characters
@@ -167,3 +168,31 @@ async def delete(conn: AsyncConnection, profile_id: str) -> bool:
     """Delete every row of the profile (jobs, tasks, documents, cached rewrites cascade)."""
     cur = await conn.execute("DELETE FROM assistant.profile WHERE id = %s", [profile_id])
     return cur.rowcount == 1
+
+
+async def set_resume_choices(
+    conn: AsyncConnection, profile_id: str, target_soc_code: str | None, age_neutral: bool, llm_opt_in: bool
+) -> None:
+    """The résumé choices the person made (kept for their next draft and downloads); the work history and
+    its documents stay as they are."""
+    await conn.execute(
+        "UPDATE assistant.profile SET target_soc_code = %s, age_neutral = %s, llm_opt_in = %s WHERE id = %s",
+        [target_soc_code, age_neutral, llm_opt_in, profile_id],
+    )
+
+
+async def stored_document(conn: AsyncConnection, profile_id: str, kind: str) -> dict | None:
+    """The saved résumé ('resume') or cover letter ('cover_letter'), or None."""
+    cur = await conn.execute(
+        "SELECT body FROM assistant.document WHERE profile_id = %s AND kind = %s", [profile_id, kind]
+    )
+    row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def save_document(conn: AsyncConnection, profile_id: str, kind: str, body: dict) -> None:
+    await conn.execute(
+        "INSERT INTO assistant.document (profile_id, kind, body) VALUES (%s, %s, %s) "
+        "ON CONFLICT (profile_id, kind) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
+        [profile_id, kind, Jsonb(body)],
+    )
