@@ -122,7 +122,7 @@ class ResumeRequest(BaseModel):
     target_soc_code: str | None = Field(default=None, pattern=r"^\d{2}-\d{4}$")
     age_neutral: bool | None = Field(default=None, description="default: the profile's setting")
     use_llm: bool = Field(default=False, description="reword with an LLM (needs llm_opt_in on the profile)")
-    text: str | None = Field(
+    text: profiles.PlainText | None = Field(
         default=None, max_length=20000, description="your edited résumé text, kept as is"
     )
 
@@ -216,7 +216,7 @@ async def download_resume(
 
 
 class CoverLetterRequest(BaseModel):
-    posting: str = Field(min_length=20, max_length=20000, description="the job posting's text")
+    posting: profiles.PlainText = Field(min_length=20, max_length=20000, description="the job posting's text")
 
 
 @router.post("/profiles/{profile_id}/cover-letter")
