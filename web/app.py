@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web.render import PageError, error_page
-from web.routes import about, compare, explore, home, occupation
+from web.routes import about, check_ad, compare, explore, home, occupation
 
 STATIC = Path(__file__).parent / "static"
 # Everything a page loads comes from this app: no CDN, font or script from elsewhere.
@@ -28,7 +28,7 @@ def is_page(request: Request) -> bool:
 
 
 def mount(app: FastAPI) -> None:
-    for module in (home, occupation, explore, compare, about):
+    for module in (home, occupation, explore, compare, check_ad, about):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
