@@ -9,6 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BENCHMARKS = [
+    "bench.cli",
     "bench.ingest",
     "bench.scoring",
     "bench.api",

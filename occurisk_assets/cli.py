@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from dataclasses import dataclass
 
 import click
 
@@ -20,33 +21,99 @@ _ONET, _LIFECYCLE, _SCORING = (
     "occurisk_assets.defs.lifecycle.commands",
     "occurisk_assets.defs.scoring.commands",
 )
-# command name → the module whose `commands` list holds it (tests/test_cli.py checks this stays true).
-COMMAND_MODULES = {
-    "pipeline": "occurisk_assets.pipeline",
-    "up": "occurisk_assets.pipeline",
-    "load": _ONET,
-    "top-tasks": _ONET,
-    "occupation": _ONET,
-    "dbt-parse": "occurisk_assets.defs.dbt.commands",
-    "score": _SCORING,
-    "runs": _SCORING,
-    "mlflow-ui": _SCORING,
-    "bls-load": "occurisk_assets.defs.bls.commands",
-    "versions": _LIFECYCLE,
-    "rescore": _LIFECYCLE,
-    "archive": _LIFECYCLE,
-    "restore": _LIFECYCLE,
-    "serve": "api.commands",
-    "backup": "occurisk_assets.backup",
-    "restore-db": "occurisk_assets.backup",
-    "coder": "occurisk_assets.defs.coder.commands",
-    "postings": "occurisk_assets.defs.postings.commands",
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    module: str  # the module whose `commands` list holds the command, imported only to run it
+    summary: str  # its line in `occurisk --help` (the first sentence of its docstring)
+
+
+# Written out here so that `occurisk --help` imports no domain; tests/test_cli.py checks both stay true.
+COMMANDS = {
+    "pipeline": Subcommand(
+        "occurisk_assets.pipeline",
+        "Load an O*NET release and build everything derived from it, as one Dagster run.",
+    ),
+    "up": Subcommand(
+        "occurisk_assets.pipeline",
+        "Serve the Dagster UI (127.0.0.1:3000) and the API (127.0.0.1:8000) until Ctrl-C.",
+    ),
+    "load": Subcommand(
+        _ONET,
+        "Load one O*NET release into the raw tables (no dbt, no scoring; `occurisk pipeline` runs everything).",
+    ),
+    "top-tasks": Subcommand(_ONET, "List an occupation's tasks, most important first."),
+    "occupation": Subcommand(_ONET, "Print the detail of one occupation."),
+    "dbt-parse": Subcommand(
+        "occurisk_assets.defs.dbt.commands", "Parse the dbt project into its manifest (no database needed)."
+    ),
+    "score": Subcommand(
+        _SCORING,
+        "Score tasks of the catalog with LLMs or the published raters (runs are resumable; calls are cached).",
+    ),
+    "runs": Subcommand(_SCORING, "Scoring runs (core.model_run)."),
+    "mlflow-ui": Subcommand(
+        _SCORING, "Open the MLflow UI on the scoring runs (tracking store: the `mlflow` database)."
+    ),
+    "bls-load": Subcommand(
+        "occurisk_assets.defs.bls.commands",
+        "Load BLS data into the `bls` schema, from the BLS data folder (../shared/data/bls), the landing "
+        "folder, or bls.gov.",
+    ),
+    "versions": Subcommand(
+        _LIFECYCLE, "O*NET data versions: list them, choose the active one, read their diff reports."
+    ),
+    "rescore": Subcommand(
+        _LIFECYCLE,
+        "Re-score a version's tasks (calls are cached: only new or changed prompts are paid for), then "
+        "rebuild its ensembles, occupation scores, diff report and activation — one Dagster run of "
+        "rescore_active_version.",
+    ),
+    "archive": Subcommand(
+        _LIFECYCLE,
+        "Export older O*NET versions and scoring runs to the archive folder, then delete them from the "
+        "database.",
+    ),
+    "restore": Subcommand(
+        _LIFECYCLE, "Put an archived O*NET version or set of scoring runs back into the database."
+    ),
+    "serve": Subcommand("api.commands", "Serve the read API (OpenAPI docs at /docs) on HOST:PORT."),
+    "backup": Subcommand(
+        "occurisk_assets.backup", "Dump the whole platform database (pg_dump, custom format) to one file."
+    ),
+    "restore-db": Subcommand(
+        "occurisk_assets.backup",
+        "Replace the platform database by a backup made with `occurisk backup`, then migrate it.",
+    ),
+    "coder": Subcommand(
+        "occurisk_assets.defs.coder.commands", "The occupation coder (free text → SOC code)."
+    ),
+    "postings": Subcommand(
+        "occurisk_assets.defs.postings.commands",
+        "Job postings: import files, crawl job boards politely, fetch USAJOBS, clean and code them.",
+    ),
 }
 
 
 class DomainCommands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *COMMAND_MODULES])
+        return sorted([*super().list_commands(ctx), *COMMANDS])
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS, without importing the modules that define them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = (
+                click.Command(name, short_help=COMMANDS[name].summary)
+                if name in COMMANDS
+                else super().get_command(ctx, name)
+            )
+            rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         """Every failure ends in one line naming what failed (the file and line where there is one);
@@ -64,8 +131,8 @@ class DomainCommands(click.Group):
             ) from exc
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in COMMAND_MODULES:
-            module = importlib.import_module(COMMAND_MODULES[name])
+        if name in COMMANDS:
+            module = importlib.import_module(COMMANDS[name].module)
             return next(command for command in module.commands if command.name == name)
         return super().get_command(ctx, name)
 

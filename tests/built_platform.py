@@ -27,11 +27,14 @@ from occurisk_assets.defs.bls.loader import (
 from occurisk_assets.defs.careers.assets import careers_dbt_models
 from occurisk_assets.defs.dbt.assets import score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import activate
+from occurisk_assets.defs.onet.loader import load_release
+from occurisk_assets.defs.onet.sources import resolve_release
 from occurisk_assets.defs.scoring.config import load_scoring_config
 from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.pipeline import run_pipeline
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import BUILDING, mark_complete
 
 DATA_VERSION = "30.1"
 OEWS_RELEASE = "2024-05"
@@ -106,6 +109,25 @@ def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
         ),
         "the score marts rebuild",
     )
+
+
+@contextmanager
+def raw_version_served(url: str, data_version: str = "30.0") -> Iterator[None]:
+    """For the block, `data_version` is active with only its raw files loaded and marked built (its marts
+    stay empty); afterwards 30.1 is active again and `data_version` is back to not served, so tests that
+    come later see the built platform as it was."""
+    load_release(resolve_release(data_version), url=url)
+    try:
+        with psycopg.connect(url) as conn:
+            mark_complete(conn, data_version)
+            activate(conn, data_version)
+        yield
+    finally:
+        with psycopg.connect(url) as conn:
+            activate(conn, DATA_VERSION)
+            conn.execute(
+                "UPDATE core.data_version SET build_status = %s WHERE id = %s", (BUILDING, data_version)
+            )
 
 
 @pytest.fixture(scope="session")

@@ -349,7 +349,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "지금은 데이터를 볼 수 없습니다. 몇 분 뒤에 다시 시도해 주세요.",
     ),
     "error_summary": ("There is a problem", "문제가 있습니다"),
-    "error_prefix": ("Error:", "오류:"),
     "csrf_title": ("This form could not be sent", "이 양식을 보낼 수 없었습니다"),
     "csrf_text": (
         "The page was open for too long, or the form came from another website. Nothing was saved.",
@@ -372,6 +371,74 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "table_alternative": ("The same as a table", "같은 내용을 표로 보기"),
     "percent": ("{pct}%", "{pct}%"),
+    "nav_check_ad": ("Check a job ad", "구인 광고 확인하기"),
+    "error_prefix": ("Error", "오류"),
+    "check_ad_title": ("Check a job ad", "구인 광고 확인하기"),
+    "check_ad_intro": (
+        "Paste a job ad. We will tell you which job it is, how exposed that job is to AI, and which of the "
+        "ad’s duties AI could do most and least.",
+        "구인 광고를 붙여 넣으세요. 어떤 직업인지, 그 직업이 AI에 얼마나 영향을 받는지, 광고에 적힌 업무 "
+        "가운데 AI가 가장 많이 또는 가장 적게 할 수 있는 일이 무엇인지 알려 드립니다.",
+    ),
+    "check_ad_title_label": ("Job title in the ad", "광고의 직업 이름"),
+    "check_ad_title_hint": ("For example “Warehouse associate”.", "예: “Warehouse associate”."),
+    "check_ad_description_label": ("The text of the ad", "광고 내용"),
+    "check_ad_description_hint": (
+        "Copy the whole ad, with its list of duties if it has one. Only ads in English can be checked.",
+        "업무 목록이 있으면 함께, 광고 전체를 복사해 넣으세요. 영어로 된 광고만 확인할 수 있습니다.",
+    ),
+    "check_ad_button": ("Check the ad", "광고 확인하기"),
+    "check_ad_privacy": (
+        "We do not keep the ad you paste.",
+        "붙여 넣은 광고는 저장하지 않습니다.",
+    ),
+    "check_ad_unavailable": (
+        "Checking ads is not available right now. Please try again later.",
+        "지금은 광고를 확인할 수 없습니다. 나중에 다시 시도해 주세요.",
+    ),
+    "check_ad_result_title": ("What this job ad is", "이 구인 광고의 직업"),
+    "check_ad_your_ad": ("Your ad: “{title}”", "입력한 광고: “{title}”"),
+    "check_ad_not_english": (
+        "This ad does not seem to be in English, so we cannot tell which job it is.",
+        "이 광고는 영어가 아닌 것 같아서 어떤 직업인지 알 수 없습니다.",
+    ),
+    "check_ad_occupation_heading": ("Which job this is", "어떤 직업인가요"),
+    "check_ad_low_confidence": (
+        "We are not sure which job this is: our best guess is only {pct}% sure. Look at the other "
+        "possible jobs too.",
+        "어떤 직업인지 확실하지 않습니다. 가장 가까운 추측도 {pct}%만 확실합니다. 다른 후보 직업도 "
+        "살펴보세요.",
+    ),
+    "check_ad_confidence": ("How sure we are: {pct}%", "확실한 정도: {pct}%"),
+    "check_ad_confidence_explained": (
+        "“How sure we are” is how well the ad’s words fit each job, as our job-matching model judges it. "
+        "It says nothing about your chances of getting the job.",
+        "“확실한 정도”는 광고의 말이 각 직업과 얼마나 잘 맞는지를 직업 분류 모델이 판단한 값입니다. 채용될 "
+        "가능성과는 관계가 없습니다.",
+    ),
+    "check_ad_exposure_heading": ("How exposed this job is to AI", "이 직업이 AI에 받는 영향"),
+    "check_ad_exposure": (
+        "This is the score of {title}: about {pct}% of the work in that job is work today’s AI could do.",
+        "{title}의 점수입니다. 그 직업의 일 가운데 약 {pct}%는 오늘날의 AI가 할 수 있는 일입니다.",
+    ),
+    "check_ad_most_heading": ("The ad’s duties AI could do most", "AI가 가장 많이 할 수 있는 광고의 업무"),
+    "check_ad_least_heading": ("The ad’s duties AI could do least", "AI가 가장 적게 할 수 있는 광고의 업무"),
+    "check_ad_duties_explained": (
+        "Each duty in the ad is matched to the closest task in O*NET, the U.S. job database. The score is "
+        "that task’s AI score.",
+        "광고의 각 업무를 미국 직업 데이터베이스 O*NET에서 가장 가까운 업무와 짝지었습니다. 점수는 그 "
+        "업무의 AI 점수입니다.",
+    ),
+    "check_ad_nearest_task": ("Closest O*NET task:", "가장 가까운 O*NET 업무:"),
+    "check_ad_no_duties": (
+        "We could not find a list of duties in the ad, so we cannot say which duties are most exposed.",
+        "광고에서 업무 목록을 찾지 못해 어떤 업무가 가장 영향을 받는지 말씀드릴 수 없습니다.",
+    ),
+    "check_ad_another": ("Check another job ad", "다른 구인 광고 확인하기"),
+    "home_check_ad": (
+        "Looking at a job ad? Check which job it is and how exposed it is to AI.",
+        "구인 광고를 보고 계신가요? 어떤 직업이고 AI에 얼마나 영향을 받는지 확인해 보세요.",
+    ),
     # The assistant: building a profile (web/routes/assistant_history.py)
     "nav_my_work": ("Your work and AI", "내 일과 AI"),
     "home_my_work_title": ("Looking for your next job?", "다음 일자리를 찾고 계신가요?"),
@@ -484,6 +551,16 @@ ERRORS: dict[str, tuple[str, str]] = {
     "version": ("O*NET version “{value}” is not loaded.", "O*NET 버전 “{value}”은(는) 없습니다."),
     "bad_value": ("“{value}” is not a valid {name}.", "“{value}”은(는) 올바른 {name} 값이 아닙니다."),
     "lang": ("The language must be “en” or “ko”.", "언어는 “en” 또는 “ko”여야 합니다."),
+    "ad_title_missing": ("Enter the job title of the ad.", "광고의 직업 이름을 적어 주세요."),
+    "ad_title_long": (
+        "The job title is too long: use at most 300 letters.",
+        "직업 이름이 너무 깁니다. 300자 이하로 적어 주세요.",
+    ),
+    "ad_description_missing": ("Paste the text of the ad.", "광고 내용을 붙여 넣어 주세요."),
+    "ad_description_long": (
+        "The ad is too long: use at most 50,000 letters.",
+        "광고가 너무 깁니다. 50,000자 이하로 줄여 주세요.",
+    ),
 }
 
 Translate = Callable[..., str]

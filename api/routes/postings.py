@@ -213,25 +213,25 @@ def _duty(d) -> PostingDuty:
     )
 
 
-@router.post(
-    "/postings/code",
-    response_model=CodedPosting,
-    responses={**ERROR_RESPONSES, 422: {"description": "A missing, empty or too long field (named)."}},
-)
-async def code_posting(
-    body: PostingToCode, request: Request, conn: ConnectionDep, version: VersionDep
+class AdWithoutText(ValueError):
+    """The title or the description has no text once its HTML is removed (names the field)."""
+
+    def __init__(self, field: str):
+        super().__init__(f"{field} must contain text")
+        self.field = field
+
+
+async def code_ad(
+    request: Request, conn: AsyncConnection, version: str, title: str, description: str
 ) -> CodedPosting:
-    """Code a job ad: its top-3 occupations with the coder's confidence, its exposure (the top
-    occupation's AI score) and each duty matched to its nearest O*NET task with that task's score.
-    Nothing is stored."""
-    text, items = html_to_text(body.description)
-    title = html_to_text(body.title)[0].replace("\n", " ")
-    if not text.strip() or not title.strip():
-        raise HTTPException(422, "title and description must contain text")
-    try:
-        coder = await run_in_threadpool(load_coder, version)
-    except CoderUnavailable as exc:
-        raise HTTPException(503, f"the occupation coder is not available: {exc}") from exc
+    """Code a job ad (also the "Check a job ad" page's work). Raises AdWithoutText, CoderUnavailable."""
+    text, items = html_to_text(description)
+    title = html_to_text(title)[0].replace("\n", " ")
+    if not title.strip():
+        raise AdWithoutText("title")
+    if not text.strip():
+        raise AdWithoutText("description")
+    coder = await run_in_threadpool(load_coder, version)
     language = language_of(text)
     duties, duties_from = ad_duties(text, items)
     meta = Meta.for_version(version)
@@ -271,3 +271,22 @@ async def code_posting(
         most_exposed_duties=[_duty(d) for d in scored[:3]],
         least_exposed_duties=[_duty(d) for d in scored[::-1][:3]],
     )
+
+
+@router.post(
+    "/postings/code",
+    response_model=CodedPosting,
+    responses={**ERROR_RESPONSES, 422: {"description": "A missing, empty or too long field (named)."}},
+)
+async def code_posting(
+    body: PostingToCode, request: Request, conn: ConnectionDep, version: VersionDep
+) -> CodedPosting:
+    """Code a job ad: its top-3 occupations with the coder's confidence, its exposure (the top
+    occupation's AI score) and each duty matched to its nearest O*NET task with that task's score.
+    Nothing is stored."""
+    try:
+        return await code_ad(request, conn, version, body.title, body.description)
+    except AdWithoutText as exc:
+        raise HTTPException(422, str(exc)) from exc
+    except CoderUnavailable as exc:
+        raise HTTPException(503, f"the occupation coder is not available: {exc}") from exc

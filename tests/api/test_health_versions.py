@@ -4,7 +4,7 @@ import pytest
 from occurisk_assets.defs.lifecycle.activation import UnknownVersion, activate
 from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import resolve_release
-from occurisk_assets.versions import mark_complete
+from tests.built_platform import raw_version_served
 
 ATTRIBUTION_30_1 = (
     "This product includes information from the O*NET 30.1 Database by the U.S. Department of "
@@ -62,10 +62,7 @@ def test_active_version_switch_is_served_without_restart(client, built_database)
     assert [v["id"] for v in client.get("/api/v1/versions").json()["items"]] == ["30.1"]
     with psycopg.connect(built_database) as conn, pytest.raises(UnknownVersion, match="not completely built"):
         activate(conn, "30.0")
-    try:
-        with psycopg.connect(built_database) as conn:
-            mark_complete(conn, "30.0")
-            activate(conn, "30.0")
+    with raw_version_served(built_database, "30.0"):
         assert client.get("/api/v1/health").json()["active_version"] == "30.0"
         body = client.get("/api/v1/occupations").json()
         assert body["meta"]["data_version"] == "30.0"
@@ -77,9 +74,7 @@ def test_active_version_switch_is_served_without_restart(client, built_database)
         pinned = client.get("/api/v1/occupations/15-1252", params={"version": "30.1"})
         assert pinned.status_code == 200 and pinned.json()["meta"]["data_version"] == "30.1"
         assert [v["id"] for v in client.get("/api/v1/versions").json()["items"]] == ["30.0", "30.1"]
-    finally:
-        with psycopg.connect(built_database) as conn:
-            activate(conn, "30.1")
+    assert [v["id"] for v in client.get("/api/v1/versions").json()["items"]] == ["30.1"]
     assert client.get("/api/v1/health").json()["active_version"] == "30.1"
     assert client.get("/api/v1/occupations").json()["pagination"]["total"] == 867
 

@@ -172,7 +172,7 @@ def test_matching_ranks_postings_for_a_person_with_reasons(coded):
     matches = rank_postings(conn, person, DATA_VERSION, limit=5)
     assert len(matches) == 5
     assert matches[0].title == "Registered Nurse - Medical/Surgical Unit"
-    assert [m.rank_score for m in matches] == sorted((m.rank_score for m in matches), reverse=True)
+    assert [m.match_score for m in matches] == sorted((m.match_score for m in matches), reverse=True)
     kinds = {r.kind for r in matches[0].reasons}
     assert {"matched_requirement", "exposure"} <= kinds
     requirement = next(r.text for r in matches[0].reasons if r.kind == "matched_requirement")

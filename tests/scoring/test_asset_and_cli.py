@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import dagster as dg
+import httpx
 from click.testing import CliRunner
 
 from occurisk_assets.cli import main
 from occurisk_assets.defs.scoring.assets import task_ai_score
 from occurisk_assets.defs.scoring.checks import scored_tasks_in_catalog, scores_within_0_1
+from tests.conftest import _free_port
 
 
 def test_materializing_the_partition_scores_with_the_offline_raters_and_passes_its_checks(catalog_db):
@@ -64,11 +73,32 @@ def test_score_says_which_key_is_missing(catalog_db):
     assert "needs ANTHROPIC_API_KEY" in result.output
 
 
-def test_mlflow_ui_explains_how_it_serves_the_ui(catalog_db):
-    result = CliRunner().invoke(main, ["mlflow-ui", "--print-only"])
-    assert result.exit_code == 0, result.output
-    assert "mlflow-skinny (installed here) has no UI server" in result.output
-    assert (
-        "uvx --from mlflow==" in result.output
-        and "--backend-store-uri postgresql+psycopg2://" in result.output
+def test_mlflow_ui_serves_the_tracking_store_from_the_installed_package(catalog_db):
+    """`occurisk mlflow-ui` runs the full mlflow package's server (no download) on the PostgreSQL store."""
+    printed = CliRunner().invoke(main, ["mlflow-ui", "--print-only"])
+    assert printed.exit_code == 0, printed.output
+    assert f"{sys.executable} -m mlflow server --backend-store-uri postgresql+psycopg2://" in printed.output
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "occurisk"), "mlflow-ui", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # the server's workers die with it
     )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+            try:
+                reply = httpx.get(f"http://127.0.0.1:{port}/api/2.0/mlflow/experiments/search?max_results=10")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the MLflow server did not answer within 180 s"
+                time.sleep(1)
+        assert reply.status_code == 200, reply.text
+        assert "Default" in [e["name"] for e in reply.json()["experiments"]]  # its store is initialised
+        assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 200  # the UI page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -62,34 +63,33 @@ def test_invalid_replies_are_classified(text, kind):
 # -- limits ---------------------------------------------------------------------------------------------
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+def _elapsed_s(started: float) -> float:
+    return time.monotonic() - started
 
 
 def test_the_rate_limiter_paces_requests_per_minute():
-    clock = FakeClock()
-    limiter = RateLimiter(120, 10**9, clock=clock, sleep=clock.sleep)  # 2 per second, bucket of 2
-    for _ in range(12):
+    limiter = RateLimiter(600, 10**9)  # 10 per second, a bucket of 10
+    started = time.monotonic()
+    for _ in range(10):
         limiter.acquire(1)
-    assert clock.now == pytest.approx(5.0)  # 2 at once, then one every 0.5 s
+    assert _elapsed_s(started) < 0.1  # a full bucket at once
+    for _ in range(5):
+        limiter.acquire(1)
+    assert 0.49 <= _elapsed_s(started) < 1.0  # then one every 0.1 s
 
 
 def test_the_rate_limiter_paces_tokens_per_minute():
-    clock = FakeClock()
-    limiter = RateLimiter(10**6, 6000, clock=clock, sleep=clock.sleep)  # 100 tokens per second
-    for _ in range(5):
-        limiter.acquire(100)
-    assert clock.now == pytest.approx(4.0)
-    limiter.correct_tokens(estimated=100, actual=300)  # the last call used 200 more than estimated
-    limiter.acquire(100)
-    assert clock.now == pytest.approx(7.0)
+    limiter = RateLimiter(10**6, 60_000)  # 1000 tokens per second, a bucket of 1000
+    started = time.monotonic()
+    limiter.acquire(1500)  # larger than the bucket: all of it, then 500 more
+    assert 0.49 <= _elapsed_s(started) < 1.0
+    limiter.acquire(250)
+    assert 0.74 <= _elapsed_s(started) < 1.25
+    limiter.correct_tokens(estimated=250, actual=500)  # the call used 250 more than estimated
+    assert 0.99 <= _elapsed_s(started) < 1.5
+    limiter.correct_tokens(estimated=250, actual=100)  # an unused estimate is not refunded
+    limiter.acquire(250)
+    assert 1.24 <= _elapsed_s(started) < 1.75
 
 
 def test_backoff_honours_retry_after_and_grows_exponentially():
@@ -290,6 +290,7 @@ def test_agreement_metrics():
     pb = np.array([2, 0, 2, 0, 2]) / 6
     expected = (0.5 - pa @ pb) / (1 - pa @ pb)
     assert result.cohen_kappa == pytest.approx(expected)
+    assert agreement(np.array([0.5, 0.5]), np.array([0.5, 0.5])).cohen_kappa is None  # undefined
     constant = agreement(np.array([0.5, 0.5]), np.array([0.1, 0.9]))
     assert constant.spearman is None and constant.pearson is None
 

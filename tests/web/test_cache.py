@@ -11,11 +11,8 @@ from dagster import DagsterInstance
 from occurisk_assets import data_generation
 from occurisk_assets.definitions import defs
 from occurisk_assets.defs.dbt.assets import score_dbt_models
-from occurisk_assets.defs.lifecycle.activation import activate
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import resolve_release
 from occurisk_assets.partitions import data_version_partitions
-from tests.built_platform import assert_success, platform_database
+from tests.built_platform import assert_success, platform_database, raw_version_served
 
 DETAIL = "/api/v1/occupations/53-3032"
 PAGE = "/occupation/53-3032"
@@ -48,16 +45,10 @@ def test_switching_the_active_version_changes_the_next_answer(site, built_databa
     site.get("/")
     cached = site.get("/")
     assert cached.headers["x-cache"] == "hit" and "Data: O*NET 30.1." in cached.text
-    load_release(resolve_release("30.0"), url=built_database)
-    try:
-        with psycopg.connect(built_database) as conn:
-            activate(conn, "30.0")
+    with raw_version_served(built_database, "30.0"):
         switched = site.get("/")
         assert switched.headers["x-cache"] == "miss" and "Data: O*NET 30.0." in switched.text
         assert site.get("/api/v1/occupations").json()["meta"]["data_version"] == "30.0"
-    finally:
-        with psycopg.connect(built_database) as conn:
-            activate(conn, "30.1")
     back = site.get("/")
     assert back.headers["x-cache"] == "miss" and "Data: O*NET 30.1." in back.text
 

@@ -10,15 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.built_platform import DATA_VERSION
+from tests.web.forms import form_token
 from web import app as web_app
 from web import csrf
 
 API = "/api/v1"
 HISTORY = {"jobs": [{"soc_code": "43-4051", "title": "Customer service representative", "start_year": 2001}]}
-
-
-def token_in(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture
@@ -54,7 +51,7 @@ def test_post_without_the_token_is_refused_and_deletes_nothing(site, profile_id)
 def test_forged_and_other_browsers_tokens_are_refused(site, profile_id, site_session):
     form = site.get(f"/my-work/{profile_id}/delete")
     assert form.status_code == 200 and form.headers["cache-control"] == "no-store"
-    token = token_in(form.text)
+    token = form_token(form.text)
     assert site.cookies.get(csrf.COOKIE) == token
     nonce = token.split(".")[0]
     # A token of our own making with the cookie set to match: the signature gives it away.
@@ -73,7 +70,7 @@ def test_the_form_with_its_token_deletes_everything(site, profile_id, db_conn):
     form = site.get(f"/my-work/{profile_id}/delete?lang=ko")
     assert "내 정보를 모두 지울까요?" in form.text
     done = site.post(
-        f"/my-work/{profile_id}/delete", data={"csrf_token": token_in(form.text)}, follow_redirects=False
+        f"/my-work/{profile_id}/delete", data={"csrf_token": form_token(form.text)}, follow_redirects=False
     )
     assert done.status_code == 303 and done.headers["location"] == "/my-work/deleted"
     assert (
@@ -113,5 +110,5 @@ def test_pages_with_a_form_are_never_cached(site, profile_id):
     site.cookies.clear()
     second = site.get(f"/my-work/{profile_id}/delete")
     assert "x-cache" not in first.headers or first.headers["x-cache"] == "miss"
-    assert token_in(first.text) != token_in(second.text)
+    assert form_token(first.text) != form_token(second.text)
     assert DATA_VERSION in first.text

@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import time
 import tomllib
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from occurisk_assets.defs.assistant.facts import Facts, added_facts
 from occurisk_assets.defs.assistant.resume import ResumeDraft
 from occurisk_assets.defs.scoring.calling import max_call_cost_usd
 from occurisk_assets.defs.scoring.config import load_scoring_config
-from occurisk_assets.defs.scoring.limits import backoff_delay_s
+from occurisk_assets.defs.scoring.limits import transient_retrying
 from occurisk_assets.defs.scoring.prompt import RenderedPrompt
 from occurisk_assets.defs.scoring.providers import MissingApiKey, build_provider, has_api_key
 from occurisk_assets.defs.scoring.providers.base import (
@@ -64,18 +63,10 @@ def _call(model_name: str, prompt: RenderedPrompt) -> str:
     config = load_scoring_config(get_settings().scoring_config)
     model = config.model(model_name)
     provider = build_provider(model)
-    for attempt in range(1, config.retry.max_attempts + 1):
-        try:
-            reply = provider.complete(prompt)
-        except TransientProviderError as exc:
-            if attempt == config.retry.max_attempts:
-                raise
-            time.sleep(backoff_delay_s(attempt, config.retry, exc.retry_after_s))
-            continue
-        if reply.refusal is not None or reply.truncated or not reply.content:
-            raise RejectedRequest(200, "the model refused or its reply was cut off")
-        return reply.content
-    raise AssertionError("unreachable")
+    reply = transient_retrying(config.retry)(provider.complete, prompt)
+    if reply.refusal is not None or reply.truncated or not reply.content:
+        raise RejectedRequest(200, "the model refused or its reply was cut off")
+    return reply.content
 
 
 def apply_reply(draft: ResumeDraft, content: str, allowed: Facts) -> tuple[ResumeDraft | None, str | None]:

@@ -12,9 +12,8 @@ import psycopg
 
 ASSISTANT_ROLE = "occurisk_assistant"
 
-DDL = [
-    "CREATE SCHEMA IF NOT EXISTS assistant",
-    """CREATE TABLE IF NOT EXISTS assistant.profile (
+SCHEMA_DDL = "CREATE SCHEMA IF NOT EXISTS assistant"
+PROFILE_DDL = """CREATE TABLE IF NOT EXISTS assistant.profile (
         id text PRIMARY KEY CHECK (length(id) >= 22),
         data_version text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -22,7 +21,11 @@ DDL = [
         target_soc_code text,
         age_neutral boolean NOT NULL DEFAULT false,
         llm_opt_in boolean NOT NULL DEFAULT false
-    )""",
+    )"""
+
+DDL = [
+    SCHEMA_DDL,
+    PROFILE_DDL,
     "CREATE INDEX IF NOT EXISTS profile_last_opened_at ON assistant.profile (last_opened_at)",
     """CREATE TABLE IF NOT EXISTS assistant.job (
         profile_id text NOT NULL REFERENCES assistant.profile (id) ON DELETE CASCADE,
@@ -61,6 +64,9 @@ DDL = [
 ]
 
 TABLES = ["profile", "job", "job_task", "document", "llm_rewrite"]
+# Made by the alembic migration 0006 (a person's outcomes of postings); granted here too, when present, for
+# a server where the role did not exist yet when the migration ran.
+MIGRATED_TABLES = ["posting_outcome", "posting_outcome_change"]
 
 
 def ensure_assistant_schema(conn: psycopg.Connection) -> None:
@@ -75,7 +81,12 @@ def ensure_assistant_schema(conn: psycopg.Connection) -> None:
             conn.execute(statement)
         conn.execute("REVOKE ALL ON SCHEMA assistant FROM PUBLIC")
         conn.execute(f"GRANT USAGE ON SCHEMA assistant TO {ASSISTANT_ROLE}")
-        tables = ", ".join(f"assistant.{t}" for t in TABLES)
+        present = [
+            t
+            for t in MIGRATED_TABLES
+            if conn.execute("SELECT to_regclass(%s) IS NOT NULL", [f"assistant.{t}"]).fetchone()[0]
+        ]
+        tables = ", ".join(f"assistant.{t}" for t in [*TABLES, *present])
         conn.execute(f"REVOKE ALL ON {tables} FROM PUBLIC")
         conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {ASSISTANT_ROLE}")
         # The assistant reads the platform (tasks, scores, skills) but writes nowhere else.

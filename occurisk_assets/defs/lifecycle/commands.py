@@ -1,4 +1,8 @@
-"""`occurisk versions list|activate|diff`, `occurisk rescore`, `occurisk archive`, `occurisk restore`."""
+"""`occurisk versions list|activate|diff`, `occurisk rescore`, `occurisk archive`, `occurisk restore`.
+
+Light at import (no Dagster, no SciPy): `occurisk versions list` answers at once; the commands that need
+them import them when they run.
+"""
 
 from pathlib import Path
 
@@ -13,13 +17,11 @@ from occurisk_assets.defs.lifecycle.activation import (
     list_versions,
 )
 from occurisk_assets.defs.lifecycle.archive import ArchiveError, restore_archive
-from occurisk_assets.defs.lifecycle.diff import stored_diff
 from occurisk_assets.defs.lifecycle.retention import (
     RetentionError,
     apply_retention,
     describe,
 )
-from occurisk_assets.defs.lifecycle.schedules import RESCORE_JOB, SCORING_OP
 from occurisk_assets.settings import get_settings
 
 
@@ -86,6 +88,8 @@ def versions_activate(version: str, force: bool) -> None:
 @click.argument("version")
 def versions_diff(version: str) -> None:
     """Print the diff report of VERSION against its baseline (Markdown)."""
+    from occurisk_assets.defs.lifecycle.diff import stored_diff
+
     with db.connect() as conn:
         report = stored_diff(conn, version)
     if report is None:
@@ -123,6 +127,7 @@ def rescore(
     """Re-score a version's tasks (calls are cached: only new or changed prompts are paid for), then rebuild
     its ensembles, occupation scores, diff report and activation — one Dagster run of rescore_active_version."""
     from occurisk_assets.definitions import defs
+    from occurisk_assets.defs.lifecycle.schedules import RESCORE_JOB, SCORING_OP
     from occurisk_assets.partitions import data_version_partitions
     from occurisk_assets.pipeline import dagster_instance
 

@@ -1,6 +1,6 @@
 """Ranking postings for a person: how close a posting's text is to the duties and tasks they did, how
 similar its occupation is to theirs (careers.occupation_similarity), and how exposed it is — each result
-with its reasons. The score only orders postings; it is not, and is never shown as, a chance of being
+with its reasons. The match score only orders postings; it is not, and is never shown as, a chance of being
 hired (no labelled outcomes exist yet to estimate one)."""
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ from sklearn.metrics.pairwise import cosine_similarity
 WEIGHTS = {"text": 0.5, "occupation": 0.3, "safety": 0.2}
 MATCHED_DUTY_MIN_SIMILARITY = 0.2
 MAX_CANDIDATES = 2000
+NOT_A_PROBABILITY = (
+    "The match score (0 to 1) only orders these postings for you: "
+    f"{WEIGHTS['text']} × how close the ad's words are to your duties and tasks + "
+    f"{WEIGHTS['occupation']} × how similar its occupation is to yours + "
+    f"{WEIGHTS['safety']} × (1 − its exposure to AI). "
+    "It is not a probability of being hired: no outcomes exist yet to estimate one."
+)
 
+# `q` (optional) keeps the postings whose text matches it (the same full-text search as /postings).
 CANDIDATES_SQL = """
 SELECT p.posting_id, p.title, p.description, coalesce(p.duties, '{}') AS duties, p.soc_code, p.ai_score,
        p.hiring_organization, p.job_location, p.url, o.title AS occupation_title,
@@ -23,10 +31,11 @@ SELECT p.posting_id, p.title, p.description, coalesce(p.duties, '{}') AS duties,
 FROM postings.posting p
 LEFT JOIN postings.posting_occupation o ON o.posting_id = p.posting_id AND o.rank = 1
 LEFT JOIN postings.posting_duty d ON d.posting_id = p.posting_id
-WHERE p.status = 'accepted' AND p.coding_status = 'coded' AND p.data_version = %s
+WHERE p.status = 'accepted' AND p.coding_status = 'coded' AND p.data_version = %(version)s
+  AND (%(q)s::text IS NULL OR p.search @@ plainto_tsquery('english', %(q)s))
 GROUP BY p.posting_id, o.title
 ORDER BY p.collected_on DESC, p.posting_id DESC
-LIMIT %s
+LIMIT %(limit)s
 """
 SIMILARITY_SQL = """
 SELECT soc_code, similar_soc_code, similarity FROM careers.occupation_similarity
@@ -37,7 +46,7 @@ WHERE data_version = %s AND soc_code = ANY(%s)
 @dataclass(frozen=True)
 class Person:
     """What matching reads of a profile: the SOC codes of their jobs, their duties in their own words and
-    the O*NET tasks they said they did."""
+    the O*NET tasks they said they did (`task_statements[i]` is the statement of `task_ids[i]`)."""
 
     soc_codes: list[str]
     duties: list[str]
@@ -49,35 +58,41 @@ class Person:
 class Reason:
     kind: str  # 'matched_requirement', 'matched_task', 'occupation', 'exposure'
     text: str
+    details: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PostingMatch:
     posting_id: int
     title: str | None
+    hiring_organization: str | None
+    job_location: str | None
+    url: str | None
     soc_code: str | None
     occupation_title: str | None
     ai_score: float | None
-    rank_score: float  # orders the list; not a probability of anything
+    match_score: float  # orders the list; not a probability of anything
     text_similarity: float
     occupation_similarity: float
+    safety: float  # 1 − exposure (0.5 when unscored)
     reasons: list[Reason]
 
 
 def rank_postings(
-    conn: psycopg.Connection, person: Person, version: str, limit: int = 20
+    conn: psycopg.Connection, person: Person, version: str, limit: int = 20, q: str | None = None
 ) -> list[PostingMatch]:
-    candidates = conn.execute(CANDIDATES_SQL, (version, MAX_CANDIDATES)).fetchall()
+    candidates = conn.execute(
+        CANDIDATES_SQL, {"version": version, "q": q, "limit": MAX_CANDIDATES}
+    ).fetchall()
     similarities = []
     if conn.execute("SELECT to_regclass('careers.occupation_similarity') IS NOT NULL").fetchone()[0]:
         similarities = conn.execute(SIMILARITY_SQL, (version, person.soc_codes)).fetchall()
-    return rank(candidates, similarities, person, limit)
+    return rank(candidates, similarities, person)[:limit]
 
 
-def rank(
-    candidates: list[tuple], similarities: list[tuple], person: Person, limit: int = 20
-) -> list[PostingMatch]:
-    """`candidates`: rows of CANDIDATES_SQL; `similarities`: rows of SIMILARITY_SQL for the person's SOCs."""
+def rank(candidates: list[tuple], similarities: list[tuple], person: Person) -> list[PostingMatch]:
+    """All `candidates` (rows of CANDIDATES_SQL) best first; `similarities`: rows of SIMILARITY_SQL for the
+    person's SOCs."""
     if not candidates:
         return []
     sims: dict[tuple[str, str], float] = {(s, s): 1.0 for s in person.soc_codes}
@@ -90,21 +105,23 @@ def rank(
     text_sim = (
         cosine_similarity(matrix[-1], matrix[:-1]).ravel() if own_text.strip() else np.zeros(len(texts))
     )
-    own_tasks = set(person.task_ids)
+    statement_of = dict(zip(person.task_ids, person.task_statements, strict=False))
     matches = []
-    for i, (pid, title, _, duties, soc, ai, _, _, _, occ_title, task_ids) in enumerate(candidates):
+    for i, (pid, title, _, duties, soc, ai, org, location, url, occ_title, task_ids) in enumerate(candidates):
         occ_sim, via = max(((sims.get((s, soc), 0.0), s) for s in person.soc_codes), default=(0.0, None))
         safety = 1.0 - ai if ai is not None else 0.5
         score = WEIGHTS["text"] * text_sim[i] + WEIGHTS["occupation"] * occ_sim + WEIGHTS["safety"] * safety
+        shared = sorted(set(task_ids) & set(statement_of))
         reasons = _reasons(
-            vectorizer, own_lines, list(duties), own_tasks & set(task_ids), occ_sim, via, soc, occ_title, ai
-        )
-        matches.append(
-            PostingMatch(pid, title, soc, occ_title, ai, round(float(score), 4), round(float(text_sim[i]), 4),
-                         round(occ_sim, 4), reasons)
+            vectorizer, own_lines, list(duties), [(t, statement_of[t]) for t in shared], occ_sim, via, soc,
+            occ_title, ai,
         )  # fmt: skip
-    matches.sort(key=lambda m: (-m.rank_score, m.posting_id))
-    return matches[:limit]
+        matches.append(
+            PostingMatch(pid, title, org, location, url, soc, occ_title, ai, round(float(score), 4),
+                         round(float(text_sim[i]), 4), round(occ_sim, 4), round(safety, 4), reasons)
+        )  # fmt: skip
+    matches.sort(key=lambda m: (-m.match_score, m.posting_id))
+    return matches
 
 
 def _reasons(vectorizer, own_lines, duties, shared_tasks, occ_sim, via, soc, occ_title, ai) -> list[Reason]:
@@ -114,18 +131,35 @@ def _reasons(vectorizer, own_lines, duties, shared_tasks, occ_sim, via, soc, occ
         for d, row in enumerate(sim):
             j = int(row.argmax())
             if row[j] >= MATCHED_DUTY_MIN_SIMILARITY:
-                reasons.append(Reason("matched_requirement", f"“{duties[d]}” — like your “{own_lines[j]}”"))
-    if shared_tasks:
+                reasons.append(
+                    Reason(
+                        "matched_requirement",
+                        f"“{duties[d]}” — like your “{own_lines[j]}”",
+                        {
+                            "requirement": duties[d],
+                            "yours": own_lines[j],
+                            "similarity": round(float(row[j]), 4),
+                        },
+                    )
+                )
+    for task_id, statement in shared_tasks:
         reasons.append(
-            Reason("matched_task", f"{len(shared_tasks)} of its duties are O*NET tasks you have done")
+            Reason(
+                "matched_task",
+                f"one of its duties is the O*NET task you did: “{statement}”",
+                {"task_id": task_id, "task_statement": statement},
+            )
         )
+    link = {"soc_code": soc, "title": occ_title, "your_soc_code": via, "similarity": round(occ_sim, 4)}
     if occ_sim >= 1.0:
         reasons.append(
-            Reason("occupation", f"the same occupation as your job ({soc} {occ_title or ''})".strip())
+            Reason("occupation", f"the same occupation as your job ({soc} {occ_title or ''})".strip(), link)
         )
     elif occ_sim > 0:
         reasons.append(Reason("occupation", f"{occ_title or soc} is close to your occupation {via} "
-                                            f"(similarity {occ_sim:.2f})"))  # fmt: skip
+                                            f"(similarity {occ_sim:.2f})", link))  # fmt: skip
     if ai is not None:
-        reasons.append(Reason("exposure", f"exposure to AI {ai:.2f} on a 0–1 scale (lower is safer)"))
+        reasons.append(
+            Reason("exposure", f"exposure to AI {ai:.2f} on a 0–1 scale (lower is safer)", {"ai_score": ai})
+        )
     return reasons

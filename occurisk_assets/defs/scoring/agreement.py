@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from sklearn.metrics import cohen_kappa_score
 
 # Scores binned to the nearest quarter (0, .25, .5, .75, 1) for Cohen's kappa and the histogram; the
 # published exposure labels (0, .5, 1) and automation labels (0..1 by .25) fall exactly on these bins.
@@ -18,12 +19,11 @@ def bin_scores(scores: np.ndarray) -> np.ndarray:
 
 
 def cohen_kappa(a_bins: np.ndarray, b_bins: np.ndarray) -> float | None:
-    """Unweighted kappa; None when chance agreement is total (both raters constant and equal)."""
-    observed = float(np.mean(a_bins == b_bins))
-    pa = np.bincount(a_bins, minlength=N_BINS) / len(a_bins)
-    pb = np.bincount(b_bins, minlength=N_BINS) / len(b_bins)
-    expected = float(np.dot(pa, pb))
-    return None if expected >= 1.0 else (observed - expected) / (1.0 - expected)
+    """Unweighted kappa; None when chance agreement is total (both raters constant and equal), where
+    kappa is undefined."""
+    if len(np.unique(np.concatenate([a_bins, b_bins]))) == 1:
+        return None
+    return float(cohen_kappa_score(a_bins, b_bins, labels=list(range(N_BINS))))
 
 
 @dataclass(frozen=True)

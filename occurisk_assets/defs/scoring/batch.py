@@ -18,14 +18,13 @@ from psycopg.types.json import Jsonb
 from occurisk_assets.defs.scoring.calling import CallOutcome, max_call_cost_usd, reply_cost_usd, scrub
 from occurisk_assets.defs.scoring.catalog import CatalogTask
 from occurisk_assets.defs.scoring.config import BatchConfig, RetryConfig
-from occurisk_assets.defs.scoring.limits import BudgetGuard, backoff_delay_s
+from occurisk_assets.defs.scoring.limits import BudgetGuard, transient_retrying
 from occurisk_assets.defs.scoring.online import ProgressCallback, ProgressEvent
 from occurisk_assets.defs.scoring.parsing import InvalidOutput
 from occurisk_assets.defs.scoring.prompt import load_prompt
 from occurisk_assets.defs.scoring.providers.base import (
     BatchItemError,
     Provider,
-    TransientProviderError,
 )
 from occurisk_assets.defs.scoring.recording import (
     RunState,
@@ -44,13 +43,7 @@ class BatchWaitExceeded(Exception):
 
 def _with_retries(fn: Callable, retry: RetryConfig, sleep: Callable[[float], None]):
     """Batch bookkeeping calls (submit, poll, download) are free, so transient errors are simply retried."""
-    for attempt in range(1, retry.max_attempts + 1):
-        try:
-            return fn()
-        except TransientProviderError as exc:
-            if attempt == retry.max_attempts:
-                raise
-            sleep(backoff_delay_s(attempt, retry, exc.retry_after_s))
+    return transient_retrying(retry, sleep)(fn)
 
 
 def _wait_until_ended(

@@ -1,11 +1,13 @@
-"""One scoring call with everything around it: pacing, retries with backoff, output validation, cost
-and budget. Runs in worker threads; touches no database (the dispatcher in runs.py records outcomes)."""
+"""One scoring call with everything around it: pacing, retries with backoff (tenacity), output
+validation, cost and budget. Runs in worker threads; touches no database (the dispatcher in runs.py records outcomes)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from occurisk_assets.defs.scoring.config import ModelConfig, RetryConfig
 from occurisk_assets.defs.scoring.limits import BudgetGuard, RateLimiter, backoff_delay_s
@@ -72,38 +74,36 @@ class CallOutcome:
     fatal: bool = False
 
 
+class _OutOfBudget(Exception):
+    """The budget has no room for another paid attempt."""
+
+
 def call_with_retries(ctx: CallContext, prompt: RenderedPrompt, reserved_usd: float) -> CallOutcome:
-    """Score one prompt. `reserved_usd` is the budget the dispatcher already reserved for the first attempt."""
+    """Score one prompt. `reserved_usd` is the budget the dispatcher already reserved for the first attempt.
+
+    One tenacity loop retries two things: transient provider errors (after a backoff, at most
+    retry.max_attempts of them per call) and paid replies that fail validation (at once, at most
+    retry.max_output_attempts paid attempts, each only with budget reserved for it)."""
     model = ctx.model
     outcome = CallOutcome()
-    transient_failures = 0
-    reservation = reserved_usd
     token_estimate = prompt.estimated_input_tokens + model.max_output_tokens
-    while True:
+    reservation = reserved_usd
+    transient_failures = 0
+
+    def attempt() -> tuple[ProviderReply, ScoreOutput]:
+        nonlocal reservation, transient_failures
         if reservation == 0.0:  # a paid reply was invalid: the retry needs budget of its own
+            if not ctx.budget.try_reserve(max_call_cost_usd(model, prompt)):
+                raise _OutOfBudget
             reservation = max_call_cost_usd(model, prompt)
-            if not ctx.budget.try_reserve(reservation):
-                outcome.stopped_by_budget = True
-                return outcome
         ctx.limiter.acquire(token_estimate)
         outcome.http_attempts += 1
         started = time.monotonic()
         try:
             reply = ctx.provider.complete(prompt)
-        except TransientProviderError as exc:
+        except TransientProviderError:
             transient_failures += 1
-            if transient_failures >= ctx.retry.max_attempts:
-                ctx.budget.release(reservation)
-                return _failed(outcome, exc.kind, str(exc), ctx.secrets)
-            ctx.sleep(backoff_delay_s(transient_failures, ctx.retry, exc.retry_after_s))
-            continue
-        except RejectedRequest as exc:
-            ctx.budget.release(reservation)
-            return _failed(outcome, exc.kind, str(exc), ctx.secrets)
-        except FatalProviderError as exc:
-            ctx.budget.release(reservation)
-            outcome.fatal = True
-            return _failed(outcome, "fatal", str(exc), ctx.secrets)
+            raise
         outcome.latency_ms = int((time.monotonic() - started) * 1000)
         if reply.input_tokens is not None and reply.output_tokens is not None:
             ctx.limiter.correct_tokens(token_estimate, reply.input_tokens + reply.output_tokens)
@@ -112,14 +112,40 @@ def call_with_retries(ctx: CallContext, prompt: RenderedPrompt, reserved_usd: fl
         reservation = 0.0
         outcome.paid_attempts += 1
         outcome.cost_usd += cost
-        try:
-            outcome.output = reply.parse()
-        except InvalidOutput as exc:
-            if outcome.paid_attempts >= ctx.retry.max_output_attempts:
-                return _failed(outcome, exc.kind, str(exc), ctx.secrets)
-            continue
-        outcome.reply = reply
-        return outcome
+        return reply, reply.parse()
+
+    def given_up(state: RetryCallState) -> bool:
+        if isinstance(state.outcome.exception(), TransientProviderError):
+            return transient_failures >= ctx.retry.max_attempts
+        return outcome.paid_attempts >= ctx.retry.max_output_attempts
+
+    def wait_s(state: RetryCallState) -> float:
+        exc = state.outcome.exception()
+        if isinstance(exc, TransientProviderError):
+            return backoff_delay_s(transient_failures, ctx.retry, exc.retry_after_s)
+        return 0.0  # an invalid reply is asked again at once
+
+    retrying = Retrying(
+        stop=given_up,
+        wait=wait_s,
+        retry=retry_if_exception_type((TransientProviderError, InvalidOutput)),
+        sleep=lambda seconds: ctx.sleep(seconds) if seconds > 0 else None,
+        reraise=True,
+    )
+    try:
+        outcome.reply, outcome.output = retrying(attempt)
+    except _OutOfBudget:
+        outcome.stopped_by_budget = True
+    except InvalidOutput as exc:
+        _failed(outcome, exc.kind, str(exc), ctx.secrets)
+    except (TransientProviderError, RejectedRequest) as exc:
+        ctx.budget.release(reservation)
+        _failed(outcome, exc.kind, str(exc), ctx.secrets)
+    except FatalProviderError as exc:
+        ctx.budget.release(reservation)
+        outcome.fatal = True
+        _failed(outcome, "fatal", str(exc), ctx.secrets)
+    return outcome
 
 
 def _failed(outcome: CallOutcome, kind: str, message: str, secrets: list[str]) -> CallOutcome:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import logging
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -219,9 +216,13 @@ def runs_list(data_version, model, limit) -> None:
         )
 
 
-def mlflow_ui_command(host: str, port: int) -> tuple[list[str], str]:
-    """The command that serves the MLflow UI on our tracking store, and a note on how it runs."""
-    store = [
+def mlflow_ui_command(host: str, port: int) -> list[str]:
+    """The command that serves the MLflow UI on our tracking store (the installed mlflow package)."""
+    return [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
         "--backend-store-uri",
         tracking_uri(),
         "--default-artifact-root",
@@ -230,24 +231,9 @@ def mlflow_ui_command(host: str, port: int) -> tuple[list[str], str]:
         host,
         "--port",
         str(port),
+        "--workers",  # one person's UI: one worker process is plenty on a small machine
+        "1",
     ]
-    if importlib.util.find_spec("flask") is not None:  # the full mlflow package is installed
-        return [sys.executable, "-m", "mlflow", "server", *store], "serving the MLflow UI"
-    version = importlib.metadata.version("mlflow-skinny")
-    note = (
-        f"mlflow-skinny (installed here) has no UI server; running the full mlflow=={version} with uvx "
-        "in an isolated environment (downloaded on first use, the project's environment is untouched)"
-    )
-    return [
-        "uvx",
-        "--from",
-        f"mlflow=={version}",
-        "--with",
-        "psycopg2-binary",
-        "mlflow",
-        "server",
-        *store,
-    ], note
 
 
 @click.command("mlflow-ui")
@@ -257,17 +243,13 @@ def mlflow_ui_command(host: str, port: int) -> tuple[list[str], str]:
 def mlflow_ui(host: str, port: int, print_only: bool) -> None:
     """Open the MLflow UI on the scoring runs (tracking store: the `mlflow` database)."""
     db.ensure_server()
-    command, note = mlflow_ui_command(host, port)
-    click.echo(note, err=True)
+    command = mlflow_ui_command(host, port)
     if print_only:
         click.echo(" ".join(command))
         return
-    if command[0] == "uvx" and shutil.which("uvx") is None:
-        raise click.ClickException(
-            "uvx is not on PATH; install uv, or run the printed command: " + " ".join(command)
-        )
     click.echo(f"MLflow UI: http://{host}:{port}", err=True)
-    os.execvp(command[0], command)
+    # The server and its UI report usage to MLflow's servers unless told not to.
+    os.execvpe(command[0], command, {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"})
 
 
 commands = [score, runs_group, mlflow_ui]

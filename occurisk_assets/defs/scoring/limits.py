@@ -1,5 +1,6 @@
-"""Client-side limits shared by the worker threads: pacing (requests and tokens per minute), the money
-budget of a scoring invocation, and the backoff between retries."""
+"""Client-side limits shared by the worker threads: pacing (requests and tokens per minute, pyrate-limiter
+token buckets), the money budget of a scoring invocation, and the retry policy for transient provider
+errors (tenacity, with the wait taken from Retry-After when the provider sends one)."""
 
 from __future__ import annotations
 
@@ -8,69 +9,52 @@ import threading
 import time
 from collections.abc import Callable
 
+from pyrate_limiter import Duration, Limiter, Rate, SingleBucketFactory, StateBucket, TokenBucket
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
 from occurisk_assets.defs.scoring.config import RetryConfig
+from occurisk_assets.defs.scoring.providers.base import TransientProviderError
 
 BUDGET_EPSILON_USD = 1e-12
 
 
-class TokenBucket:
-    """Refills at `rate_per_s` up to `capacity`; a request larger than the capacity waits for a full bucket."""
+class _PerMinute:
+    """One token bucket refilling at `per_minute`, holding one second's worth, so bursts stay small and the
+    long-run rate is the limit. An amount larger than the bucket is taken in bucket-sized parts, i.e. it
+    waits for as many full buckets."""
 
-    def __init__(self, rate_per_s: float, capacity: float, now: float):
-        self.rate_per_s = rate_per_s
-        self.capacity = capacity
-        self.level = capacity
-        self.updated = now
+    def __init__(self, per_minute: float):
+        self.burst = max(1, int(per_minute // 60))
+        rate = Rate(max(1, round(per_minute)), Duration.MINUTE, burst=self.burst)
+        bucket = StateBucket([rate], algorithm=TokenBucket())
+        # A constant-state bucket has nothing to leak: no background thread; no extra wait past the exact one.
+        self._limiter = Limiter(SingleBucketFactory(bucket, schedule_leak=False), buffer_ms=0)
 
-    def _refill(self, now: float) -> None:
-        self.level = min(self.capacity, self.level + (now - self.updated) * self.rate_per_s)
-        self.updated = now
-
-    def wait_s(self, amount: float, now: float) -> float:
-        self._refill(now)
-        needed = min(amount, self.capacity)
-        return 0.0 if self.level >= needed else (needed - self.level) / self.rate_per_s
-
-    def take(self, amount: float) -> None:
-        self.level -= amount  # may go negative for an oversized request: later ones then wait longer
+    def take(self, amount: int) -> None:
+        while amount > 0:
+            part = min(amount, self.burst)
+            self._limiter.try_acquire("calls", part)  # blocks until admitted
+            amount -= part
 
 
 class RateLimiter:
     """Paces one model's calls to its requests_per_minute and tokens_per_minute, across threads.
 
-    Each bucket holds one second's worth, so bursts stay small and the long-run rate is the limit.
+    A call is charged its estimated tokens (prompt + max output) before it starts, as the providers count
+    them; a reply that used more is charged the difference afterwards (an unused estimate is not refunded).
     """
 
-    def __init__(
-        self,
-        requests_per_minute: float,
-        tokens_per_minute: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ):
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        now = clock()
-        self._requests = TokenBucket(requests_per_minute / 60, max(1.0, requests_per_minute / 60), now)
-        self._tokens = TokenBucket(tokens_per_minute / 60, max(1.0, tokens_per_minute / 60), now)
+    def __init__(self, requests_per_minute: float, tokens_per_minute: float):
+        self._requests = _PerMinute(requests_per_minute)
+        self._tokens = _PerMinute(tokens_per_minute)
 
     def acquire(self, tokens: int) -> None:
-        while True:
-            with self._lock:
-                now = self._clock()
-                wait = max(self._requests.wait_s(1, now), self._tokens.wait_s(tokens, now))
-                if wait == 0.0:
-                    self._requests.take(1)
-                    self._tokens.take(tokens)
-                    return
-            self._sleep(wait)
+        self._requests.take(1)
+        self._tokens.take(tokens)
 
     def correct_tokens(self, estimated: int, actual: int) -> None:
-        """Charge the difference once the reply says how many tokens the call really used."""
-        with self._lock:
-            self._tokens.take(actual - estimated)
+        """Charge what the reply used beyond the estimate."""
+        self._tokens.take(actual - estimated)
 
 
 class BudgetGuard:
@@ -118,3 +102,26 @@ def backoff_delay_s(
         return wait + rng() * 0.1 * wait
     ceiling = min(retry.max_delay_s, retry.base_delay_s * 2 ** (attempt - 1))
     return ceiling / 2 + rng() * ceiling / 2
+
+
+def transient_wait(retry: RetryConfig) -> Callable[[RetryCallState], float]:
+    """A tenacity wait: backoff_delay_s for the attempt that just failed, honouring its Retry-After."""
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = exc.retry_after_s if isinstance(exc, TransientProviderError) else None
+        return backoff_delay_s(state.attempt_number, retry, retry_after)
+
+    return wait
+
+
+def transient_retrying(retry: RetryConfig, sleep: Callable[[float], None] = time.sleep) -> Retrying:
+    """Up to retry.max_attempts attempts while the provider fails transiently; the last error is re-raised.
+    Other errors are raised at once."""
+    return Retrying(
+        stop=stop_after_attempt(retry.max_attempts),
+        wait=transient_wait(retry),
+        retry=retry_if_exception_type(TransientProviderError),
+        sleep=sleep,
+        reraise=True,
+    )

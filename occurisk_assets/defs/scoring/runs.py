@@ -215,7 +215,7 @@ def _score_llm(
     contexts = {
         run.run_id: CallContext(
             provider=providers[run.run_id],
-            limiter=RateLimiter(run.model.requests_per_minute, run.model.tokens_per_minute, sleep=sleep),
+            limiter=RateLimiter(run.model.requests_per_minute, run.model.tokens_per_minute),
             retry=config.retry,
             budget=budget,
             secrets=secrets,
