@@ -4,7 +4,8 @@ An answer is kept under (data generation, method, path, query string, what the p
 again only while the data generation (occurisk_assets/data_generation.py) is the same. The generation is
 read from the database on every request — one indexed read of a tiny table — so a cached answer can never
 outlive its data: the active version switching, a mart rebuilt, scores or BLS figures written all change it.
-Only complete 200 answers of GET requests are kept; when the generation cannot be read (database down, not
+Only complete 200 answers of GET requests are kept, and never one marked `cache-control: no-store` (a page
+with a form token or personal data); when the generation cannot be read (database down, not
 built) the request goes straight through, uncached. Bounded by bytes, least recently used out first.
 """
 
@@ -30,11 +31,16 @@ UNCACHED_PREFIXES = (
     "/api/v1/resumes",
     "/api/v1/transcribe",
     "/api/v1/postings",
+    "/my-work",
     "/docs",
     "/redoc",
     "/openapi.json",
     "/static/",
 )
+
+
+def _no_store(start: dict) -> bool:
+    return any(k.lower() == b"cache-control" and b"no-store" in v for k, v in start.get("headers", []))
 
 
 @dataclass
@@ -126,7 +132,7 @@ class ResponseCacheMiddleware:
                 }
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body") and start.get("status") == 200:
+                if not message.get("more_body") and start.get("status") == 200 and not _no_store(start):
                     headers = [*start.get("headers", []), (b"x-cache", b"hit")]
                     self.cache.put(key, Entry(200, headers, b"".join(chunks)))
             await send(message)
