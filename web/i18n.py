@@ -349,6 +349,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "지금은 데이터를 볼 수 없습니다. 몇 분 뒤에 다시 시도해 주세요.",
     ),
     "error_summary": ("There is a problem", "문제가 있습니다"),
+    "csrf_title": ("This form could not be sent", "이 양식을 보낼 수 없었습니다"),
+    "csrf_text": (
+        "The page was open for too long, or the form came from another website. Nothing was saved.",
+        "페이지가 너무 오래 열려 있었거나 다른 웹사이트에서 보낸 양식입니다. 아무것도 저장되지 않았습니다.",
+    ),
+    "csrf_what_to_do": (
+        "Go back, reload the page (press F5, or pull down on a phone), and send the form again.",
+        "뒤로 돌아가 페이지를 새로 고친 뒤(F5 키, 또는 휴대폰에서는 화면을 아래로 당기기) 양식을 다시 보내 주세요.",
+    ),
     "attribution_short": (
         "Job and task information: O*NET {version} Database, U.S. Department of Labor, Employment and "
         "Training Administration (USDOL/ETA), used under the CC BY 4.0 license. Wages and job counts: "
@@ -364,10 +373,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "percent": ("{pct}%", "{pct}%"),
     # The result pages of a person's profile (web/routes/assistant_results.py).
     "steps_label": ("Your steps", "진행 단계"),
-    "step_exposure": ("1. Your exposure", "1. 나의 AI 노출"),
-    "step_transitions": ("2. Where your experience carries", "2. 내 경력을 살릴 수 있는 곳"),
-    "step_resume": ("3. Your résumé", "3. 나의 이력서"),
-    "step_letter": ("4. Cover letter", "4. 자기소개서"),
+    "step_history": ("1. Your work history", "1. 나의 경력"),
+    "step_exposure": ("2. Your exposure", "2. 나의 AI 노출"),
+    "step_transitions": ("3. Where your experience carries", "3. 내 경력을 살릴 수 있는 곳"),
+    "step_resume": ("4. Your résumé", "4. 나의 이력서"),
+    "step_letter": ("5. Cover letter", "5. 자기소개서"),
     "private_link": (
         "This page is private: only people with this link can open it. Keep the link to come back.",
         "이 페이지는 비공개입니다. 이 링크를 가진 사람만 열 수 있습니다. 다시 오려면 링크를 보관해 두세요.",
@@ -625,6 +635,88 @@ TEXT: dict[str, tuple[str, str]] = {
         "Looking at a job ad? Check which job it is and how exposed it is to AI.",
         "구인 광고를 보고 계신가요? 어떤 직업이고 AI에 얼마나 영향을 받는지 확인해 보세요.",
     ),
+    # The assistant: building a profile (web/routes/assistant_history.py)
+    "nav_my_work": ("Your work and AI", "내 일과 AI"),
+    "home_my_work_title": ("Looking for your next job?", "다음 일자리를 찾고 계신가요?"),
+    "home_my_work_text": (
+        "Tell us the jobs you have done. We show which of your tasks AI is taking over, where your "
+        "experience carries, and help you write a résumé.",
+        "지금까지 해 온 일을 알려 주세요. AI가 대신하고 있는 업무, 경험을 살릴 수 있는 일자리를 보여 주고 "
+        "이력서 작성을 도와드립니다.",
+    ),
+    "aw_start_title": ("Your work history and AI", "내 경력과 AI"),
+    "aw_start_lead": (
+        "Tell us what you did at work. We will show how much of your own work AI could do, which jobs "
+        "your experience fits, and help you write a résumé and a cover letter.",
+        "직장에서 하신 일을 알려 주세요. 내가 한 일 중 AI가 할 수 있는 부분이 얼마나 되는지, 내 경험에 맞는 "
+        "일자리는 무엇인지 보여 드리고, 이력서와 자기소개서 작성을 도와드립니다.",
+    ),
+    "aw_start_step_1": ("Add the jobs you have had, one at a time.", "해 온 일을 하나씩 추가합니다."),
+    "aw_start_step_2": (
+        "For each job, tick the tasks you did and add your own in your words.",
+        "일마다 내가 한 업무에 표시하고, 내 말로 업무를 더 적습니다.",
+    ),
+    "aw_start_step_3": (
+        "Or use a résumé you already have: we read it and you check what we found.",
+        "또는 가지고 있는 이력서를 올리세요. 저희가 읽고, 찾은 내용을 직접 확인하시면 됩니다.",
+    ),
+    "aw_start_privacy_title": ("Your information", "내 정보"),
+    "aw_start_no_llm": (
+        "Everything runs on this website. Nothing you write is sent to an AI company unless you say yes "
+        "to that later.",
+        "모든 일은 이 웹사이트 안에서 처리됩니다. 나중에 직접 동의하지 않는 한, 적으신 내용은 AI 회사로 보내지지 "
+        "않습니다.",
+    ),
+    "aw_start_private_link": (
+        "There is no account or password. You get a private link: only someone with that link can see your "
+        "information. Bookmark it to come back.",
+        "계정이나 비밀번호는 없습니다. 나만의 링크를 드리며, 그 링크를 가진 사람만 내 정보를 볼 수 있습니다. "
+        "다시 오시려면 링크를 북마크(즐겨찾기)해 두세요.",
+    ),
+    "aw_start_delete": (
+        "You can delete everything at any time. If you do not come back for 30 days, we delete it for you.",
+        "언제든지 모든 정보를 지울 수 있습니다. 30일 동안 다시 오지 않으시면 자동으로 지워집니다.",
+    ),
+    "aw_start_button": ("Add your first job", "첫 번째 일 추가하기"),
+    "aw_start_resume_button": ("Use a résumé you already have", "가지고 있는 이력서 사용하기"),
+    "aw_history_title": ("Your work history", "내 경력"),
+    "aw_bookmark_title": ("Bookmark this page", "이 페이지를 북마크하세요"),
+    "aw_bookmark_text": (
+        "This is your private link. Save it or write it down: it is the only way back to your information. "
+        "Do not share it with anyone you do not trust.",
+        "이것이 나만의 링크입니다. 저장하거나 적어 두세요. 내 정보로 돌아오는 유일한 방법입니다. 믿을 수 없는 "
+        "사람에게는 알려 주지 마세요.",
+    ),
+    "aw_jobs_title": ("Jobs you added ({n})", "추가한 일 ({n}개)"),
+    "aw_occupation": ("Kind of job (SOC code)", "직업 종류 (SOC 코드)"),
+    "aw_years": ("Years", "기간"),
+    "aw_now": ("now", "현재"),
+    "aw_employer": ("Employer", "회사"),
+    "aw_tasks_ticked": ("What you did", "한 일"),
+    "aw_n_tasks": ("{n} tasks ticked", "업무 {n}개 선택"),
+    "aw_n_duties": ("{n} in your own words", "직접 적은 업무 {n}개"),
+    "aw_change_details": ("Change years or employer", "기간이나 회사 바꾸기"),
+    "aw_change_tasks": ("Change tasks", "업무 바꾸기"),
+    "aw_remove": ("Remove", "지우기"),
+    "aw_add_another": ("Add another job", "다른 일 추가하기"),
+    "aw_delete_title": ("Delete everything", "모두 지우기"),
+    "aw_delete_link": ("Delete all my information", "내 정보 모두 지우기"),
+    "aw_delete_confirm_title": ("Delete all your information?", "내 정보를 모두 지울까요?"),
+    "aw_delete_confirm_text": (
+        "This deletes your {n} jobs, the tasks you ticked, what you wrote, and any résumé or letter made "
+        "from them.",
+        "추가한 일 {n}개, 선택한 업무, 직접 적은 내용, 그리고 그것으로 만든 이력서와 자기소개서를 모두 지웁니다.",
+    ),
+    "aw_delete_cannot_undo": ("You cannot undo this.", "되돌릴 수 없습니다."),
+    "aw_delete_button": ("Yes, delete everything", "네, 모두 지웁니다"),
+    "aw_cancel": ("No, go back", "아니요, 돌아가기"),
+    "aw_deleted_title": ("You have deleted everything", "모두 지웠습니다"),
+    "aw_deleted_text": (
+        "Your jobs, tasks, résumé and letters are gone from our database. Your private link no longer works.",
+        "내 일, 업무, 이력서와 자기소개서가 데이터베이스에서 지워졌습니다. 나만의 링크는 더 이상 쓸 수 없습니다.",
+    ),
+    "aw_deleted_next": ("You can start again at any time.", "언제든지 다시 시작할 수 있습니다."),
+    "aw_start_again": ("Start again", "다시 시작하기"),
 }
 
 # Plain-language, translated sentences used by several pages for BLS fields that are codes.

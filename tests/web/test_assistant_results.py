@@ -18,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer, Reply
 from occurisk_assets.settings import get_settings
+from tests.web.forms import post_form
 from tests.web.test_browser import AXE_OPTIONS, tab_to
 
 API = "/api/v1"
@@ -138,6 +139,8 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
     assert least.first.locator(".task-statement").inner_text() == first["task_statement"]
     assert least.first.locator(".raters-table tbody tr").count() == len(first["raters"]) >= 1
     assert page.locator("a[href='/methodology#personal']").count() == 1
+    # The step list leads back to the work history (the history pages) and on to each result.
+    assert page.locator(f".step-list a[href='/my-work/{profile_id}']").inner_text() == "1. Your work history"
     page.screenshot(path=screenshots / "profile-exposure-en-375.png", full_page=True)
 
     # 2. Where the experience carries: safer jobs with what carries over and the gaps, linked.
@@ -329,11 +332,13 @@ def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
 
 def test_bad_input_names_the_field_and_unknown_profiles_are_not_found(site, make_profile):
     profile_id, _ = make_profile()
-    short = site.post(f"/profile/{profile_id}/cover-letter", data={"posting": "too short"})
+    letter_page = f"/profile/{profile_id}/cover-letter"
+    short = post_form(site, letter_page, letter_page, {"posting": "too short"})
     assert short.status_code == 400
     assert 'href="#posting">Paste the job advert: it needs at least 20 characters.' in short.text
     assert "too short</textarea>" in short.text  # what they typed stays
-    bad_target = site.post(f"/profile/{profile_id}/resume", data={"target": "99-9999"})
+    resume_page = f"/profile/{profile_id}/resume"
+    bad_target = post_form(site, resume_page, resume_page, {"target": "99-9999"})
     assert bad_target.status_code == 400 and 'href="#target">Choose a job from the list.' in bad_target.text
     for path in ("exposure", "resume", "cover-letter"):
         missing = site.get(f"/profile/{'x' * 32}/{path}")

@@ -23,12 +23,13 @@ PROFILE_ID = re.compile(r"[A-Za-z0-9_-]{20,64}")
 SOC_CODE = re.compile(r"\d{2}-\d{4}")
 MAX_TEXT = 20000
 MIN_POSTING = 20
-# The steps of the results, in order: (URL part, i18n key).
+# The steps, in order: (URL, i18n key); the work history is assistant_history's page.
 STEPS = (
-    ("exposure", "step_exposure"),
-    ("transitions", "step_transitions"),
-    ("resume", "step_resume"),
-    ("cover-letter", "step_letter"),
+    ("/my-work/{id}", "step_history"),
+    ("/profile/{id}/exposure", "step_exposure"),
+    ("/profile/{id}/transitions", "step_transitions"),
+    ("/profile/{id}/resume", "step_resume"),
+    ("/profile/{id}/cover-letter", "step_letter"),
 )
 NO_STORE = {"cache-control": "no-store"}
 
@@ -43,13 +44,13 @@ async def load_profile(conn: AsyncConnection, profile_id: str) -> dict:
 
 def render(page: Page, template: str, row: dict, step: str, status: int = 200, **context) -> HTMLResponse:
     steps = [
-        {"url": f"/profile/{row['id']}/{part}", "key": key, "current": part == step} for part, key in STEPS
+        {"url": url.format(id=row["id"]), "key": key, "current": url.endswith("/" + step)}
+        for url, key in STEPS
     ]
-    response = page.render(
+    page.private = True  # personal data: never kept by any cache
+    return page.render(
         template, status=status, profile=row, steps=steps, data_version=row["data_version"], **context
     )
-    response.headers.update(NO_STORE)
-    return response
 
 
 def redirect(url: str) -> RedirectResponse:
