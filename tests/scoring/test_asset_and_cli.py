@@ -39,7 +39,7 @@ def test_materializing_the_partition_scores_with_the_offline_raters_and_passes_i
     assert checks == {"scores_within_0_1": True, "scored_tasks_in_catalog": True}
 
 
-def test_the_week_one_command_scores_20_tasks_with_two_models(catalog_db):
+def test_a_sample_of_20_is_scored_by_the_two_default_raters(catalog_db):
     runner = CliRunner()
 
     result = runner.invoke(main, ["score", "--version", "30.1", "--sample", "20"])

@@ -36,7 +36,7 @@ def _print_summaries(summaries: list[RunSummary]) -> None:
 
 
 def _print_task_preview(conn: psycopg.Connection, summaries: list[RunSummary]) -> None:
-    """For small samples: each task's scores, their mean and standard deviation (the week-one view)."""
+    """For small samples: each task's scores, their mean and standard deviation."""
     rows = conn.execute(
         """
         SELECT s.task_id, c.task_statement, s.model, s.score
