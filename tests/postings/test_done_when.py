@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import Board
 from tests.web.conftest import browser, live_server, screenshots  # noqa: F401
@@ -25,6 +26,7 @@ PHONE = {"width": 375, "height": 812}
 
 
 def empty_postings_store(conn: psycopg.Connection) -> None:
+    ensure_postings_tables(conn)  # when no test before this one made them
     tables = [
         f"postings.{t}"
         for (t,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'postings'").fetchall()
