@@ -4,7 +4,8 @@ An answer is kept under (data generation, method, path, query string, what the p
 again only while the data generation (occurisk_assets/data_generation.py) is the same. The generation is
 read from the database on every request — one indexed read of a tiny table — so a cached answer can never
 outlive its data: the active version switching, a mart rebuilt, scores or BLS figures written all change it.
-Only complete 200 answers of GET requests are kept; when the generation cannot be read (database down, not
+Only complete 200 answers of GET requests are kept, and never one marked `cache-control: no-store` (a page
+with a form token or personal data); when the generation cannot be read (database down, not
 built) the request goes straight through, uncached. Bounded by bytes, least recently used out first.
 """
 
@@ -22,19 +23,25 @@ from occurisk_assets.data_generation import CURRENT_GENERATION
 log = logging.getLogger(__name__)
 
 # Never cached: liveness must reach the database; the docs and static files are not data.
-# Personal data (profiles, résumés) changes without a new data generation and must never sit in a shared
-# cache; postings change with every crawl or import.
+# Personal data (profiles, résumés; their pages under /my-work and /profile/) changes without a new data
+# generation and must never sit in a shared cache; postings change with every crawl or import.
 UNCACHED_PREFIXES = (
     "/api/v1/health",
     "/api/v1/profiles",
     "/api/v1/resumes",
     "/api/v1/transcribe",
     "/api/v1/postings",
+    "/my-work",
+    "/profile/",
     "/docs",
     "/redoc",
     "/openapi.json",
     "/static/",
 )
+
+
+def _no_store(start: dict) -> bool:
+    return any(k.lower() == b"cache-control" and b"no-store" in v for k, v in start.get("headers", []))
 
 
 @dataclass
@@ -126,7 +133,7 @@ class ResponseCacheMiddleware:
                 }
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body") and start.get("status") == 200:
+                if not message.get("more_body") and start.get("status") == 200 and not _no_store(start):
                     headers = [*start.get("headers", []), (b"x-cache", b"hit")]
                     self.cache.put(key, Entry(200, headers, b"".join(chunks)))
             await send(message)

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from web.render import PageError, error_page
-from web.routes import about, check_ad, compare, explore, home, occupation
+from web import csrf
+from web.render import PageError, error_page, page_for_error
+from web.routes import (
+    about,
+    assistant_history,
+    assistant_results,
+    check_ad,
+    compare,
+    explore,
+    home,
+    occupation,
+)
 
 STATIC = Path(__file__).parent / "static"
 # Everything a page loads comes from this app: no CDN, font or script from elsewhere.
@@ -21,6 +31,7 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 JSON_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json")
+PAGE_MODULES = (home, occupation, explore, compare, check_ad, about, assistant_history, assistant_results)
 
 
 def is_page(request: Request) -> bool:
@@ -28,13 +39,21 @@ def is_page(request: Request) -> bool:
 
 
 def mount(app: FastAPI) -> None:
-    for module in (home, occupation, explore, compare, check_ad, about):
-        app.include_router(module.router)
+    for module in PAGE_MODULES:
+        # Every page route checks the form token of a POST (web/csrf.py); a GET passes straight through.
+        app.include_router(module.router, dependencies=[Depends(csrf.require_token)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError):
         return error_page(request, exc.status, exc.problems)
+
+    @app.exception_handler(csrf.CsrfRejected)
+    async def csrf_rejected(request: Request, exc: csrf.CsrfRejected):
+        page = page_for_error(request)
+        # A fresh token comes with the page, so reloading the form and sending it again works.
+        page.csrf_token()
+        return page.render("csrf_rejected.html", status=403, data_version=None)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.config import onet_attribution
-from web import charts
+from web import charts, csrf
 from web.i18n import ERRORS, LANGUAGE_NAMES, LANGUAGES, choose_language, cookies_of, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -59,6 +59,12 @@ class Page:
     lang: str
     contrast: str
     set_cookies: dict[str, str] = field(default_factory=dict)
+    private: bool = False  # shows a form token or personal data: never kept by any cache
+
+    def csrf_token(self) -> str:
+        """The token the `csrf_field` macro puts in a form (web/csrf.py)."""
+        self.private = True
+        return csrf.token_for(self.request, self.set_cookies)
 
     @property
     def t(self):
@@ -100,6 +106,8 @@ class Page:
         response = HTMLResponse(html, status_code=status)
         for name, value in self.set_cookies.items():
             response.set_cookie(name, value, max_age=COOKIE_AGE, httponly=True, samesite="lax")
+        if self.private:
+            response.headers["cache-control"] = "no-store"
         return response
 
 
@@ -153,15 +161,20 @@ class Formatter:
         return "high" if score >= 0.6 else "medium" if score >= 0.3 else "low"
 
 
-def error_page(
-    request: Request, status: int, problems: list[tuple[str, str, str]] | None = None
-) -> HTMLResponse:
-    """The 404 / 400 / 503 page, in the request's language, without raising again on a bad ?lang=."""
+def page_for_error(request: Request) -> Page:
+    """The request's language and contrast, ignoring (not rejecting) a bad ?lang=."""
     lang = choose_language(
         request.query_params.get("lang"), request.cookies.get("lang"), request.headers.get("accept-language")
     )
     contrast = request.cookies.get("contrast")
-    page = Page(request, lang, contrast if contrast in CONTRASTS else "normal")
+    return Page(request, lang, contrast if contrast in CONTRASTS else "normal")
+
+
+def error_page(
+    request: Request, status: int, problems: list[tuple[str, str, str]] | None = None
+) -> HTMLResponse:
+    """The 404 / 400 / 503 page, in the request's language, without raising again on a bad ?lang=."""
+    page = page_for_error(request)
     messages = [(name, page.error_text(name, key, value)) for name, key, value in problems or []]
     template = {404: "not_found.html", 400: "bad_request.html"}.get(status, "unavailable.html")
     return page.render(template, status=status, problems=messages, data_version=None)

@@ -9,6 +9,7 @@ import re
 
 from markupsafe import escape
 
+from tests.web.forms import post_form
 from web.routes.check_ad import DESCRIPTION_MAX
 
 AD = {
@@ -21,6 +22,10 @@ AD = {
         "<li>Keep the loading dock and aisles clean and safe</li></ul>"
     ),
 }
+
+
+def post_ad(site, data: dict):
+    return post_form(site, "/check-job-ad", "/check-job-ad", data)
 
 
 def summary_links(html: str) -> list[tuple[str, str]]:
@@ -38,7 +43,7 @@ def test_the_form_is_plain_html_and_linked_from_home(site):
 
 
 def test_empty_fields_give_an_error_summary_linking_to_each(site):
-    response = site.post("/check-job-ad", data={"title": " ", "description": ""})
+    response = post_ad(site, {"title": " ", "description": ""})
     assert response.status_code == 400
     assert summary_links(response.text) == [
         ("#title", "Enter the job title of the ad."),
@@ -50,18 +55,18 @@ def test_empty_fields_give_an_error_summary_linking_to_each(site):
 
 
 def test_too_long_or_tags_only_names_the_description_and_keeps_the_title(site):
-    long = site.post("/check-job-ad", data={"title": "Cook", "description": "x" * (DESCRIPTION_MAX + 1)})
+    long = post_ad(site, {"title": "Cook", "description": "x" * (DESCRIPTION_MAX + 1)})
     assert long.status_code == 400
     assert summary_links(long.text) == [("#description", "The ad is too long: use at most 50,000 letters.")]
     assert 'value="Cook"' in long.text
-    tags = site.post("/check-job-ad", data={"title": "Cook", "description": "<p> </p><br>"})
+    tags = post_ad(site, {"title": "Cook", "description": "<p> </p><br>"})
     assert tags.status_code == 400
     assert summary_links(tags.text) == [("#description", "Paste the text of the ad.")]
 
 
 def test_the_result_is_the_coded_ad(site):
     api = site.post("/api/v1/postings/code", json=AD).json()
-    page = site.post("/check-job-ad", data=AD)
+    page = post_ad(site, AD)
     assert page.status_code == 200
     html = page.text
     for occupation in api["occupations"]:
@@ -86,11 +91,11 @@ def test_korean_interface_and_a_korean_ad(site):
     site.cookies.set("lang", "ko")
     form = site.get("/check-job-ad").text
     assert "구인 광고 확인하기" in form and "광고의 직업 이름" in form
-    empty = site.post("/check-job-ad", data={"title": "", "description": "x"})
+    empty = post_ad(site, {"title": "", "description": "x"})
     assert summary_links(empty.text) == [("#title", "광고의 직업 이름을 적어 주세요.")]
     ad = {
         "title": "간호사 모집",
         "description": "환자 간호와 투약 관리를 담당할 간호사를 모집합니다. 병원 경력 우대.",
     }
-    korean = site.post("/check-job-ad", data=ad)
+    korean = post_ad(site, ad)
     assert korean.status_code == 200 and "영어가 아닌 것 같아서" in korean.text

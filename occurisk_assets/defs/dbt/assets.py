@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AllPartitionMapping, AssetExecutionContext, AssetKey, PartitionMapping
+from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from occurisk_assets.defs.dbt.project import dbt_project
@@ -23,8 +23,6 @@ SCORES_SELECTION = "tag:scores"
 CAREERS_SELECTION = "tag:careers"
 # Built after the Python BLS link, by defs/bls (its own @dbt_assets).
 BLS_SELECTION = "tag:bls"
-# BLS tables partitioned by the BLS release, not by data_version: every version reads every loaded release.
-BLS_RELEASE_SOURCES = {("bls", "bls_oews_metrics"), ("bls", "bls_proj_metrics")}
 # Only what dbt_project/macros/current_data_version.sql accepts.
 DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+")
 
@@ -44,14 +42,6 @@ class OccuriskDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             return super().get_asset_key(dbt_resource_props)
         return AssetKey([dbt_resource_props["name"]])
-
-    def get_partition_mapping(
-        self, dbt_resource_props: Mapping[str, Any], dbt_parent_resource_props: Mapping[str, Any]
-    ) -> PartitionMapping | None:
-        parent = (dbt_parent_resource_props.get("source_name"), dbt_parent_resource_props.get("name"))
-        if dbt_parent_resource_props["resource_type"] == "source" and parent in BLS_RELEASE_SOURCES:
-            return AllPartitionMapping()
-        return super().get_partition_mapping(dbt_resource_props, dbt_parent_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
