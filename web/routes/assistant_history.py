@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import queries
 from api.assistant_db import AssistantConnectionDep
@@ -27,6 +28,18 @@ from web.render import PageDep, PageError
 router = APIRouter(include_in_schema=False)
 
 BASE = "/my-work"
+PROFILE_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def optional_profile_id(request: Request) -> str | None:
+    """The profile of a page that also works before there is one (the first job, the first résumé)."""
+    profile_id = request.path_params.get("profile_id")
+    if profile_id is not None and not PROFILE_ID.match(profile_id):
+        raise HTTPException(404)
+    return profile_id
+
+
+OptionalProfileId = Annotated[str | None, Depends(optional_profile_id)]
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -105,7 +118,7 @@ async def find_job(
     conn: ConnectionDep,
     assistant: AssistantConnectionDep,
     version: VersionDep,
-    profile_id: ProfileId | None = None,
+    profile_id: OptionalProfileId = None,
     q: Annotated[str, Query(max_length=100)] = "",
     error: str = "",
 ) -> HTMLResponse:
@@ -193,10 +206,10 @@ async def new_job_details(
     page: PageDep,
     conn: AssistantConnectionDep,
     version: VersionDep,
-    profile_id: ProfileId | None = None,
+    profile_id: OptionalProfileId = None,
     soc: Annotated[str, Query(pattern=r"^\d{2}-\d{4}$")] = "",
     q: str = "",
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     if not soc:
         return see_other(page.url(job_base(profile_id) + "/jobs/find", q=q, error="choose"))
     if profile_id:
@@ -220,12 +233,12 @@ async def add_job(
     conn: AssistantConnectionDep,
     version: VersionDep,
     soc_code: Annotated[str, Form(pattern=r"^\d{2}-\d{4}$")],
-    profile_id: ProfileId | None = None,
+    profile_id: OptionalProfileId = None,
     title: Annotated[str, Form()] = "",
     employer: Annotated[str, Form()] = "",
     start_year: Annotated[str, Form()] = "",
     end_year: Annotated[str, Form()] = "",
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     row = await load_profile(conn, profile_id) if profile_id else None
     version = row["data_version"] if row else version
     occupation = await occupation_title(conn, version, soc_code)
@@ -282,7 +295,7 @@ async def save_job_details(
     employer: Annotated[str, Form()] = "",
     start_year: Annotated[str, Form()] = "",
     end_year: Annotated[str, Form()] = "",
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     row = await load_profile(conn, profile_id)
     job = job_of(row, index)
     form = {
@@ -366,7 +379,7 @@ def with_line(text: str, line: str) -> str:
 @router.post(BASE + "/{profile_id}/jobs/{index}/tasks", response_class=HTMLResponse)
 async def save_job_tasks(
     page: PageDep, conn: AssistantConnectionDep, profile_id: ProfileId, index: int, request: Request
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     row = await load_profile(conn, profile_id)
     job_of(row, index)
     form = await request.form()
@@ -396,7 +409,7 @@ async def save_job_tasks(
 @router.get(BASE + "/{profile_id}/jobs/{index}/remove", response_class=HTMLResponse)
 async def confirm_remove(
     page: PageDep, conn: AssistantConnectionDep, profile_id: ProfileId, index: int
-) -> HTMLResponse | RedirectResponse:
+) -> Response:
     row = await load_profile(conn, profile_id)
     if len(row["jobs"]) == 1:  # a profile has at least one job: removing the last is deleting everything
         return see_other(f"{BASE}/{profile_id}/delete")
@@ -437,7 +450,7 @@ async def render_resume(page, profile_id, version, text, errors, status=200):
 @router.get(BASE + "/resume", response_class=HTMLResponse)
 @router.get(BASE + "/{profile_id}/resume", response_class=HTMLResponse)
 async def resume_form(
-    page: PageDep, conn: AssistantConnectionDep, version: VersionDep, profile_id: ProfileId | None = None
+    page: PageDep, conn: AssistantConnectionDep, version: VersionDep, profile_id: OptionalProfileId = None
 ) -> HTMLResponse:
     if profile_id:
         version = (await load_profile(conn, profile_id))["data_version"]
@@ -452,7 +465,7 @@ async def read_resume(
     assistant: AssistantConnectionDep,
     version: VersionDep,
     request: Request,
-    profile_id: ProfileId | None = None,
+    profile_id: OptionalProfileId = None,
 ) -> HTMLResponse:
     """Paste, upload or speak a résumé → the jobs found, to confirm (nothing is saved yet)."""
     if profile_id:
@@ -498,8 +511,8 @@ async def confirm_resume(
     conn: AssistantConnectionDep,
     version: VersionDep,
     request: Request,
-    profile_id: ProfileId | None = None,
-) -> HTMLResponse | RedirectResponse:
+    profile_id: OptionalProfileId = None,
+) -> Response:
     """The jobs the person kept, with the occupation and tasks they chose, added to the profile at once."""
     row = await load_profile(conn, profile_id) if profile_id else None
     version = row["data_version"] if row else version
