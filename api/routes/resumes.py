@@ -7,6 +7,7 @@ import asyncio
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request
+from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
@@ -54,12 +55,16 @@ async def _text_of(request: Request) -> str:
 
 
 async def tasks_of(conn, version: str, soc_code: str) -> list[dict]:
-    cur = await conn.execute(
-        "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
-        "ORDER BY task_type NULLS LAST, task_id",
-        [version, soc_code],
-    )
-    return [{"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()]
+    """The occupation's tasks, core first (on the read pool or the assistant's, whatever its row factory)."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
+            "ORDER BY task_type NULLS LAST, task_id",
+            [version, soc_code],
+        )
+        return [
+            {"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()
+        ]
 
 
 def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
