@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer
 
 from api.config import onet_attribution
+
+ANSWER_DECIMALS = 4
+
+
+def _to_answer_decimals(value: float) -> float:
+    return round(value, ANSWER_DECIMALS)
+
+
+# Every number the answers derive (scores, shares, weights, similarities, ratios, wages) is written to JSON
+# with at most ANSWER_DECIMALS decimals, after the database has sorted by the exact values: no float noise
+# such as 0.5750000000000001, and no order changed by rounding.
+Rounded = Annotated[float, PlainSerializer(_to_answer_decimals, return_type=float, when_used="json")]
 
 BlsFlag = Literal["suppressed", "top_coded"]
 TermKind = Literal["title", "alternate_title", "short_title", "reported_title"]
@@ -71,12 +83,12 @@ class Pagination(BaseModel):
 
 
 class AIScore(BaseModel):
-    mean: float | None = Field(
+    mean: Rounded | None = Field(
         description="AI-replacement score 0-1: the weighted mean of the occupation's scored "
         "tasks' ensemble scores."
     )
-    std: float | None = Field(description="Spread (population std) of the per-model occupation scores.")
-    coverage: float = Field(
+    std: Rounded | None = Field(description="Spread (population std) of the per-model occupation scores.")
+    coverage: Rounded = Field(
         description="Share of the occupation's task weight carried by scored tasks (0-1)."
     )
     n_tasks_scored: int
@@ -86,14 +98,14 @@ class AIScoreDetail(AIScore):
     n_models: int | None
     rank: int | None = Field(description="1 = the highest score among scored occupations of this version.")
     n_ranked: int | None = Field(description="How many occupations have a score (the rank's denominator).")
-    percentile: float | None = Field(description="Share of scored occupations with a lower score, 0-100.")
+    percentile: Rounded | None = Field(description="Share of scored occupations with a lower score, 0-100.")
     updated_at: dt.datetime | None
 
 
 class SearchMatch(BaseModel):
     term: str = Field(description="The title that matched the search best.")
     kind: TermKind
-    relevance: float
+    relevance: Rounded
 
 
 class OccupationListItem(BaseModel):
@@ -105,7 +117,7 @@ class OccupationListItem(BaseModel):
     median_annual_wage_flag: BlsFlag | None = Field(
         description="Why the wage is null: suppressed by BLS, or top-coded (at or above the OEWS top code)."
     )
-    growth_pct: float | None = Field(
+    growth_pct: Rounded | None = Field(
         description="Projected employment change over the projection period, percent."
     )
     bls_match_type: str | None = Field(
@@ -131,8 +143,8 @@ class MajorGroup(BaseModel):
 
 class ModelScore(BaseModel):
     model: str
-    score: float | None
-    coverage: float
+    score: Rounded | None
+    coverage: Rounded
     n_tasks_scored: int
     updated_at: dt.datetime | None
 
@@ -151,7 +163,7 @@ class OewsMetrics(BaseModel):
     median_annual_wage_flag: BlsFlag | None
     mean_annual_wage: int | None
     mean_annual_wage_flag: BlsFlag | None
-    median_hourly_wage: float | None
+    median_hourly_wage: Rounded | None
     median_hourly_wage_flag: BlsFlag | None
 
 
@@ -163,7 +175,7 @@ class ProjectionMetrics(BaseModel):
     employment_base: int | None
     employment_projected: int | None
     employment_change: int | None
-    growth_pct: float | None
+    growth_pct: Rounded | None
     annual_openings: int | None
     median_annual_wage: int | None
     median_annual_wage_flag: BlsFlag | None
@@ -185,16 +197,16 @@ class OnetOccupation(BaseModel):
 
 
 class TaskEnsemble(BaseModel):
-    mean: float
-    std: float | None
-    min: float
-    max: float
+    mean: Rounded
+    std: Rounded | None
+    min: Rounded
+    max: Rounded
     n_models: int
 
 
 class TaskModelScore(BaseModel):
     model: str
-    score: float
+    score: Rounded
     rationale: str | None = Field(description="The model's reason, where an LLM gave one.")
     run_id: int
     model_version: str | None
@@ -207,7 +219,7 @@ class OccupationTask(BaseModel):
     onetsoc_code: str
     statement: str
     task_type: str | None
-    weight: float = Field(description="The task's share of the occupation (weights sum to 1 per SOC code).")
+    weight: Rounded = Field(description="The task's share of the occupation (weights sum to 1 per SOC code).")
     weight_method: str
     ensemble: TaskEnsemble | None
     model_scores: list[TaskModelScore]
@@ -217,7 +229,7 @@ class RelatedOccupation(BaseModel):
     soc_code: str
     title: str
     relatedness_tier: str
-    ai_score_mean: float | None
+    ai_score_mean: Rounded | None
     safer: bool | None = Field(description="true when its AI score is lower than this occupation's.")
 
 
@@ -249,11 +261,11 @@ class RankingItem(BaseModel):
     major_group: str
     job_zone: int | None
     ai_score: AIScore
-    percentile: float
+    percentile: Rounded
     employment: int | None
     median_annual_wage: int | None
     median_annual_wage_flag: BlsFlag | None
-    growth_pct: float | None
+    growth_pct: Rounded | None
     bls_match_type: str | None
 
 
@@ -269,14 +281,14 @@ class TaskOccupation(BaseModel):
     soc_title: str | None
     onetsoc_code: str
     title: str | None
-    weight: float | None
+    weight: Rounded | None
     weight_method: str | None
 
 
 class TaskRunScore(BaseModel):
     model: str
     run_id: int
-    score: float
+    score: Rounded
     rationale: str | None
     model_version: str | None
     prompt_version: str | None
@@ -290,9 +302,9 @@ class TaskDetail(BaseModel):
     task_id: int
     statement: str
     task_type: str | None
-    importance: float | None
-    relevance: float | None
-    frequency: float | None
+    importance: Rounded | None
+    relevance: Rounded | None
+    frequency: Rounded | None
     ensemble: TaskEnsemble | None
     occupations: list[TaskOccupation]
     scores: list[TaskRunScore]
@@ -325,9 +337,9 @@ class Health(BaseModel):
 class SimilarOccupation(BaseModel):
     soc_code: str
     title: str
-    similarity: float = Field(description="Combined similarity 0-1: the weighted mean of the components.")
+    similarity: Rounded = Field(description="Combined similarity 0-1: the weighted mean of the components.")
     rank: int = Field(description="1 = the most similar occupation.")
-    components: dict[str, float | None] = Field(
+    components: dict[str, Rounded | None] = Field(
         description="Each component 0-1 (skills, knowledge, abilities, work_activities, work_context, dwas, "
         "technology, task_text); null where the release or one of the two occupations lacks it."
     )
@@ -340,8 +352,8 @@ class SimilarOccupation(BaseModel):
 
 class SimilarityComponent(BaseModel):
     used: bool = Field(description="The release has this descriptor.")
-    weight: float = Field(description="Prior weight.")
-    effective_weight: float = Field(description="Weight among the components used (they sum to 1).")
+    weight: Rounded = Field(description="Prior weight.")
+    effective_weight: Rounded = Field(description="Weight among the components used (they sum to 1).")
     n_socs: int = Field(description="Occupations that have this descriptor.")
 
 
@@ -350,7 +362,7 @@ class SimilarOccupations(BaseModel):
     soc_code: str
     title: str
     components: dict[str, SimilarityComponent]
-    onet_primary_short_recall_at_20: float | None = Field(
+    onet_primary_short_recall_at_20: Rounded | None = Field(
         description="Share of O*NET's Primary-Short related occupations found among each occupation's 20 most "
         "similar, over the whole version (docs/methodology.md)."
     )
@@ -358,8 +370,8 @@ class SimilarOccupations(BaseModel):
 
 
 class TransitionAIScore(BaseModel):
-    mean: float
-    std: float | None
+    mean: Rounded
+    std: Rounded | None
 
 
 class CarriedOver(BaseModel):
@@ -373,32 +385,32 @@ class SkillGap(BaseModel):
     domain: Literal["skill", "knowledge"]
     element_id: str
     element: str
-    your_level: float = Field(description="Level the current occupation needs (O*NET LV, 0-7).")
-    needed_level: float = Field(description="Level the target needs (O*NET LV, 0-7).")
-    importance: float = Field(description="Importance to the target (O*NET IM, 1-5).")
+    your_level: Rounded = Field(description="Level the current occupation needs (O*NET LV, 0-7).")
+    needed_level: Rounded = Field(description="Level the target needs (O*NET LV, 0-7).")
+    importance: Rounded = Field(description="Importance to the target (O*NET IM, 1-5).")
 
 
 class Transition(BaseModel):
     soc_code: str
     title: str
-    similarity: float
+    similarity: Rounded
     similarity_rank: int
-    transition_score: float = Field(
+    transition_score: Rounded = Field(
         description="0.5 closeness (by similarity rank) + 0.3 exposure drop + 0.1 growth percentile + 0.1 "
         "openings percentile (docs/methodology.md)."
     )
     ai_score: TransitionAIScore
-    ai_score_change: float = Field(description="Target minus current AI score (negative: less exposed).")
-    ai_score_uncertainty: float = Field(description="sqrt(std_current² + std_target²).")
+    ai_score_change: Rounded = Field(description="Target minus current AI score (negative: less exposed).")
+    ai_score_uncertainty: Rounded = Field(description="sqrt(std_current² + std_target²).")
     safer: bool = Field(description="Less exposed by more than the uncertainty.")
-    wage_ratio: float | None = Field(description="Target / current OEWS median annual wage.")
+    wage_ratio: Rounded | None = Field(description="Target / current OEWS median annual wage.")
     median_annual_wage: int | None
     median_annual_wage_flag: BlsFlag | None
     job_zone: int | None
     job_zone_change: int | None = Field(
         description="Target minus current job zone (1-5 scale of preparation)."
     )
-    growth_pct: float | None = Field(description="Projected employment change, percent (BLS).")
+    growth_pct: Rounded | None = Field(description="Projected employment change, percent (BLS).")
     annual_openings: int | None = Field(description="Projected openings per year (BLS).")
     carries_over: list[CarriedOver]
     skill_gaps: list[SkillGap]
@@ -412,12 +424,12 @@ class Transition(BaseModel):
             title=row["title"],
             similarity=row["similarity"],
             similarity_rank=row["similarity_rank"],
-            transition_score=round(row["transition_score"], 6),
+            transition_score=row["transition_score"],
             ai_score=TransitionAIScore(mean=row["target_ai_mean"], std=row["target_ai_std"]),
-            ai_score_change=round(row["ai_score_change"], 6),
-            ai_score_uncertainty=round(row["ai_score_uncertainty"], 6),
+            ai_score_change=row["ai_score_change"],
+            ai_score_uncertainty=row["ai_score_uncertainty"],
             safer=row["is_safer"],
-            wage_ratio=None if row["wage_ratio"] is None else round(row["wage_ratio"], 4),
+            wage_ratio=row["wage_ratio"],
             median_annual_wage=row["target_median_wage"],
             median_annual_wage_flag=row["target_median_wage_flag"],
             job_zone=row["target_job_zone"],
@@ -432,7 +444,7 @@ class Transition(BaseModel):
 
 class TransitionFilterValues(BaseModel):
     max_job_zone_change: int
-    min_wage_ratio: float
+    min_wage_ratio: Rounded
     safer_only: bool
 
 
@@ -460,8 +472,8 @@ class PostingOccupation(BaseModel):
     rank: int = Field(description="1 = the coder's best guess.")
     soc_code: str
     title: str | None
-    confidence: float = Field(description="The coder's confidence in this code (0-1).")
-    ai_score: float | None = Field(description="The occupation's AI score in the served O*NET version.")
+    confidence: Rounded = Field(description="The coder's confidence in this code (0-1).")
+    ai_score: Rounded | None = Field(description="The occupation's AI score in the served O*NET version.")
 
 
 class PostingDuty(BaseModel):
@@ -469,8 +481,8 @@ class PostingDuty(BaseModel):
     task_id: int | None = Field(description="The nearest O*NET task statement (TF-IDF cosine).")
     task_statement: str | None
     onetsoc_code: str | None
-    similarity: float = Field(description="Cosine similarity of the duty and the task statement (0-1).")
-    ai_score: float | None = Field(description="The matched task's AI score (ensemble mean).")
+    similarity: Rounded = Field(description="Cosine similarity of the duty and the task statement (0-1).")
+    ai_score: Rounded | None = Field(description="The matched task's AI score (ensemble mean).")
 
 
 class PostingListItem(BaseModel):
@@ -490,7 +502,7 @@ class PostingListItem(BaseModel):
     low_confidence: bool | None = Field(
         description="The top code's confidence is below the threshold: shown, to be read with care."
     )
-    ai_score: float | None = Field(description="The posting's exposure: its top occupation's AI score.")
+    ai_score: Rounded | None = Field(description="The posting's exposure: its top occupation's AI score.")
 
 
 class PostingList(BaseModel):
@@ -528,7 +540,7 @@ class CodedPosting(BaseModel):
     note: str | None = Field(description="Why the ad was not coded, or how to read the codes.")
     occupations: list[PostingOccupation]
     low_confidence: bool
-    ai_score: float | None = Field(description="The ad's exposure: its top occupation's AI score.")
+    ai_score: Rounded | None = Field(description="The ad's exposure: its top occupation's AI score.")
     duties_from: Literal["list", "sentences", "none"]
     duties: list[PostingDuty] = Field(description="In the ad's order.")
     most_exposed_duties: list[PostingDuty] = Field(

@@ -274,8 +274,8 @@ generator share the machine (1-minute load average {load_average:.1f} before the
 |---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
-Worst p95 under load: **{worst:.1f} ms** — {verdict} the aim of p95 < {TARGET_P95_MS:.0f} ms (the original plan
-asked for < 2 s). With {CLIENTS} clients that each wait for their answer before asking again, the mean latency is
+Worst p95 under load: **{worst:.1f} ms** — {verdict} the aim of p95 < {TARGET_P95_MS:.0f} ms (the requirement is
+< 2 s). With {CLIENTS} clients that each wait for their answer before asking again, the mean latency is
 {CLIENTS} / throughput (Little's law): a p95 under {TARGET_P95_MS:.0f} ms needs well over
 {CLIENTS * 1000 / TARGET_P95_MS:.0f} requests/s of that kind from these cores, shared by the server, PostgreSQL and
 the load generator — what the single-query /api/v1/health baseline shows to be the ceiling here.

@@ -121,6 +121,7 @@ def test_checks_sensors_schedules_and_jobs(repository):
     jobs = {j.name for j in repository.get_all_jobs() if not j.name.startswith("__")}
     assert jobs == {
         "data_version_pipeline",
+        "bls_releases",
         "rescore_active_version",
         "retention_job",
         "profile_retention_job",
@@ -129,7 +130,7 @@ def test_checks_sensors_schedules_and_jobs(repository):
     assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
 
 
-def test_the_data_version_job_builds_every_data_version_asset(repository):
+def test_the_data_version_job_builds_every_data_version_asset_and_the_bls_tables(repository):
     selected = {
         k.to_user_string()
         for k in repository.get_job("data_version_pipeline").asset_layer.selected_asset_keys
@@ -137,10 +138,7 @@ def test_the_data_version_job_builds_every_data_version_asset(repository):
     raw = {f"onet_raw/{spec.table}" for spec in SPECS}
     assert (
         selected
-        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith(("bls/", "postings/"))})
-        | {"bls/soc_bls_link"}
-        | DBT_MODELS
-        | raw
+        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith("postings/")}) | DBT_MODELS | raw
     )
 
 
@@ -148,6 +146,9 @@ def test_python_assets_meet_dbt_models_at_the_dbt_keys(repository):
     graph = repository.asset_graph
     assert AssetKey(["task_catalog"]) in graph.get(AssetKey(["core", "task_ai_score"])).parent_keys
     assert AssetKey(["occupation_master"]) in graph.get(AssetKey(["bls", "soc_bls_link"])).parent_keys
+    # BLS is upstream of what needs it, unpartitioned: a run of any data_version partition loads it.
+    assert AssetKey(["bls", "bls_oews_metrics"]) in graph.get(AssetKey(["bls", "soc_bls_link"])).parent_keys
+    assert graph.get(AssetKey(["bls", "bls_oews_metrics"])).partitions_def is None
     similarity = AssetKey(["careers", "occupation_similarity"])
     assert {AssetKey(["soc_descriptor_profile"]), AssetKey(["occupation_summary"])} <= graph.get(
         similarity

@@ -55,9 +55,7 @@ def ai_score(row: dict) -> AIScore | None:
 def list_item(row: dict) -> OccupationListItem:
     match = None
     if "match_term" in row:
-        match = SearchMatch(
-            term=row["match_term"], kind=row["match_kind"], relevance=round(row["relevance"], 4)
-        )
+        match = SearchMatch(term=row["match_term"], kind=row["match_kind"], relevance=row["relevance"])
     return OccupationListItem(
         soc_code=row["soc_code"],
         title=row["title"],

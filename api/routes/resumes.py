@@ -85,7 +85,27 @@ def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
     ]
 
 
-@router.post("/resumes/parse")
+# The body is read by hand (JSON or multipart), so it is documented here for clients and schemathesis.
+PARSE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ParseRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": ".txt, .docx or .pdf"},
+                        "text": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post("/resumes/parse", openapi_extra=PARSE_BODY)
 async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDep) -> dict:
     """Send `{"text": "…"}` or a multipart upload `file` (.txt, .docx or .pdf, at most 2 MB). Returns the jobs
     found, each with `occupations` (soc_code, title, confidence) and `proposed_tasks` to confirm."""

@@ -87,9 +87,10 @@ def test_list_items_carry_scores_and_bls_figures(client, db_conn):
         "SELECT mean, std, coverage FROM marts.occupation_ai_score WHERE data_version = '30.1' "
         "AND soc_code = '29-1141'"
     ).fetchone()
-    assert nurses["ai_score"]["mean"] == pytest.approx(mean, abs=1e-6)
-    assert nurses["ai_score"]["std"] == pytest.approx(std, abs=1e-6)
-    assert nurses["ai_score"]["coverage"] == pytest.approx(coverage, abs=1e-6)
+    # Served to 4 decimals.
+    assert nurses["ai_score"]["mean"] == pytest.approx(mean, abs=5e-5)
+    assert nurses["ai_score"]["std"] == pytest.approx(std, abs=5e-5)
+    assert nurses["ai_score"]["coverage"] == pytest.approx(coverage, abs=5e-5)
     # Top-coded wages (>= $239,200 in OEWS 2024) are null and flagged, never zero.
     surgeons = by_code["29-1242"]
     assert (surgeons["median_annual_wage"], surgeons["median_annual_wage_flag"]) == (None, "top_coded")
@@ -153,7 +154,7 @@ def test_detail_of_software_developers(client, db_conn):
     score = body["ai_score"]
     rank = db_conn.execute(
         """SELECT count(*) + 1 FROM marts.occupation_ai_score WHERE data_version = '30.1'
-           AND round(mean::numeric, 6) > (SELECT round(mean::numeric, 6) FROM marts.occupation_ai_score
+           AND round(mean::numeric, 4) > (SELECT round(mean::numeric, 4) FROM marts.occupation_ai_score
                                           WHERE data_version = '30.1' AND soc_code = '15-1252')"""
     ).fetchone()[0]
     assert score["rank"] == rank
@@ -174,25 +175,25 @@ def test_detail_of_software_developers(client, db_conn):
         )
     }
     assert len(models) >= 2
-    model_means = [m["score"] for m in models.values()]
+    model_means = [m["score"] for m in models.values()]  # each to 4 decimals, as the std is
     assert score["std"] == pytest.approx(
         (sum((x - sum(model_means) / len(model_means)) ** 2 for x in model_means) / len(model_means)) ** 0.5,
-        abs=1e-6,
+        abs=2e-4,
     )
 
     tasks = body["top_tasks"]
     assert len(tasks) == 17
-    assert sum(t["weight"] for t in tasks) == pytest.approx(1.0)
+    assert sum(t["weight"] for t in tasks) == pytest.approx(1.0, abs=len(tasks) * 5e-5)  # 4 decimals each
     assert [t["weight"] for t in tasks] == sorted((t["weight"] for t in tasks), reverse=True)
     for task in tasks:
         assert task["onetsoc_code"] == "15-1252.00"
         per_model = [s["score"] for s in task["model_scores"]]
         assert task["ensemble"]["n_models"] == len(per_model) >= 2
-        assert task["ensemble"]["mean"] == pytest.approx(sum(per_model) / len(per_model))
+        assert task["ensemble"]["mean"] == pytest.approx(sum(per_model) / len(per_model), abs=1e-4)
         assert task["ensemble"]["min"] == min(per_model) and task["ensemble"]["max"] == max(per_model)
     # The occupation score is the weighted mean of its tasks' ensemble means.
     weighted = sum(t["weight"] * t["ensemble"]["mean"] for t in tasks) / sum(t["weight"] for t in tasks)
-    assert score["mean"] == pytest.approx(weighted, abs=1e-6)
+    assert score["mean"] == pytest.approx(weighted, abs=2e-4)
 
 
 def test_detail_default_shows_ten_heaviest_tasks(client):

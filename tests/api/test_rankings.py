@@ -2,7 +2,7 @@ def test_ranking_lists_every_scored_occupation(client, db_conn):
     scored = {
         r[0]: r[1]
         for r in db_conn.execute(
-            "SELECT soc_code, round(mean::numeric, 6)::float8 FROM marts.occupation_ai_score "
+            "SELECT soc_code, round(mean::numeric, 4)::float8 FROM marts.occupation_ai_score "
             "WHERE data_version = '30.1' AND mean IS NOT NULL"
         )
     }

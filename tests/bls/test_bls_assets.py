@@ -1,4 +1,5 @@
-"""The BLS Dagster assets materialized in process, per partition, with their asset checks."""
+"""The BLS Dagster assets materialized in process (each holds every known release; a run loads the missing
+ones, or the configured ones again), with their asset checks."""
 
 from __future__ import annotations
 
@@ -28,6 +29,16 @@ def rows_per_release() -> dict[str, int]:
         )
 
 
+def releases(*keys: str, reload: bool = False) -> dict:
+    return {"releases": list(keys), "reload": reload}
+
+
+def loads(result, node: str) -> tuple[dict, list[str]]:
+    """What the run's materialization of `node` says it loaded, and which releases it kept."""
+    [materialization] = result.asset_materializations_for_node(node)
+    return materialization.metadata["loaded"].value, materialization.metadata["already_loaded"].value
+
+
 def check_results(result) -> dict[str, tuple[bool, dict]]:
     return {
         e.check_name: (e.passed, {k: v.value for k, v in e.metadata.items()})
@@ -35,21 +46,29 @@ def check_results(result) -> dict[str, tuple[bool, dict]]:
     }
 
 
-def test_oews_partitions_with_rerun(fresh_database):
+def test_oews_releases_loaded_when_missing_and_reloaded_on_request(fresh_database):
     instance = DagsterInstance.ephemeral()
     for ref in ("2023-05", "2024-05"):
-        result = materialize([assets.bls_oews_metrics, *OEWS_CHECKS], partition_key=ref, instance=instance)
+        result = materialize(
+            [assets.bls_oews_metrics, *OEWS_CHECKS],
+            instance=instance,
+            run_config={"ops": {"bls__bls_oews_metrics": {"config": releases(ref)}}},
+        )
         assert result.success
+        loaded, kept = loads(result, "bls__bls_oews_metrics")
+        assert list(loaded) == [ref] and kept == []
         evaluations = check_results(result)
         assert {name: passed for name, (passed, _) in evaluations.items()} == {
             "oews_rows_match_sheet": True,
             "oews_soc_code_unique": True,
             "oews_detailed_employment_matches_total": True,
         }
+    # The checks see every loaded release.
+    evaluations = {name: (passed, meta["2024-05"]) for name, (passed, meta) in evaluations.items()}
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1396}
     _, totals = evaluations["oews_detailed_employment_matches_total"]
     assert totals == {
-        "partition": "2024-05",
+        "passed": True,
         "published_total": 154187380,
         "sum_of_detailed": 154186300,
         "detailed_rows": 831,
@@ -59,18 +78,26 @@ def test_oews_partitions_with_rerun(fresh_database):
     }
     _, counts = evaluations["oews_rows_match_sheet"]
     assert counts == {
-        "partition": "2024-05",
+        "passed": True,
         "rows_in_table": 1396,
         "sheet_data_rows": 1403,
         "distinct_codes_in_sheet": 1396,
     }
 
-    rerun = materialize([assets.bls_oews_metrics, *OEWS_CHECKS], partition_key="2024-05", instance=instance)
+    # A run with the default config loads only the release still missing; one with `reload` loads again.
+    missing = materialize([assets.bls_oews_metrics], instance=instance)
+    loaded, kept = loads(missing, "bls__bls_oews_metrics")
+    assert list(loaded) == ["2022-05"] and kept == ["2023-05", "2024-05"]
+    rerun = materialize(
+        [assets.bls_oews_metrics, *OEWS_CHECKS],
+        instance=instance,
+        run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2024-05", reload=True)}}},
+    )
     assert rerun.success and all(passed for passed, _ in check_results(rerun).values())
-    assert rows_per_release() == {"2023-05": 1396, "2024-05": 1396}
-    materialization = rerun.asset_materializations_for_node("bls__bls_oews_metrics")[0]
-    assert materialization.metadata["rows"].value == 1396
-    assert materialization.metadata["aggregated_to_broad"].value == [
+    assert rows_per_release() == {"2022-05": 1395, "2023-05": 1396, "2024-05": 1396}
+    loaded, kept = loads(rerun, "bls__bls_oews_metrics")
+    assert list(loaded) == ["2024-05"] and loaded["2024-05"]["rows"] == 1396
+    assert loaded["2024-05"]["aggregated_to_broad"] == [
         "13-1020",
         "13-2020",
         "29-2010",
@@ -81,11 +108,10 @@ def test_oews_partitions_with_rerun(fresh_database):
     ]
 
 
-def test_projections_partition_and_checks(fresh_database):
+def test_projections_and_checks(fresh_database):
     instance = DagsterInstance.ephemeral()
     result = materialize(
         [assets.bls_proj_metrics, assets.nem_occupational_coverage, assets.nem_onet_crosswalk, *PROJ_CHECKS],
-        partition_key="2024-2034",
         instance=instance,
     )
     assert result.success
@@ -110,18 +136,20 @@ def test_projections_partition_and_checks(fresh_database):
         "rows_in_table": 1113,
         "sheet_data_rows": 1113,
     }
-    again = materialize(
-        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]], partition_key="2024-2034", instance=instance
-    )
+    again = materialize([assets.bls_proj_metrics, *PROJ_CHECKS[:3]], instance=instance)
     assert again.success
+    assert loads(again, "bls__bls_proj_metrics") == ({}, ["2024-2034"])  # loaded already: kept
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM bls.bls_proj_metrics").fetchone()[0] == 1113
 
 
 def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh_database):
     instance = DagsterInstance.ephemeral()
-    for ref in ("2023-05", "2024-05"):
-        materialize([assets.bls_oews_metrics], partition_key=ref, instance=instance)
+    materialize(
+        [assets.bls_oews_metrics],
+        instance=instance,
+        run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2023-05", "2024-05")}}},
+    )
     with db.connect() as conn:
         conn.execute(
             "DELETE FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05' AND soc_code = '15-1252'"

@@ -36,14 +36,15 @@ socs as (
 ),
 
 scores_rounded as (
-    -- Rounded: float noise like a coverage of 1.0000000000000002 means nothing to a reader. Ranks are
-    -- computed on the rounded means, so that they agree with the API's sort by score.
+    -- Rounded to the 4 decimals every API answer has (api/schemas.py, ANSWER_DECIMALS): float noise like a
+    -- coverage of 1.0000000000000002 means nothing to a reader. Ranks are computed on the rounded means, so
+    -- that they agree with the scores the API shows and sorts by.
     select
         data_version,
         soc_code,
-        round(mean::numeric, 6)::double precision as mean,
-        round(std::numeric, 6)::double precision as std,
-        round(coverage::numeric, 6)::double precision as coverage,
+        round(mean::numeric, 4)::double precision as mean,
+        round(std::numeric, 4)::double precision as std,
+        round(coverage::numeric, 4)::double precision as coverage,
         n_tasks_scored,
         n_models,
         updated_at

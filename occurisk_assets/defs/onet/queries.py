@@ -14,7 +14,7 @@ class TopTasks:
 
 
 def top_tasks(conn: psycopg.Connection, onetsoc_code: str, data_version: str, limit: int) -> TopTasks:
-    """The original plan's verification query: an occupation's tasks by importance (IM) when rated."""
+    """An occupation's tasks by importance (IM) when rated, the check that a release's tasks loaded."""
     rated = conn.execute(
         "SELECT count(*) FROM onet_raw.task_ratings WHERE data_version = %s AND onetsoc_code = %s AND scale_id = 'IM'",
         (data_version, onetsoc_code),

@@ -2,7 +2,7 @@
 its exposure (the top occupation's AI score in the active O*NET version) and its listed duties matched to
 their nearest O*NET task statements (TF-IDF cosine) with those tasks' AI scores.
 
-The occupation coder is the career assistant's (issue 12, `occurisk_assets.defs.coder`: the production model
+The occupation coder (`occurisk_assets.defs.coder`, shared with the career assistant: the production model
 of the active O*NET version), reached through one seam, `load_coder()`. Low-confidence codes (top confidence
 below OCCURISK_POSTINGS_MIN_CONFIDENCE) are stored and shown with a flag, never hidden."""
 

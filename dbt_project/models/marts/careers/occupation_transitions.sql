@@ -200,7 +200,7 @@ carried as (
 
 select
     pairs.*,
-    -- 1e-9: scores are stored to 6 decimals; a difference equal to the margin is not 'more' by float noise.
+    -- 1e-9: scores are served to 4 decimals; a difference equal to the margin is not 'more' by float noise.
     pairs.ai_score_change < -pairs.ai_score_uncertainty - 1e-9 as is_safer,
     greatest(0, -pairs.ai_score_change) / nullif(pairs.source_ai_mean, 0) as exposure_drop,
     1 - (pairs.similarity_rank - 1) / {{ top_candidates }}.0 as closeness,

@@ -1,4 +1,4 @@
-"""The week-one goal and the offline default end to end on real 30.1 data, with the real O*NET loader and dbt:
+"""A 20-task sample with two raters and the offline default end to end on real 30.1 data, with the real O*NET loader and dbt:
 `occurisk score` scores, then aggregates into task_ai_ensemble and occupation_ai_score."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ def test_score_then_aggregate_on_the_real_pipeline_marts(fresh_database, onet_di
     build(onet_dbt_models, "30.1", DagsterInstance.ephemeral())
     runner = CliRunner()
 
-    week_one = runner.invoke(main, ["score", "--version", "30.1", "--sample", "20"])
+    sampled = runner.invoke(main, ["score", "--version", "30.1", "--sample", "20"])
 
-    assert week_one.exit_code == 0, week_one.output
+    assert sampled.exit_code == 0, sampled.output
     with db.connect() as conn:
         ensemble = conn.execute(
             "SELECT count(*), min(n_models), max(n_models) FROM marts.task_ai_ensemble WHERE data_version = '30.1'"
@@ -34,7 +34,7 @@ def test_score_then_aggregate_on_the_real_pipeline_marts(fresh_database, onet_di
     assert n_occupations == socs > 0
     assert (
         f"aggregated: marts.task_ai_ensemble and marts.occupation_ai_score ({socs} SOC occupations scored)"
-        in week_one.output
+        in sampled.output
     )
 
     full = runner.invoke(main, ["score", "--version", "30.1"])
