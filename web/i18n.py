@@ -717,6 +717,135 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "aw_deleted_next": ("You can start again at any time.", "언제든지 다시 시작할 수 있습니다."),
     "aw_start_again": ("Start again", "다시 시작하기"),
+    "aw_find_title": ("What was the job called?", "어떤 일이었나요?"),
+    "aw_find_hint": (
+        "Type the job title in your own words, for example “customer service”. Spelling mistakes are fine.",
+        "직업 이름을 영어로 편하게 적어 주세요. 예: “customer service”. 철자가 조금 틀려도 괜찮습니다.",
+    ),
+    "aw_find_choose": ("Which of these is closest?", "다음 중 가장 가까운 것은 무엇인가요?"),
+    "aw_find_choose_hint": ("Choose one, then press Continue.", "하나를 고른 뒤 계속을 누르세요."),
+    "aw_continue": ("Continue", "계속"),
+    "aw_details_title": ("When did you do this job?", "언제 이 일을 하셨나요?"),
+    "aw_field_title": ("Your job title", "내 직함"),
+    "aw_field_title_hint": ("As you would write it on a résumé.", "이력서에 쓰듯이 적어 주세요."),
+    "aw_field_start_year": ("Year you started", "시작한 해"),
+    "aw_field_start_year_hint": ("For example 1998", "예: 1998"),
+    "aw_field_end_year": ("Year you stopped (optional)", "그만둔 해 (선택)"),
+    "aw_field_end_year_hint": ("Leave empty if you still do this job.", "지금도 하고 있다면 비워 두세요."),
+    "aw_field_employer": ("Employer (optional)", "회사 (선택)"),
+    "aw_field_employer_hint": ("The company or organisation you worked for.", "일한 회사나 기관 이름입니다."),
+    "aw_tasks_title": ("What did you do in this job?", "이 일에서 무엇을 하셨나요?"),
+    "aw_tasks_legend": ("Tick the tasks you did", "내가 한 업무에 표시하세요"),
+    "aw_tasks_hint": (
+        "These are the tasks of this kind of job in O*NET. Tick all that you did; leave the others.",
+        "O*NET에 있는 이 직업의 업무입니다. 내가 한 업무에 모두 표시하고 나머지는 그대로 두세요.",
+    ),
+    "aw_duties_label": (
+        "Other things you did, in your own words (optional)",
+        "그 밖에 한 일, 내 말로 (선택)",
+    ),
+    "aw_duties_hint": (
+        "One thing per line, for example “Trained new staff on the billing system”.",
+        "한 줄에 하나씩 적어 주세요. 예: “Trained new staff on the billing system”.",
+    ),
+    "aw_save_continue": ("Save and continue", "저장하고 계속"),
+    "aw_speak_start": ("Speak instead of typing", "말로 입력하기"),
+    "aw_speak_stop": ("Stop recording", "녹음 멈추기"),
+    "aw_speak_recording": (
+        "Recording. Speak now, then press Stop recording.",
+        "녹음 중입니다. 말씀하신 뒤 녹음 멈추기를 누르세요.",
+    ),
+    "aw_speak_working": ("Turning your words into text…", "말을 글로 바꾸는 중…"),
+    "aw_speak_done": (
+        "Your words were added to the box. Check them.",
+        "말씀하신 내용을 칸에 넣었습니다. 확인해 주세요.",
+    ),
+    "aw_speak_failed": (
+        "Recording did not work. You can upload a recording instead.",
+        "녹음이 되지 않았습니다. 대신 녹음 파일을 올릴 수 있습니다.",
+    ),
+    "aw_speak_upload_summary": ("Upload a recording instead", "대신 녹음 파일 올리기"),
+    "aw_speak_upload_label": ("A recording of you speaking", "내가 말한 녹음 파일"),
+    "aw_speak_upload_hint": (
+        "A .wav, .webm, .ogg or .mp3 file, in English, up to 2 minutes. We turn it into text on this website "
+        "and do not keep it.",
+        "영어로 말한 .wav, .webm, .ogg, .mp3 파일, 2분 이내. 이 웹사이트에서 글로 바꾸며 파일은 보관하지 않습니다.",
+    ),
+    "aw_speak_upload_button": ("Turn the recording into text", "녹음을 글로 바꾸기"),
+    "aw_remove_title": ("Remove this job?", "이 일을 지울까요?"),
+    "aw_remove_button": ("Yes, remove it", "네, 지웁니다"),
+    "aw_resume_title": ("Use a résumé you already have", "가지고 있는 이력서 사용하기"),
+    "aw_resume_intro": (
+        "Upload the file or paste its text. We find the jobs in it and you check each one before anything "
+        "is saved.",
+        "파일을 올리거나 내용을 붙여 넣으세요. 저희가 이력서에서 일을 찾아 드리고, 저장하기 전에 하나하나 "
+        "확인하실 수 있습니다.",
+    ),
+    "aw_resume_file_label": ("Upload your résumé", "이력서 파일 올리기"),
+    "aw_resume_file_hint": (
+        "A .docx, .pdf or .txt file, at most {mb} MB.",
+        ".docx, .pdf, .txt 파일, 최대 {mb}MB.",
+    ),
+    "aw_resume_text_label": ("Or paste your résumé here", "또는 이력서 내용을 여기에 붙여 넣기"),
+    "aw_resume_text_hint": (
+        "Or just describe your jobs, for example “I was a customer service rep for 25 years”.",
+        "또는 해 온 일을 간단히 적어도 됩니다. 예: “I was a customer service rep for 25 years”.",
+    ),
+    "aw_resume_read": ("Read my résumé", "이력서 읽기"),
+    "aw_confirm_title": ("Check the jobs we found", "찾은 일을 확인하세요"),
+    "aw_confirm_intro": (
+        "We found {n} jobs. Check each one, change what is wrong, and untick what you do not want to keep.",
+        "일 {n}개를 찾았습니다. 하나씩 확인하고, 틀린 것은 고치고, 남기지 않을 것은 표시를 지우세요.",
+    ),
+    "aw_confirm_job": ("Job {n}", "일 {n}"),
+    "aw_confirm_untitled": ("no title found", "직함을 찾지 못함"),
+    "aw_confirm_keep": ("Keep this job", "이 일 남기기"),
+    "aw_confirm_occupation": ("Which kind of job is it?", "어떤 종류의 일인가요?"),
+    "aw_confirm_tasks": ("Tasks you did", "내가 한 업무"),
+    "aw_confirm_tasks_hint": (
+        "Tasks of {title} that match what you wrote. Untick any you did not do.",
+        "적으신 내용과 맞는 {title}의 업무입니다. 하지 않은 업무는 표시를 지우세요.",
+    ),
+    "aw_confirm_save": ("Save these jobs", "이 일들 저장하기"),
+    "aw_error_choose": ("Choose the job that is closest to yours", "내 일과 가장 가까운 직업을 고르세요"),
+    "aw_error_no_results": (
+        "We found no job for “{q}”. Try other words, for example what you did all day.",
+        "“{q}”에 맞는 직업을 찾지 못했습니다. 하루 종일 하던 일처럼 다른 말로 적어 보세요.",
+    ),
+    "aw_error_start_missing": ("Enter the year you started, like 1998", "시작한 해를 1998처럼 적어 주세요"),
+    "aw_error_end_bad": (
+        "Enter the year you stopped, like 2020, or leave it empty",
+        "그만둔 해를 2020처럼 적거나 비워 두세요",
+    ),
+    "aw_error_future": (
+        "The year cannot be in the future: it is {year} now",
+        "앞으로 올 해는 적을 수 없습니다. 올해는 {year}년입니다",
+    ),
+    "aw_error_too_early": ("Enter a year after {year}", "{year}년 이후의 해를 적어 주세요"),
+    "aw_error_end_before_start": (
+        "The year you stopped must be the same as or after the year you started",
+        "그만둔 해는 시작한 해와 같거나 그 뒤여야 합니다",
+    ),
+    "aw_error_title_missing": ("Enter your job title", "직함을 적어 주세요"),
+    "aw_error_too_long": ("Use at most {n} letters", "{n}자 이하로 적어 주세요"),
+    "aw_error_unknown_task": (
+        "One of the ticked tasks is not a task of this job. Tick the tasks from the list again",
+        "표시한 업무 중 이 직업의 업무가 아닌 것이 있습니다. 목록에서 다시 표시해 주세요",
+    ),
+    "aw_error_duties_long": (
+        "Write at most {n} lines, each at most 500 letters",
+        "{n}줄 이하, 한 줄에 500자 이하로 적어 주세요",
+    ),
+    "aw_error_audio_missing": ("Choose a recording to upload", "올릴 녹음 파일을 고르세요"),
+    "aw_error_audio": ("The recording could not be used: {problem}", "녹음 파일을 쓸 수 없습니다: {problem}"),
+    "aw_error_file": ("The file could not be read: {problem}", "파일을 읽을 수 없습니다: {problem}"),
+    "aw_error_resume_empty": ("Upload a résumé or paste its text", "이력서를 올리거나 내용을 붙여 넣으세요"),
+    "aw_error_resume_long": (
+        "The text is too long: paste at most 100,000 letters",
+        "내용이 너무 깁니다. 100,000자 이하로 붙여 넣으세요",
+    ),
+    "aw_error_keep_one": ("Keep at least one job, or go back", "일을 하나 이상 남기거나 뒤로 돌아가세요"),
+    "aw_error_not_saved": ("Nothing was saved: {problem}", "아무것도 저장되지 않았습니다: {problem}"),
 }
 
 # Plain-language, translated sentences used by several pages for BLS fields that are codes.
@@ -768,6 +897,7 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The job advert is too long: use at most {value} characters.",
         "채용 공고가 너무 깁니다. {value}자 이하로 줄여 주세요.",
     ),
+    "as_said": ("{value}", "{value}"),  # a message already written in the page's language
     "ad_title_missing": ("Enter the job title of the ad.", "광고의 직업 이름을 적어 주세요."),
     "ad_title_long": (
         "The job title is too long: use at most 300 letters.",
