@@ -32,13 +32,19 @@ def process_tags() -> dict[str, str]:
     return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
 
 
-def run_pid(instance, run) -> int | None:
+def run_process(instance, run) -> tuple[int, float | None] | None:
+    """The id of the process that runs `run`, and the latest moment that process can have started (a later
+    process with the same id is another one): a tagged process tagged the run when it created it; a reported
+    process started before the event that reports it. A run launched by the daemon may wait in the queue
+    long after it was created, so its creation time says nothing about its process."""
     from dagster import DagsterEventType
 
     if PID_TAG in run.tags:
         if run.tags.get(HOST_TAG, socket.gethostname()) != socket.gethostname():
             return None  # another machine's process: not ours to judge
-        return int(run.tags[PID_TAG])
+        record = instance.get_run_record_by_id(run.run_id)
+        created = record.create_timestamp.timestamp() if record and record.create_timestamp else None
+        return int(run.tags[PID_TAG]), created
     records = instance.get_records_for_run(
         run.run_id, of_type=DagsterEventType.ENGINE_EVENT, limit=20
     ).records
@@ -46,7 +52,7 @@ def run_pid(instance, run) -> int | None:
         event = record.event_log_entry.dagster_event
         data = event.engine_event_data if event else None
         if data and "pid" in (data.metadata or {}):
-            return int(data.metadata["pid"].value)
+            return int(data.metadata["pid"].value), record.event_log_entry.timestamp
     return None
 
 
@@ -71,16 +77,12 @@ def in_progress_runs(
     return list(instance.get_runs(filters=RunsFilter(statuses=statuses, job_name=job_name, tags=tags)))
 
 
-def _run_started_at(instance, run) -> float | None:
-    record = instance.get_run_record_by_id(run.run_id)
-    return record.start_time or (record.create_timestamp.timestamp() if record.create_timestamp else None)
-
-
 def is_dead(instance, run) -> tuple[bool, int | None]:
-    pid = run_pid(instance, run)
-    if pid is None:
+    found = run_process(instance, run)
+    if found is None:
         return False, None
-    return not processes.alive(pid, _run_started_at(instance, run)), pid
+    pid, started_by = found
+    return not processes.alive(pid, started_by), pid
 
 
 def held_pools(instance, run_id: str) -> list[str]:

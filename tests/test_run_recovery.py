@@ -10,6 +10,7 @@ import subprocess
 import time
 
 from dagster import DagsterRunStatus, instance_for_test
+from dagster._core.events import EngineEventData
 from dagster._core.test_utils import create_run_for_test
 
 from occurisk_assets import run_recovery
@@ -77,3 +78,26 @@ def test_a_waiting_step_says_which_pool_and_who_holds_it():
         "step onet_dbt_models waits for a free 'dbt' pool slot (limit 1); held by: "
         f"run {holder.run_id} (data_version_pipeline, O*NET 30.0, {holder.status.value})"
     ]
+
+
+def test_a_queued_run_started_later_by_the_daemon_keeps_its_process():
+    """A run the daemon launches waits in the queue after it is created; its worker process starts later
+    and reports its pid in an engine event. That process is the run's, not a pid reused since."""
+    with instance_for_test() as instance:
+        queued = create_run_for_test(
+            instance, job_name="data_version_pipeline", status=DagsterRunStatus.STARTING
+        )
+        time.sleep(2.5)
+        worker = subprocess.Popen(["sleep", "30"])
+        try:
+            instance.report_engine_event(
+                f"Started process for run (pid: {worker.pid}).",
+                queued,
+                EngineEventData.in_process(worker.pid),
+            )
+            assert run_recovery.fail_dead_runs(instance) == []
+            assert instance.get_run_by_id(queued.run_id).status == DagsterRunStatus.STARTING
+        finally:
+            worker.kill()
+            worker.wait()
+        assert [d.run_id for d in run_recovery.fail_dead_runs(instance)] == [queued.run_id]
