@@ -373,6 +373,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "percent": ("{pct}%", "{pct}%"),
     # The result pages of a person's profile (web/routes/assistant_results.py).
     "steps_label": ("Your steps", "진행 단계"),
+    "aw_next_steps": ("Next: see what your work history means", "다음: 내 경력이 무엇을 뜻하는지 보기"),
     "step_history": ("1. Your work history", "1. 나의 경력"),
     "step_exposure": ("2. Your exposure", "2. 나의 AI 노출"),
     "step_transitions": ("3. Where your experience carries", "3. 내 경력을 살릴 수 있는 곳"),

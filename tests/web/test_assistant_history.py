@@ -71,3 +71,20 @@ def test_a_recording_fills_the_duties_field_without_javascript(site, tmp_path):
     assert site.get(f"{API}/profiles/{profile_id}").json()["jobs"][0]["duties"] == []
     no_file = site.post(tasks_page, data={"csrf_token": token, "duties": "", "action": "transcribe"})
     assert no_file.status_code == 400 and 'href="#audio">Choose a recording to upload</a>' in no_file.text
+
+
+def test_the_work_history_leads_on_to_the_result_pages(site):
+    """With a job in it, the history page links to each result step, and each link opens that page."""
+    profile_id = site.post(
+        f"{API}/profiles", json={"jobs": [{"soc_code": CSR, "title": "CSR", "start_year": 2000}]}
+    ).json()["id"]
+    history = site.get(f"/my-work/{profile_id}").text
+    links = re.findall(rf'href="(/profile/{profile_id}/[a-z-]+)">([^<]+)</a>', history)
+    assert [label for _, label in links] == [
+        "2. Your exposure",
+        "3. Where your experience carries",
+        "4. Your résumé",
+        "5. Cover letter",
+    ]
+    for url, _ in links:
+        assert site.get(url).status_code == 200, url
