@@ -1,11 +1,13 @@
 """The one Dagster code location: every domain's definitions, found in the defs folder
-(`occurisk_assets/defs/<domain>/definitions.py`), plus the job that spans the domains."""
+(`occurisk_assets/defs/<domain>/definitions.py`), plus the job that spans the domains and the resources
+every domain shares (occurisk_assets/resources.py)."""
 
 from pathlib import Path
 
 import dagster as dg
 
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import platform_resources
 
 DATA_VERSION_JOB = "data_version_pipeline"
 
@@ -29,4 +31,6 @@ def data_version_job(domains: dg.Definitions):
 @dg.definitions
 def defs() -> dg.Definitions:
     domains = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
-    return dg.Definitions.merge(domains, dg.Definitions(jobs=[data_version_job(domains)]))
+    return dg.Definitions.merge(
+        domains, dg.Definitions(jobs=[data_version_job(domains)], resources=platform_resources())
+    )

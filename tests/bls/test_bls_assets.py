@@ -7,6 +7,7 @@ from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
 from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
+from tests.resources import resources_for_tests
 
 OEWS_CHECKS = [
     checks.oews_rows_match_sheet,
@@ -38,7 +39,12 @@ def check_results(result) -> dict[str, tuple[bool, dict]]:
 def test_oews_partitions_with_rerun(fresh_database):
     instance = DagsterInstance.ephemeral()
     for ref in ("2023-05", "2024-05"):
-        result = materialize([assets.bls_oews_metrics, *OEWS_CHECKS], partition_key=ref, instance=instance)
+        result = materialize(
+            [assets.bls_oews_metrics, *OEWS_CHECKS],
+            partition_key=ref,
+            instance=instance,
+            resources=resources_for_tests(),
+        )
         assert result.success
         evaluations = check_results(result)
         assert {name: passed for name, (passed, _) in evaluations.items()} == {
@@ -65,7 +71,12 @@ def test_oews_partitions_with_rerun(fresh_database):
         "distinct_codes_in_sheet": 1396,
     }
 
-    rerun = materialize([assets.bls_oews_metrics, *OEWS_CHECKS], partition_key="2024-05", instance=instance)
+    rerun = materialize(
+        [assets.bls_oews_metrics, *OEWS_CHECKS],
+        partition_key="2024-05",
+        instance=instance,
+        resources=resources_for_tests(),
+    )
     assert rerun.success and all(passed for passed, _ in check_results(rerun).values())
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1396}
     materialization = rerun.asset_materializations_for_node("bls__bls_oews_metrics")[0]
@@ -87,6 +98,7 @@ def test_projections_partition_and_checks(fresh_database):
         [assets.bls_proj_metrics, assets.nem_occupational_coverage, assets.nem_onet_crosswalk, *PROJ_CHECKS],
         partition_key="2024-2034",
         instance=instance,
+        resources=resources_for_tests(),
     )
     assert result.success
     evaluations = check_results(result)
@@ -111,7 +123,10 @@ def test_projections_partition_and_checks(fresh_database):
         "sheet_data_rows": 1113,
     }
     again = materialize(
-        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]], partition_key="2024-2034", instance=instance
+        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]],
+        partition_key="2024-2034",
+        instance=instance,
+        resources=resources_for_tests(),
     )
     assert again.success
     with db.connect() as conn:
@@ -129,6 +144,7 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
     result = materialize(
         [assets.bls_oews_metrics, *OEWS_CHECKS],
         instance=instance,
+        resources=resources_for_tests(),
         selection=AssetSelection.checks(*OEWS_CHECKS),
     )
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1395}  # the asset itself did not run

@@ -10,7 +10,6 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from occurisk_assets import db
 from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
 from occurisk_assets.defs.bls.loader import (
     LoadReport,
@@ -23,6 +22,7 @@ from occurisk_assets.defs.bls.loader import (
 from occurisk_assets.defs.bls.partitions import oews_release_partitions, projection_period_partitions
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 
 GROUP = "bls"
 
@@ -129,8 +129,8 @@ ALL_RELEASES = AllPartitionMapping()
     "(latest loaded release) and its projections row, with the match type "
     "(exact / crosswalk / aggregate / soc_2010 / none).",
 )
-def soc_bls_link(context: AssetExecutionContext) -> MaterializeResult:
-    with db.connect() as conn:
+def soc_bls_link(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
+    with database.connect() as conn:
         report = build_soc_bls_link(conn, context.partition_key)
     for source, side in (("OEWS", report.oews), ("projections", report.proj)):
         context.log.info(

@@ -3,10 +3,10 @@
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from occurisk_assets import db
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
 
 TASK_AI_SCORE_KEY = dg.AssetKey(["core", "task_ai_score"])
 TASK_CATALOG_KEY = get_asset_key_for_model([onet_dbt_models], "task_catalog")
@@ -32,8 +32,14 @@ class TaskScoringConfig(dg.Config):
     description="Task scores of each model (LLMs or published raters), one core.model_run per model; "
     "calls are cached in core.llm_call and never paid twice.",
 )
-def task_ai_score(context: dg.AssetExecutionContext, config: TaskScoringConfig) -> dg.MaterializeResult:
-    with db.connect() as conn:
+def task_ai_score(
+    context: dg.AssetExecutionContext,
+    config: TaskScoringConfig,
+    database: PlatformDatabase,
+    llm: LLMProviders,
+    mlflow: MlflowTracking,
+) -> dg.MaterializeResult:
+    with database.connect() as conn:
         summaries = run_scoring(
             conn,
             context.partition_key,
@@ -42,6 +48,8 @@ def task_ai_score(context: dg.AssetExecutionContext, config: TaskScoringConfig) 
             sample=config.sample,
             budget_usd=config.budget_usd,
             batch=config.batch,
+            settings=llm.settings(),
+            mlflow_store=mlflow.store(),
         )
     for s in summaries:
         context.log.info(
