@@ -102,6 +102,7 @@ def oews_rows(conn: psycopg.Connection, ref_year_month: str) -> Outcome:
 
 def duplicated_codes(conn: psycopg.Connection, table: str, column: str, key: str) -> Outcome:
     (dupes,) = _one(
+        conn,
         f"SELECT count(*) FROM (SELECT soc_code FROM bls.{table} WHERE {column} = %s"
         " GROUP BY soc_code HAVING count(*) > 1) d",
         key,

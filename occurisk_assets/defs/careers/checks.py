@@ -57,6 +57,7 @@ def self_pairs(conn: psycopg.Connection, version: str) -> Outcome:
 def range_and_symmetry(conn: psycopg.Connection, version: str) -> Outcome:
     components_out = " OR ".join(f"s.{c} NOT BETWEEN 0 AND 1" for c in COMPONENTS)
     pairs, out_of_range, no_reverse, asymmetric = _one(
+        conn,
         f"""SELECT count(*),
                    count(*) FILTER (WHERE s.similarity NOT BETWEEN 0 AND 1 OR {components_out}),
                    count(*) FILTER (WHERE r.soc_code IS NULL),
