@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
+from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions, materialize
 
 from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
@@ -166,7 +166,9 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
 
 
 def test_definitions_load():
-    graph = defs().get_repository_def().asset_graph
+    # The domain alone, with the resources the code location binds for every domain.
+    with_resources = Definitions.merge(defs(), Definitions(resources=resources_for_tests()))
+    graph = with_resources.get_repository_def().asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {
         "bls/bls_oews_metrics",
