@@ -3,21 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-import psycopg
 from fastapi import Depends, HTTPException, Request
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from api.config import ApiSettings
 from occurisk_assets.db import SEARCH_PATH
-from occurisk_assets.defs.assistant.schema import ASSISTANT_ROLE, ensure_assistant_schema
-
-log = logging.getLogger(__name__)
+from occurisk_assets.roles import ASSISTANT as ASSISTANT_ROLE
 
 
 def make_assistant_pool(owner_url: str, settings: ApiSettings) -> AsyncConnectionPool:
@@ -40,21 +35,6 @@ def make_assistant_pool(owner_url: str, settings: ApiSettings) -> AsyncConnectio
         timeout=settings.api_pool_timeout_s,
         name="occurisk-assistant",
     )
-
-
-async def prepare_schema(owner_url: str) -> bool:
-    """Create or update the assistant schema as the owner; False (logged) when the database is unreachable."""
-
-    def run() -> None:
-        with psycopg.connect(owner_url, autocommit=True) as conn:
-            ensure_assistant_schema(conn)
-
-    try:
-        await asyncio.to_thread(run)
-        return True
-    except psycopg.Error as exc:
-        log.warning("could not prepare the assistant schema (%s)", type(exc).__name__)
-        return False
 
 
 async def get_assistant_connection(request: Request) -> AsyncIterator[AsyncConnection]:

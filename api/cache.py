@@ -23,8 +23,8 @@ from occurisk_assets.data_generation import CURRENT_GENERATION
 log = logging.getLogger(__name__)
 
 # Never cached: liveness must reach the database; the docs and static files are not data.
-# Personal data (profiles, résumés) changes without a new data generation and must never sit in a shared
-# cache; postings change with every crawl or import.
+# Personal data (profiles, résumés; their pages under /my-work and /profile/) changes without a new data
+# generation and must never sit in a shared cache; postings change with every crawl or import.
 UNCACHED_PREFIXES = (
     "/api/v1/health",
     "/api/v1/profiles",
@@ -32,6 +32,7 @@ UNCACHED_PREFIXES = (
     "/api/v1/transcribe",
     "/api/v1/postings",
     "/my-work",
+    "/profile/",
     "/docs",
     "/redoc",
     "/openapi.json",

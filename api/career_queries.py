@@ -18,7 +18,7 @@ async def source_occupation(conn: AsyncConnection, version: str, soc_code: str) 
         f"""SELECT o.soc_code, o.title, o.job_zone, {AI_COLUMNS},
                    b.median_annual_wage, b.median_annual_wage_flag
             FROM marts.occupation_summary o
-            LEFT JOIN bls.soc_bls_metrics b ON b.data_version = o.data_version AND b.soc_code = o.soc_code
+            LEFT JOIN marts.soc_bls_metrics b ON b.data_version = o.data_version AND b.soc_code = o.soc_code
             WHERE o.data_version = %(v)s AND o.soc_code = %(soc)s""",
         {"v": version, "soc": soc_code},
     )

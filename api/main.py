@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api.assistant_db import make_assistant_pool, prepare_schema
+from api.assistant_db import make_assistant_pool
 from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
@@ -67,7 +67,6 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         await pool.open(wait=False)
         app.state.pool = pool
         owner_url = database or database_url()
-        await prepare_schema(owner_url)
         assistant_pool = make_assistant_pool(owner_url, settings)
         await assistant_pool.open(wait=False)
         app.state.assistant_pool = assistant_pool

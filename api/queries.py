@@ -1,5 +1,5 @@
 """Every SQL statement the API runs: reads of the dbt marts (marts.*, the serving models of
-dbt_project/models/serving among them), the BLS view bls.soc_bls_metrics and the scoring tables (core.*),
+dbt_project/models/serving among them), the BLS view marts.soc_bls_metrics and the scoring tables (core.*),
 each filtered by data_version first and served by an index."""
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ LIST_COLUMNS = """
     b.employment, b.median_annual_wage, b.median_annual_wage_flag, b.growth_pct, b.oews_match_type"""
 
 # BLS figures are read live (a reload shows at once); (data_version, soc_code) is the view's key.
-JOIN_BLS = "LEFT JOIN bls.soc_bls_metrics b ON b.data_version = s.data_version AND b.soc_code = s.soc_code"
+JOIN_BLS = "LEFT JOIN marts.soc_bls_metrics b ON b.data_version = s.data_version AND b.soc_code = s.soc_code"
 
 
 @dataclass

@@ -21,7 +21,6 @@ from occurisk_assets.defs.postings.coding import code_postings, load_coder, post
 from occurisk_assets.defs.postings.crawler import crawl  # noqa: E402
 from occurisk_assets.defs.postings.fetching import FetchOptions  # noqa: E402
 from occurisk_assets.defs.postings.importing import import_file  # noqa: E402
-from occurisk_assets.defs.postings.schema import ensure_postings_tables  # noqa: E402
 from occurisk_assets.settings import get_settings  # noqa: E402
 from tests.postings.board import POSTINGS, Board, job_posting  # noqa: E402
 
@@ -60,9 +59,7 @@ def synthetic_postings(path: Path, n: int) -> None:
 
 
 def main(with_coding: bool = True) -> dict:
-    with temporary_server():
-        with db.connect(autocommit=True) as conn:
-            ensure_postings_tables(conn)
+    with temporary_server():  # migrated: the postings tables exist
         fast, pages, requests = crawl_rate(0.0)
         polite, _, _ = crawl_rate(DELAY_S)
         path = Path(get_settings().home) / "bench_postings.jsonl"

@@ -11,13 +11,13 @@ of the counters. A transaction takes a counter row no other open transaction hol
 row when all are taken), so concurrent writers never wait for each other; the table has as many rows as
 there were ever writers at once.
 
-Steady-state calls of `ensure` take no lock: they only create what is missing.
+The migrations create the counters, the functions and the triggers (0005, and the revision of each watched
+table made later).
 """
 
 from __future__ import annotations
 
 import psycopg
-from psycopg import sql
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS core;
@@ -55,7 +55,8 @@ BEGIN
 END $$;
 """
 
-# The Python-written tables the API and pages read (migration 0005 puts the trigger on them).
+# The Python-written tables the API and pages read, as of migration 0005 (which puts the trigger on those
+# that exist then; 0007 on the careers tables it makes).
 WATCHED_TABLES = (
     "core.data_version",
     "core.task_ai_score",
@@ -82,37 +83,6 @@ END $$;"""
 
 # What the API reads per request before it looks in the cache.
 CURRENT_GENERATION = "SELECT coalesce(sum(generation), 0)::bigint AS generation FROM core.data_generation"
-
-_MISSING_FUNCTIONS = """SELECT to_regclass('core.data_generation') IS NULL
-    OR to_regprocedure('core.bump_data_generation()') IS NULL
-    OR to_regprocedure('core.bump_data_generation_for(text)') IS NULL"""
-_HAS_TRIGGER = "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = 'bump_data_generation')"
-
-
-def ensure(conn: psycopg.Connection, watched_tables: tuple[str, ...] = ()) -> None:
-    """Create the counters and functions, and a statement trigger on each of `watched_tables`
-    (schema-qualified; missing ones skipped) that bumps the generation on any write — what is missing."""
-    if conn.execute(_MISSING_FUNCTIONS).fetchone()[0]:
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.data_generation.ddl', 0))")
-            if conn.execute(_MISSING_FUNCTIONS).fetchone()[0]:
-                conn.execute(DDL)
-    for table in watched_tables:
-        if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
-            continue
-        if conn.execute(_HAS_TRIGGER, (table,)).fetchone()[0]:
-            continue
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.data_generation.ddl', 0))")
-            if not conn.execute(_HAS_TRIGGER, (table,)).fetchone()[0]:
-                schema, name = table.split(".", 1)
-                conn.execute(
-                    sql.SQL(
-                        "CREATE TRIGGER bump_data_generation "
-                        "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {} "
-                        "FOR EACH STATEMENT EXECUTE FUNCTION core.bump_data_generation()"
-                    ).format(sql.Identifier(schema, name))
-                )
 
 
 def current(conn: psycopg.Connection) -> int:

@@ -8,13 +8,16 @@ import dagster as dg
 
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import platform_resources
+from occurisk_assets.run_logging import CLI_LOGGER, cli_console_logger
 
 DATA_VERSION_JOB = "data_version_pipeline"
 
 
 def data_version_job(domains: dg.Definitions):
     """Everything derived from one O*NET release, in dependency order: raw tables → dbt marts → scores →
-    ensembles → BLS link → similarity and transitions → diff report → gated activation."""
+    ensembles → BLS link → similarity and transitions → diff report → gated activation; with the
+    unpartitioned assets they need (the BLS releases, loaded when missing), so that any run of a partition
+    — from the CLI, the UI, the release sensor or a backfill — builds everything on a new instance."""
     keys = [
         key
         for asset in domains.assets or []
@@ -23,7 +26,10 @@ def data_version_job(domains: dg.Definitions):
     ]
     return dg.define_asset_job(
         DATA_VERSION_JOB,
-        selection=dg.AssetSelection.assets(*keys),
+        # Every BLS table, also the one only a check reads (nem_occupational_coverage).
+        selection=(dg.AssetSelection.assets(*keys) | dg.AssetSelection.groups("bls"))
+        .upstream()
+        .materializable(),
         description="Load one O*NET release and build everything derived from it (partition = data_version).",
     )
 
@@ -32,5 +38,11 @@ def data_version_job(domains: dg.Definitions):
 def defs() -> dg.Definitions:
     domains = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
     return dg.Definitions.merge(
-        domains, dg.Definitions(jobs=[data_version_job(domains)], resources=platform_resources())
+        domains,
+        # Runs the UI, sensors and schedules start log as usual; the CLI's choose this logger.
+        dg.Definitions(
+            jobs=[data_version_job(domains)],
+            resources=platform_resources(),
+            loggers={CLI_LOGGER: cli_console_logger},
+        ),
     )

@@ -9,12 +9,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import click
 import psycopg
 
-from occurisk_assets import db, processes, run_recovery
+from occurisk_assets import db, launch, processes, run_recovery
 from occurisk_assets.settings import PROJECT_ROOT, get_settings
 from occurisk_assets.versions import mark_failed
 
@@ -32,89 +31,13 @@ SUMMARY_TABLES = (
 )
 
 
-def dagster_instance():
-    from dagster import DagsterInstance
-
-    os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT))
-    return DagsterInstance.get()
-
-
-def ensure_bls_loaded(instance) -> None:
-    """Materialize every BLS release not yet materialized in this instance (each has its own partitions)."""
-    from dagster import materialize
-
-    from occurisk_assets.defs.bls import assets as bls
-    from occurisk_assets.defs.bls.partitions import OEWS_RELEASES, PROJECTION_PERIODS
-
-    releases = [
-        ([bls.bls_oews_metrics], OEWS_RELEASES),
-        ([bls.bls_proj_metrics, bls.nem_onet_crosswalk, bls.nem_occupational_coverage], PROJECTION_PERIODS),
-        ([bls.soc_2010_2018_crosswalk], [None]),
-    ]
-    for assets, partition_keys in releases:
-        for key in partition_keys:
-            done = all(
-                key in instance.get_materialized_partitions(a.key)
-                if key
-                else instance.get_latest_materialization_event(a.key) is not None
-                for a in assets
-            )
-            if not done:
-                result = materialize(
-                    assets,
-                    partition_key=key,
-                    instance=instance,
-                    raise_on_error=False,
-                    tags=run_recovery.process_tags(),
-                )
-                if not result.success:
-                    raise click.ClickException(
-                        f"loading BLS {key or 'crosswalks'} failed (run {result.run_id})"
-                    )
-
-
 PIPELINE_JOB = "data_version_pipeline"
 
 
 def run_pipeline(data_version: str, instance=None, echo=None):
-    """Register the partition and execute the data_version job for it in process; returns the result.
-    BLS releases (their own partitions) are loaded first when the instance has not materialized them.
-    The run is tagged with this process's id (crash recovery tells from it whether the run still lives);
-    `echo` hears when a step waits for a pool slot, and which runs hold it."""
-    from dagster import RunsFilter
-
-    from occurisk_assets.definitions import defs
-    from occurisk_assets.partitions import data_version_partitions
-
-    instance = instance or dagster_instance()
-    ensure_bls_loaded(instance)
-    if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
-        instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    job = defs().resolve_job_def(PIPELINE_JOB)
-    # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    tags = {**run_recovery.process_tags(), "occurisk/invocation": uuid.uuid4().hex}
-
-    def our_run_id() -> str | None:
-        runs = instance.get_runs(
-            filters=RunsFilter(tags={"occurisk/invocation": tags["occurisk/invocation"]}), limit=1
-        )
-        return runs[0].run_id if runs else None
-
-    reporter = run_recovery.SlotWaitReporter(instance, our_run_id, echo) if echo else None
-    if reporter:
-        reporter.start()
-    try:
-        return job.execute_in_process(
-            partition_key=data_version,
-            instance=instance,
-            run_config=run_config,
-            raise_on_error=False,
-            tags=tags,
-        )
-    finally:
-        if reporter:
-            reporter.stop()
+    """Execute the data_version job for `data_version` on the instance (BLS releases missing from the
+    database are loaded by the same run); returns the result. `echo` hears about pool slot waits."""
+    return launch.run_job(PIPELINE_JOB, partition_key=data_version, instance=instance, echo=echo)
 
 
 def recover_and_check(instance, data_version: str | None) -> None:
@@ -189,20 +112,14 @@ def pipeline(data_version: str | None) -> None:
     db.ensure_server()
     db.export_connection_env()
     started = time.perf_counter()
-    instance = dagster_instance()
+    instance = launch.dagster_instance()
     recover_and_check(instance, data_version)
     result = run_pipeline(data_version, instance, echo=lambda line: click.echo(line, err=True))
     if not result.success:
-        failures = [
-            f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}"
-            for event in result.all_events
-            if event.is_step_failure
-        ]
-        for line in failures:
-            click.echo(line, err=True)
+        failure = launch.BuildFailed(f"the pipeline for O*NET {data_version}", result)
         with db.connect() as conn:
-            mark_failed(conn, data_version, (failures or ["the run failed"])[0][:500], result.run_id)
-        raise click.ClickException(f"the pipeline for O*NET {data_version} failed (run {result.run_id})")
+            mark_failed(conn, data_version, (failure.failures or ["the run failed"])[0][:500], result.run_id)
+        raise failure
     with db.connect() as conn:
         for line in summary(conn, data_version):
             click.echo(line)
@@ -227,7 +144,7 @@ def up(dagster_port: int, api_port: int) -> None:
     bin_dir = os.path.dirname(sys.executable)
     # The code location runs `dbt` from PATH; the venv's must be found however `occurisk` was started.
     os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
-    recover_and_check(dagster_instance(), None)
+    recover_and_check(launch.dagster_instance(), None)
     # A service manager stops us with SIGTERM: shut down the children the same way as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     children = [

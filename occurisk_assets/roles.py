@@ -3,9 +3,12 @@
 The platform never connects as a superuser. Each part has a role of its own:
 
 - `occurisk` (owner): the pipeline, dbt, migrations, the CLI — owns the platform database and its tables;
-- `occurisk_api` (read only): the API — SELECT on what it serves (the marts, the version registry and diff
-  reports, the scores and their runs, the BLS view, the careers and postings tables) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP,
-  so switching its session to read-write changes nothing;
+- `occurisk_api` (read only): the API — SELECT on what it serves (the marts, among them the BLS view
+  marts.soc_bls_metrics; the version registry and diff reports, the scores and their runs, the careers and
+  postings tables) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP, so switching its session to
+  read-write changes nothing;
+- `occurisk_assistant` (no login of its own): the only writer of the `assistant` schema (migration 0009 makes
+  the schema and its grants);
 - `occurisk_dagster`, `occurisk_mlflow`: own the `dagster` and `mlflow` databases, nothing in the platform's.
 
 On the local server each role's password is generated once (at initdb) and kept in a libpq password file,
@@ -35,9 +38,8 @@ LOGIN_ROLES = (OWNER, API, DAGSTER, MLFLOW)
 
 # What the API reads outside the marts schema (everything in marts is served).
 API_TABLES = ("core.data_version", "core.version_diff", "core.model_run", "core.task_ai_score")
-API_VIEWS_BLS = ("bls.soc_bls_metrics",)
-# Schemas whose tables made later (by dbt or a domain's build, as the owner) the API may read.
-API_SCHEMAS = ("marts", "bls", "careers", "postings")
+# Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
+API_SCHEMAS = ("marts", "careers", "postings")
 
 
 def passfile(secrets_dir: Path, role: str) -> Path:
@@ -188,13 +190,17 @@ def role_exists(conn: psycopg.Connection, role: str) -> bool:
 
 
 def grant_api_access(conn: psycopg.Connection, api_role: str) -> None:
-    """The API role's privileges in the platform database (run by `occurisk db migrate`, as the owner)."""
+    """The API role's privileges in the platform database (run by `occurisk db migrate`, as the owner, after
+    the migrations: the role's name is the deployment's, OCCURISK_API_DATABASE_URL)."""
     role = sql.Identifier(api_role)
     database = sql.Identifier(conn.info.dbname)
     conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database))
     conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, role))
-    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA core, marts, bls, careers, postings TO {}").format(role))
-    for table in (*API_TABLES, *API_VIEWS_BLS):
+    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA core, marts, careers, postings TO {}").format(role))
+    # The BLS figures are served through marts.soc_bls_metrics (a view reads with its owner's rights).
+    conn.execute(sql.SQL("REVOKE ALL ON SCHEMA bls FROM {}").format(role))
+    conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA bls REVOKE ALL ON TABLES FROM {}").format(role))
+    for table in API_TABLES:
         schema, name = table.split(".")
         if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
             conn.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(schema, name), role))

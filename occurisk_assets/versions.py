@@ -49,6 +49,12 @@ def nearest_newer(versions, data_version: str) -> str | None:
 BUILDING, COMPLETE, FAILED = "building", "complete", "failed"
 
 
+def active_version(conn) -> str | None:
+    """The version the API serves (at most one is active)."""
+    row = conn.execute("SELECT id FROM core.data_version WHERE is_active").fetchone()
+    return row[0] if row else None
+
+
 def loaded_versions(conn) -> list[str]:
     return sort_versions(
         r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL")

@@ -17,13 +17,6 @@ from dagster import DagsterInstance
 
 from occurisk_assets import db
 from occurisk_assets.definitions import defs
-from occurisk_assets.defs.bls.loader import (
-    load_nem_coverage,
-    load_nem_onet_crosswalk,
-    load_oews,
-    load_projections,
-    load_soc_2010_2018,
-)
 from occurisk_assets.defs.careers.assets import careers_dbt_models
 from occurisk_assets.defs.dbt.assets import score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import activate
@@ -37,8 +30,6 @@ from occurisk_assets.versions import BUILDING, mark_complete
 from tests.fakes.llm_server import FakeLLMServer
 
 DATA_VERSION = "30.1"
-OEWS_RELEASE = "2024-05"
-PROJECTION_PERIOD = "2024-2034"
 BUILT_DATABASE = "occurisk_built"
 LLM_MODEL = "openai:gpt-4.1-mini"
 LLM_TASKS = 12  # the catalog's first tasks by priority
@@ -71,12 +62,7 @@ def assert_success(result, what: str) -> None:
 
 
 def build_real_database(instance: DagsterInstance) -> None:
-    """BLS first (the pipeline links O*NET SOC codes to the latest loaded BLS releases), then the whole
-    data_version job for 30.1, then 30.1 activated."""
-    load_oews(OEWS_RELEASE)
-    for load in (load_projections, load_nem_onet_crosswalk, load_nem_coverage):
-        load(PROJECTION_PERIOD)
-    load_soc_2010_2018()
+    """The whole data_version job for 30.1 (it loads the BLS releases first), then 30.1 activated."""
     assert_success(run_pipeline(DATA_VERSION, instance), f"the {DATA_VERSION} pipeline")
     with db.connect() as conn:
         activate(conn, DATA_VERSION)

@@ -51,6 +51,8 @@ def pg_server() -> str:
     os.environ["OCCURISK_HOME"] = str(home)
     os.environ["DAGSTER_HOME"] = str(home / "dagster_home")
     (home / "dagster_home").mkdir()
+    # The default instance (local files in DAGSTER_HOME) for CLI builds, said explicitly (no warning).
+    (home / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OCCURISK_ONET_SOURCE", "OCCURISK_ONET_LANDING"):
         os.environ.pop(key, None)
     # fast: a throwaway server (its folder is deleted after the session), so crash safety is not needed.

@@ -47,8 +47,14 @@ DBT_MODELS = {
     "stg_onet__dwa_reference",
     "stg_onet__technology_skills",
     "stg_onet__related_occupations",
+    "stg_onet__alternate_titles",
+    "stg_onet__reported_titles",
     "stg_core__model_runs",
     "stg_core__task_ai_scores",
+    "stg_bls__oews_metrics",
+    "stg_bls__projections",
+    "stg_bls__soc_links",
+    "stg_careers__occupation_similarity",
     "int_task_ratings_pivoted_to_tasks",
     "int_tasks_weighted_within_occupations",
     "int_task_ai_scores_filtered_to_latest_run",
@@ -66,6 +72,7 @@ DBT_MODELS = {
     "occupation_summary",
     "occupation_related",
     "task_model_score",
+    "soc_bls_metrics",
     "soc_descriptor_profile",
     "soc_detailed_work_activity",
     "soc_technology_skill",
@@ -122,6 +129,7 @@ def test_checks_sensors_schedules_and_jobs(repository):
     jobs = {j.name for j in repository.get_all_jobs() if not j.name.startswith("__")}
     assert jobs == {
         "data_version_pipeline",
+        "bls_releases",
         "rescore_active_version",
         "retention_job",
         "profile_retention_job",
@@ -157,7 +165,7 @@ def test_the_shared_resources_are_bound_and_configured_from_the_environment(repo
     assert {"database", "llm"} <= repository.get_schedule_def("weekly_rescore").required_resource_keys
 
 
-def test_the_data_version_job_builds_every_data_version_asset(repository):
+def test_the_data_version_job_builds_every_data_version_asset_and_the_bls_tables(repository):
     selected = {
         k.to_user_string()
         for k in repository.get_job("data_version_pipeline").asset_layer.selected_asset_keys
@@ -165,10 +173,7 @@ def test_the_data_version_job_builds_every_data_version_asset(repository):
     raw = {f"onet_raw/{spec.table}" for spec in SPECS}
     assert (
         selected
-        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith(("bls/", "postings/"))})
-        | {"bls/soc_bls_link"}
-        | DBT_MODELS
-        | raw
+        == (PYTHON_ASSETS - {a for a in PYTHON_ASSETS if a.startswith("postings/")}) | DBT_MODELS | raw
     )
 
 
@@ -176,11 +181,19 @@ def test_python_assets_meet_dbt_models_at_the_dbt_keys(repository):
     graph = repository.asset_graph
     assert AssetKey(["task_catalog"]) in graph.get(AssetKey(["core", "task_ai_score"])).parent_keys
     assert AssetKey(["occupation_master"]) in graph.get(AssetKey(["bls", "soc_bls_link"])).parent_keys
+    # BLS is upstream of what needs it, unpartitioned: a run of any data_version partition loads it.
+    assert AssetKey(["bls", "bls_oews_metrics"]) in graph.get(AssetKey(["bls", "soc_bls_link"])).parent_keys
+    assert graph.get(AssetKey(["bls", "bls_oews_metrics"])).partitions_def is None
     similarity = AssetKey(["careers", "occupation_similarity"])
     assert {AssetKey(["soc_descriptor_profile"]), AssetKey(["occupation_summary"])} <= graph.get(
         similarity
     ).parent_keys
-    assert similarity in graph.get(AssetKey(["occupation_transitions"])).parent_keys
+    staged_similarity = AssetKey(["stg_careers__occupation_similarity"])
+    assert similarity in graph.get(staged_similarity).parent_keys
+    assert {staged_similarity, AssetKey(["soc_bls_metrics"])} <= graph.get(
+        AssetKey(["occupation_transitions"])
+    ).parent_keys
+    assert AssetKey(["bls", "soc_bls_link"]) in graph.get(AssetKey(["stg_bls__soc_links"])).parent_keys
     assert {AssetKey(["occupation_ai_score"]), AssetKey(["occupation_task_weight"])} <= graph.get(
         AssetKey(["version_activation"])
     ).parent_keys

@@ -13,7 +13,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from web import csrf
 from web.render import PageError, error_page, page_for_error
-from web.routes import about, assistant_history, check_ad, compare, explore, home, occupation
+from web.routes import (
+    about,
+    assistant_history,
+    assistant_results,
+    check_ad,
+    compare,
+    explore,
+    home,
+    occupation,
+)
 
 STATIC = Path(__file__).parent / "static"
 # Everything a page loads comes from this app: no CDN, font or script from elsewhere.
@@ -22,7 +31,7 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 JSON_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json")
-PAGE_MODULES = (home, occupation, explore, compare, check_ad, about, assistant_history)
+PAGE_MODULES = (home, occupation, explore, compare, check_ad, about, assistant_history, assistant_results)
 
 
 def is_page(request: Request) -> bool:

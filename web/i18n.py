@@ -371,6 +371,202 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "table_alternative": ("The same as a table", "같은 내용을 표로 보기"),
     "percent": ("{pct}%", "{pct}%"),
+    # The result pages of a person's profile (web/routes/assistant_results.py).
+    "steps_label": ("Your steps", "진행 단계"),
+    "step_history": ("1. Your work history", "1. 나의 경력"),
+    "step_exposure": ("2. Your exposure", "2. 나의 AI 노출"),
+    "step_transitions": ("3. Where your experience carries", "3. 내 경력을 살릴 수 있는 곳"),
+    "step_resume": ("4. Your résumé", "4. 나의 이력서"),
+    "step_letter": ("5. Cover letter", "5. 자기소개서"),
+    "private_link": (
+        "This page is private: only people with this link can open it. Keep the link to come back.",
+        "이 페이지는 비공개입니다. 이 링크를 가진 사람만 열 수 있습니다. 다시 오려면 링크를 보관해 두세요.",
+    ),
+    "exposure_title": ("Your exposure to AI", "나의 AI 노출 정도"),
+    "personal_verdict": (
+        "About {pct}% of the work you did is work today’s AI could do.",
+        "내가 해 온 일 가운데 약 {pct}%는 오늘날의 AI가 할 수 있는 일입니다.",
+    ),
+    "verdict_low_personal": (
+        "Most of your work still needs people.",
+        "내 일의 대부분은 여전히 사람이 필요합니다.",
+    ),
+    "verdict_medium_personal": (
+        "AI could help with part of your work; the rest still needs people like you.",
+        "AI가 내 일의 일부를 도울 수 있지만, 나머지는 여전히 나 같은 사람이 필요합니다.",
+    ),
+    "verdict_high_personal": (
+        "AI could do much of the work you did. Your experience still counts: the next step shows jobs "
+        "where it carries over.",
+        "AI가 내가 해 온 일의 많은 부분을 할 수 있습니다. 그래도 내 경험은 쓸모가 있습니다. 다음 단계에서 "
+        "경험을 살릴 수 있는 직업을 보여 드립니다.",
+    ),
+    "personal_none": (
+        "None of the tasks you ticked has a score yet, so we cannot say how exposed your work is.",
+        "고른 업무에 아직 점수가 없어서 내 일이 얼마나 영향을 받는지 말씀드릴 수 없습니다.",
+    ),
+    "not_a_chance": (
+        "This is a share of the work, not the chance of losing your job. AI doing part of a job often "
+        "changes the job instead.",
+        "이 숫자는 일의 몫이지, 일자리를 잃을 가능성이 아닙니다. AI가 일의 일부를 하면 일자리가 없어지기보다 "
+        "일의 내용이 바뀌는 경우가 많습니다.",
+    ),
+    "personal_compare_title": ("Compared with your job’s average", "내 직업의 평균과 비교"),
+    "personal_average": (
+        "For everyone in your job, counting all of its tasks, the figure is about {pct}%.",
+        "같은 직업의 모든 업무를 따지면 이 수치는 약 {pct}%입니다.",
+    ),
+    "personal_below": (
+        "The tasks you did are {points} points less exposed than that.",
+        "내가 한 업무는 그보다 {points}점 덜 노출되어 있습니다.",
+    ),
+    "personal_above": (
+        "The tasks you did are {points} points more exposed than that.",
+        "내가 한 업무는 그보다 {points}점 더 노출되어 있습니다.",
+    ),
+    "personal_same": ("The tasks you did are about the same.", "내가 한 업무도 거의 같습니다."),
+    "per_job_caption": ("Each of your jobs", "내 일자리별"),
+    "your_score": ("The tasks you did", "내가 한 업무"),
+    "job_average": ("All of this job’s tasks", "이 직업의 모든 업무"),
+    "weighting_title": ("How your figure is worked out", "이 수치를 내는 방법"),
+    "weighting_tasks": (
+        "Within a job, each task you ticked counts as much as it does in that job’s work, according to O*NET.",
+        "한 일자리 안에서는 내가 고른 각 업무가 O*NET 기준으로 그 직업의 일에서 차지하는 만큼 반영됩니다.",
+    ),
+    "weighting_jobs": (
+        "Across your jobs, a job you did for longer counts more: each counts by its number of years.",
+        "여러 일자리 사이에서는 오래 한 일자리가 더 크게 반영됩니다. 일한 햇수만큼 반영됩니다.",
+    ),
+    "weighting_duties": (
+        "Duties you wrote in your own words have no score; they are left out of the figure, not guessed.",
+        "내 말로 적은 업무에는 점수가 없습니다. 짐작하지 않고 수치에서 뺍니다.",
+    ),
+    "weighting_more": ("How the scores are made", "점수를 만드는 방법"),
+    "in_job": ("In your job: {job}", "일자리: {job}"),
+    "personal_least_title": ("Your tasks that most need people", "사람이 가장 필요한 내 업무"),
+    "personal_least_intro": (
+        "These tasks you did have the lowest scores. They are strengths to put first on your résumé.",
+        "내가 한 업무 가운데 점수가 가장 낮은 업무입니다. 이력서 앞부분에 내세울 강점입니다.",
+    ),
+    "personal_most_title": ("Your tasks AI could do most", "AI가 가장 많이 할 수 있는 내 업무"),
+    "personal_most_intro": (
+        "These tasks you did have the highest scores. Each rater’s score is shown.",
+        "내가 한 업무 가운데 점수가 가장 높은 업무입니다. 평가자별 점수를 함께 보여 드립니다.",
+    ),
+    "personal_no_tasks": (
+        "You have not ticked any scored task yet.",
+        "아직 점수가 있는 업무를 고르지 않았습니다.",
+    ),
+    "next_transitions": ("Next: where your experience carries", "다음: 내 경력을 살릴 수 있는 곳"),
+    "carries_title": ("Where your experience carries", "내 경력을 살릴 수 있는 곳"),
+    "carries_intro": (
+        "Jobs that are less exposed to AI and use work you have already done. Those that share most of your "
+        "own tasks come first. Each shows what carries over and what you would need to learn.",
+        "AI에 덜 노출되고, 이미 해 본 일을 쓰는 직업입니다. 내 업무와 가장 많이 겹치는 직업이 먼저 나옵니다. "
+        "그대로 쓸 수 있는 것과 새로 배워야 할 것을 함께 보여 드립니다.",
+    ),
+    "safer_than": (
+        "— {points} points lower than {job}.",
+        "— {job}보다 {points}점 낮습니다.",
+    ),
+    "carried_share": (
+        "Shares {pct}% of the kinds of work in your ticked tasks.",
+        "내가 고른 업무의 일 종류 가운데 {pct}%가 겹칩니다.",
+    ),
+    "gap_line_personal": (
+        "{element}: level {needed} needed; your job uses {yours} (on a scale of 0 to 7)",
+        "{element}: {needed} 수준 필요, 내 직업은 {yours} (0~7 척도)",
+    ),
+    "no_gaps_personal": (
+        "No skill is needed at a higher level than in your job.",
+        "내 직업보다 높은 수준이 필요한 기술이 없습니다.",
+    ),
+    "carries_none": (
+        "We found no less exposed job that shares your work. Your résumé can still show your strengths.",
+        "내 일과 겹치면서 덜 노출된 직업을 찾지 못했습니다. 그래도 이력서로 내 강점을 보여 줄 수 있습니다.",
+    ),
+    "next_resume": ("Next: your résumé", "다음: 나의 이력서"),
+    "resume_title": ("Your résumé", "나의 이력서"),
+    "resume_intro": (
+        "A draft made only from what you told us: your jobs, years, employers and tasks. Nothing is made up. "
+        "You can change every word.",
+        "알려 주신 내용(일자리, 기간, 회사, 업무)만으로 만든 초안입니다. 지어낸 내용은 없습니다. 모든 문장을 "
+        "고칠 수 있습니다.",
+    ),
+    "resume_saved_draft": ("Your new draft is ready below.", "새 초안이 아래에 준비되었습니다."),
+    "resume_saved_text": (
+        "Your changes are saved. The downloads use your text.",
+        "고친 내용을 저장했습니다. 내려받는 파일에 내가 쓴 글이 들어갑니다.",
+    ),
+    "resume_choices": ("Your choices", "선택 사항"),
+    "resume_target": (
+        "Job you are aiming for (you do not have to choose)",
+        "지원하려는 직업 (골라도 되고 안 골라도 됩니다)",
+    ),
+    "resume_target_hint": (
+        "The draft puts first the tasks that this job also needs.",
+        "초안에서 이 직업에도 필요한 업무를 앞에 둡니다.",
+    ),
+    "resume_no_target": ("No particular job", "특정 직업 없음"),
+    "age_neutral_label": ("Leave out early dates", "오래된 날짜 빼기"),
+    "age_neutral_hint": (
+        "Some employers judge people by age. With this ticked, jobs that ended more than 15 years ago are "
+        "listed without their years, and the résumé does not add up your total years. You decide.",
+        "나이로 사람을 판단하는 고용주도 있습니다. 이것을 고르면 15년도 더 전에 끝난 일자리는 연도 없이 "
+        "적고, 경력 햇수의 합계도 적지 않습니다. 직접 정하세요.",
+    ),
+    "llm_label": (
+        "Improve the wording with AI (sends my text to OpenAI or Anthropic)",
+        "AI로 문장 다듬기 (내 글을 OpenAI 또는 Anthropic에 보냅니다)",
+    ),
+    "llm_hint": (
+        "Off unless you tick it. If you tick it, the text of your résumé is sent to the company whose AI "
+        "does the rewording. A rewording that adds anything you did not tell us is thrown away and the "
+        "plain draft is kept.",
+        "직접 고르지 않으면 꺼져 있습니다. 고르면 이력서 글이 문장을 다듬는 AI 회사로 보내집니다. 알려 주지 "
+        "않은 내용이 더해진 결과는 버리고 기본 초안을 그대로 씁니다.",
+    ),
+    "resume_make": ("Make a new draft", "새 초안 만들기"),
+    "resume_draft": ("The draft", "초안"),
+    "resume_has_edit": (
+        "You have changed the text below; your version is the one you download.",
+        "아래 글을 고치셨습니다. 내려받는 파일은 고친 글입니다.",
+    ),
+    "resume_summary": ("Summary", "요약"),
+    "resume_experience": ("Experience", "경력"),
+    "resume_earlier": ("earlier experience, without dates", "이전 경력, 날짜 없음"),
+    "resume_skills": ("Skills", "기술"),
+    "resume_edit": ("Change the text", "글 고치기"),
+    "resume_text_label": ("Your résumé text", "이력서 글"),
+    "resume_text_hint": (
+        "Change anything you like, then save. Making a new draft later replaces your changes.",
+        "원하는 대로 고친 뒤 저장하세요. 나중에 새 초안을 만들면 고친 내용이 바뀝니다.",
+    ),
+    "resume_save": ("Save my changes", "고친 내용 저장"),
+    "download_title": ("Download", "내려받기"),
+    "download_docx": ("Word file (.docx)", "워드 파일 (.docx)"),
+    "download_pdf": ("PDF file (.pdf)", "PDF 파일 (.pdf)"),
+    "download_txt": ("Plain text (.txt)", "텍스트 파일 (.txt)"),
+    "next_letter": ("Next: a cover letter", "다음: 자기소개서"),
+    "letter_title": ("A cover letter for a job", "지원할 일자리의 자기소개서"),
+    "letter_intro": (
+        "Paste the job advert. We list what it asks for, show which of those your history covers, and write a "
+        "letter from your résumé.",
+        "채용 공고를 붙여 넣으세요. 공고가 요구하는 것을 정리하고, 그중 내 경력에 있는 것을 보여 드리고, 이력서로 "
+        "자기소개서를 씁니다.",
+    ),
+    "posting_label": ("The job advert", "채용 공고"),
+    "posting_hint": ("Copy the whole advert and paste it here.", "공고 전체를 복사해 여기에 붙여 넣으세요."),
+    "letter_make": ("Write my letter", "자기소개서 쓰기"),
+    "checklist_title": ("What the job asks for", "일자리가 요구하는 것"),
+    "checklist_intro": (
+        "Each requirement of the advert, and whether your history shows it.",
+        "공고의 요구 사항마다 내 경력에 나타나 있는지 보여 드립니다.",
+    ),
+    "req_met": ("In your history", "내 경력에 있음"),
+    "req_not_shown": ("Not shown in your history", "내 경력에 나타나지 않음"),
+    "req_evidence": ("Shown by:", "근거:"),
+    "letter_text": ("Your letter", "자기소개서"),
     "nav_check_ad": ("Check a job ad", "구인 광고 확인하기"),
     "error_prefix": ("Error", "오류"),
     "check_ad_title": ("Check a job ad", "구인 광고 확인하기"),
@@ -521,6 +717,135 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "aw_deleted_next": ("You can start again at any time.", "언제든지 다시 시작할 수 있습니다."),
     "aw_start_again": ("Start again", "다시 시작하기"),
+    "aw_find_title": ("What was the job called?", "어떤 일이었나요?"),
+    "aw_find_hint": (
+        "Type the job title in your own words, for example “customer service”. Spelling mistakes are fine.",
+        "직업 이름을 영어로 편하게 적어 주세요. 예: “customer service”. 철자가 조금 틀려도 괜찮습니다.",
+    ),
+    "aw_find_choose": ("Which of these is closest?", "다음 중 가장 가까운 것은 무엇인가요?"),
+    "aw_find_choose_hint": ("Choose one, then press Continue.", "하나를 고른 뒤 계속을 누르세요."),
+    "aw_continue": ("Continue", "계속"),
+    "aw_details_title": ("When did you do this job?", "언제 이 일을 하셨나요?"),
+    "aw_field_title": ("Your job title", "내 직함"),
+    "aw_field_title_hint": ("As you would write it on a résumé.", "이력서에 쓰듯이 적어 주세요."),
+    "aw_field_start_year": ("Year you started", "시작한 해"),
+    "aw_field_start_year_hint": ("For example 1998", "예: 1998"),
+    "aw_field_end_year": ("Year you stopped (optional)", "그만둔 해 (선택)"),
+    "aw_field_end_year_hint": ("Leave empty if you still do this job.", "지금도 하고 있다면 비워 두세요."),
+    "aw_field_employer": ("Employer (optional)", "회사 (선택)"),
+    "aw_field_employer_hint": ("The company or organisation you worked for.", "일한 회사나 기관 이름입니다."),
+    "aw_tasks_title": ("What did you do in this job?", "이 일에서 무엇을 하셨나요?"),
+    "aw_tasks_legend": ("Tick the tasks you did", "내가 한 업무에 표시하세요"),
+    "aw_tasks_hint": (
+        "These are the tasks of this kind of job in O*NET. Tick all that you did; leave the others.",
+        "O*NET에 있는 이 직업의 업무입니다. 내가 한 업무에 모두 표시하고 나머지는 그대로 두세요.",
+    ),
+    "aw_duties_label": (
+        "Other things you did, in your own words (optional)",
+        "그 밖에 한 일, 내 말로 (선택)",
+    ),
+    "aw_duties_hint": (
+        "One thing per line, for example “Trained new staff on the billing system”.",
+        "한 줄에 하나씩 적어 주세요. 예: “Trained new staff on the billing system”.",
+    ),
+    "aw_save_continue": ("Save and continue", "저장하고 계속"),
+    "aw_speak_start": ("Speak instead of typing", "말로 입력하기"),
+    "aw_speak_stop": ("Stop recording", "녹음 멈추기"),
+    "aw_speak_recording": (
+        "Recording. Speak now, then press Stop recording.",
+        "녹음 중입니다. 말씀하신 뒤 녹음 멈추기를 누르세요.",
+    ),
+    "aw_speak_working": ("Turning your words into text…", "말을 글로 바꾸는 중…"),
+    "aw_speak_done": (
+        "Your words were added to the box. Check them.",
+        "말씀하신 내용을 칸에 넣었습니다. 확인해 주세요.",
+    ),
+    "aw_speak_failed": (
+        "Recording did not work. You can upload a recording instead.",
+        "녹음이 되지 않았습니다. 대신 녹음 파일을 올릴 수 있습니다.",
+    ),
+    "aw_speak_upload_summary": ("Upload a recording instead", "대신 녹음 파일 올리기"),
+    "aw_speak_upload_label": ("A recording of you speaking", "내가 말한 녹음 파일"),
+    "aw_speak_upload_hint": (
+        "A .wav, .webm, .ogg or .mp3 file, in English, up to 2 minutes. We turn it into text on this website "
+        "and do not keep it.",
+        "영어로 말한 .wav, .webm, .ogg, .mp3 파일, 2분 이내. 이 웹사이트에서 글로 바꾸며 파일은 보관하지 않습니다.",
+    ),
+    "aw_speak_upload_button": ("Turn the recording into text", "녹음을 글로 바꾸기"),
+    "aw_remove_title": ("Remove this job?", "이 일을 지울까요?"),
+    "aw_remove_button": ("Yes, remove it", "네, 지웁니다"),
+    "aw_resume_title": ("Use a résumé you already have", "가지고 있는 이력서 사용하기"),
+    "aw_resume_intro": (
+        "Upload the file or paste its text. We find the jobs in it and you check each one before anything "
+        "is saved.",
+        "파일을 올리거나 내용을 붙여 넣으세요. 저희가 이력서에서 일을 찾아 드리고, 저장하기 전에 하나하나 "
+        "확인하실 수 있습니다.",
+    ),
+    "aw_resume_file_label": ("Upload your résumé", "이력서 파일 올리기"),
+    "aw_resume_file_hint": (
+        "A .docx, .pdf or .txt file, at most {mb} MB.",
+        ".docx, .pdf, .txt 파일, 최대 {mb}MB.",
+    ),
+    "aw_resume_text_label": ("Or paste your résumé here", "또는 이력서 내용을 여기에 붙여 넣기"),
+    "aw_resume_text_hint": (
+        "Or just describe your jobs, for example “I was a customer service rep for 25 years”.",
+        "또는 해 온 일을 간단히 적어도 됩니다. 예: “I was a customer service rep for 25 years”.",
+    ),
+    "aw_resume_read": ("Read my résumé", "이력서 읽기"),
+    "aw_confirm_title": ("Check the jobs we found", "찾은 일을 확인하세요"),
+    "aw_confirm_intro": (
+        "We found {n} jobs. Check each one, change what is wrong, and untick what you do not want to keep.",
+        "일 {n}개를 찾았습니다. 하나씩 확인하고, 틀린 것은 고치고, 남기지 않을 것은 표시를 지우세요.",
+    ),
+    "aw_confirm_job": ("Job {n}", "일 {n}"),
+    "aw_confirm_untitled": ("no title found", "직함을 찾지 못함"),
+    "aw_confirm_keep": ("Keep this job", "이 일 남기기"),
+    "aw_confirm_occupation": ("Which kind of job is it?", "어떤 종류의 일인가요?"),
+    "aw_confirm_tasks": ("Tasks you did", "내가 한 업무"),
+    "aw_confirm_tasks_hint": (
+        "Tasks of {title} that match what you wrote. Untick any you did not do.",
+        "적으신 내용과 맞는 {title}의 업무입니다. 하지 않은 업무는 표시를 지우세요.",
+    ),
+    "aw_confirm_save": ("Save these jobs", "이 일들 저장하기"),
+    "aw_error_choose": ("Choose the job that is closest to yours", "내 일과 가장 가까운 직업을 고르세요"),
+    "aw_error_no_results": (
+        "We found no job for “{q}”. Try other words, for example what you did all day.",
+        "“{q}”에 맞는 직업을 찾지 못했습니다. 하루 종일 하던 일처럼 다른 말로 적어 보세요.",
+    ),
+    "aw_error_start_missing": ("Enter the year you started, like 1998", "시작한 해를 1998처럼 적어 주세요"),
+    "aw_error_end_bad": (
+        "Enter the year you stopped, like 2020, or leave it empty",
+        "그만둔 해를 2020처럼 적거나 비워 두세요",
+    ),
+    "aw_error_future": (
+        "The year cannot be in the future: it is {year} now",
+        "앞으로 올 해는 적을 수 없습니다. 올해는 {year}년입니다",
+    ),
+    "aw_error_too_early": ("Enter a year after {year}", "{year}년 이후의 해를 적어 주세요"),
+    "aw_error_end_before_start": (
+        "The year you stopped must be the same as or after the year you started",
+        "그만둔 해는 시작한 해와 같거나 그 뒤여야 합니다",
+    ),
+    "aw_error_title_missing": ("Enter your job title", "직함을 적어 주세요"),
+    "aw_error_too_long": ("Use at most {n} letters", "{n}자 이하로 적어 주세요"),
+    "aw_error_unknown_task": (
+        "One of the ticked tasks is not a task of this job. Tick the tasks from the list again",
+        "표시한 업무 중 이 직업의 업무가 아닌 것이 있습니다. 목록에서 다시 표시해 주세요",
+    ),
+    "aw_error_duties_long": (
+        "Write at most {n} lines, each at most 500 letters",
+        "{n}줄 이하, 한 줄에 500자 이하로 적어 주세요",
+    ),
+    "aw_error_audio_missing": ("Choose a recording to upload", "올릴 녹음 파일을 고르세요"),
+    "aw_error_audio": ("The recording could not be used: {problem}", "녹음 파일을 쓸 수 없습니다: {problem}"),
+    "aw_error_file": ("The file could not be read: {problem}", "파일을 읽을 수 없습니다: {problem}"),
+    "aw_error_resume_empty": ("Upload a résumé or paste its text", "이력서를 올리거나 내용을 붙여 넣으세요"),
+    "aw_error_resume_long": (
+        "The text is too long: paste at most 100,000 letters",
+        "내용이 너무 깁니다. 100,000자 이하로 붙여 넣으세요",
+    ),
+    "aw_error_keep_one": ("Keep at least one job, or go back", "일을 하나 이상 남기거나 뒤로 돌아가세요"),
+    "aw_error_not_saved": ("Nothing was saved: {problem}", "아무것도 저장되지 않았습니다: {problem}"),
 }
 
 # Plain-language, translated sentences used by several pages for BLS fields that are codes.
@@ -551,6 +876,28 @@ ERRORS: dict[str, tuple[str, str]] = {
     "version": ("O*NET version “{value}” is not loaded.", "O*NET 버전 “{value}”은(는) 없습니다."),
     "bad_value": ("“{value}” is not a valid {name}.", "“{value}”은(는) 올바른 {name} 값이 아닙니다."),
     "lang": ("The language must be “en” or “ko”.", "언어는 “en” 또는 “ko”여야 합니다."),
+    "profile_unknown": (
+        "There is no profile at this link. It may have been deleted, or removed after 30 days without use.",
+        "이 링크의 프로필이 없습니다. 삭제되었거나 30일 동안 쓰지 않아 지워졌을 수 있습니다.",
+    ),
+    "resume_target": ("Choose a job from the list.", "목록에서 직업을 고르세요."),
+    "resume_text_empty": (
+        "Write your résumé text, or make a new draft.",
+        "이력서 글을 쓰거나 새 초안을 만드세요.",
+    ),
+    "resume_text_long": (
+        "The résumé text is too long: use at most {value} characters.",
+        "이력서 글이 너무 깁니다. {value}자 이하로 줄여 주세요.",
+    ),
+    "posting_short": (
+        "Paste the job advert: it needs at least {value} characters.",
+        "채용 공고를 붙여 넣으세요. {value}자 이상이어야 합니다.",
+    ),
+    "posting_long": (
+        "The job advert is too long: use at most {value} characters.",
+        "채용 공고가 너무 깁니다. {value}자 이하로 줄여 주세요.",
+    ),
+    "as_said": ("{value}", "{value}"),  # a message already written in the page's language
     "ad_title_missing": ("Enter the job title of the ad.", "광고의 직업 이름을 적어 주세요."),
     "ad_title_long": (
         "The job title is too long: use at most 300 letters.",

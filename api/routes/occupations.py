@@ -117,7 +117,7 @@ async def list_occupations(
     )
 
 
-# BLS columns of occupation_summary (those of the view bls.soc_bls_metrics), passed through as they are.
+# BLS columns of occupation_summary (those of the view marts.soc_bls_metrics, a dbt model), passed through as they are.
 OEWS_COLUMNS = (
     "ref_year_month",
     "employment",

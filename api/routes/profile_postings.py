@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
-from api.routes.profiles import NOT_FOUND, ProfileId, _profile, _socs, _task_ids
+from api.routes.profiles import NOT_FOUND, ProfileId, _profile, socs_of, task_ids_of
 from occurisk_assets.defs.postings.matching import (
     CANDIDATES_SQL,
     MAX_CANDIDATES,
@@ -35,7 +35,7 @@ class OutcomeIn(BaseModel):
 
 
 async def _person(conn, row: dict) -> Person:
-    task_ids = _task_ids(row)
+    task_ids = task_ids_of(row)
     cur = await conn.execute(
         "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND task_id = ANY(%s) "
         "ORDER BY task_id",
@@ -43,7 +43,7 @@ async def _person(conn, row: dict) -> Person:
     )
     tasks = await cur.fetchall()
     return Person(
-        soc_codes=_socs(row),
+        soc_codes=socs_of(row),
         duties=[d for job in row["jobs"] for d in job["duties"]],
         task_ids=[t[0] for t in tasks],
         task_statements=[t[1] for t in tasks],

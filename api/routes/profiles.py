@@ -98,11 +98,11 @@ async def get_exposure(profile_id: ProfileId, conn: AssistantConnectionDep) -> d
     return {"data_version": row["data_version"], **await exposure.personal_exposure(conn, row)}
 
 
-def _task_ids(row: dict) -> list[int]:
+def task_ids_of(row: dict) -> list[int]:
     return [t for job in row["jobs"] for t in job["task_ids"]]
 
 
-def _socs(row: dict) -> list[str]:
+def socs_of(row: dict) -> list[str]:
     return sorted({job["soc_code"] for job in row["jobs"]})
 
 
@@ -112,7 +112,9 @@ async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -
     each of their occupations, ranked by how much of their own ticked work (detailed work activities) each
     target shares; what carries over and the skill gaps."""
     row = await _profile(conn, profile_id)
-    method, found = await skills.personal_transitions(conn, row["data_version"], _task_ids(row), _socs(row))
+    method, found = await skills.personal_transitions(
+        conn, row["data_version"], task_ids_of(row), socs_of(row)
+    )
     return {"data_version": row["data_version"], "method": method, "transitions": found}
 
 
@@ -120,24 +122,24 @@ class ResumeRequest(BaseModel):
     target_soc_code: str | None = Field(default=None, pattern=r"^\d{2}-\d{4}$")
     age_neutral: bool | None = Field(default=None, description="default: the profile's setting")
     use_llm: bool = Field(default=False, description="reword with an LLM (needs llm_opt_in on the profile)")
-    text: str | None = Field(
+    text: profiles.PlainText | None = Field(
         default=None, max_length=20000, description="your edited résumé text, kept as is"
     )
 
 
-async def _facts_and_draft(
+async def facts_and_draft(
     conn, row: dict, target: str | None, age_neutral: bool
 ) -> tuple[ResumeDraft, Facts]:
     version = row["data_version"]
-    tasks = await exposure.task_scores(conn, version, _task_ids(row))
-    supported = await skills.supported_skills(conn, version, _task_ids(row), _socs(row))
+    tasks = await exposure.task_scores(conn, version, task_ids_of(row))
+    supported = await skills.supported_skills(conn, version, task_ids_of(row), socs_of(row))
     target_title, target_tasks = None, set()
     if target:
         occupation = (await exposure.occupation_scores(conn, version, [target])).get(target)
         if occupation is None:
             raise HTTPException(422, f"target_soc_code: no occupation {target} in O*NET {version}")
         target_title = occupation["title"]
-        target_tasks = await skills.tasks_sharing_activities(conn, version, _task_ids(row), target)
+        target_tasks = await skills.tasks_sharing_activities(conn, version, task_ids_of(row), target)
     draft = draft_resume(
         row["jobs"],
         tasks,
@@ -168,7 +170,7 @@ async def make_resume(
     body = body or ResumeRequest()
     row = await _profile(conn, profile_id)
     age_neutral = row["age_neutral"] if body.age_neutral is None else body.age_neutral
-    draft, facts = await _facts_and_draft(
+    draft, facts = await facts_and_draft(
         conn, row, body.target_soc_code or row["target_soc_code"], age_neutral
     )
     if body.use_llm:
@@ -181,26 +183,8 @@ async def make_resume(
     if body.text is not None:
         result["edited_text"] = body.text
         result["notes"] = [*result["notes"], "Your edited text is kept as you wrote it."]
-    await conn.execute(
-        "INSERT INTO assistant.document (profile_id, kind, body) VALUES (%s, 'resume', %s) "
-        "ON CONFLICT (profile_id, kind) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
-        [profile_id, _json(result)],
-    )
+    await profiles.save_document(conn, profile_id, "resume", result)
     return result
-
-
-def _json(value: dict):
-    from psycopg.types.json import Jsonb
-
-    return Jsonb(value)
-
-
-async def _stored(conn, profile_id: str, kind: str) -> dict | None:
-    cur = await conn.execute(
-        "SELECT body FROM assistant.document WHERE profile_id = %s AND kind = %s", [profile_id, kind]
-    )
-    row = await cur.fetchone()
-    return row[0] if row else None
 
 
 @router.get("/profiles/{profile_id}/resume.{fmt}")
@@ -209,9 +193,9 @@ async def download_resume(
 ) -> Response:
     """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft)."""
     row = await _profile(conn, profile_id)
-    body = await _stored(conn, profile_id, "resume")
+    body = await profiles.stored_document(conn, profile_id, "resume")
     if body is None:
-        draft, _ = await _facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
+        draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
         body = draft.as_dict()
     text = body.get("edited_text") or body["text"]
     if fmt == "txt":
@@ -232,7 +216,7 @@ async def download_resume(
 
 
 class CoverLetterRequest(BaseModel):
-    posting: str = Field(min_length=20, max_length=20000, description="the job posting's text")
+    posting: profiles.PlainText = Field(min_length=20, max_length=20000, description="the job posting's text")
 
 
 @router.post("/profiles/{profile_id}/cover-letter")
@@ -242,21 +226,17 @@ async def make_cover_letter(
     """A cover letter from the résumé and the posting, and the posting's key requirements matched to the
     person's experience (a checklist: met, and the résumé line that shows it)."""
     row = await _profile(conn, profile_id)
-    stored = await _stored(conn, profile_id, "resume")
+    stored = await profiles.stored_document(conn, profile_id, "resume")
     if stored is not None:
         draft = ResumeDraft.from_dict(stored)
     else:
-        draft, _ = await _facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
+        draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
     items = checklist(body.posting, draft)
     result = {
         "text": draft_letter(draft, items),
         "checklist": [{"requirement": r.requirement, "met": r.met, "evidence": r.evidence} for r in items],
     }
-    await conn.execute(
-        "INSERT INTO assistant.document (profile_id, kind, body) VALUES (%s, 'cover_letter', %s) "
-        "ON CONFLICT (profile_id, kind) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
-        [profile_id, _json(result)],
-    )
+    await profiles.save_document(conn, profile_id, "cover_letter", result)
     return result
 
 
@@ -265,7 +245,7 @@ async def download_cover_letter(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:
     await _profile(conn, profile_id)
-    body = await _stored(conn, profile_id, "cover_letter")
+    body = await profiles.stored_document(conn, profile_id, "cover_letter")
     if body is None:
         raise HTTPException(404, "no cover letter yet: POST a posting to /profiles/{id}/cover-letter first")
     text = body["text"]

@@ -7,6 +7,7 @@ import asyncio
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request
+from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
@@ -53,13 +54,17 @@ async def _text_of(request: Request) -> str:
     return body.text
 
 
-async def _tasks_of(conn, version: str, soc_code: str) -> list[dict]:
-    cur = await conn.execute(
-        "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
-        "ORDER BY task_type NULLS LAST, task_id",
-        [version, soc_code],
-    )
-    return [{"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()]
+async def tasks_of(conn, version: str, soc_code: str) -> list[dict]:
+    """The occupation's tasks, core first (on the read pool or the assistant's, whatever its row factory)."""
+    async with conn.cursor(row_factory=dict_row) as cur:
+        await cur.execute(
+            "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
+            "ORDER BY task_type NULLS LAST, task_id",
+            [version, soc_code],
+        )
+        return [
+            {"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()
+        ]
 
 
 def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
@@ -80,22 +85,46 @@ def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
     ]
 
 
-@router.post("/resumes/parse")
+# The body is read by hand (JSON or multipart), so it is documented here for clients and schemathesis.
+PARSE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ParseRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": ".txt, .docx or .pdf"},
+                        "text": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post("/resumes/parse", openapi_extra=PARSE_BODY)
 async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDep) -> dict:
     """Send `{"text": "…"}` or a multipart upload `file` (.txt, .docx or .pdf, at most 2 MB). Returns the jobs
     found, each with `occupations` (soc_code, title, confidence) and `proposed_tasks` to confirm."""
-    text = await _text_of(request)
-    jobs = split_jobs(text)
     try:
-        coder = await asyncio.to_thread(load_production_coder, version)
+        return await parse_text(conn, version, await _text_of(request))
     except CoderNotTrained as exc:
         raise HTTPException(503, str(exc)) from exc
+
+
+async def parse_text(conn, version: str, text: str) -> dict:
+    """The jobs in a résumé's text, coded (the API's answer; the résumé page shows the same)."""
+    jobs = split_jobs(text)
+    coder = await asyncio.to_thread(load_production_coder, version)
     queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
     predictions = await asyncio.to_thread(coder.predict, queries, 3)
     log_predictions(coder.model_version, queries, predictions)
     found = []
     for job, occupations in zip(jobs, predictions, strict=True):
-        tasks = await _tasks_of(conn, version, occupations[0].soc_code)
+        tasks = await tasks_of(conn, version, occupations[0].soc_code)
         found.append(
             {
                 "title": job.title,

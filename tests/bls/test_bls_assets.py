@@ -1,4 +1,5 @@
-"""The BLS Dagster assets materialized in process, per partition, with their asset checks."""
+"""The BLS Dagster assets materialized in process (each holds every known release; a run loads the missing
+ones, or the configured ones again), with their asset checks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions, mate
 from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
+from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
 from tests.resources import resources_for_tests
 
 OEWS_CHECKS = [
@@ -29,6 +31,16 @@ def rows_per_release() -> dict[str, int]:
         )
 
 
+def releases(*keys: str, reload: bool = False) -> dict:
+    return {"releases": list(keys), "reload": reload}
+
+
+def loads(result, node: str) -> tuple[dict, list[str]]:
+    """What the run's materialization of `node` says it loaded, and which releases it kept."""
+    [materialization] = result.asset_materializations_for_node(node)
+    return materialization.metadata["loaded"].value, materialization.metadata["already_loaded"].value
+
+
 def check_results(result) -> dict[str, tuple[bool, dict]]:
     return {
         e.check_name: (e.passed, {k: v.value for k, v in e.metadata.items()})
@@ -36,26 +48,30 @@ def check_results(result) -> dict[str, tuple[bool, dict]]:
     }
 
 
-def test_oews_partitions_with_rerun(fresh_database):
+def test_oews_releases_loaded_when_missing_and_reloaded_on_request(fresh_database):
     instance = DagsterInstance.ephemeral()
     for ref in ("2023-05", "2024-05"):
         result = materialize(
             [assets.bls_oews_metrics, *OEWS_CHECKS],
-            partition_key=ref,
             instance=instance,
+            run_config={"ops": {"bls__bls_oews_metrics": {"config": releases(ref)}}},
             resources=resources_for_tests(),
         )
         assert result.success
+        loaded, kept = loads(result, "bls__bls_oews_metrics")
+        assert list(loaded) == [ref] and kept == []
         evaluations = check_results(result)
         assert {name: passed for name, (passed, _) in evaluations.items()} == {
             "oews_rows_match_sheet": True,
             "oews_soc_code_unique": True,
             "oews_detailed_employment_matches_total": True,
         }
+    # The checks see every loaded release.
+    evaluations = {name: (passed, meta["2024-05"]) for name, (passed, meta) in evaluations.items()}
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1396}
     _, totals = evaluations["oews_detailed_employment_matches_total"]
     assert totals == {
-        "partition": "2024-05",
+        "passed": True,
         "published_total": 154187380,
         "sum_of_detailed": 154186300,
         "detailed_rows": 831,
@@ -65,23 +81,27 @@ def test_oews_partitions_with_rerun(fresh_database):
     }
     _, counts = evaluations["oews_rows_match_sheet"]
     assert counts == {
-        "partition": "2024-05",
+        "passed": True,
         "rows_in_table": 1396,
         "sheet_data_rows": 1403,
         "distinct_codes_in_sheet": 1396,
     }
 
+    # A run with the default config loads only the release still missing; one with `reload` loads again.
+    missing = materialize([assets.bls_oews_metrics], instance=instance, resources=resources_for_tests())
+    loaded, kept = loads(missing, "bls__bls_oews_metrics")
+    assert list(loaded) == ["2022-05"] and kept == ["2023-05", "2024-05"]
     rerun = materialize(
         [assets.bls_oews_metrics, *OEWS_CHECKS],
-        partition_key="2024-05",
         instance=instance,
+        run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2024-05", reload=True)}}},
         resources=resources_for_tests(),
     )
     assert rerun.success and all(passed for passed, _ in check_results(rerun).values())
-    assert rows_per_release() == {"2023-05": 1396, "2024-05": 1396}
-    materialization = rerun.asset_materializations_for_node("bls__bls_oews_metrics")[0]
-    assert materialization.metadata["rows"].value == 1396
-    assert materialization.metadata["aggregated_to_broad"].value == [
+    assert rows_per_release() == {"2022-05": 1395, "2023-05": 1396, "2024-05": 1396}
+    loaded, kept = loads(rerun, "bls__bls_oews_metrics")
+    assert list(loaded) == ["2024-05"] and loaded["2024-05"]["rows"] == 1396
+    assert loaded["2024-05"]["aggregated_to_broad"] == [
         "13-1020",
         "13-2020",
         "29-2010",
@@ -92,11 +112,10 @@ def test_oews_partitions_with_rerun(fresh_database):
     ]
 
 
-def test_projections_partition_and_checks(fresh_database):
+def test_projections_and_checks(fresh_database):
     instance = DagsterInstance.ephemeral()
     result = materialize(
         [assets.bls_proj_metrics, assets.nem_occupational_coverage, assets.nem_onet_crosswalk, *PROJ_CHECKS],
-        partition_key="2024-2034",
         instance=instance,
         resources=resources_for_tests(),
     )
@@ -123,20 +142,21 @@ def test_projections_partition_and_checks(fresh_database):
         "sheet_data_rows": 1113,
     }
     again = materialize(
-        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]],
-        partition_key="2024-2034",
-        instance=instance,
-        resources=resources_for_tests(),
+        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]], instance=instance, resources=resources_for_tests()
     )
     assert again.success
+    assert loads(again, "bls__bls_proj_metrics") == ({}, ["2024-2034"])  # loaded already: kept
     with db.connect() as conn:
         assert conn.execute("SELECT count(*) FROM bls.bls_proj_metrics").fetchone()[0] == 1113
 
 
 def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh_database):
     instance = DagsterInstance.ephemeral()
-    for ref in ("2023-05", "2024-05"):
-        materialize([assets.bls_oews_metrics], partition_key=ref, instance=instance)
+    materialize(
+        [assets.bls_oews_metrics],
+        instance=instance,
+        run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2023-05", "2024-05")}}},
+    )
     with db.connect() as conn:
         conn.execute(
             "DELETE FROM bls.bls_oews_metrics WHERE ref_year_month = '2024-05' AND soc_code = '15-1252'"
@@ -166,9 +186,11 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
 
 
 def test_definitions_load():
-    # The domain alone, with the resources the code location binds for every domain.
-    with_resources = Definitions.merge(defs(), Definitions(resources=resources_for_tests()))
-    graph = with_resources.get_repository_def().asset_graph
+    # The domain alone, with the resources the code location binds for every domain and the dbt domain's
+    # `dbt` resource for its dbt models.
+    resources = {**resources_for_tests(), **dbt_defs().resources}
+    domain = Definitions.merge(defs(), Definitions(resources=resources))
+    graph = domain.get_repository_def().asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {
         "bls/bls_oews_metrics",
@@ -177,7 +199,16 @@ def test_definitions_load():
         "bls/nem_occupational_coverage",
         "bls/soc_2010_2018_crosswalk",
         "bls/soc_bls_link",
+        "stg_bls__oews_metrics",
+        "stg_bls__projections",
+        "stg_bls__soc_links",
+        "soc_bls_metrics",
         "occupation_master",
     }  # the dbt mart the link reads, defined by the dbt domain
     assert not graph.get(AssetKey(["occupation_master"])).is_materializable
-    assert len(graph.asset_check_keys) == 8
+    python_checks = {c.name for c in graph.asset_check_keys if c.asset_key.path[0] == "bls"}
+    assert len(python_checks) == 8
+    # The dbt tests of the BLS models are checks too.
+    assert "unique_combination_of_columns_soc_bls_metrics_data_version__soc_code" in {
+        c.name for c in graph.asset_check_keys
+    }

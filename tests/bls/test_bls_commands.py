@@ -1,4 +1,4 @@
-"""`occurisk bls-load`, and fetching workbooks that are not on disk (from a local HTTP server standing in
+"""`occurisk bls-load` (a Dagster run of the BLS assets), and fetching workbooks that are not on disk (from a local HTTP server standing in
 for bls.gov, serving the real workbook in the official zip layout)."""
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from occurisk_assets.settings import Settings
 def test_bls_load_command(fresh_database):
     result = CliRunner().invoke(bls_load, ["--oews", "2024-05", "--oews", "2023-05", "--projections"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    # What it loaded, after the run's log lines (stderr).
+    lines = [line for line in result.output.splitlines() if line.startswith("bls.")]
+    assert len(lines) == 6
     assert lines[0].startswith("bls.bls_oews_metrics 2024-05: 1396 rows from ")
     assert lines[1].startswith("bls.bls_oews_metrics 2023-05: 1396 rows from ")
     assert lines[2].startswith("bls.bls_proj_metrics 2024-2034: 1113 rows from ")

@@ -18,6 +18,7 @@ from occurisk_assets.defs.bls.link import (
 )
 from occurisk_assets.defs.bls.queries import soc_bls_metrics
 from occurisk_assets.defs.bls.sources import OewsRelease, ProjectionPeriod
+from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
 from tests.resources import resources_for_tests
 
 PERIOD = ProjectionPeriod.parse("2024-2034")
@@ -156,6 +157,18 @@ def test_link_asset_against_occupation_master(fresh_database, onet_30_1_occupati
             resources=resources_for_tests(),
         )
         assert result.success
+    # The dbt models over the link (staging views, marts.soc_bls_metrics), with their dbt tests.
+    dbt_run = materialize(
+        [assets.bls_dbt_models], partition_key="30.1", instance=instance, resources=dbt_defs().resources
+    )
+    assert dbt_run.success
+    assert [e.check_name for e in dbt_run.get_asset_check_evaluations() if not e.passed] == []
+    assert {e.asset_key.to_user_string() for e in dbt_run.get_asset_materialization_events()} == {
+        "stg_bls__oews_metrics",
+        "stg_bls__projections",
+        "stg_bls__soc_links",
+        "soc_bls_metrics",
+    }
     metadata = {
         k: v.value for k, v in result.asset_materializations_for_node("bls__soc_bls_link")[0].metadata.items()
     }

@@ -23,8 +23,8 @@ def default_transitions(conn, soc: str | None = None, filters: TransitionFilters
             FROM marts.occupation_transitions t
             JOIN marts.occupation_summary s ON s.data_version = t.data_version AND s.soc_code = t.soc_code
             JOIN marts.occupation_summary g ON g.data_version = t.data_version AND g.soc_code = t.target_soc_code
-            LEFT JOIN bls.soc_bls_metrics bs ON bs.data_version = t.data_version AND bs.soc_code = t.soc_code
-            LEFT JOIN bls.soc_bls_metrics bt ON bt.data_version = t.data_version AND bt.soc_code = t.target_soc_code
+            LEFT JOIN marts.soc_bls_metrics bs ON bs.data_version = t.data_version AND bs.soc_code = t.soc_code
+            LEFT JOIN marts.soc_bls_metrics bt ON bt.data_version = t.data_version AND bt.soc_code = t.target_soc_code
             WHERE t.data_version = %(v)s {soc_filter} AND {condition}
             ORDER BY t.soc_code, t.transition_score DESC, t.target_soc_code""",
         {"v": V, "soc": soc, **params},

@@ -22,13 +22,6 @@ from dagster import (
 
 from occurisk_assets import db
 from occurisk_assets.cli import main
-from occurisk_assets.defs.bls.loader import (
-    load_nem_coverage,
-    load_nem_onet_crosswalk,
-    load_oews,
-    load_projections,
-    load_soc_2010_2018,
-)
 from occurisk_assets.defs.lifecycle.activation import activate
 from occurisk_assets.defs.lifecycle.assets import version_activation
 from occurisk_assets.defs.lifecycle.retention import (
@@ -63,11 +56,7 @@ def query(sql: str, params: tuple = ()) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def flow(module_database, tmp_path_factory):
-    """BLS loaded (the graph links SOC codes to it); then 30.0 dropped and run by the sensor, then 30.1."""
-    load_oews("2024-05")
-    for load in (load_projections, load_nem_onet_crosswalk, load_nem_coverage):
-        load("2024-2034")
-    load_soc_2010_2018()
+    """30.0 dropped and run by the sensor on a new instance (its run loads BLS too), then 30.1."""
     landing = tmp_path_factory.mktemp("landing")
     with pytest.MonkeyPatch.context() as env, instance_for_test() as instance:
         env.setenv("OCCURISK_ONET_LANDING", str(landing))

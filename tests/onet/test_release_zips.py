@@ -74,7 +74,7 @@ def test_occurisk_load_of_a_truncated_zip_says_one_line(tmp_path, fresh_database
         os.environ, OCCURISK_ONET_SOURCE=str(zip_path), OCCURISK_ONET_LANDING=str(tmp_path / "landing")
     )
     result = subprocess.run(
-        [OCCURISK, "load", "--version", "30.1"], env=env, capture_output=True, text=True, timeout=120
+        [OCCURISK, "load", "--version", "30.1"], env=env, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

@@ -21,7 +21,6 @@ from occurisk_assets.defs.postings.coding import CodedPosting, OccupationCode, s
 from occurisk_assets.defs.postings.drift import group_divergence
 from occurisk_assets.defs.postings.importing import import_file
 from occurisk_assets.defs.postings.schedules import daily_postings
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from tests.resources import resources_for_tests
 
 DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)
@@ -49,7 +48,6 @@ def two_days(module_database, tmp_path_factory):
     ]
     day2.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     with db.connect(autocommit=True) as conn:
-        ensure_postings_tables(conn)
         import_file(conn, day1, collected_on=DAY1)
         import_file(conn, day2, collected_on=DAY2)
         yield conn

@@ -18,7 +18,6 @@ from api.main import create_app
 from occurisk_assets.defs.postings.cleaning import clean_postings
 from occurisk_assets.defs.postings.coding import code_postings
 from occurisk_assets.defs.postings.importing import import_file
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import KOREAN, POSTINGS, job_posting
 
@@ -65,7 +64,6 @@ def coded(built_database, tmp_path_factory):
     path.write_text("\n".join(lines) + "\n")
     coder = FixedPredictions()
     with platform_database(built_database), psycopg.connect(built_database, autocommit=True) as conn:
-        ensure_postings_tables(conn)
         import_file(conn, path)
         clean_postings(conn)
         counts = code_postings(conn, coder)

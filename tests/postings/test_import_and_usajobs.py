@@ -15,7 +15,6 @@ from pydantic import SecretStr
 from occurisk_assets import db
 from occurisk_assets.defs.postings.cleaning import clean_postings
 from occurisk_assets.defs.postings.importing import ImportFormatError, import_file
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from occurisk_assets.defs.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
 from tests.postings.fake_usajobs import API_KEY, EMAIL, FakeUsajobs
 
@@ -64,7 +63,6 @@ def write_jsonl(path: Path) -> Path:
 def test_jsonl_import_reports_bad_lines_and_never_duplicates(module_database, tmp_path):
     path = write_jsonl(tmp_path / "postings.jsonl")
     with db.connect(autocommit=True) as conn:
-        ensure_postings_tables(conn)
         report = import_file(conn, path)
         assert (report.n_records, report.inserted, report.seen_again) == (3, 3, 0)
         assert report.errors == [

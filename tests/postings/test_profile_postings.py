@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from occurisk_assets import roles
-from occurisk_assets.defs.assistant.schema import ASSISTANT_ROLE
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.test_coding_and_api import coded  # noqa: F401  (the board's postings, coded)
 
@@ -84,7 +83,9 @@ def test_postings_ranked_for_the_person_with_reasons(client, profile_id, csr_pos
     parts = first["match_score_components"]
     expected = 0.5 * parts["text_similarity"] + 0.3 * parts["occupation_similarity"] + 0.2 * parts["safety"]
     assert first["match_score"] == pytest.approx(expected, abs=1e-3)
-    assert parts["occupation_similarity"] == 1.0 and parts["safety"] == pytest.approx(1 - first["ai_score"])
+    assert parts["occupation_similarity"] == 1.0 and parts["safety"] == pytest.approx(
+        1 - first["ai_score"], abs=1e-4
+    )
     by_kind = {}
     for reason in first["reasons"]:
         by_kind.setdefault(reason["kind"], []).append(reason)
@@ -184,7 +185,7 @@ def test_outcomes_are_reachable_only_through_the_assistant_role(db_conn, built_d
         (assistant, api, public) = db_conn.execute(
             "SELECT has_table_privilege(%s, %s, 'INSERT'), has_table_privilege(%s, %s, 'SELECT'), "
             "has_table_privilege('public', %s, 'SELECT')",
-            (ASSISTANT_ROLE, table, roles.API, table, table),
+            (roles.ASSISTANT, table, roles.API, table, table),
         ).fetchone()
         assert (assistant, api, public) == (True, False, False)
     api_url = roles.role_url(built_database, roles.API)

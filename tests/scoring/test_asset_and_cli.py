@@ -48,7 +48,8 @@ def test_a_sample_of_20_is_scored_by_the_two_default_raters(catalog_db):
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    runs = [line.split() for line in lines if "published:" in line]
+    # The run's log lines come first (stderr), then the table of scoring runs.
+    runs = [line.split() for line in lines if line.split()[1:2] and line.split()[1].startswith("published:")]
     assert [r[1] for r in runs] == ["published:gpt4_exposure", "published:human_exposure"]
     assert all(r[2] == "completed" for r in runs)
     assert sum(int(r[3]) + int(r[4]) for r in runs) == 2 * 20  # scored + unscored per model

@@ -15,8 +15,8 @@ with occupations as (
 ),
 
 related as (
-    select data_version, onetsoc_code, related_onetsoc_code, relatedness_tier, index
-    from {{ source('onet_raw', 'related_occupations') }}
+    select data_version, onetsoc_code, related_onetsoc_code, relatedness_tier, relatedness_index
+    from {{ ref('stg_onet__related_occupations') }}
     where data_version = {{ current_data_version() }}
 ),
 
@@ -27,7 +27,7 @@ pairs as (
         related_occupation.soc_code as related_soc_code,
         min(case related.relatedness_tier when 'Primary-Short' then 1 when 'Primary-Long' then 2 else 3 end)
             as tier_order,
-        min(related.index) as best_index
+        min(related.relatedness_index) as best_index
     from related
     inner join occupations as occupation
         on occupation.data_version = related.data_version and occupation.onetsoc_code = related.onetsoc_code

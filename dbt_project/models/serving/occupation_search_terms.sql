@@ -21,12 +21,12 @@ with occupations as (
 ),
 
 alternate_titles as (
-    select data_version, onetsoc_code, alternate_title, short_title from {{ source('onet_raw', 'alternate_titles') }}
+    select data_version, onetsoc_code, alternate_title, short_title from {{ ref('stg_onet__alternate_titles') }}
     where data_version = {{ current_data_version() }}
 ),
 
 reported_titles as (
-    select data_version, onetsoc_code, reported_job_title from {{ source('onet_raw', 'sample_of_reported_titles') }}
+    select data_version, onetsoc_code, reported_job_title from {{ ref('stg_onet__reported_titles') }}
     where data_version = {{ current_data_version() }}
 ),
 

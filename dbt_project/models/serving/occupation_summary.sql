@@ -13,7 +13,7 @@
   One row per SOC occupation: what the API lists, ranks and shows. The SOC's title and description are those
   of its first O*NET-SOC occupation (the .00 one where it exists); the AI score is occupation_ai_score's, with
   rank 1 = the highest mean and percentile = the share of scored SOCs with a lower mean (0-100). BLS figures
-  are not copied here: the API joins bls.soc_bls_metrics when it reads, so a BLS reload shows at once and a
+  are not copied here: the API joins marts.soc_bls_metrics (a view) when it reads, so a BLS reload shows at once and a
   missing BLS load blocks nothing. The (ai_mean, soc_code) and (title, soc_code) indexes let the API read
   the pages of those sorts in index order.
 */

@@ -13,7 +13,7 @@ with latest as (
 
 scores as (
     select data_version, task_id, run_id, model_version, prompt_version, rationale
-    from {{ source('core', 'task_ai_score') }}
+    from {{ ref('stg_core__task_ai_scores') }}
     where data_version = {{ current_data_version() }}
 )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import snowballstemmer
+
 from occurisk_assets.defs.assistant.resume import ResumeDraft
 
 MAX_REQUIREMENTS = 10
@@ -14,6 +16,7 @@ CUES = re.compile(
     r"responsib|you will|you'll|proficien|familiar|degree|certif|license|licence|years)\w*",
     re.IGNORECASE,
 )
+STEMMER = snowballstemmer.stemmer("english")
 BULLET = re.compile(r"^\s*(?:[-*•·▪●]|\d+[.)])\s+")
 STOP = {
     "a",
@@ -79,15 +82,11 @@ class Requirement:
     evidence: str | None  # the résumé line that shows it
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "ers", "er", "ion", "ions"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
 def words(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in STOP and len(w) > 2}
+    """Content words reduced to their Snowball stems, so "customers" in an ad meets "customer" in a résumé."""
+    return set(
+        STEMMER.stemWords([w for w in re.findall(r"[a-z]+", text.lower()) if w not in STOP and len(w) > 2])
+    )
 
 
 def requirements(posting: str) -> list[str]:

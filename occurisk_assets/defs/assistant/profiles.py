@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Annotated
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
-from pydantic import BaseModel, Field, field_validator, model_validator
+from psycopg.types.json import Jsonb
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 ID_BYTES = 24  # 192 random bits, URL-safe base64: 32 characters
 MAX_JOBS = 30
@@ -17,18 +19,28 @@ MAX_DUTIES = 30
 MIN_YEAR = 1940
 
 
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL text and jsonb cannot hold a NUL character: refuse it here, naming the field.
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain a NUL character (\\u0000)")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_no_nul)]
+
+
 def new_profile_id() -> str:
     return secrets.token_urlsafe(ID_BYTES)
 
 
 class JobIn(BaseModel):
     soc_code: str = Field(pattern=r"^\d{2}-\d{4}$", examples=["43-4051"])
-    title: str = Field(min_length=1, max_length=200, examples=["Customer service representative"])
-    employer: str | None = Field(default=None, max_length=200)
+    title: PlainText = Field(min_length=1, max_length=200, examples=["Customer service representative"])
+    employer: PlainText | None = Field(default=None, max_length=200)
     start_year: int | None = Field(default=None, ge=MIN_YEAR)
     end_year: int | None = Field(default=None, ge=MIN_YEAR, description="empty: still in this job")
     task_ids: list[int] = Field(default_factory=list, max_length=MAX_TASKS_PER_JOB)
-    duties: list[str] = Field(default_factory=list, max_length=MAX_DUTIES)
+    duties: list[PlainText] = Field(default_factory=list, max_length=MAX_DUTIES)
 
     @field_validator("duties")
     @classmethod
@@ -167,3 +179,31 @@ async def delete(conn: AsyncConnection, profile_id: str) -> bool:
     """Delete every row of the profile (jobs, tasks, documents, cached rewrites cascade)."""
     cur = await conn.execute("DELETE FROM assistant.profile WHERE id = %s", [profile_id])
     return cur.rowcount == 1
+
+
+async def set_resume_choices(
+    conn: AsyncConnection, profile_id: str, target_soc_code: str | None, age_neutral: bool, llm_opt_in: bool
+) -> None:
+    """The résumé choices the person made (kept for their next draft and downloads); the work history and
+    its documents stay as they are."""
+    await conn.execute(
+        "UPDATE assistant.profile SET target_soc_code = %s, age_neutral = %s, llm_opt_in = %s WHERE id = %s",
+        [target_soc_code, age_neutral, llm_opt_in, profile_id],
+    )
+
+
+async def stored_document(conn: AsyncConnection, profile_id: str, kind: str) -> dict | None:
+    """The saved résumé ('resume') or cover letter ('cover_letter'), or None."""
+    cur = await conn.execute(
+        "SELECT body FROM assistant.document WHERE profile_id = %s AND kind = %s", [profile_id, kind]
+    )
+    row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def save_document(conn: AsyncConnection, profile_id: str, kind: str, body: dict) -> None:
+    await conn.execute(
+        "INSERT INTO assistant.document (profile_id, kind, body) VALUES (%s, %s, %s) "
+        "ON CONFLICT (profile_id, kind) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
+        [profile_id, kind, Jsonb(body)],
+    )

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import psycopg
 
-from occurisk_assets.defs.assistant.schema import ensure_assistant_schema
-
 
 def delete_unused_profiles(conn: psycopg.Connection, days: int) -> int:
-    ensure_assistant_schema(conn)
     with conn.transaction():
         cur = conn.execute(
             "DELETE FROM assistant.profile WHERE last_opened_at < now() - make_interval(days => %s)", [days]

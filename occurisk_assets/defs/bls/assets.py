@@ -1,14 +1,18 @@
-"""BLS assets: one per `bls` table, each partitioned by the release it comes from."""
+"""BLS assets: one per `bls` table. Not partitioned: each holds every known release (releases.py), and
+the data_version job builds them first, loading only the releases missing from the table, so a run
+launched from the UI, the sensor or a backfill on a new instance has its BLS data. The dbt models over them
+(tag:bls: staging and marts.soc_bls_metrics) are built after the link of each data_version."""
+
+from collections.abc import Callable
 
 from dagster import (
-    AllPartitionMapping,
-    AssetDep,
     AssetExecutionContext,
+    Config,
     MaterializeResult,
     MetadataValue,
     asset,
 )
-from dagster_dbt import get_asset_key_for_model
+from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
 from occurisk_assets.defs.bls.loader import (
@@ -19,12 +23,18 @@ from occurisk_assets.defs.bls.loader import (
     load_projections,
     load_soc_2010_2018,
 )
-from occurisk_assets.defs.bls.partitions import oews_release_partitions, projection_period_partitions
-from occurisk_assets.defs.dbt.assets import onet_dbt_models
+from occurisk_assets.defs.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
+from occurisk_assets.defs.dbt.assets import BLS_SELECTION, dbt_translator, dbt_vars_args, onet_dbt_models
+from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 
 GROUP = "bls"
+
+
+class BlsReleasesConfig(Config):
+    releases: list[str] = []  # empty: every known release of the table (releases.py)
+    reload: bool = False  # also reload the releases already in the table (`occurisk bls-load`)
 
 
 def load_metadata(context: AssetExecutionContext, report: LoadReport) -> dict:
@@ -33,55 +43,110 @@ def load_metadata(context: AssetExecutionContext, report: LoadReport) -> dict:
         f"{report.source} in {report.seconds:.2f}s"
     )
     metadata = {"rows": report.rows, "source": str(report.source), "load_seconds": round(report.seconds, 3)}
-    for key, value in report.details.items():
-        metadata[key] = MetadataValue.json(value) if isinstance(value, list) else value
-    return metadata
+    return {**metadata, **report.details}
+
+
+def load_missing(
+    context: AssetExecutionContext,
+    database: PlatformDatabase,
+    config: BlsReleasesConfig,
+    table: str,
+    column: str,
+    known: list[str],
+    load: Callable[[str], LoadReport],
+) -> MaterializeResult:
+    """Load the configured releases of `bls.<table>` that are not in it yet (all of them with `reload`).
+    Two runs loading the same release at once (a backfill's) take turns on the loader's lock."""
+    with database.connect() as conn:
+        present = {row[0] for row in conn.execute(f"SELECT DISTINCT {column} FROM bls.{table}")}
+    wanted = config.releases or known
+    loaded = {key: load_metadata(context, load(key)) for key in wanted if config.reload or key not in present}
+    skipped = sorted(set(wanted) - set(loaded))
+    if skipped:
+        context.log.info(f"bls.{table}: already loaded, kept: {', '.join(skipped)}")
+    return MaterializeResult(
+        metadata={
+            "loaded": MetadataValue.json(loaded),
+            "already_loaded": MetadataValue.json(skipped),
+            "rows": sum(m["rows"] for m in loaded.values()),
+        }
+    )
 
 
 @asset(
     key_prefix="bls",
     group_name=GROUP,
-    partitions_def=oews_release_partitions,
     kinds={"postgres"},
-    description="OEWS national cross-industry estimates of one May release: employment and wages per "
+    description="OEWS national cross-industry estimates of each May release: employment and wages per "
     "SOC code; '*'/'#' cells are NULL with a 'suppressed'/'top_coded' flag.",
 )
-def bls_oews_metrics(context: AssetExecutionContext) -> MaterializeResult:
-    return MaterializeResult(metadata=load_metadata(context, load_oews(context.partition_key)))
+def bls_oews_metrics(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
+    return load_missing(
+        context, database, config, "bls_oews_metrics", "ref_year_month", OEWS_RELEASES, load_oews
+    )
 
 
 @asset(
     key_prefix="bls",
     group_name=GROUP,
-    partitions_def=projection_period_partitions,
     kinds={"postgres"},
     description="Employment Projections (occupation.xlsx Table 1.2): employment in persons, growth, "
-    "annual openings, median wage and entry requirements per NEM occupation.",
+    "annual openings, median wage and entry requirements per NEM occupation, per projection period.",
 )
-def bls_proj_metrics(context: AssetExecutionContext) -> MaterializeResult:
-    return MaterializeResult(metadata=load_metadata(context, load_projections(context.partition_key)))
+def bls_proj_metrics(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
+    return load_missing(
+        context,
+        database,
+        config,
+        "bls_proj_metrics",
+        "projection_period",
+        PROJECTION_PERIODS,
+        load_projections,
+    )
 
 
 @asset(
     key_prefix="bls",
     group_name=GROUP,
-    partitions_def=projection_period_partitions,
     kinds={"postgres"},
-    description="BLS O*NET-SOC → National Employment Matrix code crosswalk of the projection period.",
+    description="BLS O*NET-SOC → National Employment Matrix code crosswalk of each projection period.",
 )
-def nem_onet_crosswalk(context: AssetExecutionContext) -> MaterializeResult:
-    return MaterializeResult(metadata=load_metadata(context, load_nem_onet_crosswalk(context.partition_key)))
+def nem_onet_crosswalk(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
+    return load_missing(
+        context,
+        database,
+        config,
+        "nem_onet_crosswalk",
+        "projection_period",
+        PROJECTION_PERIODS,
+        load_nem_onet_crosswalk,
+    )
 
 
 @asset(
     key_prefix="bls",
     group_name=GROUP,
-    partitions_def=projection_period_partitions,
     kinds={"postgres"},
-    description="Every National Employment Matrix code of the projection period, its type and level.",
+    description="Every National Employment Matrix code of each projection period, its type and level.",
 )
-def nem_occupational_coverage(context: AssetExecutionContext) -> MaterializeResult:
-    return MaterializeResult(metadata=load_metadata(context, load_nem_coverage(context.partition_key)))
+def nem_occupational_coverage(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
+    return load_missing(
+        context,
+        database,
+        config,
+        "nem_occupational_coverage",
+        "projection_period",
+        PROJECTION_PERIODS,
+        load_nem_coverage,
+    )
 
 
 @asset(
@@ -90,8 +155,19 @@ def nem_occupational_coverage(context: AssetExecutionContext) -> MaterializeResu
     kinds={"postgres"},
     description="SOC 2010 → SOC 2018 crosswalk (many-to-many), for codes of older taxonomies.",
 )
-def soc_2010_2018_crosswalk(context: AssetExecutionContext) -> MaterializeResult:
-    return MaterializeResult(metadata=load_metadata(context, load_soc_2010_2018()))
+def soc_2010_2018_crosswalk(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
+    # One edition, no release key: the constant column stands for it.
+    return load_missing(
+        context,
+        database,
+        config,
+        "soc_2010_2018_crosswalk",
+        "'2018'",
+        ["2018"],
+        lambda _: load_soc_2010_2018(),
+    )
 
 
 def link_metadata(report: LinkReport) -> dict:
@@ -108,19 +184,16 @@ def link_metadata(report: LinkReport) -> dict:
     return metadata
 
 
-# The link reads whichever releases are loaded (the latest by default), not a partition of the same key.
-ALL_RELEASES = AllPartitionMapping()
-
-
 @asset(
     key_prefix="bls",
     group_name=GROUP,
     partitions_def=data_version_partitions,
     kinds={"postgres"},
     deps=[
-        AssetDep(bls_oews_metrics, partition_mapping=ALL_RELEASES),
-        AssetDep(bls_proj_metrics, partition_mapping=ALL_RELEASES),
-        AssetDep(nem_onet_crosswalk, partition_mapping=ALL_RELEASES),
+        # Whichever releases are loaded (the latest by default).
+        bls_oews_metrics,
+        bls_proj_metrics,
+        nem_onet_crosswalk,
         soc_2010_2018_crosswalk,
         # The dbt mart, same data_version partition.
         get_asset_key_for_model([onet_dbt_models], "occupation_master"),
@@ -140,6 +213,19 @@ def soc_bls_link(context: AssetExecutionContext, database: PlatformDatabase) -> 
     return MaterializeResult(metadata=link_metadata(report))
 
 
+@dbt_assets(
+    name="bls_dbt_models",
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=dbt_translator,
+    partitions_def=data_version_partitions,
+    select=BLS_SELECTION,
+    pool="dbt",
+)
+def bls_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
+
+
 assets = [
     bls_oews_metrics,
     bls_proj_metrics,
@@ -147,4 +233,5 @@ assets = [
     nem_occupational_coverage,
     soc_2010_2018_crosswalk,
     soc_bls_link,
+    bls_dbt_models,
 ]

@@ -2,7 +2,8 @@
 independently of the loader) and from the totals BLS publishes in them.
 
 The checks are not partitioned (Dagster's partitioned checks are a preview feature and cannot run without
-their asset): in a partitioned run they check that run's partition; run alone, every loaded partition.
+their asset): the link's check, in a partitioned run, checks that run's data_version (run alone, every one);
+the release tables' checks check every release loaded.
 """
 
 from collections.abc import Callable
@@ -67,9 +68,10 @@ def run_per_partition(
     column: str,
     check: Callable[[psycopg.Connection, str], Outcome],
 ) -> AssetCheckResult:
-    """`check` on the run's partition, or on every partition loaded in `bls.<table>` when run alone."""
+    """`check` on the run's partition for the partitioned link table; otherwise on every release loaded in
+    `bls.<table>` (the release tables are not partitioned, even in a run of a data_version partition)."""
     with database.connect() as conn:
-        if context.has_partition_key:
+        if context.has_partition_key and table == "soc_bls_link":
             keys = [context.partition_key]
         else:
             keys = [r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM bls.{table} ORDER BY 1")]

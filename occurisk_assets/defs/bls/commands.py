@@ -1,22 +1,21 @@
-"""`occurisk bls-load`: load BLS workbooks into the `bls` schema without Dagster."""
+"""`occurisk bls-load`: load BLS workbooks into the `bls` schema, as a Dagster run of the BLS assets."""
 
 from __future__ import annotations
 
 import click
 
-from occurisk_assets import db
-from occurisk_assets.defs.bls.link import LinkInputMissing, build_soc_bls_link
-from occurisk_assets.defs.bls.loader import (
-    LoadReport,
-    load_nem_coverage,
-    load_nem_onet_crosswalk,
-    load_oews,
-    load_projections,
-    load_soc_2010_2018,
-)
-from occurisk_assets.defs.bls.partitions import OEWS_RELEASES, PROJECTION_PERIODS
-from occurisk_assets.defs.bls.sources import BlsSourceNotFound, OewsRelease
-from occurisk_assets.defs.bls.workbook import BlsFileError
+from occurisk_assets import launch
+from occurisk_assets.defs.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
+from occurisk_assets.defs.bls.sources import OewsRelease
+
+BLS_JOB = "bls_releases"
+DATA_VERSION_JOB = "data_version_pipeline"
+PROJECTION_ASSETS = [
+    "bls_proj_metrics",
+    "nem_onet_crosswalk",
+    "nem_occupational_coverage",
+    "soc_2010_2018_crosswalk",
+]
 
 
 def _oews_release(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -28,11 +27,22 @@ def _oews_release(ctx: click.Context, param: click.Parameter, values: tuple[str,
     return values
 
 
-def _echo(report: LoadReport) -> None:
-    partition = f" {report.partition}" if report.partition else ""
-    click.echo(
-        f"bls.{report.table}{partition}: {report.rows} rows from {report.source} ({report.seconds:.2f}s)"
-    )
+def _echo_loads(result, asset_names: list[str]) -> None:
+    """A line per release each asset loaded, from the run's materializations, in `asset_names` order."""
+    from dagster import AssetKey
+
+    materialized = {
+        event.asset_key: event.metadata
+        for event in (
+            e.event_specific_data.materialization for e in result.all_events if e.is_step_materialization
+        )
+    }
+    for name in asset_names:
+        for release, load in materialized[AssetKey(["bls", name])]["loaded"].value.items():
+            partition = "" if name == "soc_2010_2018_crosswalk" else f" {release}"
+            click.echo(
+                f"bls.{name}{partition}: {load['rows']} rows from {load['source']} ({load['load_seconds']:.2f}s)"
+            )
 
 
 @click.command("bls-load")
@@ -60,32 +70,57 @@ def _echo(report: LoadReport) -> None:
 def bls_load(oews_releases: tuple[str, ...], projections: bool, link_version: str | None) -> None:
     """Load BLS data into the `bls` schema, from the BLS data folder (../shared/data/bls), the landing
     folder, or bls.gov. Without options: every known OEWS release and the projections."""
+    from dagster import AssetKey
+
     if not (oews_releases or projections or link_version):
         oews_releases, projections = tuple(OEWS_RELEASES), True
-    db.ensure_server()
-    try:
-        for ref_year_month in oews_releases:
-            _echo(load_oews(ref_year_month))
-        if projections:
-            period = PROJECTION_PERIODS[-1]
-            for load in (load_projections, load_nem_onet_crosswalk, load_nem_coverage):
-                _echo(load(period))
-            _echo(load_soc_2010_2018())
-        if link_version:
-            with db.connect() as conn:
-                report = build_soc_bls_link(conn, link_version)
-            click.echo(
-                f"bls.soc_bls_link {link_version}: {report.onet_soc_codes} O*NET SOC codes against OEWS "
-                f"{report.ref_year_month} and projections {report.projection_period}"
+    assets = (["bls_oews_metrics"] if oews_releases else []) + (PROJECTION_ASSETS if projections else [])
+    if assets:
+        releases = {"bls_oews_metrics": list(oews_releases), "soc_2010_2018_crosswalk": []}
+        run_config = {
+            "ops": {
+                f"bls__{name}": {
+                    "config": {"releases": releases.get(name, PROJECTION_PERIODS[-1:]), "reload": True}
+                }
+                for name in assets
+            }
+        }
+        result = launch.check(
+            launch.run_job(
+                BLS_JOB,
+                assets=[AssetKey(["bls", name]) for name in assets],
+                run_config=run_config,
+                tags={"occurisk/trigger": "occurisk bls-load"},
+            ),
+            "loading BLS",
+        )
+        _echo_loads(result, assets)
+    if link_version:
+        result = launch.check(
+            launch.run_job(
+                DATA_VERSION_JOB,
+                partition_key=link_version,
+                assets=[AssetKey(["bls", "soc_bls_link"])],
+                tags={"occurisk/trigger": "occurisk bls-load"},
+            ),
+            f"linking O*NET {link_version} to BLS",
+        )
+        [link] = result.asset_materializations_for_node("bls__soc_bls_link")
+        meta = {key: value.value for key, value in link.metadata.items()}
+        click.echo(
+            f"bls.soc_bls_link {link_version}: {meta['onet_soc_codes']} O*NET SOC codes against OEWS "
+            f"{meta['ref_year_month']} and projections {meta['projection_period']}"
+        )
+        for name, side in (("OEWS", "oews"), ("projections", "proj")):
+            counts = ", ".join(
+                f"{key.removeprefix(side + '_')} {value}"
+                for key, value in meta.items()
+                if key.startswith(side + "_") and not key.endswith("_unmatched")
             )
-            for name, side in (("OEWS", report.oews), ("projections", report.proj)):
-                counts = ", ".join(f"{k} {v}" for k, v in side.counts.items())
-                click.echo(
-                    f"  {name}: {counts}; unmatched O*NET codes: {', '.join(side.onet_unmatched) or '-'}; "
-                    f"unreached BLS codes: {', '.join(side.bls_unmatched) or '-'}"
-                )
-    except (BlsFileError, BlsSourceNotFound, LinkInputMissing) as exc:
-        raise click.ClickException(str(exc)) from exc
+            click.echo(
+                f"  {name}: {counts}; unmatched O*NET codes: {', '.join(meta[side + '_onet_unmatched']) or '-'}; "
+                f"unreached BLS codes: {', '.join(meta[side + '_bls_unmatched']) or '-'}"
+            )
 
 
 commands = [bls_load]

@@ -1,11 +1,20 @@
-"""The BLS domain: OEWS, projections and crosswalk tables, the SOC link of each data_version, checks."""
+"""The BLS domain: OEWS, projections and crosswalk tables, the SOC link of each data_version, the dbt models
+over them (using the dbt domain's `dbt` resource), checks."""
 
 import dagster as dg
 
-from occurisk_assets.defs.bls.assets import assets
+from occurisk_assets.defs.bls.assets import assets, soc_bls_link
 from occurisk_assets.defs.bls.checks import asset_checks
+
+# The release tables alone (`occurisk bls-load`); the data_version job also builds them when missing.
+bls_releases_job = dg.define_asset_job(
+    "bls_releases",
+    selection=dg.AssetSelection.assets(*[a for a in assets if a is not soc_bls_link]),
+    description="Load the known BLS releases (OEWS, projections, crosswalks) missing from the bls tables; "
+    "with `reload`, the configured releases again.",
+)
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=assets, asset_checks=asset_checks)
+    return dg.Definitions(assets=assets, asset_checks=asset_checks, jobs=[bls_releases_job])

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 
 class SocBlsMetrics(BaseModel):
-    """One row of the view `bls.soc_bls_metrics`. A NULL figure has its `*_flag` ('suppressed' or
+    """One row of the view `marts.soc_bls_metrics` (dbt_project/models/views). A NULL figure has its `*_flag` ('suppressed' or
     'top_coded'), or no BLS row at all (`*_match_type` 'none'). For match type 'aggregate' the figures
     are those of the BLS code (`oews_soc_code` / `proj_soc_code`) that groups several O*NET codes."""
 
@@ -47,6 +47,6 @@ def soc_bls_metrics(conn: psycopg.Connection, soc_code: str, data_version: str) 
     not been linked for that data_version."""
     with conn.cursor(row_factory=class_row(SocBlsMetrics)) as cur:
         return cur.execute(
-            "SELECT * FROM bls.soc_bls_metrics WHERE data_version = %s AND soc_code = %s",
+            "SELECT * FROM marts.soc_bls_metrics WHERE data_version = %s AND soc_code = %s",
             (data_version, soc_code),
         ).fetchone()

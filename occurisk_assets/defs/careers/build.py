@@ -14,7 +14,6 @@ import psycopg
 from scipy import sparse
 
 from occurisk_assets.defs.careers import similarity as sim
-from occurisk_assets.defs.careers.schema import ensure_schema
 
 
 @dataclass
@@ -161,7 +160,6 @@ def build_similarity(
     conn: psycopg.Connection, version: str, top_k: int = sim.DEFAULT_TOP_K
 ) -> SimilarityReport:
     started = time.perf_counter()
-    ensure_schema(conn)
     socs = _soc_codes(conn, version)
     if not socs:
         raise SimilarityInputMissing(f"marts.occupation_master has no rows for O*NET {version}")

@@ -21,6 +21,8 @@ from occurisk_assets.partitions import data_version_partitions
 SCORES_SELECTION = "tag:scores"
 # Built after the Python similarity asset, by defs/careers (its own @dbt_assets).
 CAREERS_SELECTION = "tag:careers"
+# Built after the Python BLS link, by defs/bls (its own @dbt_assets).
+BLS_SELECTION = "tag:bls"
 # Only what dbt_project/macros/current_data_version.sql accepts.
 DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+")
 
@@ -58,7 +60,9 @@ _common = {
 }
 
 
-@dbt_assets(name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION}", **_common)
+@dbt_assets(
+    name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION}", **_common
+)
 def onet_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
 

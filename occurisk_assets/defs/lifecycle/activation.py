@@ -1,5 +1,5 @@
 """Which data_version is active: exactly one at a time, switched in one transaction, and only through the
-gates of checks.py unless a person forces it. Every decision is logged in core.activation_log."""
+gates of gates.py unless a person forces it. Every decision is logged in core.activation_log."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.types.json import Jsonb
 
-from occurisk_assets.defs.lifecycle.checks import GateResult, run_gates
-from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, version_sort_key
+from occurisk_assets.defs.lifecycle.gates import GateResult, run_gates
+from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, active_version, version_sort_key
 
 # Who asked: the pipeline's activation asset switches only forward; a person may choose any version.
 PIPELINE, PERSON = "pipeline", "cli"
@@ -32,11 +32,6 @@ class ActivationDecision:
     @property
     def activated(self) -> bool:
         return self.outcome == "activated"
-
-
-def active_version(conn: psycopg.Connection) -> str | None:
-    row = conn.execute("SELECT id FROM core.data_version WHERE is_active").fetchone()
-    return row[0] if row else None
 
 
 @dataclass

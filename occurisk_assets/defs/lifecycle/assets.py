@@ -20,8 +20,8 @@ from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import PIPELINE, decide
-from occurisk_assets.defs.lifecycle.checks import GATE_NAMES
 from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff
+from occurisk_assets.defs.lifecycle.gates import GATE_NAMES
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
 from occurisk_assets.defs.onet.checks import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from occurisk_assets import db, run_recovery
+from occurisk_assets import db, launch
 from occurisk_assets.defs.lifecycle.activation import (
     PERSON,
     UnknownVersion,
-    active_version,
     decide,
     list_versions,
 )
@@ -23,6 +22,7 @@ from occurisk_assets.defs.lifecycle.retention import (
     describe,
 )
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import active_version
 
 
 @click.group("versions")
@@ -126,13 +126,10 @@ def rescore(
 ) -> None:
     """Re-score a version's tasks (calls are cached: only new or changed prompts are paid for), then rebuild
     its ensembles, occupation scores, diff report and activation — one Dagster run of rescore_active_version."""
-    from occurisk_assets.definitions import defs
-    from occurisk_assets.defs.lifecycle.schedules import RESCORE_JOB, SCORING_OP
-    from occurisk_assets.partitions import data_version_partitions
-    from occurisk_assets.pipeline import dagster_instance
+    from occurisk_assets.defs.lifecycle.schedules import RESCORE_JOB
+    from occurisk_assets.defs.scoring.assets import SCORING_OP
 
     db.ensure_server()
-    db.export_connection_env()
     with db.connect() as conn:
         data_version = data_version or active_version(conn)
     if data_version is None:
@@ -148,27 +145,15 @@ def rescore(
         )
         if value
     }
-    instance = dagster_instance()
-    if not instance.has_dynamic_partition(data_version_partitions.name, data_version):
-        instance.add_dynamic_partitions(data_version_partitions.name, [data_version])
-    result = (
-        defs()
-        .resolve_job_def(RESCORE_JOB)
-        .execute_in_process(
+    result = launch.check(
+        launch.run_job(
+            RESCORE_JOB,
             partition_key=data_version,
-            instance=instance,
-            raise_on_error=False,
             run_config={"ops": {SCORING_OP: {"config": config}}} if config else None,
-            tags={"occurisk/trigger": "occurisk rescore", **run_recovery.process_tags()},
-        )
+            tags={"occurisk/trigger": "occurisk rescore"},
+        ),
+        f"re-scoring O*NET {data_version}",
     )
-    if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                click.echo(
-                    f"step {event.step_key} failed: {event.step_failure_data.error.message.strip()}", err=True
-                )
-        raise click.ClickException(f"re-scoring O*NET {data_version} failed (run {result.run_id})")
     [scores] = result.asset_materializations_for_node(SCORING_OP)
     click.echo(
         f"O*NET {data_version} re-scored: {scores.metadata['statuses'].value}; "

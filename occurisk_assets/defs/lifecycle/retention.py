@@ -15,14 +15,13 @@ import psycopg
 from psycopg import sql
 
 from occurisk_assets.db import table_exists
-from occurisk_assets.defs.lifecycle.activation import active_version
 from occurisk_assets.defs.lifecycle.archive import (
     TableSlice,
     log_archive,
     write_archive,
 )
 from occurisk_assets.defs.onet.loader import partition_name
-from occurisk_assets.versions import complete_versions, sort_versions, version_sort_key
+from occurisk_assets.versions import active_version, complete_versions, sort_versions, version_sort_key
 
 # Platform journals and the call cache: kept whatever happens to the versions and runs they mention.
 NEVER_ARCHIVED = frozenset({"core.release_intake", "core.archive_log", "core.llm_call"})

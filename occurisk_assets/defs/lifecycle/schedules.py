@@ -13,14 +13,14 @@ from dagster import (
 )
 
 from occurisk_assets.db import table_exists
-from occurisk_assets.defs.lifecycle.activation import active_version
 from occurisk_assets.defs.lifecycle.jobs import rescore_job
+from occurisk_assets.defs.scoring.assets import SCORING_OP
 from occurisk_assets.defs.scoring.config import ModelConfig, load_scoring_config
 from occurisk_assets.defs.scoring.providers import KEY_ENV, has_api_key
 from occurisk_assets.resources import LLMProviders, PlatformDatabase
 from occurisk_assets.settings import Settings, get_settings
+from occurisk_assets.versions import active_version
 
-SCORING_OP = "core__task_ai_score"  # the op of the scoring asset ["core", "task_ai_score"]
 RESCORE_JOB = rescore_job.name
 
 

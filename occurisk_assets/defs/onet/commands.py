@@ -2,12 +2,13 @@ import textwrap
 
 import click
 
-from occurisk_assets import db
-from occurisk_assets.defs.lifecycle.activation import active_version
-from occurisk_assets.defs.onet.loader import ReleaseFileError, load_release
+from occurisk_assets import db, launch
+from occurisk_assets.defs.onet.files import SPECS
 from occurisk_assets.defs.onet.queries import occupation_detail, top_tasks
-from occurisk_assets.defs.onet.sources import ReleaseNotFound, resolve_release
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import active_version
+
+DATA_VERSION_JOB = "data_version_pipeline"
 
 
 def resolve_version(conn, version: str | None) -> str:
@@ -21,14 +22,30 @@ def resolve_version(conn, version: str | None) -> str:
 )
 def load(version: str | None) -> None:
     """Load one O*NET release into the raw tables (no dbt, no scoring; `occurisk pipeline` runs everything)."""
-    db.ensure_server()
-    try:
-        report = load_release(resolve_release(version or get_settings().onet_default_version))
-    except (ReleaseNotFound, ReleaseFileError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"O*NET {report.data_version}: {len(report.present)} files loaded in {report.seconds:.2f}s")
-    for f in report.absent:
-        click.echo(f"  absent: {f.file_name}{' (required!)' if f.required else ''}")
+    from dagster import AssetKey
+
+    data_version = version or get_settings().onet_default_version
+    result = launch.check(
+        launch.run_job(
+            DATA_VERSION_JOB,
+            partition_key=data_version,
+            assets=[AssetKey(["onet_raw", spec.table]) for spec in SPECS],
+            tags={"occurisk/trigger": "occurisk load"},
+        ),
+        f"loading O*NET {data_version}",
+    )
+    files = {
+        event.asset_key.path[-1]: event.metadata
+        for event in result.asset_materializations_for_node("onet_release")
+    }
+    present = [spec for spec in SPECS if files[spec.table]["present"].value]
+    seconds = files["occupation_data"]["load_seconds"].value
+    click.echo(
+        f"O*NET {data_version}: {len(present)} files loaded in {seconds:.2f}s (Dagster run {result.run_id})"
+    )
+    for spec in SPECS:
+        if not files[spec.table]["present"].value:
+            click.echo(f"  absent: {spec.file_name}{' (required!)' if spec.required else ''}")
 
 
 @click.command("top-tasks")

@@ -11,7 +11,6 @@ from occurisk_assets.defs.postings.coding import CoderUnavailable, active_versio
 from occurisk_assets.defs.postings.crawler import CrawlRefused, crawl
 from occurisk_assets.defs.postings.drift import compute_drift, store_drift, to_markdown
 from occurisk_assets.defs.postings.partitions import postings_days
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from occurisk_assets.defs.postings.sources import fetch_options, load_sources
 from occurisk_assets.defs.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
 from occurisk_assets.resources import PlatformDatabase
@@ -52,7 +51,6 @@ def postings_collected(context: dg.AssetExecutionContext, database: PlatformData
     sources = load_sources(settings=settings)
     meta: dict = {}
     with database.connect(autocommit=True) as conn:
-        ensure_postings_tables(conn)
         if day == dt.datetime.now(dt.UTC).date():
             for seed in sources.crawls:
                 try:
@@ -103,7 +101,6 @@ def postings_collected(context: dg.AssetExecutionContext, database: PlatformData
 def postings_cleaned(context: dg.AssetExecutionContext, database: PlatformDatabase):
     day = _day(context)
     with database.connect(autocommit=True) as conn:
-        ensure_postings_tables(conn)
         counts = clean_postings(conn)
         day_counts = _day_counts(conn, day)
     n = sum(day_counts.values())
@@ -139,7 +136,6 @@ def postings_coded(context: dg.AssetExecutionContext, database: PlatformDatabase
     day = _day(context)
     settings = get_settings()
     with database.connect(autocommit=True) as conn:
-        ensure_postings_tables(conn)
         version, counts, problem = active_version(conn), {}, None
         if version is None:
             counts = dict(code_postings(conn, None))  # marks them no_active_version

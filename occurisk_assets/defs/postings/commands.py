@@ -14,6 +14,7 @@ from occurisk_assets.settings import get_settings
 @click.group("postings")
 def postings() -> None:
     """Job postings: import files, crawl job boards politely, fetch USAJOBS, clean and code them."""
+    db.ensure_server()  # the postings tables come from the migrations
 
 
 def _echo_counts(title: str, counts: Counter) -> None:
@@ -37,10 +38,8 @@ def import_command(file: Path) -> None:
     """Import FILE: JSON Lines or CSV with schema.org JobPosting fields (title, description,
     hiringOrganization, jobLocation, datePosted, validThrough, employmentType, baseSalary, url, identifier)."""
     from occurisk_assets.defs.postings.importing import ImportFormatError, import_file
-    from occurisk_assets.defs.postings.schema import ensure_postings_tables
 
     with db.connect() as conn:
-        ensure_postings_tables(conn)
         try:
             report = import_file(conn, file)
         except ImportFormatError as exc:
@@ -121,10 +120,7 @@ def usajobs_command(keyword: str | None, max_pages: int) -> None:
 def process_command() -> None:
     """Clean and code postings that arrived but were not processed (e.g. before the coder was installed,
     or after another O*NET version was activated)."""
-    from occurisk_assets.defs.postings.schema import ensure_postings_tables
-
     with db.connect() as conn:
-        ensure_postings_tables(conn)
         _process(conn)
 
 

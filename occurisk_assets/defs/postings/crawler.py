@@ -22,7 +22,6 @@ from psycopg.types.json import Jsonb
 from occurisk_assets.defs.postings.fetching import FetchError, FetchOptions, PoliteFetcher, Response
 from occurisk_assets.defs.postings.pages import parse_html, parse_sitemap
 from occurisk_assets.defs.postings.records import PostingRecord, from_job_posting, natural_key
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from occurisk_assets.defs.postings.store import store_postings
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -189,7 +188,6 @@ def crawl(
         raise CrawlRefused(
             f"{host} is listed in forbidden_hosts (its terms of use forbid crawling): not crawled"
         )
-    ensure_postings_tables(conn)
     crawl_id, resumed = _start_or_resume(conn, seed, options, max_pages)
     report = CrawlReport(crawl_id, seed, "running", resumed)
     own_fetcher = fetcher is None

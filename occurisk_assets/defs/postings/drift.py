@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from scipy.spatial.distance import jensenshannon
 
 from occurisk_assets.defs.lifecycle.diff import ScoreShift, score_shift
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 
 GROUPS_SQL = """
 SELECT left(soc_code, 2) AS major_group, count(*) FROM postings.posting
@@ -99,7 +98,6 @@ def to_markdown(drift: MixDrift) -> str:
 
 
 def store_drift(conn: psycopg.Connection, drift: MixDrift, markdown: str) -> None:
-    ensure_postings_tables(conn)
     conn.execute(
         """INSERT INTO postings.mix_drift (day, baseline_day, n_day, n_baseline, exposure_ks, exposure_js, group_js,
                report, markdown) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)

@@ -17,7 +17,6 @@ from pydantic import SecretStr
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from occurisk_assets.defs.postings.records import PostingRecord, from_job_posting
-from occurisk_assets.defs.postings.schema import ensure_postings_tables
 from occurisk_assets.defs.postings.store import store_postings
 
 DEFAULT_BASE_URL = "https://data.usajobs.gov"
@@ -162,7 +161,6 @@ def fetch_usajobs(
     max_pages: int = 10,
     collected_on: dt.date | None = None,
 ) -> UsajobsReport:
-    ensure_postings_tables(conn)
     report = UsajobsReport(query=query)
     for data in client.search_pages(query, max_pages):
         records = records_from_page(data, report.skipped)

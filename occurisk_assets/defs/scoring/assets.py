@@ -4,11 +4,13 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
+from occurisk_assets.defs.scoring.online import ProgressEvent
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
 
 TASK_AI_SCORE_KEY = dg.AssetKey(["core", "task_ai_score"])
+SCORING_OP = TASK_AI_SCORE_KEY.to_python_identifier()  # its step in a run, where its config goes
 TASK_CATALOG_KEY = get_asset_key_for_model([onet_dbt_models], "task_catalog")
 # Paid calls go through one pool: set its limit in dagster.yaml (concurrency: pools) to bound API load.
 SCORING_POOL = "llm_scoring"
@@ -20,6 +22,23 @@ class TaskScoringConfig(dg.Config):
     sample: int | None = None
     budget_usd: float | None = None
     batch: bool = False
+    seed: int = 0  # of `sample`
+    new_run: bool = False  # start new runs even if identical ones exist (the call cache still applies)
+
+
+def progress_logger(log):
+    """Logs each model's settled tasks every 25, and every call that did not score."""
+    settled: dict[str, int] = {}
+
+    def report(event: ProgressEvent) -> None:
+        settled[event.model] = settled.get(event.model, 0) + event.tasks
+        if event.outcome != "scored" or settled[event.model] % 25 == 0 or event.pending == 0:
+            log.info(
+                f"{event.model}: {settled[event.model]} tasks settled, {event.pending} pending"
+                f" (last call: {event.outcome})"
+            )
+
+    return report
 
 
 @dg.asset(
@@ -48,6 +67,9 @@ def task_ai_score(
             sample=config.sample,
             budget_usd=config.budget_usd,
             batch=config.batch,
+            seed=config.seed,
+            new_run=config.new_run,
+            progress=progress_logger(context.log),
             settings=llm.settings(),
             mlflow_store=mlflow.store(),
         )

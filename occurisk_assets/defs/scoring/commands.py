@@ -2,43 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import statistics
-import subprocess
 import sys
 
 import click
 import psycopg
 
-from occurisk_assets import db
-from occurisk_assets.defs.scoring.catalog import CatalogError
-from occurisk_assets.defs.scoring.online import ProgressEvent
-from occurisk_assets.defs.scoring.providers import MissingApiKey
-from occurisk_assets.defs.scoring.runs import RunSummary, run_scoring
+from occurisk_assets import db, launch
+from occurisk_assets.defs.scoring.runs import RunSummary
 from occurisk_assets.defs.scoring.tracking import artifact_root, tracking_uri
 from occurisk_assets.settings import get_settings
 
 PREVIEW_MAX_TASKS = 50
+DATA_VERSION_JOB = "data_version_pipeline"
 
 
 def _models_option(value: str | None) -> list[str] | None:
     return [m.strip() for m in value.split(",") if m.strip()] if value else None
-
-
-def _progress_printer():
-    settled = {}
-
-    def report(event: ProgressEvent) -> None:
-        settled[event.model] = settled.get(event.model, 0) + event.tasks
-        if event.outcome != "scored" or settled[event.model] % 25 == 0 or event.pending == 0:
-            click.echo(
-                f"  {event.model}: {settled[event.model]} tasks settled, {event.pending} pending"
-                f" (last call: {event.outcome})",
-                err=True,
-            )
-
-    return report
 
 
 def _print_summaries(summaries: list[RunSummary]) -> None:
@@ -85,41 +66,34 @@ def _has_weights(conn: psycopg.Connection, data_version: str) -> bool:
     return conn.execute(sql, [data_version]).fetchone()[0]
 
 
-def aggregate_scores(conn: psycopg.Connection, data_version: str) -> str:
-    """Rebuild task_ai_ensemble and occupation_ai_score of `data_version` (dbt, with their tests)."""
-    if not _has_weights(conn, data_version):
+def _aggregation(conn: psycopg.Connection, data_version: str, weighted: bool) -> str:
+    if not weighted:
         return (
             f"not aggregated: marts.occupation_task_weight has no weights for {data_version} "
             f"(build them once with `occurisk pipeline --version {data_version}`)"
-        )
-    from occurisk_assets.defs.dbt.assets import dbt_vars_args
-    from occurisk_assets.defs.dbt.project import DBT_PROJECT_DIR, dbt_executable
-
-    db.export_connection_env()  # profiles.yml reads the connection from the environment
-    result = subprocess.run(
-        # The score models up to occupation_ai_score; serving models (which also need BLS) are the pipeline's.
-        [
-            dbt_executable(),
-            "build",
-            "--select",
-            "tag:scores,+occupation_ai_score",
-            *dbt_vars_args(data_version),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise click.ClickException(
-            f"dbt build of the score models failed:\n{result.stdout[-3000:]}{result.stderr}"
         )
     n = conn.execute(
         "SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = %s", [data_version]
     ).fetchone()[0]
     return f"aggregated: marts.task_ai_ensemble and marts.occupation_ai_score ({n} SOC occupations scored)"
+
+
+def scores_and_aggregates(with_aggregates: bool):
+    """The scoring asset, and with it the dbt models from the scores up to marts.occupation_ai_score (the
+    serving models, which also need BLS, are the pipeline's)."""
+    import dagster as dg
+    from dagster_dbt import get_asset_key_for_model
+
+    from occurisk_assets.defs.dbt.assets import score_dbt_models
+    from occurisk_assets.defs.scoring.assets import TASK_AI_SCORE_KEY
+
+    scores = dg.AssetSelection.assets(TASK_AI_SCORE_KEY)
+    if not with_aggregates:
+        return scores
+    occupation_ai_score = get_asset_key_for_model([score_dbt_models], "occupation_ai_score")
+    return scores | (
+        dg.AssetSelection.assets(score_dbt_models) & dg.AssetSelection.assets(occupation_ai_score).upstream()
+    )
 
 
 @click.command("score")
@@ -151,30 +125,38 @@ def aggregate_scores(conn: psycopg.Connection, data_version: str) -> str:
 )
 def score(data_version, sample, top_n, models, budget_usd, batch, new_run, seed, aggregate) -> None:
     """Score tasks of the catalog with LLMs or the published raters (runs are resumable; calls are cached)."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx2").setLevel(logging.WARNING)
+    from occurisk_assets.defs.scoring.assets import SCORING_OP
+
     data_version = data_version or get_settings().onet_default_version
     db.ensure_server()
     with db.connect() as conn:
-        try:
-            summaries = run_scoring(
-                conn,
-                data_version,
-                _models_option(models),
-                top_n=top_n,
-                sample=sample,
-                seed=seed,
-                budget_usd=budget_usd,
-                batch=batch,
-                new_run=new_run,
-                progress=_progress_printer(),
-            )
-        except (CatalogError, MissingApiKey, ValueError, FileNotFoundError) as exc:
-            raise click.ClickException(str(exc)) from None
+        weighted = _has_weights(conn, data_version)
+    config = {
+        "models": _models_option(models) or [],
+        "top_n": top_n,
+        "sample": sample,
+        "seed": seed,
+        "budget_usd": budget_usd,
+        "batch": batch,
+        "new_run": new_run,
+    }
+    result = launch.check(
+        launch.run_job(
+            DATA_VERSION_JOB,
+            partition_key=data_version,
+            assets=scores_and_aggregates(aggregate and weighted),
+            run_config={"ops": {SCORING_OP: {"config": config}}},
+            tags={"occurisk/trigger": "occurisk score"},
+        ),
+        f"scoring O*NET {data_version}",
+    )
+    [scores] = result.asset_materializations_for_node(SCORING_OP)
+    summaries = [RunSummary(**run) for run in scores.metadata["runs"].value]
+    with db.connect() as conn:
         _print_summaries(summaries)
         _print_task_preview(conn, summaries)
         if aggregate:
-            click.echo("\n" + aggregate_scores(conn, data_version))
+            click.echo("\n" + _aggregation(conn, data_version, weighted))
     if any(s.status == "stopped_budget" for s in summaries):
         click.echo("\nThe budget ran out: run the same command with a larger --budget to resume.", err=True)
     if any(s.status == "failed" for s in summaries):

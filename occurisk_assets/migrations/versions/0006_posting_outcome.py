@@ -3,8 +3,7 @@ profile and posting, and every change with its time — the labelled data a futu
 Personal data: in the `assistant` schema, hanging off `assistant.profile` with ON DELETE CASCADE, so
 "delete everything" removes them; only the assistant role may read or write them.
 
-The profile table is made here when missing (same DDL as occurisk_assets.defs.assistant.schema), since the
-outcomes' foreign key needs it and migrations run before the API first prepares the assistant schema.
+The profile table is made here when missing (as 0009 makes it), since the outcomes' foreign key needs it.
 `posting_id` is not a foreign key: the postings schema is the platform's, and the person's label outlives a
 posting that is pruned.
 
@@ -13,7 +12,6 @@ Revision ID: 0006
 
 from alembic import op
 
-from occurisk_assets.defs.assistant.schema import ASSISTANT_ROLE, PROFILE_DDL, SCHEMA_DDL
 from occurisk_assets.migrations.sql import run_sql
 
 revision = "0006"
@@ -21,6 +19,17 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
+ASSISTANT_ROLE = "occurisk_assistant"
+SCHEMA_DDL = "CREATE SCHEMA IF NOT EXISTS assistant"
+PROFILE_DDL = """CREATE TABLE IF NOT EXISTS assistant.profile (
+        id text PRIMARY KEY CHECK (length(id) >= 22),
+        data_version text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_opened_at timestamptz NOT NULL DEFAULT now(),
+        target_soc_code text,
+        age_neutral boolean NOT NULL DEFAULT false,
+        llm_opt_in boolean NOT NULL DEFAULT false
+    )"""
 OUTCOMES = "('applied', 'interview', 'offer', 'rejected')"
 
 DDL = f"""

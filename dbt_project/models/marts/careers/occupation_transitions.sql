@@ -32,7 +32,7 @@
 {% set clear_gap = 0.75 %}
 
 with neighbours as (
-    select * from {{ source('careers', 'occupation_similarity') }}
+    select * from {{ ref('stg_careers__occupation_similarity') }}
     where data_version = {{ current_data_version() }} and similarity_rank <= {{ top_candidates }}
 ),
 
@@ -49,7 +49,7 @@ bls as (
         median_annual_wage_flag,
         growth_pct,
         annual_openings
-    from {{ source('bls', 'soc_bls_metrics') }}
+    from {{ ref('soc_bls_metrics') }}
     where data_version = {{ current_data_version() }}
 ),
 

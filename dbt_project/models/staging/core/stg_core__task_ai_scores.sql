@@ -8,5 +8,8 @@ select
     model,
     run_id,
     cast(score as double precision) as score,
+    model_version,
+    prompt_version,
+    rationale,
     created_at
 from source

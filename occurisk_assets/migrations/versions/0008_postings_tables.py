@@ -1,4 +1,4 @@
-"""The postings tables in schema `postings` (created idempotently, safe from concurrent processes).
+"""The postings tables defs/postings writes (docs/postings.md):
 
 - crawl_run:  one row per crawl of a seed URL (running / finished / stopped at --max-pages);
 - crawl_url:  every URL a crawl discovered, its state (pending/done) and outcome with a reason: the
@@ -9,15 +9,22 @@
               cleaning outcome (accepted / rejected with reason / duplicate of) and its coding;
 - posting_occupation, posting_duty: the top-3 SOC codes of a posting and its duties matched to O*NET tasks;
 - mix_drift:  the day-over-day report of the posting mix.
+
+IF NOT EXISTS: a database whose tables the postings code made before this migration is adopted as it is.
+
+Revision ID: 0008
 """
 
-from __future__ import annotations
+from alembic import op
 
-import psycopg
+from occurisk_assets.migrations.sql import run_sql
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
 
 DDL = """
-CREATE SCHEMA IF NOT EXISTS postings;
-
 CREATE TABLE IF NOT EXISTS postings.crawl_run (
     crawl_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     seed_url      text NOT NULL,
@@ -151,20 +158,13 @@ CREATE TABLE IF NOT EXISTS postings.mix_drift (
 """
 
 
-TABLES = ("crawl_run", "crawl_url", "page", "posting", "posting_occupation", "posting_duty", "mix_drift")
+def upgrade() -> None:
+    run_sql(op, DDL)
 
 
-def ensure_postings_tables(conn: psycopg.Connection) -> None:
-    # Checked first: DDL, even IF NOT EXISTS, waits for the locks of other sessions' open transactions.
-    idle = conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-    (missing,) = conn.execute(
-        "SELECT count(*) FILTER (WHERE to_regclass('postings.' || t) IS NULL) FROM unnest(%s::text[]) t",
-        (list(TABLES),),
-    ).fetchone()
-    if idle and not conn.autocommit:
-        conn.commit()  # end the transaction the check opened, not one of the caller's
-    if not missing:
-        return
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.postings.ddl', 0))")
-        conn.execute(DDL)
+def downgrade() -> None:
+    run_sql(
+        op,
+        "DROP TABLE postings.mix_drift, postings.posting_duty, postings.posting_occupation, postings.posting, "
+        "postings.page, postings.crawl_url, postings.crawl_run",
+    )

@@ -1,4 +1,4 @@
-"""The blocking checks a data_version must pass before it may become active.
+"""The activation gates: the blocking checks a data_version must pass before it may become active.
 
 Each gate reads what the pipeline left in PostgreSQL and returns a GateResult; a missing table is a
 failure that says which step has not run, never a pass.

@@ -1,0 +1,73 @@
+"""The assistant's profile-building pages (web/routes/assistant_history.py) through the app, as a browser
+without JavaScript sends them: error summaries that name the field and save nothing, a corrupt résumé named
+on the page, and a spoken duty uploaded as a recording (espeak-ng) put into the duties field."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.web.forms import form_token, post_form
+
+API = "/api/v1"
+CSR = "43-4051"
+
+
+def test_unknown_task_ids_and_missing_year_save_nothing(site):
+    empty = post_form(
+        site, f"/my-work/jobs/details?soc={CSR}", "/my-work/jobs/details", {"soc_code": CSR, "title": "CSR"}
+    )
+    assert (
+        empty.status_code == 400
+        and 'href="#start_year">Enter the year you started, like 1998</a>' in empty.text
+    )
+    created = site.post(
+        f"{API}/profiles", json={"jobs": [{"soc_code": CSR, "title": "CSR", "start_year": 2000}]}
+    )
+    profile_id = created.json()["id"]
+    tasks_page = f"/my-work/{profile_id}/jobs/0/tasks"
+    refused = post_form(site, tasks_page, tasks_page, {"task": ["999999999"], "duties": "Kept records"})
+    assert (
+        refused.status_code == 400
+        and 'href="#task-0">One of the ticked tasks is not a task of this job' in refused.text
+    )
+    assert site.get(f"{API}/profiles/{profile_id}").json()["jobs"][0]["duties"] == []
+
+
+def test_a_corrupt_resume_file_is_named_on_the_page(site):
+    page = post_form(
+        site,
+        "/my-work/resume",
+        "/my-work/resume",
+        {"text": ""},
+        files={"file": ("resume.docx", io.BytesIO(b"not a zip at all"), "application/octet-stream")},
+    )
+    assert page.status_code == 400
+    assert 'href="#file">The file could not be read:' in page.text
+
+
+def test_a_recording_fills_the_duties_field_without_javascript(site, tmp_path):
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is not installed: run `make os-packages`")
+    wav = tmp_path / "duty.wav"
+    spoken = "I answered customer calls about their bills."
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav), spoken], check=True, timeout=60)
+    profile_id = site.post(f"{API}/profiles", json={"jobs": [{"soc_code": CSR, "title": "CSR"}]}).json()["id"]
+    tasks_page = f"/my-work/{profile_id}/jobs/0/tasks"
+    token = form_token(site.get(tasks_page).text)
+    filled = site.post(
+        tasks_page,
+        data={"csrf_token": token, "duties": "Kept records", "action": "transcribe"},
+        files={"audio": ("duty.wav", wav.read_bytes(), "audio/wav")},
+    )
+    assert filled.status_code == 200, filled.text[:500]
+    textarea = re.search(r'<textarea[^>]*id="duties"[^>]*>([^<]*)</textarea>', filled.text).group(1)
+    assert textarea.startswith("Kept records\n") and "customer calls" in textarea.lower()
+    # Nothing is saved until the person presses Save.
+    assert site.get(f"{API}/profiles/{profile_id}").json()["jobs"][0]["duties"] == []
+    no_file = site.post(tasks_page, data={"csrf_token": token, "duties": "", "action": "transcribe"})
+    assert no_file.status_code == 400 and 'href="#audio">Choose a recording to upload</a>' in no_file.text
