@@ -156,6 +156,7 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
         [assets.bls_oews_metrics],
         instance=instance,
         run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2023-05", "2024-05")}}},
+        resources=resources_for_tests(),
     )
     with db.connect() as conn:
         conn.execute(
