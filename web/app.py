@@ -22,6 +22,7 @@ from web.routes import (
     explore,
     home,
     occupation,
+    profile_postings,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -31,7 +32,17 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 JSON_PREFIXES = ("/api/", "/docs", "/redoc", "/openapi.json")
-PAGE_MODULES = (home, occupation, explore, compare, check_ad, about, assistant_history, assistant_results)
+PAGE_MODULES = (
+    home,
+    occupation,
+    explore,
+    compare,
+    check_ad,
+    about,
+    assistant_history,
+    assistant_results,
+    profile_postings,
+)
 
 
 def is_page(request: Request) -> bool:

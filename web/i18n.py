@@ -379,6 +379,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "step_transitions": ("3. Where your experience carries", "3. 내 경력을 살릴 수 있는 곳"),
     "step_resume": ("4. Your résumé", "4. 나의 이력서"),
     "step_letter": ("5. Cover letter", "5. 자기소개서"),
+    "step_postings": ("6. Job ads for you", "6. 나에게 맞는 구인 광고"),
     "private_link": (
         "This page is private: only people with this link can open it. Keep the link to come back.",
         "이 페이지는 비공개입니다. 이 링크를 가진 사람만 열 수 있습니다. 다시 오려면 링크를 보관해 두세요.",
@@ -632,6 +633,98 @@ TEXT: dict[str, tuple[str, str]] = {
         "광고에서 업무 목록을 찾지 못해 어떤 업무가 가장 영향을 받는지 말씀드릴 수 없습니다.",
     ),
     "check_ad_another": ("Check another job ad", "다른 구인 광고 확인하기"),
+    # A person's matched job ads (web/routes/profile_postings.py).
+    "pp_title": ("Job ads for you", "나에게 맞는 구인 광고"),
+    "pp_intro": (
+        "These are the job ads on this site closest to the work you did, closest first.",
+        "이 사이트의 구인 광고 가운데 내가 해 온 일과 가장 가까운 것부터 보여 드립니다.",
+    ),
+    "pp_no_chance": (
+        "No number on this page is your chance of getting a job. No such number exists: we do not know "
+        "who gets hired, so we cannot work it out.",
+        "이 페이지의 어떤 숫자도 채용될 가능성이 아닙니다. 그런 숫자는 없습니다. 누가 채용되는지 알 수 "
+        "없기 때문에 계산할 수 없습니다.",
+    ),
+    "pp_count": (
+        "{total} job ads, closest to your work first.",
+        "구인 광고 {total}개, 내 일과 가까운 순서입니다.",
+    ),
+    "pp_occupation": ("Kind of job", "직업 종류"),
+    "pp_exposure": ("Exposure to AI", "AI 노출 정도"),
+    "pp_exposure_explained": (
+        "About {pct}% of the work in {title} is work today’s AI could do.",
+        "{title}의 일 가운데 약 {pct}%는 오늘날의 AI가 할 수 있는 일입니다.",
+    ),
+    "pp_why": ("Why it is on your list", "목록에 있는 까닭"),
+    "pp_reason_requirement": ("The ad asks for", "광고가 요구하는 일:"),
+    "pp_reason_yours": ("You did", "내가 한 일:"),
+    "pp_reason_task": (
+        "One of its duties is a task you said you did:",
+        "광고의 업무 하나가 내가 했다고 고른 업무입니다:",
+    ),
+    "pp_reason_same_job": (
+        "It is the same kind of job as yours: {job}.",
+        "내 일과 같은 종류의 직업입니다: {job}.",
+    ),
+    "pp_reason_close_job": (
+        "It is a kind of job close to yours: {job}.",
+        "내 일과 가까운 종류의 직업입니다: {job}.",
+    ),
+    "pp_reason_words_only": (
+        "None of its duties matches yours closely. It is on the list because some of its words are like "
+        "the words of your work.",
+        "광고의 업무 가운데 내 일과 아주 가까운 것은 없습니다. 광고의 말 일부가 내 일을 설명하는 말과 "
+        "비슷해서 목록에 있습니다.",
+    ),
+    "pp_open_ad": ("Open the job ad", "구인 광고 열기"),
+    "pp_outcome_legend": ("What happened with this job?", "이 일자리는 어떻게 되었나요?"),
+    "pp_outcome_hint": (
+        "Only you can see this. Change it whenever things move on.",
+        "나만 볼 수 있습니다. 상황이 바뀌면 언제든지 바꾸세요.",
+    ),
+    "pp_outcome_current": ("You marked: {outcome}.", "표시한 내용: {outcome}."),
+    "pp_outcome_applied": ("I applied", "지원했습니다"),
+    "pp_outcome_interview": ("I had an interview", "면접을 보았습니다"),
+    "pp_outcome_offer": ("I got an offer", "채용 제안을 받았습니다"),
+    "pp_outcome_rejected": ("I was turned down", "불합격했습니다"),
+    "pp_outcome_save": ("Save", "저장하기"),
+    "pp_saved": ("Saved.", "저장했습니다."),
+    "pp_pages": ("Pages of job ads", "구인 광고 페이지"),
+    "pp_page_of": ("Page {page} of {pages}", "{pages}쪽 가운데 {page}쪽"),
+    "pp_previous": ("Previous page", "이전 페이지"),
+    "pp_next": ("Next page", "다음 페이지"),
+    "pp_past_end": (
+        "There is no page {page}. The last page of job ads is page {pages}.",
+        "{page}쪽은 없습니다. 구인 광고의 마지막 쪽은 {pages}쪽입니다.",
+    ),
+    "pp_first_page": ("Go to the first page", "첫 페이지로 가기"),
+    "pp_order_title": ("How we put the ads in order", "광고를 줄 세우는 방법"),
+    "pp_order": (
+        "Ads come first when their words are close to your duties and tasks, when they are the same kind "
+        "of job as yours or a close one, and when AI could do less of the work.",
+        "광고의 말이 내 업무와 가까울수록, 내 일과 같거나 가까운 직업일수록, AI가 할 수 있는 일이 "
+        "적을수록 앞에 나옵니다.",
+    ),
+    "pp_empty_title": ("There are no job ads yet", "아직 구인 광고가 없습니다"),
+    "pp_empty": (
+        "No job ads have been added to this site yet, so there is nothing to match to your work. Come back "
+        "later, or check a single job ad you have found.",
+        "이 사이트에 아직 구인 광고가 들어오지 않아서 내 일과 맞춰 볼 광고가 없습니다. 나중에 다시 오시거나, "
+        "찾아 둔 구인 광고 하나를 확인해 보세요.",
+    ),
+    "pp_empty_admin": (
+        "If you run this site, add job ads with one of these commands:",
+        "이 사이트를 운영한다면 다음 명령 가운데 하나로 구인 광고를 넣으세요:",
+    ),
+    "pp_empty_import": (
+        "reads a file of job ads (JSON Lines or CSV).",
+        "구인 광고 파일(JSON Lines 또는 CSV)을 읽습니다.",
+    ),
+    "pp_empty_crawl": (
+        "collects the ads of a job board that allows it.",
+        "허용하는 구인 게시판의 광고를 모읍니다.",
+    ),
+    "pp_empty_check_ad": ("Check a job ad", "구인 광고 확인하기"),
     "home_check_ad": (
         "Looking at a job ad? Check which job it is and how exposed it is to AI.",
         "구인 광고를 보고 계신가요? 어떤 직업이고 AI에 얼마나 영향을 받는지 확인해 보세요.",
@@ -880,6 +973,14 @@ ERRORS: dict[str, tuple[str, str]] = {
     "profile_unknown": (
         "There is no profile at this link. It may have been deleted, or removed after 30 days without use.",
         "이 링크의 프로필이 없습니다. 삭제되었거나 30일 동안 쓰지 않아 지워졌을 수 있습니다.",
+    ),
+    "outcome_missing": (
+        "Choose what happened with this job: applied, interview, offer or turned down.",
+        "이 일자리가 어떻게 되었는지 고르세요: 지원, 면접, 채용 제안, 불합격.",
+    ),
+    "posting_unknown": (
+        "There is no job ad {value} any more. It may have been removed.",
+        "구인 광고 {value}은(는) 더 이상 없습니다. 삭제되었을 수 있습니다.",
     ),
     "resume_target": ("Choose a job from the list.", "목록에서 직업을 고르세요."),
     "resume_text_empty": (

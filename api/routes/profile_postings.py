@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
-from api.routes.profiles import NOT_FOUND, ProfileId, _profile, socs_of, task_ids_of
+from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from occurisk_assets.defs.assistant.profiles import socs_of, task_ids_of
 from occurisk_assets.defs.postings.matching import (
     CANDIDATES_SQL,
     MAX_CANDIDATES,
@@ -64,22 +65,20 @@ async def _postings_table_exists(conn) -> bool:
     return (await cur.fetchone())["present"]
 
 
-@router.get("/profiles/{profile_id}/postings")
-async def profile_postings(
-    profile_id: ProfileId,
-    conn: AssistantConnectionDep,
-    platform: ConnectionDep,
-    q: Annotated[str | None, Query(max_length=200, description="Only postings whose text matches.")] = None,
-    page: Annotated[int, Query(ge=1, le=1000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> dict:
-    """The coded postings of the profile's O*NET version ranked for this person, best first, by a **match
-    score** = 0.5 × text similarity (the ad against their duties and tasks) + 0.3 × occupation similarity
-    (the same occupation as one of their jobs, else careers' occupation similarity) + 0.2 × (1 − exposure).
-    Each result carries the components, its reasons (matched requirements, matched O*NET tasks, the
-    occupation link, its exposure) and the outcome the person marked. The match score is not a probability
-    of being hired."""
-    row = await _profile(conn, profile_id)
+OUTCOMES: tuple[str, ...] = Outcome.__args__
+
+
+class UnknownPosting(LookupError):
+    """No accepted posting has this id (it never existed, or it was rejected, or is a duplicate)."""
+
+    def __init__(self, posting_id: int):
+        super().__init__(f"posting_id: no posting {posting_id} (or it was rejected or is a duplicate)")
+        self.posting_id = posting_id
+
+
+async def postings_for(conn, platform, row: dict, q: str | None, page: int, page_size: int) -> dict:
+    """The ranked postings of the profile `row` (one page of them), with their reasons and outcomes; the
+    JSON answer of GET /profiles/{id}/postings, which the person's postings page shows too."""
     person = await _person(conn, row)
     q = q.strip() or None if q else None
     candidates, similarities = [], []
@@ -92,7 +91,7 @@ async def profile_postings(
         similarities = [tuple(r.values()) for r in await cur.fetchall()]
     ranked = await run_in_threadpool(rank, candidates, similarities, person)
     shown = ranked[(page - 1) * page_size : page * page_size]
-    outcomes = await _outcomes(conn, profile_id, [m.posting_id for m in shown])
+    outcomes = await _outcomes(conn, row["id"], [m.posting_id for m in shown])
     return {
         "data_version": row["data_version"],
         "note": NOT_A_PROBABILITY,
@@ -127,6 +126,58 @@ async def profile_postings(
     }
 
 
+async def record_outcome(conn, platform, profile_id: str, posting_id: int, outcome: str) -> dict:
+    """Store what came of a posting for an existing profile: its current outcome and the change (with its
+    time). UnknownPosting when no accepted posting has that id."""
+    exists = await _postings_table_exists(platform)
+    if exists:
+        cur = await platform.execute(
+            "SELECT 1 AS found FROM postings.posting WHERE posting_id = %s AND status = 'accepted'",
+            [posting_id],
+        )
+        exists = await cur.fetchone() is not None
+    if not exists:
+        raise UnknownPosting(posting_id)
+    async with conn.transaction():
+        cur = await conn.execute(
+            "INSERT INTO assistant.posting_outcome (profile_id, posting_id, outcome) VALUES (%s, %s, %s) "
+            "ON CONFLICT (profile_id, posting_id) DO UPDATE SET outcome = EXCLUDED.outcome, "
+            "updated_at = clock_timestamp() RETURNING updated_at",
+            [profile_id, posting_id, outcome],
+        )
+        (updated_at,) = await cur.fetchone()
+        await conn.execute(
+            "INSERT INTO assistant.posting_outcome_change (profile_id, posting_id, outcome) VALUES (%s, %s, %s)",
+            [profile_id, posting_id, outcome],
+        )
+    cur = await conn.execute(
+        "SELECT outcome, changed_at FROM assistant.posting_outcome_change "
+        "WHERE profile_id = %s AND posting_id = %s ORDER BY changed_at",
+        [profile_id, posting_id],
+    )
+    history = [{"outcome": r[0], "changed_at": r[1]} for r in await cur.fetchall()]
+    return {"posting_id": posting_id, "outcome": outcome, "updated_at": updated_at, "history": history}
+
+
+@router.get("/profiles/{profile_id}/postings")
+async def profile_postings(
+    profile_id: ProfileId,
+    conn: AssistantConnectionDep,
+    platform: ConnectionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Only postings whose text matches.")] = None,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict:
+    """The coded postings of the profile's O*NET version ranked for this person, best first, by a **match
+    score** = 0.5 × text similarity (the ad against their duties and tasks) + 0.3 × occupation similarity
+    (the same occupation as one of their jobs, else careers' occupation similarity) + 0.2 × (1 − exposure).
+    Each result carries the components, its reasons (matched requirements, matched O*NET tasks, the
+    occupation link, its exposure) and the outcome the person marked. The match score is not a probability
+    of being hired."""
+    row = await profile_or_404(conn, profile_id)
+    return await postings_for(conn, platform, row, q, page, page_size)
+
+
 @router.put("/profiles/{profile_id}/postings/{posting_id}/outcome")
 async def mark_outcome(
     profile_id: ProfileId,
@@ -140,38 +191,7 @@ async def mark_outcome(
     cur = await conn.execute("SELECT 1 FROM assistant.profile WHERE id = %s", [profile_id])
     if await cur.fetchone() is None:
         raise HTTPException(404, NOT_FOUND)
-    exists = await _postings_table_exists(platform)
-    if exists:
-        cur = await platform.execute(
-            "SELECT 1 AS found FROM postings.posting WHERE posting_id = %s AND status = 'accepted'",
-            [posting_id],
-        )
-        exists = await cur.fetchone() is not None
-    if not exists:
-        raise HTTPException(
-            404, f"posting_id: no posting {posting_id} (or it was rejected or is a duplicate)"
-        )
-    async with conn.transaction():
-        cur = await conn.execute(
-            "INSERT INTO assistant.posting_outcome (profile_id, posting_id, outcome) VALUES (%s, %s, %s) "
-            "ON CONFLICT (profile_id, posting_id) DO UPDATE SET outcome = EXCLUDED.outcome, "
-            "updated_at = clock_timestamp() RETURNING updated_at",
-            [profile_id, posting_id, body.outcome],
-        )
-        (updated_at,) = await cur.fetchone()
-        await conn.execute(
-            "INSERT INTO assistant.posting_outcome_change (profile_id, posting_id, outcome) VALUES (%s, %s, %s)",
-            [profile_id, posting_id, body.outcome],
-        )
-    cur = await conn.execute(
-        "SELECT outcome, changed_at FROM assistant.posting_outcome_change "
-        "WHERE profile_id = %s AND posting_id = %s ORDER BY changed_at",
-        [profile_id, posting_id],
-    )
-    history = [{"outcome": r[0], "changed_at": r[1]} for r in await cur.fetchall()]
-    return {
-        "posting_id": posting_id,
-        "outcome": body.outcome,
-        "updated_at": updated_at,
-        "history": history,
-    }
+    try:
+        return await record_outcome(conn, platform, profile_id, posting_id, body.outcome)
+    except UnknownPosting as exc:
+        raise HTTPException(404, str(exc)) from exc

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Path, Response
+from fastapi import APIRouter, Body, HTTPException, Response
 from pydantic import BaseModel, Field
 
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
+from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
 from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
 from occurisk_assets.defs.assistant.facts import Facts
 from occurisk_assets.defs.assistant.letter import checklist, draft_letter
@@ -18,23 +19,11 @@ from occurisk_assets.defs.assistant.rewrite import rewrite_draft
 
 router = APIRouter(tags=["profiles"])
 
-ProfileId = Annotated[
-    str,
-    Path(pattern=r"^[A-Za-z0-9_-]{20,64}$", description="The profile's id, as returned when it was made."),
-]
-NOT_FOUND = "no such profile (it may have been deleted, or removed after 30 days without use)"
 MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-
-
-async def _profile(conn, profile_id: str) -> dict:
-    row = await profiles.load(conn, profile_id)
-    if row is None:
-        raise HTTPException(404, NOT_FOUND)
-    return row
 
 
 def _public(row: dict) -> dict:
@@ -59,12 +48,12 @@ async def create_profile(body: profiles.ProfileIn, conn: AssistantConnectionDep,
         raise HTTPException(422, str(exc)) from exc
     profile_id = profiles.new_profile_id()
     await profiles.save(conn, profile_id, version, body, new=True)
-    return _public(await _profile(conn, profile_id))
+    return _public(await profile_or_404(conn, profile_id))
 
 
 @router.get("/profiles/{profile_id}")
 async def get_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
-    return _public(await _profile(conn, profile_id))
+    return _public(await profile_or_404(conn, profile_id))
 
 
 @router.put("/profiles/{profile_id}")
@@ -72,13 +61,13 @@ async def replace_profile(
     profile_id: ProfileId, body: profiles.ProfileIn, conn: AssistantConnectionDep
 ) -> dict:
     """Replace the whole work history (in one transaction; on any error the previous one stays)."""
-    row = await _profile(conn, profile_id)
+    row = await profile_or_404(conn, profile_id)
     try:
         await profiles.validate_against_catalog(conn, row["data_version"], body)
     except profiles.InvalidProfile as exc:
         raise HTTPException(422, str(exc)) from exc
     await profiles.save(conn, profile_id, row["data_version"], body, new=False)
-    return _public(await _profile(conn, profile_id))
+    return _public(await profile_or_404(conn, profile_id))
 
 
 @router.delete("/profiles/{profile_id}", status_code=204)
@@ -94,16 +83,8 @@ async def get_exposure(profile_id: ProfileId, conn: AssistantConnectionDep) -> d
     """A personal AI-exposure score over the tasks this person did (weighting in `weighting` and
     docs/methodology.md), their most and least exposed tasks with each rater's score, and their
     occupations' average for comparison."""
-    row = await _profile(conn, profile_id)
+    row = await profile_or_404(conn, profile_id)
     return {"data_version": row["data_version"], **await exposure.personal_exposure(conn, row)}
-
-
-def task_ids_of(row: dict) -> list[int]:
-    return [t for job in row["jobs"] for t in job["task_ids"]]
-
-
-def socs_of(row: dict) -> list[str]:
-    return sorted({job["soc_code"] for job in row["jobs"]})
 
 
 @router.get("/profiles/{profile_id}/transitions")
@@ -111,9 +92,9 @@ async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -
     """Where the person's experience carries: the careers transitions (safer, within reach, similar pay) from
     each of their occupations, ranked by how much of their own ticked work (detailed work activities) each
     target shares; what carries over and the skill gaps."""
-    row = await _profile(conn, profile_id)
+    row = await profile_or_404(conn, profile_id)
     method, found = await skills.personal_transitions(
-        conn, row["data_version"], task_ids_of(row), socs_of(row)
+        conn, row["data_version"], profiles.task_ids_of(row), profiles.socs_of(row)
     )
     return {"data_version": row["data_version"], "method": method, "transitions": found}
 
@@ -131,15 +112,15 @@ async def facts_and_draft(
     conn, row: dict, target: str | None, age_neutral: bool
 ) -> tuple[ResumeDraft, Facts]:
     version = row["data_version"]
-    tasks = await exposure.task_scores(conn, version, task_ids_of(row))
-    supported = await skills.supported_skills(conn, version, task_ids_of(row), socs_of(row))
+    tasks = await exposure.task_scores(conn, version, profiles.task_ids_of(row))
+    supported = await skills.supported_skills(conn, version, profiles.task_ids_of(row), profiles.socs_of(row))
     target_title, target_tasks = None, set()
     if target:
         occupation = (await exposure.occupation_scores(conn, version, [target])).get(target)
         if occupation is None:
             raise HTTPException(422, f"target_soc_code: no occupation {target} in O*NET {version}")
         target_title = occupation["title"]
-        target_tasks = await skills.tasks_sharing_activities(conn, version, task_ids_of(row), target)
+        target_tasks = await skills.tasks_sharing_activities(conn, version, profiles.task_ids_of(row), target)
     draft = draft_resume(
         row["jobs"],
         tasks,
@@ -168,7 +149,7 @@ async def make_resume(
     """A résumé draft: past-tense bullets per job (least exposed and target-relevant tasks first), a summary
     and the O*NET skills the person's tasks support. `text` saves the person's own edit instead."""
     body = body or ResumeRequest()
-    row = await _profile(conn, profile_id)
+    row = await profile_or_404(conn, profile_id)
     age_neutral = row["age_neutral"] if body.age_neutral is None else body.age_neutral
     draft, facts = await facts_and_draft(
         conn, row, body.target_soc_code or row["target_soc_code"], age_neutral
@@ -192,7 +173,7 @@ async def download_resume(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:
     """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft)."""
-    row = await _profile(conn, profile_id)
+    row = await profile_or_404(conn, profile_id)
     body = await profiles.stored_document(conn, profile_id, "resume")
     if body is None:
         draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
@@ -225,7 +206,7 @@ async def make_cover_letter(
 ) -> dict:
     """A cover letter from the résumé and the posting, and the posting's key requirements matched to the
     person's experience (a checklist: met, and the résumé line that shows it)."""
-    row = await _profile(conn, profile_id)
+    row = await profile_or_404(conn, profile_id)
     stored = await profiles.stored_document(conn, profile_id, "resume")
     if stored is not None:
         draft = ResumeDraft.from_dict(stored)
@@ -244,7 +225,7 @@ async def make_cover_letter(
 async def download_cover_letter(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:
-    await _profile(conn, profile_id)
+    await profile_or_404(conn, profile_id)
     body = await profiles.stored_document(conn, profile_id, "cover_letter")
     if body is None:
         raise HTTPException(404, "no cover letter yet: POST a posting to /profiles/{id}/cover-letter first")

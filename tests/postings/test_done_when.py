@@ -2,7 +2,7 @@
 empty postings store: the real CLI crawls the local test board and stores its postings; /api/v1/postings
 lists them with occupations and exposure; a pasted ad is coded on the "Check a job ad" page in Chromium
 (JavaScript off for the form, axe-core at 375 px in English and Korean); a profile's postings are ranked
-with reasons."""
+with reasons, in the API and on the person's page (reached from their work history)."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def test_the_page_is_accessible_on_a_phone(crawled, browser, live_server, screen
     context.close()
 
 
-def test_a_profiles_postings_are_ranked_with_reasons(crawled, live_server):
+def test_a_profiles_postings_are_ranked_with_reasons(crawled, browser, live_server, screenshots):
     import httpx
 
     profile = {
@@ -159,5 +159,19 @@ def test_a_profiles_postings_are_ranked_with_reasons(crawled, live_server):
         kinds = [r["kind"] for r in first["reasons"]]
         assert "matched_requirement" in kinds and "exposure" in kinds
         assert "not a probability of being hired" in body["note"]
+        # The person's page shows the same order, each ad with its reasons in words.
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.goto(f"{live_server}/my-work/{profile_id}")
+        page.get_by_role("link", name="6. Job ads for you").click()
+        cards = page.locator("li.card")
+        assert cards.count() == 9
+        assert cards.locator("h2").all_inner_texts() == [i["title"] for i in body["items"]]
+        assert cards.first.locator(".reason-requirement").count() == len(
+            [r for r in first["reasons"] if r["kind"] == "matched_requirement"]
+        )
+        assert "No such number exists" in page.locator("#no-chance-number").inner_text()
+        page.screenshot(path=screenshots / "done-when-profile-postings-en-phone.png", full_page=True)
+        context.close()
     finally:
         assert httpx.delete(f"{live_server}/api/v1/profiles/{profile_id}").status_code == 204

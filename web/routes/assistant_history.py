@@ -19,7 +19,7 @@ from api import queries
 from api.assistant_db import AssistantConnectionDep
 from api.config import get_api_settings
 from api.deps import ConnectionDep, VersionDep
-from api.routes.profiles import ProfileId
+from api.profile_access import ProfileId
 from api.routes.resumes import parse_text, tasks_of
 from occurisk_assets.defs.assistant import exposure, profiles, voice
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload

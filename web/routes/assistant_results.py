@@ -30,6 +30,7 @@ STEPS = (
     ("/profile/{id}/transitions", "step_transitions"),
     ("/profile/{id}/resume", "step_resume"),
     ("/profile/{id}/cover-letter", "step_letter"),
+    ("/profile/{id}/postings", "step_postings"),
 )
 NO_STORE = {"cache-control": "no-store"}
 
@@ -71,10 +72,8 @@ async def exposure_page(profile_id: str, page: PageDep, conn: AssistantConnectio
 @router.get("/profile/{profile_id}/transitions", response_class=HTMLResponse)
 async def transitions_page(profile_id: str, page: PageDep, conn: AssistantConnectionDep) -> HTMLResponse:
     row = await load_profile(conn, profile_id)
-    socs = profile_api.socs_of(row)
-    _, moves = await skills.personal_transitions(
-        conn, row["data_version"], profile_api.task_ids_of(row), socs
-    )
+    socs = profiles.socs_of(row)
+    _, moves = await skills.personal_transitions(conn, row["data_version"], profiles.task_ids_of(row), socs)
     titles = await exposure.occupation_scores(conn, row["data_version"], socs)
     return render(page, "profile_transitions.html", row, "transitions", moves=moves, own=titles)
 
@@ -82,7 +81,7 @@ async def transitions_page(profile_id: str, page: PageDep, conn: AssistantConnec
 async def _resume_targets(conn: AsyncConnection, row: dict) -> list[dict]:
     """The occupations a résumé can aim at: where the person's experience carries (the transitions page)."""
     _, moves = await skills.personal_transitions(
-        conn, row["data_version"], profile_api.task_ids_of(row), profile_api.socs_of(row)
+        conn, row["data_version"], profiles.task_ids_of(row), profiles.socs_of(row)
     )
     return [{"soc_code": m["soc_code"], "title": m["title"]} for m in moves]
 

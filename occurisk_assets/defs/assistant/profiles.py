@@ -175,6 +175,16 @@ async def load(conn: AsyncConnection, profile_id: str, *, touch: bool = True) ->
     return row
 
 
+def task_ids_of(row: dict) -> list[int]:
+    """The O*NET tasks a loaded profile ticked, over all its jobs."""
+    return [t for job in row["jobs"] for t in job["task_ids"]]
+
+
+def socs_of(row: dict) -> list[str]:
+    """The SOC codes of a loaded profile's jobs, each once."""
+    return sorted({job["soc_code"] for job in row["jobs"]})
+
+
 async def delete(conn: AsyncConnection, profile_id: str) -> bool:
     """Delete every row of the profile (jobs, tasks, documents, cached rewrites cascade)."""
     cur = await conn.execute("DELETE FROM assistant.profile WHERE id = %s", [profile_id])
