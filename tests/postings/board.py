@@ -30,7 +30,11 @@ BAD_PAGES = {
     "/jobs/server-error": "HTTP 500 after 3 attempts",
     "/jobs/loop-a": "redirect loop: http://{host}/jobs/loop-a → http://{host}/jobs/loop-b → http://{host}/jobs/loop-a",
     "/jobs/huge": "page too large ({huge_bytes:,} bytes > {max_bytes:,})",
+    "/jobs/huge-chunked": "page too large (more than {max_bytes:,} bytes)",  # no Content-Length to go by
     "/jobs/broken-json-ld": "broken JSON-LD: JSON-LD block 1: Expecting ',' delimiter (line 1, column 24)",
+    # JSON that Python reads but PostgreSQL's jsonb cannot store: it must cost this page only.
+    "/jobs/nan-json-ld": "broken JSON-LD: JSON-LD block 1: NaN is not a number JSON allows",
+    "/jobs/nul-json-ld": "broken JSON-LD: JSON-LD block 1: contains a NUL character (\\u0000), which cannot be stored",
     "/jobs/logo.png": "not HTML (content-type image/png)",
     "/jobs/slow": "timed out after 0.5 s after 3 attempts",
     "/private/internal-posting": "disallowed by robots.txt",
@@ -170,10 +174,18 @@ class Board:
         h.send_response(status)
         for k, v in headers.items():
             h.send_header(k, v)
-        h.send_header("Content-Length", str(len(body)))
+        chunked = headers.get("Transfer-Encoding") == "chunked"
+        if not chunked:
+            h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            h.wfile.write(body)
+            if chunked:
+                for i in range(0, len(body), 16_384):
+                    piece = body[i : i + 16_384]
+                    h.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                h.wfile.write(b"0\r\n\r\n")
+            else:
+                h.wfile.write(body)
 
     def route(self, path: str, h: BaseHTTPRequestHandler) -> tuple[int, dict, bytes]:
         html_type = {"Content-Type": "text/html; charset=utf-8"}
@@ -187,6 +199,7 @@ class Board:
                 "/jobs/flaky",
                 "/jobs/korean",
                 *BAD_PAGES,
+                "/jobs/nul\x00link",  # no real URL holds a NUL (nor can PostgreSQL): not followed
                 "http://other.invalid/jobs/1",
                 "/jobs#top",
             ]
@@ -246,8 +259,22 @@ class Board:
             return 302, {"Location": "/jobs/loop-a"}, b""
         if slug == "huge":
             return 200, html_type, self.huge_page()
+        if slug == "huge-chunked":
+            return 200, {**html_type, "Transfer-Encoding": "chunked"}, self.huge_page()
         if slug == "broken-json-ld":
             return 200, html_type, page("Broken", "<p>Job</p>", '{"@type": "JobPosting" "title": "Welder"}')
+        if slug == "nan-json-ld":
+            return (
+                200,
+                html_type,
+                page("NaN", "<p>Job</p>", '{"@type": "JobPosting", "title": "Welder", "baseSalary": NaN}'),
+            )
+        if slug == "nul-json-ld":
+            return (
+                200,
+                html_type,
+                page("NUL", "<p>Job</p>", '{"@type": "JobPosting", "title": "Weld\\u0000er"}'),
+            )
         if slug == "logo.png":
             return 200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + b"\0" * 64
         if slug == "slow":

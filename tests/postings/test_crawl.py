@@ -41,8 +41,9 @@ def crawled(module_database):
 def test_first_crawl_keeps_every_posting_page_and_gives_each_bad_page_its_reason(crawled):
     board, first, _, _, conn = crawled
     assert first.status == "finished" and not first.resumed
-    # 22 URLs: the listing, its 21 same-host links (the off-host link and the #fragment dropped).
-    assert dict(first.outcomes) == {"posting": N_POSTING_PAGES, "listing": 1, "error": 7, "skipped": 1}
+    # 25 URLs: the listing, its 24 same-host links (the off-host link, the #fragment and the link holding
+    # a NUL dropped); every bad page costs only itself.
+    assert dict(first.outcomes) == {"posting": N_POSTING_PAGES, "listing": 1, "error": 10, "skipped": 1}
     assert first.postings == {"inserted": N_POSTING_PAGES}
     reasons = dict(
         conn.execute(
@@ -76,8 +77,8 @@ def test_each_fetched_page_is_stored_compressed_with_its_fetch_metadata(crawled)
         "SELECT url, http_status, content_type, etag, last_modified, n_bytes, sha256, content_gz FROM postings.page"
     ).fetchall()
     stored = {r[0]: r for r in rows}
-    # every 200 response: the listing, the posting pages, and the pages refused for their content
-    assert len(stored) == 1 + N_POSTING_PAGES + 2
+    # every 200 response: the listing, the posting pages, and the 4 pages refused for their JSON-LD or type
+    assert len(stored) == 1 + N_POSTING_PAGES + 4
     url, status, ctype, etag, last_modified, n_bytes, sha, gz = stored[f"{board.base}/jobs/dental-hygienist"]
     body = gzip.decompress(gz)
     assert (status, ctype, len(body), hashlib.sha256(body).hexdigest()) == (200, "text/html", n_bytes, sha)

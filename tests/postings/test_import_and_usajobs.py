@@ -158,3 +158,53 @@ def test_usajobs_connector_pages_retries_and_maps_to_job_postings(module_databas
         bad = UsajobsClient(SecretStr("wrong"), EMAIL, fake.base_url)
         with pytest.raises(UsajobsError, match="refused the key"):
             fetch_usajobs(conn, bad, {})
+
+
+def test_lines_postgresql_cannot_store_are_reported_and_the_rest_imported(module_database, tmp_path):
+    """Python's json reads NaN, Infinity, 1e999 and \\u0000, and a file can hold a line in another encoding:
+    each is that line's error, never the whole import's."""
+    path = tmp_path / "odd.jsonl"
+    good = json.dumps({"title": "Baker", "description": "Bake bread before dawn", "identifier": "ODD-1"})
+    path.write_bytes(
+        "\n".join(
+            [
+                good,
+                '{"title": "Cook", "baseSalary": NaN}',
+                '{"title": "Cook", "baseSalary": -Infinity}',
+                '{"title": "Cook", "baseSalary": 1e999}',
+                '{"title": "Co\\u0000ok"}',
+            ]
+        ).encode()
+        + b'\n{"title": "Caf\xe9"}\n'
+    )
+    with db.connect(autocommit=True) as conn:
+        report = import_file(conn, path)
+        assert report.errors == [
+            "odd.jsonl:2: NaN is not a number JSON allows",
+            "odd.jsonl:3: -Infinity is not a number JSON allows",
+            "odd.jsonl:4: the number 1e999 is too large",
+            "odd.jsonl:5: contains a NUL character (\\u0000), which cannot be stored",
+            "odd.jsonl:6: not UTF-8 text (byte 0xe9 at column 15)",
+        ]
+        assert (report.n_records, report.inserted) == (1, 1)
+        (title,) = conn.execute("SELECT title FROM postings.posting WHERE source_key = 'id:ODD-1'").fetchone()
+        assert title == "Baker"
+
+        table = tmp_path / "odd.csv"
+        table.write_bytes(
+            b"title,description,identifier\nPorter,Carry bags,ODD-2\nNi\x00ght porter,Desk,ODD-3\n"
+        )
+        report = import_file(conn, table)
+        assert report.errors == ["odd.csv:3: contains a NUL character (\\u0000), which cannot be stored"]
+        assert report.inserted == 1
+        (n_before,) = conn.execute("SELECT count(*) FROM postings.posting").fetchone()
+        table.write_bytes(
+            b"title,description,identifier\nWaiter,Serve tables,ODD-4\nCaf\xe9 hand,Coffee,ODD-5\n"
+        )
+        with pytest.raises(
+            ImportFormatError, match=r"^odd.csv:3: not UTF-8 text \(byte 0xe9\); save the file"
+        ):
+            import_file(conn, table)
+        assert conn.execute("SELECT count(*) FROM postings.posting").fetchone() == (
+            n_before,
+        )  # nothing half-done

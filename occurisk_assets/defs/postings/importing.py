@@ -7,9 +7,11 @@ its content."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +19,14 @@ from pathlib import Path
 
 import psycopg
 
-from occurisk_assets.defs.postings.records import PostingRecord, from_job_posting, natural_key
+from occurisk_assets.defs.postings.records import (
+    NUL_CHARACTER,
+    PostingRecord,
+    from_job_posting,
+    has_nul,
+    load_json,
+    natural_key,
+)
 from occurisk_assets.defs.postings.store import store_postings
 
 JSON_LINES_SUFFIXES = {".jsonl", ".ndjson", ".json"}
@@ -42,14 +51,24 @@ def _record(obj: dict, origin: str) -> PostingRecord:
 
 
 def _json_lines(path: Path, errors: list[str]) -> Iterator[PostingRecord]:
-    with open(path, encoding="utf-8-sig") as fh:
-        for line_no, line in enumerate(fh, start=1):
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, start=1):
+            try:  # line by line, so that one line in another encoding costs only that line
+                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append(
+                    f"{path.name}:{line_no}: not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1})"
+                )
+                continue
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = load_json(line)
             except json.JSONDecodeError as exc:
                 errors.append(f"{path.name}:{line_no}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            except ValueError as exc:  # NaN, Infinity, a NUL character: PostgreSQL could not store it
+                errors.append(f"{path.name}:{line_no}: {exc}")
                 continue
             if not isinstance(obj, dict):
                 errors.append(f"{path.name}:{line_no}: expected a JSON object, got {type(obj).__name__}")
@@ -61,27 +80,41 @@ def _cell(value: str):
     value = value.strip()
     if value[:1] in "{[":
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return load_json(value)
+        except ValueError:  # not JSON after all (or JSON the tables cannot store): kept as the text it is
             return value
     return value or None
 
 
 def _csv(path: Path, errors: list[str]) -> Iterator[PostingRecord]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "title" not in reader.fieldnames:
-            raise ImportFormatError(
-                f"{path.name}:1: the header must name schema.org JobPosting fields (title, description, …); "
-                f"found {reader.fieldnames}"
-            )
-        for row in reader:
-            line_no = reader.line_num
-            if None in row:
-                errors.append(f"{path.name}:{line_no}: more cells than header columns")
-                continue
-            obj = {k: v for k, v in ((k, _cell(v or "")) for k, v in row.items()) if v is not None}
-            yield _record(obj, f"{path.name}:{line_no}")
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)  # whole: imported in one transaction anyway
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_no = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFormatError(
+            f"{path.name}:{line_no}: not UTF-8 text (byte {data[exc.start]:#04x}); "
+            "save the file as UTF-8 and import it again"
+        ) from exc
+    yield from _csv_rows(path, csv.DictReader(io.StringIO(text, newline="")), errors)
+
+
+def _csv_rows(path: Path, reader: csv.DictReader, errors: list[str]) -> Iterator[PostingRecord]:
+    if not reader.fieldnames or "title" not in reader.fieldnames:
+        raise ImportFormatError(
+            f"{path.name}:1: the header must name schema.org JobPosting fields (title, description, …); "
+            f"found {reader.fieldnames}"
+        )
+    for row in reader:
+        line_no = reader.line_num
+        if None in row:
+            errors.append(f"{path.name}:{line_no}: more cells than header columns")
+            continue
+        obj = {k: v for k, v in ((k, _cell(v or "")) for k, v in row.items()) if v is not None}
+        if has_nul(obj):
+            errors.append(f"{path.name}:{line_no}: {NUL_CHARACTER}")
+            continue
+        yield _record(obj, f"{path.name}:{line_no}")
 
 
 def read_file(path: Path, errors: list[str]) -> Iterator[PostingRecord]:

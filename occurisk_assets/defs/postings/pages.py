@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from occurisk_assets.defs.postings.records import is_job_posting
+from occurisk_assets.defs.postings.records import is_job_posting, load_json
 
 
 @dataclass
@@ -72,16 +72,22 @@ def parse_html(html: str, url: str) -> ParsedPage:
     seen: set[str] = set()
     for href in parser.hrefs:
         link = urldefrag(urljoin(base, href.strip())).url
+        # A control character (a NUL above all) is in no real URL, and PostgreSQL cannot store a NUL.
+        if any(ord(c) < 32 for c in link):
+            continue
         if same_host(link, host) and link not in seen:
             seen.add(link)
             page.links.append(link)
     for n, script in enumerate(parser.scripts, start=1):
         try:
-            data = json.loads(script, strict=False)
+            data = load_json(script, strict=False)
         except json.JSONDecodeError as exc:
             page.json_ld_errors.append(
                 f"JSON-LD block {n}: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             )
+            continue
+        except ValueError as exc:  # NaN, Infinity, a NUL character, an integer of thousands of digits
+            page.json_ld_errors.append(f"JSON-LD block {n}: {exc}")
             continue
         page.postings.extend(_job_postings(data))
     return page

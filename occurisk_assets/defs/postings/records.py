@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,42 @@ class PostingRecord:
     @property
     def raw_sha256(self) -> str:
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+NUL_CHARACTER = "contains a NUL character (\\u0000), which cannot be stored"
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character is anywhere in `value` (keys included): PostgreSQL text and jsonb cannot
+    hold one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def load_json(text: str, *, strict: bool = True) -> Any:
+    """JSON that the postings tables can store: a ValueError saying what is wrong for NaN or Infinity, a
+    number too large for a float, or a NUL character (json.JSONDecodeError for JSON that does not parse).
+    Python's json would accept the first three, and PostgreSQL would then refuse the whole transaction."""
+    data = json.loads(text, parse_constant=_no_constant, parse_float=_finite, strict=strict)
+    if has_nul(data):
+        raise ValueError(NUL_CHARACTER)
+    return data
 
 
 def _text(value: Any) -> str | None:
