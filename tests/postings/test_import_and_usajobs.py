@@ -88,6 +88,12 @@ def test_jsonl_import_reports_bad_lines_and_never_duplicates(module_database, tm
         ).fetchone()
         assert duties == (["Weld components in flat, vertical, or overhead positions",
                            "Inspect welds for quality using gauges and measuring tools"],)  # fmt: skip
+        # Received again unchanged, the postings keep what cleaning found (the duties listed in the HTML).
+        assert import_file(conn, path).seen_again == 3
+        assert conn.execute(
+            "SELECT duties, status FROM postings.posting WHERE source_key = 'id:Ironworks:W-17'"
+        ).fetchone() == (duties[0], "accepted")
+        assert clean_postings(conn) == {}
         # A changed posting is re-cleaned; the unchanged ones keep their results.
         changed = dict(
             PHARMACY_TECH, description="Fill prescriptions and manage the pharmacy inventory system."

@@ -28,12 +28,16 @@ ON CONFLICT (source, source_key) DO UPDATE SET
     valid_through = EXCLUDED.valid_through, employment_type = EXCLUDED.employment_type,
     base_salary = EXCLUDED.base_salary, url = EXCLUDED.url, identifier = EXCLUDED.identifier,
     duties = EXCLUDED.duties,
-    -- changed content goes through cleaning and coding again; unchanged keeps its results
-    status = CASE WHEN p.raw_sha256 = EXCLUDED.raw_sha256 THEN p.status ELSE 'new' END,
-    cleaned_at = CASE WHEN p.raw_sha256 = EXCLUDED.raw_sha256 THEN p.cleaned_at END,
-    coded_at = CASE WHEN p.raw_sha256 = EXCLUDED.raw_sha256 THEN p.coded_at END
+    -- changed content goes through cleaning and coding again
+    status = 'new', cleaned_at = NULL, coded_at = NULL
+-- unchanged content is left alone (SEEN_AGAIN): replacing its fields would drop what cleaning found,
+-- such as the duties listed in its HTML, and it would not be cleaned again to find them
+WHERE p.raw_sha256 IS DISTINCT FROM EXCLUDED.raw_sha256
 RETURNING (xmax = 0) AS inserted, posting_id
 """
+SEEN_AGAIN = (
+    "UPDATE postings.posting SET last_seen_at = now(), origin = %s WHERE source = %s AND source_key = %s"
+)
 
 
 def store_postings(
@@ -43,7 +47,7 @@ def store_postings(
     day = collected_on or dt.datetime.now(dt.UTC).date()
     counts: Counter = Counter()
     for rec in records:
-        inserted, _ = conn.execute(
+        written = conn.execute(
             UPSERT,
             {
                 "source": rec.source,
@@ -65,5 +69,7 @@ def store_postings(
                 "duties": rec.duties or None,
             },
         ).fetchone()
-        counts["inserted" if inserted else "seen_again"] += 1
+        if written is None:  # received again unchanged
+            conn.execute(SEEN_AGAIN, (rec.origin, rec.source, rec.source_key))
+        counts["inserted" if written and written[0] else "seen_again"] += 1
     return counts
