@@ -21,6 +21,9 @@ import pytest
 from occurisk_assets import db, roles
 from occurisk_assets.settings import SHARED_DATA, get_settings
 
+# The session's one real browser and live server, for every folder that drives pages.
+from tests.browser import browser, live_server, screenshots  # noqa: F401
+
 # The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
 from tests.built_platform import built_database, db_conn  # noqa: F401
 

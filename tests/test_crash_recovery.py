@@ -109,7 +109,11 @@ def restart_database_under(platform, process: subprocess.Popen, max_down_s: floa
             deadline = time.monotonic() + max_down_s
             while process.poll() is None and time.monotonic() < deadline:
                 admin.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s)", (names,)
+                    # Client backends only: an autovacuum worker may be in the database too, and only a
+                    # superuser may end it.
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = ANY(%s) AND backend_type = 'client backend'",
+                    (names,),
                 )
                 time.sleep(0.2)
         finally:

@@ -177,6 +177,21 @@ def test_the_data_version_job_builds_every_data_version_asset_and_the_bls_tables
     )
 
 
+def test_the_bls_releases_job_is_the_unpartitioned_release_tables(repository):
+    """Run whole (the UI's "Materialize all"), it must not reach a data_version asset: those need a
+    partition key the job does not have (the dbt models over the link failed that way)."""
+    job = repository.get_job("bls_releases")
+    selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
+    assert selected == {a for a in PYTHON_ASSETS if a.startswith("bls/")} - {"bls/soc_bls_link"}
+    assert job.partitions_def is None
+    # Its steps: the five loads and the seven checks of the OEWS and projections tables.
+    steps = {node.name for node in job.nodes}
+    loads = {"bls__" + key.removeprefix("bls/") for key in selected}
+    checks = steps - loads
+    assert loads <= steps and len(checks) == 7
+    assert all(check.startswith(("bls__bls_oews_metrics_", "bls__bls_proj_metrics_")) for check in checks)
+
+
 def test_python_assets_meet_dbt_models_at_the_dbt_keys(repository):
     graph = repository.asset_graph
     assert AssetKey(["task_catalog"]) in graph.get(AssetKey(["core", "task_ai_score"])).parent_keys

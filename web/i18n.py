@@ -163,6 +163,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "by_rater": ("Score by rater", "평가자별 점수"),
     "rater": ("Rater", "평가자"),
+    # A rater's id (`provider:model`, as in the API and downloads) in plain words.
+    "rater_published_gpt4_exposure": ("GPT-4, published study", "GPT-4 (발표된 연구)"),
+    "rater_published_human_exposure": ("People, published study", "사람 평가자 (발표된 연구)"),
+    "rater_published": ("{name}, published study", "{name} (발표된 연구)"),
+    "rater_llm": ("{provider} {model}, scored by occurisk", "{provider} {model} (occurisk 채점)"),
     "score": ("Score", "점수"),
     "least_title": ("What AI is least able to do here", "이 직업에서 AI가 가장 하기 어려운 일"),
     "least_intro": (

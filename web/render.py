@@ -14,10 +14,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.config import onet_attribution
 from web import charts, csrf
-from web.i18n import ERRORS, LANGUAGE_NAMES, LANGUAGES, choose_language, cookies_of, translator
+from web.i18n import ERRORS, LANGUAGE_NAMES, LANGUAGES, TEXT, choose_language, cookies_of, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 CONTRASTS = ("normal", "high")
+PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
 COOKIE_AGE = 365 * 24 * 3600
 
 environment = Environment(
@@ -154,6 +155,14 @@ class Formatter:
 
     def signed_pct(self, value: float | None) -> str:
         return self.t("unknown") if value is None else f"{value:+.1f}%"
+
+    def rater(self, model: str) -> str:
+        """A rater's id (`published:gpt4_exposure`, `openai:gpt-4.1-mini`) as a person would say it."""
+        provider, _, name = model.partition(":")
+        if provider == "published":
+            key = f"rater_published_{name}"
+            return self.t(key) if key in TEXT else self.t("rater_published", name=name)
+        return self.t("rater_llm", provider=PROVIDER_NAMES.get(provider, provider), model=name)
 
     def level(self, score: float | None) -> str:
         if score is None:

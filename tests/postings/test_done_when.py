@@ -17,7 +17,6 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import Board
-from tests.web.conftest import browser, live_server, screenshots  # noqa: F401
 from tests.web.test_browser import AXE_OPTIONS
 from tests.web.test_check_ad import AD
 
@@ -67,7 +66,7 @@ def test_the_cli_crawl_stores_the_boards_postings_coded(crawled, db_conn):
     assert coding == {"coded": 9, "not_english": 1}
 
 
-def test_the_api_lists_them_with_occupations_and_exposure(crawled, live_server, db_conn):  # noqa: F811
+def test_the_api_lists_them_with_occupations_and_exposure(crawled, live_server, db_conn):
     import httpx
 
     body = httpx.get(f"{live_server}/api/v1/postings", params={"page_size": 50}).json()
@@ -87,7 +86,7 @@ def test_the_api_lists_them_with_occupations_and_exposure(crawled, live_server, 
     assert hygienist["occupation"]["soc_code"] == "29-1292"
 
 
-def test_a_pasted_ad_is_coded_on_the_page_without_javascript(crawled, browser, live_server, screenshots):  # noqa: F811
+def test_a_pasted_ad_is_coded_on_the_page_without_javascript(crawled, browser, live_server, screenshots):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server}/")
@@ -110,7 +109,7 @@ def test_a_pasted_ad_is_coded_on_the_page_without_javascript(crawled, browser, l
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_the_page_is_accessible_on_a_phone(crawled, browser, live_server, screenshots, lang):  # noqa: F811
+def test_the_page_is_accessible_on_a_phone(crawled, browser, live_server, screenshots, lang):
     axe = Axe()
     context = browser.new_context(viewport=PHONE, locale=lang)
     page = context.new_page()
@@ -137,7 +136,7 @@ def test_the_page_is_accessible_on_a_phone(crawled, browser, live_server, screen
     context.close()
 
 
-def test_a_profiles_postings_are_ranked_with_reasons(crawled, live_server):  # noqa: F811
+def test_a_profiles_postings_are_ranked_with_reasons(crawled, live_server):
     import httpx
 
     profile = {

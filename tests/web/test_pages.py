@@ -107,6 +107,16 @@ def test_occupation_page_explains_the_score_and_lists_every_task(site, db_conn):
     low = round(min(m["score"] for m in api["model_scores"]) * 100)
     high = round(max(m["score"] for m in api["model_scores"]) * 100)
     assert f"The raters’ estimates range from {low}% to {high}%." in page.text
+    # Raters in plain words, one table row each, never as their ids.
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th>', response.text.split("</caption>")[1].split("</table>")[0]
+    )
+    assert rows == ["GPT-4, published study", "People, published study"]
+    assert [m["model"] for m in api["model_scores"]] == [
+        "published:gpt4_exposure",
+        "published:human_exposure",
+    ]
+    assert "published:gpt4_exposure" not in page.text
     # Every task once, most exposed first.
     assert page.classes["task"] == api["n_tasks"] == len(api["top_tasks"])
     scores = [float(s) for s in re.findall(r'<span class="task-pct">(\d+)%</span>', response.text)]
@@ -290,3 +300,14 @@ def test_the_database_being_down_is_a_page_not_a_trace(built_database):
         response = down.get("/occupation/53-3032")
     assert response.status_code == 503
     assert "The data is not available right now." in response.text
+
+
+def test_rater_names_read_as_words_in_both_languages():
+    from web.render import Formatter
+
+    english, korean = Formatter("en"), Formatter("ko")
+    assert english.rater("published:human_exposure") == "People, published study"
+    assert korean.rater("published:human_exposure") == "사람 평가자 (발표된 연구)"
+    assert english.rater("openai:gpt-4.1-mini") == "OpenAI gpt-4.1-mini, scored by occurisk"
+    assert korean.rater("anthropic:claude-haiku-4-5") == "Anthropic claude-haiku-4-5 (occurisk 채점)"
+    assert english.rater("published:new_column") == "new_column, published study"

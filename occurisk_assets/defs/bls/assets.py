@@ -226,12 +226,12 @@ def bls_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
 
 
-assets = [
+# The unpartitioned tables of every release (the `bls_releases` job).
+release_assets = [
     bls_oews_metrics,
     bls_proj_metrics,
     nem_onet_crosswalk,
     nem_occupational_coverage,
     soc_2010_2018_crosswalk,
-    soc_bls_link,
-    bls_dbt_models,
 ]
+assets = [*release_assets, soc_bls_link, bls_dbt_models]

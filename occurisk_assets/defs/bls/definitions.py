@@ -3,13 +3,14 @@ over them (using the dbt domain's `dbt` resource), checks."""
 
 import dagster as dg
 
-from occurisk_assets.defs.bls.assets import assets, soc_bls_link
+from occurisk_assets.defs.bls.assets import assets, release_assets
 from occurisk_assets.defs.bls.checks import asset_checks
 
-# The release tables alone (`occurisk bls-load`); the data_version job also builds them when missing.
+# The release tables alone (`occurisk bls-load`); the data_version job also builds them when missing. Not
+# the link or the dbt models over it: they are data_version partitions, which this job has none of.
 bls_releases_job = dg.define_asset_job(
     "bls_releases",
-    selection=dg.AssetSelection.assets(*[a for a in assets if a is not soc_bls_link]),
+    selection=dg.AssetSelection.assets(*release_assets),
     description="Load the known BLS releases (OEWS, projections, crosswalks) missing from the bls tables; "
     "with `reload`, the configured releases again.",
 )
