@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from occurisk_assets.defs.assistant.facts import Facts, added_facts
 from occurisk_assets.defs.assistant.pasttense import to_past_tense
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer, Reply
 from occurisk_assets.settings import get_settings
+from tests.fakes.llm_server import FakeLLMServer, Reply
 
 API = "/api/v1"
 POSTING = """Customer Support Specialist

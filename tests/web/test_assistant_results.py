@@ -16,8 +16,8 @@ import docx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer, Reply
 from occurisk_assets.settings import get_settings
+from tests.fakes.llm_server import FakeLLMServer, Reply
 from tests.web.forms import post_form
 from tests.web.test_browser import AXE_OPTIONS, tab_to
 
