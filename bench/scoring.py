@@ -16,10 +16,10 @@ import psycopg
 
 from bench.common import machine, median, temporary_server, write_section
 from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_config
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
 from occurisk_assets.defs.scoring.providers.openai_provider import OpenAIProvider
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.settings import SHARED_DATA
+from tests.fakes.llm_server import FakeLLMServer
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"
 OFFLINE_REPEAT = 3

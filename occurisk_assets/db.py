@@ -310,6 +310,11 @@ def mlflow_database_url(settings: Settings | None = None) -> str:
     )
 
 
+def mlflow_artifact_root(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    return (settings.home / "mlflow-artifacts").resolve().as_uri()
+
+
 def sqlalchemy_url(url: str) -> str:
     """dagster-postgres and MLflow go through SQLAlchemy 2.1, which needs the driver spelled out."""
     scheme, rest = url.split("://", 1)
@@ -404,6 +409,10 @@ def export_connection_env(settings: Settings | None = None) -> None:
             "OCCURISK_PGPASSWORD": parts.password or "",
             "OCCURISK_PGDATABASE": parts.path.lstrip("/") or settings.pg_database,
             "OCCURISK_DAGSTER_PG_URL": sqlalchemy_url(dagster_database_url(settings)),
+            # The Dagster resources' configuration (occurisk_assets/resources.py).
+            "OCCURISK_PG_URL": url,
+            "OCCURISK_MLFLOW_TRACKING_URI": sqlalchemy_url(mlflow_database_url(settings)),
+            "OCCURISK_MLFLOW_ARTIFACT_ROOT": mlflow_artifact_root(settings),
         }
     )
     # dbt takes no password file in its profile: libpq finds it through PGPASSFILE (a path, not a secret).

@@ -1,11 +1,13 @@
 """The one Dagster code location: every domain's definitions, found in the defs folder
-(`occurisk_assets/defs/<domain>/definitions.py`), plus the job that spans the domains."""
+(`occurisk_assets/defs/<domain>/definitions.py`), plus the job that spans the domains and the resources
+every domain shares (occurisk_assets/resources.py)."""
 
 from pathlib import Path
 
 import dagster as dg
 
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import platform_resources
 from occurisk_assets.run_logging import CLI_LOGGER, cli_console_logger
 
 DATA_VERSION_JOB = "data_version_pipeline"
@@ -38,5 +40,9 @@ def defs() -> dg.Definitions:
     return dg.Definitions.merge(
         domains,
         # Runs the UI, sensors and schedules start log as usual; the CLI's choose this logger.
-        dg.Definitions(jobs=[data_version_job(domains)], loggers={CLI_LOGGER: cli_console_logger}),
+        dg.Definitions(
+            jobs=[data_version_job(domains)],
+            resources=platform_resources(),
+            loggers={CLI_LOGGER: cli_console_logger},
+        ),
     )

@@ -4,6 +4,7 @@ from it. Crash recovery and `occurisk up`'s shutdown rely on these."""
 from __future__ import annotations
 
 import os
+import time
 
 
 def _stat_fields(pid: int) -> list[str] | None:
@@ -21,8 +22,9 @@ def start_time(pid: int) -> float | None:
     fields = _stat_fields(pid)
     if fields is None or fields[0] == "Z":
         return None
-    with open("/proc/stat") as fh:
-        boot = next(float(line.split()[1]) for line in fh if line.startswith("btime"))
+    # Boot time from the uptime, not /proc/stat's btime: btime is whole seconds, up to 1 s early.
+    with open("/proc/uptime") as fh:
+        boot = time.time() - float(fh.read().split()[0])
     return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
 
 

@@ -23,11 +23,11 @@ from occurisk_assets.defs.lifecycle.activation import activate
 from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import resolve_release
 from occurisk_assets.defs.scoring.config import load_scoring_config
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.pipeline import run_pipeline
 from occurisk_assets.settings import get_settings
 from occurisk_assets.versions import BUILDING, mark_complete
+from tests.fakes.llm_server import FakeLLMServer
 
 DATA_VERSION = "30.1"
 BUILT_DATABASE = "occurisk_built"

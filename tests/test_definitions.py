@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import dagster as dg
 import pytest
 from dagster import AssetKey
 
@@ -135,6 +136,33 @@ def test_checks_sensors_schedules_and_jobs(repository):
         "postings_daily",
     }
     assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
+
+
+def test_the_shared_resources_are_bound_and_configured_from_the_environment(repository):
+    from occurisk_assets.definitions import defs
+    from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
+
+    assert {"database", "llm", "mlflow", "dbt"} <= set(repository.get_top_level_resources())
+    resources = defs().resources
+    assert isinstance(resources["database"], PlatformDatabase)
+    assert isinstance(resources["llm"], LLMProviders)
+    assert isinstance(resources["mlflow"], MlflowTracking)
+    # URLs come from the environment when a run starts, never written into the definitions.
+    assert resources["database"].url == dg.EnvVar("OCCURISK_PG_URL")
+    assert resources["mlflow"].tracking_uri == dg.EnvVar("OCCURISK_MLFLOW_TRACKING_URI")
+    graph = repository.asset_graph
+    needs = {
+        "core/task_ai_score": {"database", "llm", "mlflow"},
+        "coder/occupation_coder": {"database", "mlflow"},
+        "version_activation": {"database"},
+        "careers/occupation_similarity": {"database"},
+        "postings/coded": {"database"},
+    }
+    for key, required in needs.items():
+        node = graph.get(AssetKey.from_user_string(key))
+        assert required <= set(node.assets_def.required_resource_keys), key
+    assert "database" in repository.get_sensor_def("onet_release_sensor").required_resource_keys
+    assert {"database", "llm"} <= repository.get_schedule_def("weekly_rescore").required_resource_keys
 
 
 def test_the_data_version_job_builds_every_data_version_asset_and_the_bls_tables(repository):

@@ -10,6 +10,7 @@ from occurisk_assets import roles
 from occurisk_assets.defs.assistant.jobs import profile_retention_job
 from tests.assistant.conftest import SOC
 from tests.built_platform import DATA_VERSION, platform_database
+from tests.resources import resources_for_tests
 
 API = "/api/v1"
 
@@ -180,7 +181,7 @@ def test_retention_job_deletes_profiles_not_opened_for_n_days(
         "UPDATE assistant.profile SET last_opened_at = now() - interval '31 days' WHERE id = %s", [old]
     )
     with platform_database(built_database):
-        result = profile_retention_job.execute_in_process()
+        result = profile_retention_job.execute_in_process(resources=resources_for_tests())
     assert result.success
     assert _rows_of(db_conn, old) == dict.fromkeys([*_profile_tables(db_conn), "profile"], 0)
     assert _rows_of(db_conn, recent)["job"] == 2

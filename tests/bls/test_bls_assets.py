@@ -9,6 +9,7 @@ from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
+from tests.resources import resources_for_tests
 
 OEWS_CHECKS = [
     checks.oews_rows_match_sheet,
@@ -54,6 +55,7 @@ def test_oews_releases_loaded_when_missing_and_reloaded_on_request(fresh_databas
             [assets.bls_oews_metrics, *OEWS_CHECKS],
             instance=instance,
             run_config={"ops": {"bls__bls_oews_metrics": {"config": releases(ref)}}},
+            resources=resources_for_tests(),
         )
         assert result.success
         loaded, kept = loads(result, "bls__bls_oews_metrics")
@@ -86,13 +88,14 @@ def test_oews_releases_loaded_when_missing_and_reloaded_on_request(fresh_databas
     }
 
     # A run with the default config loads only the release still missing; one with `reload` loads again.
-    missing = materialize([assets.bls_oews_metrics], instance=instance)
+    missing = materialize([assets.bls_oews_metrics], instance=instance, resources=resources_for_tests())
     loaded, kept = loads(missing, "bls__bls_oews_metrics")
     assert list(loaded) == ["2022-05"] and kept == ["2023-05", "2024-05"]
     rerun = materialize(
         [assets.bls_oews_metrics, *OEWS_CHECKS],
         instance=instance,
         run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2024-05", reload=True)}}},
+        resources=resources_for_tests(),
     )
     assert rerun.success and all(passed for passed, _ in check_results(rerun).values())
     assert rows_per_release() == {"2022-05": 1395, "2023-05": 1396, "2024-05": 1396}
@@ -114,6 +117,7 @@ def test_projections_and_checks(fresh_database):
     result = materialize(
         [assets.bls_proj_metrics, assets.nem_occupational_coverage, assets.nem_onet_crosswalk, *PROJ_CHECKS],
         instance=instance,
+        resources=resources_for_tests(),
     )
     assert result.success
     evaluations = check_results(result)
@@ -137,7 +141,9 @@ def test_projections_and_checks(fresh_database):
         "rows_in_table": 1113,
         "sheet_data_rows": 1113,
     }
-    again = materialize([assets.bls_proj_metrics, *PROJ_CHECKS[:3]], instance=instance)
+    again = materialize(
+        [assets.bls_proj_metrics, *PROJ_CHECKS[:3]], instance=instance, resources=resources_for_tests()
+    )
     assert again.success
     assert loads(again, "bls__bls_proj_metrics") == ({}, ["2024-2034"])  # loaded already: kept
     with db.connect() as conn:
@@ -150,6 +156,7 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
         [assets.bls_oews_metrics],
         instance=instance,
         run_config={"ops": {"bls__bls_oews_metrics": {"config": releases("2023-05", "2024-05")}}},
+        resources=resources_for_tests(),
     )
     with db.connect() as conn:
         conn.execute(
@@ -158,6 +165,7 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
     result = materialize(
         [assets.bls_oews_metrics, *OEWS_CHECKS],
         instance=instance,
+        resources=resources_for_tests(),
         selection=AssetSelection.checks(*OEWS_CHECKS),
     )
     assert rows_per_release() == {"2023-05": 1396, "2024-05": 1395}  # the asset itself did not run
@@ -179,8 +187,10 @@ def test_checks_run_alone_over_every_loaded_release_and_fail_on_a_mismatch(fresh
 
 
 def test_definitions_load():
-    # The domain's dbt models run with the dbt domain's `dbt` resource.
-    domain = Definitions.merge(defs(), Definitions(resources=dbt_defs().resources))
+    # The domain alone, with the resources the code location binds for every domain and the dbt domain's
+    # `dbt` resource for its dbt models.
+    resources = {**resources_for_tests(), **dbt_defs().resources}
+    domain = Definitions.merge(defs(), Definitions(resources=resources))
     graph = domain.get_repository_def().asset_graph
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {

@@ -19,6 +19,7 @@ from occurisk_assets.defs.bls.link import (
 from occurisk_assets.defs.bls.queries import soc_bls_metrics
 from occurisk_assets.defs.bls.sources import OewsRelease, ProjectionPeriod
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
+from tests.resources import resources_for_tests
 
 PERIOD = ProjectionPeriod.parse("2024-2034")
 MILITARY = [
@@ -150,7 +151,10 @@ def test_link_asset_against_occupation_master(fresh_database, onet_30_1_occupati
     instance.add_dynamic_partitions("data_version", ["30.1"])
     for _ in range(2):  # a re-run replaces the version's links
         result = materialize(
-            [assets.soc_bls_link, checks.soc_bls_link_targets_exist], partition_key="30.1", instance=instance
+            [assets.soc_bls_link, checks.soc_bls_link_targets_exist],
+            partition_key="30.1",
+            instance=instance,
+            resources=resources_for_tests(),
         )
         assert result.success
     # The dbt models over the link (staging views, marts.soc_bls_metrics), with their dbt tests.

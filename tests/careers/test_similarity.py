@@ -11,7 +11,6 @@ import pytest
 from occurisk_assets.defs.careers import checks
 from occurisk_assets.defs.careers.build import compute_components
 from occurisk_assets.defs.careers.similarity import COMPONENT_WEIGHTS, COMPONENTS, DEFAULT_TOP_K
-from tests.built_platform import platform_database
 
 V = "30.1"
 # Measured on the 30.1 build: 0.684 (2,829 of O*NET's 4,134 Primary-Short related SOC pairs). A floor a
@@ -75,11 +74,11 @@ def test_combined_similarity_is_the_weighted_mean_of_the_components_a_pair_has(d
 
 
 def test_pairs_are_symmetric_in_range_without_self_pairs_and_cover_every_scored_soc(built_database):
-    with platform_database(built_database):
+    with psycopg.connect(built_database) as conn:
         outcomes = {
-            "self": checks.self_pairs(V),
-            "range": checks.range_and_symmetry(V),
-            "covered": checks.scored_socs_covered(V),
+            "self": checks.self_pairs(conn, V),
+            "range": checks.range_and_symmetry(conn, V),
+            "covered": checks.scored_socs_covered(conn, V),
         }
     assert outcomes["self"] == (True, {"self_pairs": 0})
     ok, metadata = outcomes["range"]

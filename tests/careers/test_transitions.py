@@ -3,11 +3,11 @@ field is what its definition computes from the tables it comes from, and the don
 
 import math
 
+import psycopg
 import pytest
 
 from occurisk_assets.defs.careers import checks
 from occurisk_assets.defs.careers.transitions import DEFAULTS, TransitionFilters
-from tests.built_platform import platform_database
 
 V = "30.1"
 
@@ -118,8 +118,8 @@ def test_carries_over_names_work_activities_both_occupations_do(db_conn):
 
 
 def test_socs_without_default_transitions_are_counted_by_reason(built_database, db_conn, defaults):
-    with platform_database(built_database):
-        ok, metadata = checks.transitions_by_reason(V)
+    with psycopg.connect(built_database) as conn:
+        ok, metadata = checks.transitions_by_reason(conn, V)
     assert ok and metadata["scored_socs_without_candidates"] == 0
     with_moves = {t["soc_code"] for t in defaults}
     assert metadata["socs_with_default_transitions"] == len(with_moves)

@@ -20,6 +20,7 @@ from occurisk_assets import db
 from occurisk_assets.defs.lifecycle.sensors import onet_release_sensor
 from occurisk_assets.settings import get_settings
 from tests.conftest import ONET_DATA
+from tests.resources import resources_for_tests
 
 
 def drop_release(landing: Path, version: str) -> Path:
@@ -73,6 +74,7 @@ class Ticks:
             instance=self.instance,
             instance_ref=self.instance.get_ref(),
             cursor=self.cursor,
+            resources=resources_for_tests(),
             definitions=platform_defs(),
         )
         with partition_loading_context(dynamic_partitions_store=self.instance):  # as the sensor daemon does

@@ -30,10 +30,11 @@ from occurisk_assets.defs.lifecycle.retention import (
     plan_retention,
 )
 from occurisk_assets.defs.lifecycle.schedules import rescore_request, weekly_rescore
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.settings import get_settings
+from tests.fakes.llm_server import FakeLLMServer
 from tests.lifecycle.conftest import Ticks, drop_release, execute, platform_defs
+from tests.resources import resources_for_tests
 from tests.scoring.conftest import ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, fake_config
 
 
@@ -223,7 +224,9 @@ def test_gated_activation_blocks_forces_and_rolls_back(flow, settings_env):
     assert "[not_newer: older than the active 30.1" in line_29_1
 
     # The pipeline's activation step: 30.1 is newer than the active 30.0, but its checks fail → 30.0 stays.
-    refused = materialize([version_activation], partition_key="30.1", instance=flow.instance)
+    refused = materialize(
+        [version_activation], partition_key="30.1", instance=flow.instance, resources=resources_for_tests()
+    )
     [materialization] = refused.asset_materializations_for_node("version_activation")
     assert materialization.metadata["outcome"].value == "blocked"
     assert materialization.metadata["active_after"].value == "30.0"
@@ -237,7 +240,9 @@ def test_gated_activation_blocks_forces_and_rolls_back(flow, settings_env):
     assert query("SELECT id FROM core.data_version WHERE is_active") == [("30.0",)]
 
     settings_env(OCCURISK_ACTIVATION_MIN_COVERAGE=0.8)
-    accepted = materialize([version_activation], partition_key="30.1", instance=flow.instance)
+    accepted = materialize(
+        [version_activation], partition_key="30.1", instance=flow.instance, resources=resources_for_tests()
+    )
     assert (
         accepted.asset_materializations_for_node("version_activation")[0].metadata["outcome"].value
         == "activated"
@@ -253,7 +258,7 @@ def test_gated_activation_blocks_forces_and_rolls_back(flow, settings_env):
 def test_rescoring_30_1_after_30_0_calls_the_providers_only_for_changed_texts(flow, settings_env, tmp_path):
     """The weekly re-scoring job with both LLMs behind the fake HTTP server: the top 60 tasks of 30.0 cost
     60 calls per model; 30.1 changed no task text, so scoring it costs none."""
-    assert rescore_request(get_settings()).skip_message == (
+    assert rescore_request(get_settings(), resources_for_tests()["database"]).skip_message == (
         "no provider API key configured (ANTHROPIC_API_KEY / OPENAI_API_KEY): nothing is re-scored"
     )
     with FakeLLMServer() as server:
@@ -264,7 +269,11 @@ def test_rescoring_30_1_after_30_0_calls_the_providers_only_for_changed_texts(fl
             OCCURISK_SCORING_CONFIG=tmp_path / "scoring-test.toml",
         )
         weekly = weekly_rescore.evaluate_tick(
-            build_schedule_context(flow.instance, repository_def=platform_defs().get_repository_def())
+            build_schedule_context(
+                flow.instance,
+                repository_def=platform_defs().get_repository_def(),
+                resources=resources_for_tests(),
+            )
         )
         [request] = weekly.run_requests
         assert request.partition_key == "30.1"  # the active version
@@ -289,7 +298,7 @@ def test_rescoring_30_1_after_30_0_calls_the_providers_only_for_changed_texts(fl
         [(report,)] = query("SELECT report FROM core.version_diff WHERE data_version = '30.1'")
         calls = {p["model"]: (p["calls"], p["cache_hits"]) for p in report["provider_calls"]}
         assert calls["openai:gpt-4.1-mini"] == (0, 60) and calls["anthropic:claude-haiku-4-5"] == (0, 60)
-        stale = rescore_request(get_settings())
+        stale = rescore_request(get_settings(), resources_for_tests()["database"])
         assert (
             stale.tags["occurisk/stale_tasks"]
             == "openai:gpt-4.1-mini=18736, anthropic:claude-haiku-4-5=18736"

@@ -15,6 +15,7 @@ from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import Release, resolve_release
 from occurisk_assets.versions import mark_complete, mark_failed
 from tests.conftest import ONET_DATA
+from tests.resources import resources_for_tests
 
 
 def _rows(version: str) -> dict[str, int]:
@@ -52,12 +53,13 @@ def test_retention_job_keeps_the_active_oldest_version_and_restores(fresh_databa
     assert rows_30_0["task_statements"] == 18797
 
     dry = retention_job.execute_in_process(
-        run_config={"ops": {"apply_retention_op": {"config": {"dry_run": True}}}}
+        run_config={"ops": {"apply_retention_op": {"config": {"dry_run": True}}}},
+        resources=resources_for_tests(),
     )
     assert dry.success
     assert _rows("30.0") == rows_30_0 and not (tmp_path / "archive").exists()
 
-    result = retention_job.execute_in_process()
+    result = retention_job.execute_in_process(resources=resources_for_tests())
     assert result.success
     [archive] = list((tmp_path / "archive").iterdir())
     assert archive.name.startswith("onet-30.0-")

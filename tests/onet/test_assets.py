@@ -7,13 +7,16 @@ from dagster import DagsterInstance, materialize
 from occurisk_assets.defs.onet.assets import onet_release
 from occurisk_assets.defs.onet.files import SPECS
 from occurisk_assets.partitions import data_version_partitions
+from tests.resources import resources_for_tests
 
 
 def test_materialize_two_partitions_checks_pass(fresh_database):
     instance = DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(data_version_partitions.name, ["30.0", "30.1"])
     for version in ("30.0", "30.1"):
-        result = materialize([onet_release], partition_key=version, instance=instance)
+        result = materialize(
+            [onet_release], partition_key=version, instance=instance, resources=resources_for_tests()
+        )
         assert result.success
         evaluations = result.get_asset_check_evaluations()
         failed = [

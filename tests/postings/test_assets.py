@@ -21,6 +21,7 @@ from occurisk_assets.defs.postings.coding import CodedPosting, OccupationCode, s
 from occurisk_assets.defs.postings.drift import group_divergence
 from occurisk_assets.defs.postings.importing import import_file
 from occurisk_assets.defs.postings.schedules import daily_postings
+from tests.resources import resources_for_tests
 
 DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)
 ASSETS = [postings_collected, postings_cleaned, postings_coded, postings_mix_drift]
@@ -55,7 +56,9 @@ def two_days(module_database, tmp_path_factory):
 def test_a_day_materialized_with_its_checks(two_days):
     conn = two_days
     instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize(ASSETS, partition_key=DAY2.isoformat(), instance=instance)
+    result = dg.materialize(
+        ASSETS, partition_key=DAY2.isoformat(), instance=instance, resources=resources_for_tests()
+    )
     assert result.success
     checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
     assert checks["has_rows"].passed and checks["has_rows"].metadata["rows"].value == 5
@@ -83,7 +86,10 @@ def test_mix_drift_between_two_days(two_days):
             occupation = OccupationCode(1, soc, title, 0.8, scores[soc] + posting_id / 1000)
             store_coding(conn, posting_id, "30.1", "test/1", CodedPosting([occupation], [], False))
     result = dg.materialize(
-        [postings_mix_drift], partition_key=DAY2.isoformat(), instance=dg.DagsterInstance.ephemeral()
+        [postings_mix_drift],
+        partition_key=DAY2.isoformat(),
+        instance=dg.DagsterInstance.ephemeral(),
+        resources=resources_for_tests(),
     )
     assert result.success
     report = conn.execute("SELECT report FROM postings.mix_drift WHERE day = %s", (DAY2,)).fetchone()[0]

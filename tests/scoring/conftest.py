@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_config
-from occurisk_assets.defs.scoring.providers.fake_server import FakeLLMServer
 from occurisk_assets.settings import SHARED_DATA, get_settings
+from tests.fakes.llm_server import FakeLLMServer
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"
 OPENAI_MODEL = "openai:gpt-4.1-mini"

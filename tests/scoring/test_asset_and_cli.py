@@ -17,6 +17,7 @@ from occurisk_assets.cli import main
 from occurisk_assets.defs.scoring.assets import task_ai_score
 from occurisk_assets.defs.scoring.checks import scored_tasks_in_catalog, scores_within_0_1
 from tests.conftest import _free_port
+from tests.resources import resources_for_tests
 
 
 def test_materializing_the_partition_scores_with_the_offline_raters_and_passes_its_checks(catalog_db):
@@ -27,6 +28,7 @@ def test_materializing_the_partition_scores_with_the_offline_raters_and_passes_i
         [task_ai_score, scores_within_0_1, scored_tasks_in_catalog],
         partition_key="30.1",
         instance=instance,
+        resources=resources_for_tests(catalog_db),
         run_config=dg.RunConfig({"core__task_ai_score": {"config": {"top_n": 500}}}),
     )
 
@@ -88,14 +90,14 @@ def test_mlflow_ui_serves_the_tracking_store_from_the_installed_package(catalog_
         start_new_session=True,  # the server's workers die with it
     )
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 400  # a busy machine: mlflow migrates its store first
         while True:
             assert server.poll() is None, server.stderr.read().decode()[-2000:]
             try:
                 reply = httpx.get(f"http://127.0.0.1:{port}/api/2.0/mlflow/experiments/search?max_results=10")
                 break
             except httpx.TransportError:
-                assert time.monotonic() < deadline, "the MLflow server did not answer within 180 s"
+                assert time.monotonic() < deadline, "the MLflow server did not answer within 400 s"
                 time.sleep(1)
         assert reply.status_code == 200, reply.text
         assert "Default" in [e["name"] for e in reply.json()["experiments"]]  # its store is initialised

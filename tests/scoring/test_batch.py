@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets.defs.scoring.providers.fake_server import Reply
 from occurisk_assets.defs.scoring.runs import run_scoring
+from tests.fakes.llm_server import Reply
 
 from .conftest import LLM_MODELS, OPENAI_MODEL, fake_config
 

@@ -8,8 +8,8 @@ import pytest
 from occurisk_assets.defs.scoring.calling import max_call_cost_usd
 from occurisk_assets.defs.scoring.catalog import select_tasks
 from occurisk_assets.defs.scoring.prompt import load_prompt
-from occurisk_assets.defs.scoring.providers.fake_server import Reply, default_score
 from occurisk_assets.defs.scoring.runs import run_scoring
+from tests.fakes.llm_server import Reply, default_score
 
 from .conftest import ANTHROPIC_MODEL, LLM_MODELS, OPENAI_MODEL, add_release, fake_config
 

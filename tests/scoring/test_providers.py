@@ -9,7 +9,7 @@ from occurisk_assets.defs.scoring.calling import CallContext, call_with_retries,
 from occurisk_assets.defs.scoring.limits import BudgetGuard, RateLimiter
 from occurisk_assets.defs.scoring.prompt import load_prompt
 from occurisk_assets.defs.scoring.providers import build_provider
-from occurisk_assets.defs.scoring.providers.fake_server import Reply, default_score
+from tests.fakes.llm_server import Reply, default_score
 
 from .conftest import ANTHROPIC_MODEL, ANTHROPIC_TEST_KEY, OPENAI_MODEL, OPENAI_TEST_KEY
 

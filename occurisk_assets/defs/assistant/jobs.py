@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from occurisk_assets import db
 from occurisk_assets.defs.assistant.retention import delete_unused_profiles
+from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
 
 
@@ -12,9 +12,11 @@ class ProfileRetentionConfig(dg.Config):
 
 
 @dg.op(description="Delete every profile (and all its rows) not opened for N days; reports the count only.")
-def delete_unused_profiles_op(context: dg.OpExecutionContext, config: ProfileRetentionConfig) -> None:
+def delete_unused_profiles_op(
+    context: dg.OpExecutionContext, config: ProfileRetentionConfig, database: PlatformDatabase
+) -> None:
     days = config.days or get_settings().assistant_retention_days
-    with db.connect(autocommit=True) as conn:
+    with database.connect(autocommit=True) as conn:
         deleted = delete_unused_profiles(conn, days)
     context.log.info(f"deleted {deleted} profiles not opened for {days} days")
     context.add_output_metadata({"profiles_deleted": deleted, "days": days})

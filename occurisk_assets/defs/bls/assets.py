@@ -14,7 +14,6 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
-from occurisk_assets import db
 from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
 from occurisk_assets.defs.bls.loader import (
     LoadReport,
@@ -28,6 +27,7 @@ from occurisk_assets.defs.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
 from occurisk_assets.defs.dbt.assets import BLS_SELECTION, dbt_translator, dbt_vars_args, onet_dbt_models
 from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 
 GROUP = "bls"
 
@@ -48,6 +48,7 @@ def load_metadata(context: AssetExecutionContext, report: LoadReport) -> dict:
 
 def load_missing(
     context: AssetExecutionContext,
+    database: PlatformDatabase,
     config: BlsReleasesConfig,
     table: str,
     column: str,
@@ -56,7 +57,7 @@ def load_missing(
 ) -> MaterializeResult:
     """Load the configured releases of `bls.<table>` that are not in it yet (all of them with `reload`).
     Two runs loading the same release at once (a backfill's) take turns on the loader's lock."""
-    with db.connect() as conn:
+    with database.connect() as conn:
         present = {row[0] for row in conn.execute(f"SELECT DISTINCT {column} FROM bls.{table}")}
     wanted = config.releases or known
     loaded = {key: load_metadata(context, load(key)) for key in wanted if config.reload or key not in present}
@@ -79,8 +80,12 @@ def load_missing(
     description="OEWS national cross-industry estimates of each May release: employment and wages per "
     "SOC code; '*'/'#' cells are NULL with a 'suppressed'/'top_coded' flag.",
 )
-def bls_oews_metrics(context: AssetExecutionContext, config: BlsReleasesConfig) -> MaterializeResult:
-    return load_missing(context, config, "bls_oews_metrics", "ref_year_month", OEWS_RELEASES, load_oews)
+def bls_oews_metrics(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
+    return load_missing(
+        context, database, config, "bls_oews_metrics", "ref_year_month", OEWS_RELEASES, load_oews
+    )
 
 
 @asset(
@@ -90,9 +95,17 @@ def bls_oews_metrics(context: AssetExecutionContext, config: BlsReleasesConfig) 
     description="Employment Projections (occupation.xlsx Table 1.2): employment in persons, growth, "
     "annual openings, median wage and entry requirements per NEM occupation, per projection period.",
 )
-def bls_proj_metrics(context: AssetExecutionContext, config: BlsReleasesConfig) -> MaterializeResult:
+def bls_proj_metrics(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
     return load_missing(
-        context, config, "bls_proj_metrics", "projection_period", PROJECTION_PERIODS, load_projections
+        context,
+        database,
+        config,
+        "bls_proj_metrics",
+        "projection_period",
+        PROJECTION_PERIODS,
+        load_projections,
     )
 
 
@@ -102,9 +115,12 @@ def bls_proj_metrics(context: AssetExecutionContext, config: BlsReleasesConfig) 
     kinds={"postgres"},
     description="BLS O*NET-SOC → National Employment Matrix code crosswalk of each projection period.",
 )
-def nem_onet_crosswalk(context: AssetExecutionContext, config: BlsReleasesConfig) -> MaterializeResult:
+def nem_onet_crosswalk(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
     return load_missing(
         context,
+        database,
         config,
         "nem_onet_crosswalk",
         "projection_period",
@@ -119,9 +135,12 @@ def nem_onet_crosswalk(context: AssetExecutionContext, config: BlsReleasesConfig
     kinds={"postgres"},
     description="Every National Employment Matrix code of each projection period, its type and level.",
 )
-def nem_occupational_coverage(context: AssetExecutionContext, config: BlsReleasesConfig) -> MaterializeResult:
+def nem_occupational_coverage(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
     return load_missing(
         context,
+        database,
         config,
         "nem_occupational_coverage",
         "projection_period",
@@ -136,10 +155,18 @@ def nem_occupational_coverage(context: AssetExecutionContext, config: BlsRelease
     kinds={"postgres"},
     description="SOC 2010 → SOC 2018 crosswalk (many-to-many), for codes of older taxonomies.",
 )
-def soc_2010_2018_crosswalk(context: AssetExecutionContext, config: BlsReleasesConfig) -> MaterializeResult:
+def soc_2010_2018_crosswalk(
+    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+) -> MaterializeResult:
     # One edition, no release key: the constant column stands for it.
     return load_missing(
-        context, config, "soc_2010_2018_crosswalk", "'2018'", ["2018"], lambda _: load_soc_2010_2018()
+        context,
+        database,
+        config,
+        "soc_2010_2018_crosswalk",
+        "'2018'",
+        ["2018"],
+        lambda _: load_soc_2010_2018(),
     )
 
 
@@ -175,8 +202,8 @@ def link_metadata(report: LinkReport) -> dict:
     "(latest loaded release) and its projections row, with the match type "
     "(exact / crosswalk / aggregate / soc_2010 / none).",
 )
-def soc_bls_link(context: AssetExecutionContext) -> MaterializeResult:
-    with db.connect() as conn:
+def soc_bls_link(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
+    with database.connect() as conn:
         report = build_soc_bls_link(conn, context.partition_key)
     for source, side in (("OEWS", report.oews), ("projections", report.proj)):
         context.log.info(

@@ -8,9 +8,9 @@ the release tables' checks check every release loaded.
 
 from collections.abc import Callable
 
+import psycopg
 from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue, asset_check
 
-from occurisk_assets import db
 from occurisk_assets.defs.bls import assets
 from occurisk_assets.defs.bls.oews import is_national_cross_industry
 from occurisk_assets.defs.bls.projections import SHEET as PROJECTIONS_SHEET
@@ -22,6 +22,7 @@ from occurisk_assets.defs.bls.sources import (
     official_workbook,
 )
 from occurisk_assets.defs.bls.workbook import find_header, read_sheet, text_value
+from occurisk_assets.resources import PlatformDatabase
 
 TOTAL_CODE = "00-0000"
 # OEWS rounds employment to the nearest 10 persons; the projections to 0.1 thousand = 100 persons. The sum
@@ -56,24 +57,27 @@ def projections_sheet_rows(period: ProjectionPeriod) -> int:
     return rows
 
 
-def _one(query: str, *params):
-    with db.connect() as conn:
-        return conn.execute(query, params).fetchone()
+def _one(conn: psycopg.Connection, query: str, *params):
+    return conn.execute(query, params).fetchone()
 
 
 def run_per_partition(
-    context: AssetCheckExecutionContext, table: str, column: str, check: Callable[[str], Outcome]
+    context: AssetCheckExecutionContext,
+    database: PlatformDatabase,
+    table: str,
+    column: str,
+    check: Callable[[psycopg.Connection, str], Outcome],
 ) -> AssetCheckResult:
     """`check` on the run's partition for the partitioned link table; otherwise on every release loaded in
     `bls.<table>` (the release tables are not partitioned, even in a run of a data_version partition)."""
-    if context.has_partition_key and table == "soc_bls_link":
-        keys = [context.partition_key]
-    else:
-        with db.connect() as conn:
+    with database.connect() as conn:
+        if context.has_partition_key and table == "soc_bls_link":
+            keys = [context.partition_key]
+        else:
             keys = [r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM bls.{table} ORDER BY 1")]
-    if not keys:
-        return AssetCheckResult(passed=False, metadata={"error": f"bls.{table} is empty"})
-    outcomes = {key: check(key) for key in keys}
+        if not keys:
+            return AssetCheckResult(passed=False, metadata={"error": f"bls.{table} is empty"})
+        outcomes = {key: check(conn, key) for key in keys}
     passed = all(ok for ok, _ in outcomes.values())
     if len(outcomes) == 1:
         ((key, (_, metadata)),) = outcomes.items()
@@ -86,9 +90,11 @@ def run_per_partition(
     )
 
 
-def oews_rows(ref_year_month: str) -> Outcome:
+def oews_rows(conn: psycopg.Connection, ref_year_month: str) -> Outcome:
     sheet_rows, distinct_codes = oews_sheet_counts(OewsRelease.parse(ref_year_month))
-    (rows,) = _one("SELECT count(*) FROM bls.bls_oews_metrics WHERE ref_year_month = %s", ref_year_month)
+    (rows,) = _one(
+        conn, "SELECT count(*) FROM bls.bls_oews_metrics WHERE ref_year_month = %s", ref_year_month
+    )
     return rows == distinct_codes, {
         "rows_in_table": rows,
         "sheet_data_rows": sheet_rows,
@@ -96,8 +102,9 @@ def oews_rows(ref_year_month: str) -> Outcome:
     }
 
 
-def duplicated_codes(table: str, column: str, key: str) -> Outcome:
+def duplicated_codes(conn: psycopg.Connection, table: str, column: str, key: str) -> Outcome:
     (dupes,) = _one(
+        conn,
         f"SELECT count(*) FROM (SELECT soc_code FROM bls.{table} WHERE {column} = %s"
         " GROUP BY soc_code HAVING count(*) > 1) d",
         key,
@@ -105,8 +112,9 @@ def duplicated_codes(table: str, column: str, key: str) -> Outcome:
     return dupes == 0, {"duplicated_codes": dupes}
 
 
-def oews_total(ref_year_month: str) -> Outcome:
+def oews_total(conn: psycopg.Connection, ref_year_month: str) -> Outcome:
     total, summed, detailed, unpublished = _one(
+        conn,
         "SELECT max(employment) FILTER (WHERE soc_code = %s), sum(employment) FILTER (WHERE o_group = 'detailed'),"
         " count(*) FILTER (WHERE o_group = 'detailed'),"
         " count(*) FILTER (WHERE o_group = 'detailed' AND employment IS NULL)"
@@ -128,14 +136,15 @@ def oews_total(ref_year_month: str) -> Outcome:
     }
 
 
-def proj_rows(period: str) -> Outcome:
+def proj_rows(conn: psycopg.Connection, period: str) -> Outcome:
     sheet_rows = projections_sheet_rows(ProjectionPeriod.parse(period))
-    (rows,) = _one("SELECT count(*) FROM bls.bls_proj_metrics WHERE projection_period = %s", period)
+    (rows,) = _one(conn, "SELECT count(*) FROM bls.bls_proj_metrics WHERE projection_period = %s", period)
     return rows == sheet_rows, {"rows_in_table": rows, "sheet_data_rows": sheet_rows}
 
 
-def proj_total(period: str) -> Outcome:
+def proj_total(conn: psycopg.Connection, period: str) -> Outcome:
     row = _one(
+        conn,
         "SELECT max(employment_base) FILTER (WHERE soc_code = %s),"
         " max(employment_projected) FILTER (WHERE soc_code = %s),"
         " sum(employment_base) FILTER (WHERE occupation_type = 'line_item'),"
@@ -161,8 +170,9 @@ def proj_total(period: str) -> Outcome:
     }
 
 
-def proj_coverage(period: str) -> Outcome:
+def proj_coverage(conn: psycopg.Connection, period: str) -> Outcome:
     only_proj, only_coverage, type_differs, coverage_rows = _one(
+        conn,
         "WITH p AS (SELECT soc_code, occupation_type FROM bls.bls_proj_metrics WHERE projection_period = %s),"
         " c AS (SELECT nem_code, occupation_type FROM bls.nem_occupational_coverage"
         "       WHERE projection_period = %s AND occupation_type <> 'exclude')"
@@ -181,8 +191,9 @@ def proj_coverage(period: str) -> Outcome:
     }
 
 
-def link_targets(data_version: str) -> Outcome:
+def link_targets(conn: psycopg.Connection, data_version: str) -> Outcome:
     links, missing_oews, missing_proj = _one(
+        conn,
         "SELECT count(*),"
         " count(*) FILTER (WHERE l.oews_soc_code IS NOT NULL AND o.soc_code IS NULL),"
         " count(*) FILTER (WHERE l.proj_soc_code IS NOT NULL AND p.soc_code IS NULL)"
@@ -205,17 +216,20 @@ def link_targets(data_version: str) -> Outcome:
     description="One row per distinct OCC_CODE of the sheet's data "
     "rows (a code OEWS lists as both broad and detailed is one row)",
 )
-def oews_rows_match_sheet(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_oews_metrics", "ref_year_month", oews_rows)
+def oews_rows_match_sheet(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_partition(context, database, "bls_oews_metrics", "ref_year_month", oews_rows)
 
 
 @asset_check(asset=assets.bls_oews_metrics, description="No soc_code twice in a release")
-def oews_soc_code_unique(context: AssetCheckExecutionContext) -> AssetCheckResult:
+def oews_soc_code_unique(context: AssetCheckExecutionContext, database: PlatformDatabase) -> AssetCheckResult:
     return run_per_partition(
         context,
+        database,
         "bls_oews_metrics",
         "ref_year_month",
-        lambda key: duplicated_codes("bls_oews_metrics", "ref_year_month", key),
+        lambda conn, key: duplicated_codes(conn, "bls_oews_metrics", "ref_year_month", key),
     )
 
 
@@ -224,22 +238,27 @@ def oews_soc_code_unique(context: AssetCheckExecutionContext) -> AssetCheckResul
     description="Detailed occupations sum to the published "
     "all-occupations total (00-0000), within rounding to the nearest 10",
 )
-def oews_detailed_employment_matches_total(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_oews_metrics", "ref_year_month", oews_total)
+def oews_detailed_employment_matches_total(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_partition(context, database, "bls_oews_metrics", "ref_year_month", oews_total)
 
 
 @asset_check(asset=assets.bls_proj_metrics, description="One row per occupation row of Table 1.2")
-def proj_rows_match_sheet(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_proj_metrics", "projection_period", proj_rows)
+def proj_rows_match_sheet(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_partition(context, database, "bls_proj_metrics", "projection_period", proj_rows)
 
 
 @asset_check(asset=assets.bls_proj_metrics, description="No soc_code twice in a projection period")
-def proj_soc_code_unique(context: AssetCheckExecutionContext) -> AssetCheckResult:
+def proj_soc_code_unique(context: AssetCheckExecutionContext, database: PlatformDatabase) -> AssetCheckResult:
     return run_per_partition(
         context,
+        database,
         "bls_proj_metrics",
         "projection_period",
-        lambda key: duplicated_codes("bls_proj_metrics", "projection_period", key),
+        lambda conn, key: duplicated_codes(conn, "bls_proj_metrics", "projection_period", key),
     )
 
 
@@ -248,8 +267,10 @@ def proj_soc_code_unique(context: AssetCheckExecutionContext) -> AssetCheckResul
     description="Line items sum to the published total (00-0000) "
     "for base and projected employment, within rounding to 0.1 thousand",
 )
-def proj_line_item_employment_matches_total(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_proj_metrics", "projection_period", proj_total)
+def proj_line_item_employment_matches_total(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_partition(context, database, "bls_proj_metrics", "projection_period", proj_total)
 
 
 @asset_check(
@@ -257,16 +278,20 @@ def proj_line_item_employment_matches_total(context: AssetCheckExecutionContext)
     additional_deps=[assets.nem_occupational_coverage],
     description="Same codes and occupation types as the NEM occupational coverage of the period",
 )
-def proj_codes_match_nem_coverage(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "bls_proj_metrics", "projection_period", proj_coverage)
+def proj_codes_match_nem_coverage(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_partition(context, database, "bls_proj_metrics", "projection_period", proj_coverage)
 
 
 @asset_check(
     asset=assets.soc_bls_link,
     description="Every linked BLS code is a row of the linked OEWS release and projection period",
 )
-def soc_bls_link_targets_exist(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_partition(context, "soc_bls_link", "data_version", link_targets)
+def soc_bls_link_targets_exist(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_partition(context, database, "soc_bls_link", "data_version", link_targets)
 
 
 asset_checks = [

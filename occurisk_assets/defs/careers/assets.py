@@ -4,7 +4,6 @@ O*NET marts and the scores, and the dbt models built on it (tag:careers: occupat
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
 
-from occurisk_assets import db
 from occurisk_assets.defs.bls.assets import soc_bls_link
 from occurisk_assets.defs.careers.build import SimilarityReport, build_similarity
 from occurisk_assets.defs.dbt.assets import (
@@ -16,6 +15,7 @@ from occurisk_assets.defs.dbt.assets import (
 )
 from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 
 CAREERS_GROUP = "careers"
 OCCUPATION_SIMILARITY = AssetKey(["careers", "occupation_similarity"])
@@ -61,8 +61,8 @@ def similarity_metadata(report: SimilarityReport) -> dict:
     "combined by a weighted mean; O*NET's related occupations marked and the recall of its Primary-Short "
     "ones among the top 20 recorded. Stored in careers.occupation_similarity and careers.similarity_build.",
 )
-def occupation_similarity(context: AssetExecutionContext) -> MaterializeResult:
-    with db.connect() as conn:
+def occupation_similarity(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
+    with database.connect() as conn:
         report = build_similarity(conn, context.partition_key)
     recall = report.related_recall["combined"]
     context.log.info(

@@ -3,27 +3,31 @@ they check that run's data_version, run alone every version built."""
 
 from collections.abc import Callable
 
+import psycopg
 from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue, asset_check
 
-from occurisk_assets import db
 from occurisk_assets.defs.careers.assets import OCCUPATION_SIMILARITY, OCCUPATION_TRANSITIONS
 from occurisk_assets.defs.careers.similarity import COMPONENTS
 from occurisk_assets.defs.careers.transitions import DEFAULTS
+from occurisk_assets.resources import PlatformDatabase
 
 Outcome = tuple[bool, dict]
 
 
 def run_per_version(
-    context: AssetCheckExecutionContext, table: str, check: Callable[[str], Outcome]
+    context: AssetCheckExecutionContext,
+    database: PlatformDatabase,
+    table: str,
+    check: Callable[[psycopg.Connection, str], Outcome],
 ) -> AssetCheckResult:
-    if context.has_partition_key:
-        versions = [context.partition_key]
-    else:
-        with db.connect() as conn:
+    with database.connect() as conn:
+        if context.has_partition_key:
+            versions = [context.partition_key]
+        else:
             versions = [r[0] for r in conn.execute(f"SELECT DISTINCT data_version FROM {table} ORDER BY 1")]
-    if not versions:
-        return AssetCheckResult(passed=False, metadata={"error": f"{table} is empty"})
-    outcomes = {v: check(v) for v in versions}
+        if not versions:
+            return AssetCheckResult(passed=False, metadata={"error": f"{table} is empty"})
+        outcomes = {v: check(conn, v) for v in versions}
     passed = all(ok for ok, _ in outcomes.values())
     if len(outcomes) == 1:
         ((version, (_, metadata)),) = outcomes.items()
@@ -36,13 +40,13 @@ def run_per_version(
     )
 
 
-def _one(query: str, params: dict):
-    with db.connect() as conn:
-        return conn.execute(query, params).fetchone()
+def _one(conn: psycopg.Connection, query: str, params: dict):
+    return conn.execute(query, params).fetchone()
 
 
-def self_pairs(version: str) -> Outcome:
+def self_pairs(conn: psycopg.Connection, version: str) -> Outcome:
     (n,) = _one(
+        conn,
         "SELECT count(*) FROM careers.occupation_similarity WHERE data_version = %(v)s "
         "AND soc_code = similar_soc_code",
         {"v": version},
@@ -50,9 +54,10 @@ def self_pairs(version: str) -> Outcome:
     return n == 0, {"self_pairs": n}
 
 
-def range_and_symmetry(version: str) -> Outcome:
+def range_and_symmetry(conn: psycopg.Connection, version: str) -> Outcome:
     components_out = " OR ".join(f"s.{c} NOT BETWEEN 0 AND 1" for c in COMPONENTS)
     pairs, out_of_range, no_reverse, asymmetric = _one(
+        conn,
         f"""SELECT count(*),
                    count(*) FILTER (WHERE s.similarity NOT BETWEEN 0 AND 1 OR {components_out}),
                    count(*) FILTER (WHERE r.soc_code IS NULL),
@@ -72,8 +77,9 @@ def range_and_symmetry(version: str) -> Outcome:
     }
 
 
-def scored_socs_covered(version: str) -> Outcome:
+def scored_socs_covered(conn: psycopg.Connection, version: str) -> Outcome:
     scored, missing = _one(
+        conn,
         """SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
                    SELECT 1 FROM careers.occupation_similarity s
                    WHERE s.data_version = o.data_version AND s.soc_code = o.soc_code))
@@ -83,9 +89,10 @@ def scored_socs_covered(version: str) -> Outcome:
     return scored > 0 and missing == 0, {"scored_socs": scored, "scored_socs_without_similarity": missing}
 
 
-def transitions_by_reason(version: str) -> Outcome:
+def transitions_by_reason(conn: psycopg.Connection, version: str) -> Outcome:
     """Every scored SOC has candidates; those without a transition under the defaults, counted by reason."""
     scored, without_candidates = _one(
+        conn,
         """SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
                    SELECT 1 FROM marts.occupation_transitions t
                    WHERE t.data_version = o.data_version AND t.soc_code = o.soc_code))
@@ -93,8 +100,7 @@ def transitions_by_reason(version: str) -> Outcome:
         {"v": version},
     )
     query, params = DEFAULTS.reasons_sql()
-    with db.connect() as conn:
-        rows = conn.execute(query, {"v": version, **params}).fetchall()
+    rows = conn.execute(query, {"v": version, **params}).fetchall()
     by_reason: dict[str, int] = {}
     for _, reason in rows:
         by_reason[reason] = by_reason.get(reason, 0) + 1
@@ -108,21 +114,27 @@ def transitions_by_reason(version: str) -> Outcome:
 
 
 @asset_check(asset=OCCUPATION_SIMILARITY, description="No SOC is stored as similar to itself")
-def similarity_has_no_self_pairs(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_version(context, "careers.occupation_similarity", self_pairs)
+def similarity_has_no_self_pairs(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_version(context, database, "careers.occupation_similarity", self_pairs)
 
 
 @asset_check(
     asset=OCCUPATION_SIMILARITY,
     description="Similarity and every component in [0, 1]; every pair stored both ways with the same value",
 )
-def similarity_in_range_and_symmetric(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_version(context, "careers.occupation_similarity", range_and_symmetry)
+def similarity_in_range_and_symmetric(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_version(context, database, "careers.occupation_similarity", range_and_symmetry)
 
 
 @asset_check(asset=OCCUPATION_SIMILARITY, description="Every SOC with an AI score has similar SOCs")
-def similarity_covers_scored_socs(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_version(context, "careers.occupation_similarity", scored_socs_covered)
+def similarity_covers_scored_socs(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_version(context, database, "careers.occupation_similarity", scored_socs_covered)
 
 
 @asset_check(
@@ -130,8 +142,10 @@ def similarity_covers_scored_socs(context: AssetCheckExecutionContext) -> AssetC
     description="Every scored SOC has candidate moves; those with no transition under the default filters "
     "are counted by reason (e.g. no similar occupation is safer: already among the least exposed)",
 )
-def transitions_cover_scored_socs(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    return run_per_version(context, "marts.occupation_transitions", transitions_by_reason)
+def transitions_cover_scored_socs(
+    context: AssetCheckExecutionContext, database: PlatformDatabase
+) -> AssetCheckResult:
+    return run_per_version(context, database, "marts.occupation_transitions", transitions_by_reason)
 
 
 asset_checks = [

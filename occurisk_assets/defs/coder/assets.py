@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from occurisk_assets import db
 from occurisk_assets.defs.coder.training import train_coder
 from occurisk_assets.defs.onet.checks import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import MlflowTracking, PlatformDatabase
 
 OCCUPATION_CODER_KEY = dg.AssetKey(["coder", "occupation_coder"])
 SOURCE_TABLES = ("occupation_data", "task_statements", "alternate_titles", "sample_of_reported_titles")
@@ -22,9 +22,11 @@ SOURCE_TABLES = ("occupation_data", "task_statements", "alternate_titles", "samp
     "titles logged to MLflow; registered, and promoted to the `production` alias only when it beats the "
     "current production model on the same held-out titles.",
 )
-def occupation_coder(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    with db.connect() as conn:
-        result = train_coder(conn, context.partition_key)
+def occupation_coder(
+    context: dg.AssetExecutionContext, database: PlatformDatabase, mlflow: MlflowTracking
+) -> dg.MaterializeResult:
+    with database.connect() as conn:
+        result = train_coder(conn, context.partition_key, mlflow.store())
     context.log.info(
         f"{result.name} version {result.version}{' (same corpus: reused)' if result.reused else ''}: "
         f"held-out top-1 {result.top1:.4f}, top-3 {result.top3:.4f} over {result.n_held_out} titles; "

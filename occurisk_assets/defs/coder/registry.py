@@ -15,7 +15,7 @@ from pathlib import Path
 
 from occurisk_assets.defs.coder.corpus import HELD_OUT_BUCKETS, Corpus
 from occurisk_assets.defs.coder.model import PARAMS, OccupationCoder
-from occurisk_assets.defs.scoring.tracking import artifact_root, tracking_uri
+from occurisk_assets.defs.scoring.tracking import MlflowStore
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +44,8 @@ class Registration:
     production_top1: float | None = None  # the previous production model on the same held-out titles
 
 
-def client():
-    from mlflow.tracking import MlflowClient  # slow to import: only when used
-
-    return MlflowClient(tracking_uri=tracking_uri())
-
-
-def _experiment_id(mlflow_client) -> str:
-    experiment = mlflow_client.get_experiment_by_name(EXPERIMENT_NAME)
-    if experiment is not None:
-        return experiment.experiment_id
-    return mlflow_client.create_experiment(EXPERIMENT_NAME, artifact_location=artifact_root())
+def client(store: MlflowStore | None = None):
+    return (store or MlflowStore.from_settings()).client()
 
 
 def production_version(mlflow_client, data_version: str):
@@ -89,10 +80,17 @@ def _ensure_registered_model(mlflow_client, name: str, data_version: str) -> Non
         )
 
 
-def register(coder: OccupationCoder, corpus: Corpus, metrics: dict, train_seconds: float) -> Registration:
+def register(
+    coder: OccupationCoder,
+    corpus: Corpus,
+    metrics: dict,
+    train_seconds: float,
+    store: MlflowStore | None = None,
+) -> Registration:
     from mlflow.entities import Metric, Param
 
-    mlflow_client = client()
+    store = store or MlflowStore.from_settings()
+    mlflow_client = store.client()
     name = registered_name(corpus.data_version)
     _ensure_registered_model(mlflow_client, name, corpus.data_version)
     fingerprint = corpus.fingerprint()
@@ -107,7 +105,7 @@ def register(coder: OccupationCoder, corpus: Corpus, metrics: dict, train_second
         run_id = candidate.run_id
     else:
         run = mlflow_client.create_run(
-            _experiment_id(mlflow_client),
+            store.experiment_id(mlflow_client, EXPERIMENT_NAME),
             run_name=f"occupation coder {corpus.data_version}",
             tags={"occurisk.data_version": corpus.data_version, FINGERPRINT_TAG: fingerprint},
         )

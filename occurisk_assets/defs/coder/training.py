@@ -9,11 +9,14 @@ import psycopg
 from occurisk_assets.defs.coder.corpus import read_corpus
 from occurisk_assets.defs.coder.model import OccupationCoder
 from occurisk_assets.defs.coder.registry import Registration, register
+from occurisk_assets.defs.scoring.tracking import MlflowStore
 
 
-def train_coder(conn: psycopg.Connection, data_version: str) -> Registration:
+def train_coder(
+    conn: psycopg.Connection, data_version: str, store: MlflowStore | None = None
+) -> Registration:
     corpus = read_corpus(conn, data_version)
     started = time.monotonic()
     coder = OccupationCoder.fit(corpus)
     seconds = time.monotonic() - started
-    return register(coder, corpus, coder.evaluate(corpus.held_out), seconds)
+    return register(coder, corpus, coder.evaluate(corpus.held_out), seconds, store)

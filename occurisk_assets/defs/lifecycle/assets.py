@@ -18,7 +18,6 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from occurisk_assets import db
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import PIPELINE, decide
 from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff
@@ -26,6 +25,7 @@ from occurisk_assets.defs.lifecycle.gates import GATE_NAMES
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
 from occurisk_assets.defs.onet.checks import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
 
 LIFECYCLE_GROUP = "lifecycle"
@@ -60,9 +60,9 @@ onet_landing = AssetSpec(
     "Stored in core.version_diff. The version's last product: once written the version is complete (served); "
     "the next newer version's report is rebuilt when this older one arrived after it.",
 )
-def version_diff(context: AssetExecutionContext) -> MaterializeResult:
+def version_diff(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
     version = context.partition_key
-    with db.connect() as conn:
+    with database.connect() as conn:
         written = finish_version(conn, version, context.run.run_id)
         stored = stored_diff(conn, version)
     diff, markdown = VersionDiff.model_validate(stored), stored["markdown"]
@@ -105,9 +105,9 @@ def version_diff(context: AssetExecutionContext) -> MaterializeResult:
     "and it is newer than the active one; otherwise the active version stays and the reason is "
     "recorded (core.activation_log, `occurisk versions list`).",
 )
-def version_activation(context: AssetExecutionContext) -> MaterializeResult:
+def version_activation(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
     version = context.partition_key
-    with db.connect() as conn:
+    with database.connect() as conn:
         decision = decide(
             conn,
             version,

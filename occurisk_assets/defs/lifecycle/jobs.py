@@ -9,9 +9,9 @@ from dagster import (
     op,
 )
 
-from occurisk_assets import db
 from occurisk_assets.defs.lifecycle.retention import apply_retention, describe
 from occurisk_assets.defs.scoring.assets import TASK_AI_SCORE_KEY
+from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
 
 # Scoring and everything computed from scores (ensembles, occupation scores, diff report, activation).
@@ -32,9 +32,11 @@ class RetentionConfig(Config):
 @op(
     description="Archive (gzip CSV to OCCURISK_ARCHIVE_DIR) and delete versions and runs beyond the newest N."
 )
-def apply_retention_op(context: OpExecutionContext, config: RetentionConfig) -> None:
+def apply_retention_op(
+    context: OpExecutionContext, config: RetentionConfig, database: PlatformDatabase
+) -> None:
     settings = get_settings()
-    with db.connect() as conn:
+    with database.connect() as conn:
         result = apply_retention(
             conn,
             config.keep_versions or settings.retention_keep_versions,

@@ -12,12 +12,12 @@ from dagster import (
     schedule,
 )
 
-from occurisk_assets import db
 from occurisk_assets.db import table_exists
 from occurisk_assets.defs.lifecycle.jobs import rescore_job
 from occurisk_assets.defs.scoring.assets import SCORING_OP
 from occurisk_assets.defs.scoring.config import ModelConfig, load_scoring_config
 from occurisk_assets.defs.scoring.providers import KEY_ENV, has_api_key
+from occurisk_assets.resources import LLMProviders, PlatformDatabase
 from occurisk_assets.settings import Settings, get_settings
 from occurisk_assets.versions import active_version
 
@@ -49,14 +49,14 @@ def stale_tasks(
     return result
 
 
-def rescore_request(settings: Settings) -> RunRequest | SkipReason:
+def rescore_request(settings: Settings, database: PlatformDatabase) -> RunRequest | SkipReason:
     config = load_scoring_config()
     models = [config.model(name) for name in config.default_llm_models]
     keyed = [m for m in models if has_api_key(m, settings)]
     if not keyed:
         needed = " / ".join(sorted({KEY_ENV[m.provider] for m in models}))
         return SkipReason(f"no provider API key configured ({needed}): nothing is re-scored")
-    with db.connect() as conn:
+    with database.connect() as conn:
         version = active_version(conn)
         if version is None:
             return SkipReason("no active data_version to re-score")
@@ -89,5 +89,5 @@ def rescore_request(settings: Settings) -> RunRequest | SkipReason:
     description="Weekly: re-score the active version's tasks whose scores are missing or stale, when "
     "OPENAI_API_KEY / ANTHROPIC_API_KEY is set (skips with the reason otherwise).",
 )
-def weekly_rescore(context: ScheduleEvaluationContext):
-    return rescore_request(get_settings())
+def weekly_rescore(context: ScheduleEvaluationContext, database: PlatformDatabase, llm: LLMProviders):
+    return rescore_request(llm.settings(), database)

@@ -21,7 +21,7 @@ from dagster import (
     sensor,
 )
 
-from occurisk_assets import db, run_recovery
+from occurisk_assets import run_recovery
 from occurisk_assets.defs.lifecycle.landing import (
     Candidate,
     Discovery,
@@ -30,6 +30,7 @@ from occurisk_assets.defs.lifecycle.landing import (
     validate_candidate,
 )
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import Settings, get_settings
 from occurisk_assets.versions import version_sort_key
 
@@ -111,7 +112,9 @@ def _observation(verdicts: list[Verdict]) -> AssetObservation:
     )
 
 
-def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResult | SkipReason:
+def evaluate(
+    context: SensorEvaluationContext, settings: Settings, database: PlatformDatabase
+) -> SensorResult | SkipReason:
     cursor = SensorCursor.parse(context.cursor)
     registered = set(context.instance.get_dynamic_partitions(data_version_partitions.name))
     discovery = discover(settings, registered)
@@ -143,7 +146,7 @@ def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResu
                 f"O*NET {verdict.candidate.data_version} at {verdict.candidate.source} rejected "
                 f"(not retried until its files change): " + "; ".join(verdict.problems)
             )
-    with db.connect() as conn:
+    with database.connect() as conn:
         record_intake(conn, verdicts)
     accepted = sorted({v.candidate.data_version for v in verdicts if v.accepted}, key=version_sort_key)
     return SensorResult(
@@ -170,8 +173,8 @@ def evaluate(context: SensorEvaluationContext, settings: Settings) -> SensorResu
     description="Registers new O*NET releases (landing folder; the official page when "
     "OCCURISK_ONET_CHECK_ONLINE=1) as data_version partitions and runs the whole graph for each.",
 )
-def onet_release_sensor(context: SensorEvaluationContext):
-    return evaluate(context, get_settings())
+def onet_release_sensor(context: SensorEvaluationContext, database: PlatformDatabase):
+    return evaluate(context, get_settings(), database)
 
 
 @sensor(

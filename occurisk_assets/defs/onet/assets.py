@@ -3,12 +3,12 @@ for one `data_version` partition."""
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from occurisk_assets import db
 from occurisk_assets.defs.onet.checks import check_specs, raw_asset_key, run_checks
 from occurisk_assets.defs.onet.files import SPECS
 from occurisk_assets.defs.onet.loader import ReleaseLoadReport, load_release
 from occurisk_assets.defs.onet.sources import resolve_release
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
 
 RAW_GROUP = "onet_raw"
@@ -41,10 +41,10 @@ def manifest_markdown(report: ReleaseLoadReport) -> str:
     name="onet_release",
     description="Validate and load every file of one O*NET release in one transaction.",
 )
-def onet_release(context: AssetExecutionContext):
+def onet_release(context: AssetExecutionContext, database: PlatformDatabase):
     settings = get_settings()
     release = resolve_release(context.partition_key, settings)
-    report = load_release(release, run_id=context.run.run_id)
+    report = load_release(release, run_id=context.run.run_id, url=database.url)
     context.log.info(
         f"O*NET {report.data_version} from {report.source}: {len(report.present)} files loaded, "
         f"{len(report.absent)} absent, {report.seconds:.2f}s"
@@ -71,5 +71,5 @@ def onet_release(context: AssetExecutionContext):
             metadata["release_manifest"] = MetadataValue.md(manifest_markdown(report))
             metadata["load_seconds"] = round(report.seconds, 3)
         yield MaterializeResult(asset_key=raw_asset_key(spec.table), metadata=metadata)
-    with db.connect() as conn:
+    with database.connect() as conn:
         yield from run_checks(conn, report, settings.rowcount_change_warn_pct)

@@ -6,7 +6,6 @@ import datetime as dt
 
 import dagster as dg
 
-from occurisk_assets import db
 from occurisk_assets.defs.postings.cleaning import clean_postings
 from occurisk_assets.defs.postings.coding import CoderUnavailable, active_version, code_postings, load_coder
 from occurisk_assets.defs.postings.crawler import CrawlRefused, crawl
@@ -14,6 +13,7 @@ from occurisk_assets.defs.postings.drift import compute_drift, store_drift, to_m
 from occurisk_assets.defs.postings.partitions import postings_days
 from occurisk_assets.defs.postings.sources import fetch_options, load_sources
 from occurisk_assets.defs.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
+from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
 
 GROUP = "postings"
@@ -45,12 +45,12 @@ def _day_counts(conn, day: dt.date) -> dict[str, int]:
     "(OCCURISK_POSTINGS_SOURCES), run only when the partition is today (a past day cannot be re-collected); "
     "files imported with `occurisk postings import` land in the day they were imported.",
 )
-def postings_collected(context: dg.AssetExecutionContext):
+def postings_collected(context: dg.AssetExecutionContext, database: PlatformDatabase):
     day = _day(context)
     settings = get_settings()
     sources = load_sources(settings=settings)
     meta: dict = {}
-    with db.connect(autocommit=True) as conn:
+    with database.connect(autocommit=True) as conn:
         if day == dt.datetime.now(dt.UTC).date():
             for seed in sources.crawls:
                 try:
@@ -98,9 +98,9 @@ def postings_collected(context: dg.AssetExecutionContext):
     description="Every new posting validated (title and description required), de-duplicated (exact + "
     "MinHash near duplicates against all accepted postings) and its language detected.",
 )
-def postings_cleaned(context: dg.AssetExecutionContext):
+def postings_cleaned(context: dg.AssetExecutionContext, database: PlatformDatabase):
     day = _day(context)
-    with db.connect(autocommit=True) as conn:
+    with database.connect(autocommit=True) as conn:
         counts = clean_postings(conn)
         day_counts = _day_counts(conn, day)
     n = sum(day_counts.values())
@@ -132,10 +132,10 @@ def postings_cleaned(context: dg.AssetExecutionContext):
     description="Accepted English postings coded to their top-3 SOC occupations (the career assistant's coder), "
     "their exposure and duties matched to O*NET tasks, against the active O*NET version.",
 )
-def postings_coded(context: dg.AssetExecutionContext):
+def postings_coded(context: dg.AssetExecutionContext, database: PlatformDatabase):
     day = _day(context)
     settings = get_settings()
-    with db.connect(autocommit=True) as conn:
+    with database.connect(autocommit=True) as conn:
         version, counts, problem = active_version(conn), {}, None
         if version is None:
             counts = dict(code_postings(conn, None))  # marks them no_active_version
@@ -180,9 +180,9 @@ def postings_coded(context: dg.AssetExecutionContext):
     description="The posting mix of the day against the previous day with coded postings: exposure (KS, JS) "
     "and major-group mix (JS). Stored in postings.mix_drift.",
 )
-def postings_mix_drift(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def postings_mix_drift(context: dg.AssetExecutionContext, database: PlatformDatabase) -> dg.MaterializeResult:
     day = _day(context)
-    with db.connect(autocommit=True) as conn:
+    with database.connect(autocommit=True) as conn:
         drift = compute_drift(conn, day)
         markdown = to_markdown(drift)
         store_drift(conn, drift, markdown)

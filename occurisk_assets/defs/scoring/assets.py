@@ -3,11 +3,11 @@
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from occurisk_assets import db
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
 from occurisk_assets.defs.scoring.online import ProgressEvent
 from occurisk_assets.defs.scoring.runs import run_scoring
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
 
 TASK_AI_SCORE_KEY = dg.AssetKey(["core", "task_ai_score"])
 SCORING_OP = TASK_AI_SCORE_KEY.to_python_identifier()  # its step in a run, where its config goes
@@ -51,8 +51,14 @@ def progress_logger(log):
     description="Task scores of each model (LLMs or published raters), one core.model_run per model; "
     "calls are cached in core.llm_call and never paid twice.",
 )
-def task_ai_score(context: dg.AssetExecutionContext, config: TaskScoringConfig) -> dg.MaterializeResult:
-    with db.connect() as conn:
+def task_ai_score(
+    context: dg.AssetExecutionContext,
+    config: TaskScoringConfig,
+    database: PlatformDatabase,
+    llm: LLMProviders,
+    mlflow: MlflowTracking,
+) -> dg.MaterializeResult:
+    with database.connect() as conn:
         summaries = run_scoring(
             conn,
             context.partition_key,
@@ -64,6 +70,8 @@ def task_ai_score(context: dg.AssetExecutionContext, config: TaskScoringConfig) 
             seed=config.seed,
             new_run=config.new_run,
             progress=progress_logger(context.log),
+            settings=llm.settings(),
+            mlflow_store=mlflow.store(),
         )
     for s in summaries:
         context.log.info(

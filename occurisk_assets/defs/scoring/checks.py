@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from occurisk_assets import db
 from occurisk_assets.defs.scoring.assets import TASK_AI_SCORE_KEY
 from occurisk_assets.partitions import data_version_partitions
+from occurisk_assets.resources import PlatformDatabase
 
 
 @dg.asset_check(
@@ -13,8 +13,10 @@ from occurisk_assets.partitions import data_version_partitions
     blocking=True,
     description="No stored score lies outside 0..1.",
 )
-def scores_within_0_1(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    with db.connect() as conn:
+def scores_within_0_1(
+    context: dg.AssetCheckExecutionContext, database: PlatformDatabase
+) -> dg.AssetCheckResult:
+    with database.connect() as conn:
         bad, total = conn.execute(
             "SELECT count(*) FILTER (WHERE score < 0 OR score > 1), count(*) FROM core.task_ai_score "
             "WHERE data_version = %s",
@@ -29,8 +31,10 @@ def scores_within_0_1(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRe
     blocking=True,
     description="Every scored task exists in marts.task_catalog of the same data_version.",
 )
-def scored_tasks_in_catalog(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    with db.connect() as conn:
+def scored_tasks_in_catalog(
+    context: dg.AssetCheckExecutionContext, database: PlatformDatabase
+) -> dg.AssetCheckResult:
+    with database.connect() as conn:
         rows = conn.execute(
             """
             SELECT DISTINCT s.task_id FROM core.task_ai_score s

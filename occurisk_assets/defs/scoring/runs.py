@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -29,6 +30,9 @@ from occurisk_assets.defs.scoring.providers import build_provider, has_api_key, 
 from occurisk_assets.defs.scoring.providers.base import Provider
 from occurisk_assets.defs.scoring.recording import RunState, apply_cached, copy_scores, score_row
 from occurisk_assets.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from occurisk_assets.defs.scoring.tracking import MlflowStore
 
 log = logging.getLogger(__name__)
 
@@ -358,16 +362,19 @@ def run_scoring(
     progress: ProgressCallback | None = None,
     sleep: Callable[[float], None] = time.sleep,
     track: bool = True,
+    settings: Settings | None = None,
+    mlflow_store: MlflowStore | None = None,
 ) -> list[RunSummary]:
     """Score the catalog of `data_version` with each model; see the module docstring.
 
     `providers` replaces the providers built from the config (by model name); `sleep` is what retries and
-    batch polling wait with; `track=False` skips MLflow.
+    batch polling wait with; `track=False` skips MLflow. `settings` (the API keys, the scoring override
+    file) and `mlflow_store` default to the environment's; the Dagster asset passes its resources'.
     """
     if budget_usd is not None and budget_usd < 0:
         raise ValueError(f"budget_usd must be >= 0, got {budget_usd}")
-    settings = get_settings()
-    config = config or load_scoring_config()
+    settings = settings or get_settings()
+    config = config or load_scoring_config(settings.scoring_config)
     model_configs = resolve_models(config, models, settings)
     tasks = select_tasks(conn, data_version, top_n=top_n, sample=sample, seed=seed)
     selection = selection_hash(tasks)
@@ -456,6 +463,7 @@ def run_scoring(
             sample=sample,
             budget_usd=budget_usd,
             batch=batch,
+            store=mlflow_store,
         )
         if mlflow_run_id:
             conn.execute(

@@ -12,6 +12,7 @@ import json
 import logging
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,21 +36,30 @@ def tracking_uri(settings: Settings | None = None) -> str:
 
 
 def artifact_root(settings: Settings | None = None) -> str:
-    settings = settings or get_settings()
-    return (settings.home / "mlflow-artifacts").resolve().as_uri()
+    return db.mlflow_artifact_root(settings)
 
 
-def _client():
-    from mlflow.tracking import MlflowClient  # slow to import: only when a run is logged
+@dataclass(frozen=True)
+class MlflowStore:
+    """Where runs and models are tracked: the tracking store's URI and the artifact root."""
 
-    client = MlflowClient(tracking_uri=tracking_uri())
-    experiment = client.get_experiment_by_name(EXPERIMENT_NAME)
-    experiment_id = (
-        experiment.experiment_id
-        if experiment is not None
-        else client.create_experiment(EXPERIMENT_NAME, artifact_location=artifact_root())
-    )
-    return client, experiment_id
+    tracking_uri: str
+    artifact_root: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> MlflowStore:
+        return cls(tracking_uri(settings), artifact_root(settings))
+
+    def client(self):
+        from mlflow.tracking import MlflowClient  # slow to import: only when used
+
+        return MlflowClient(tracking_uri=self.tracking_uri)
+
+    def experiment_id(self, mlflow_client, name: str) -> str:
+        experiment = mlflow_client.get_experiment_by_name(name)
+        if experiment is not None:
+            return experiment.experiment_id
+        return mlflow_client.create_experiment(name, artifact_location=self.artifact_root)
 
 
 def _scores_by_run(conn: psycopg.Connection, run_ids: list[int]) -> dict[int, dict[int, float]]:
@@ -111,13 +121,16 @@ def log_scoring_run(
     sample: int | None,
     budget_usd: float | None,
     batch: bool,
+    store: MlflowStore | None = None,
 ) -> str | None:
     """Log one MLflow run for the invocation; return its id (None, with a warning, if MLflow failed:
     the scores are already committed and tracking must not lose them)."""
     try:
         from mlflow.entities import Metric, Param, RunTag
 
-        client, experiment_id = _client()
+        store = store or MlflowStore.from_settings()
+        client = store.client()
+        experiment_id = store.experiment_id(client, EXPERIMENT_NAME)
         models = [run.model.name for run in runs]
         mlflow_run = client.create_run(
             experiment_id,
