@@ -27,6 +27,9 @@ from tests.browser import browser, live_server, screenshots  # noqa: F401
 # The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
 from tests.built_platform import built_database, db_conn  # noqa: F401
 
+# The fake LLM server as the configured OpenAI model (the résumé rewording's tests).
+from tests.fakes.llm_fixtures import fake_llm  # noqa: F401
+
 ONET_DATA = SHARED_DATA / "onet"
 TASK_RATINGS_EXCERPT = ONET_DATA / "excerpts" / "db_30_1_task_ratings_head.txt"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 
+from occurisk_assets.defs.assistant.resume import NOTES
+
 LANGUAGES = ("en", "ko")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
@@ -852,6 +854,31 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "aw_error_keep_one": ("Keep at least one job, or go back", "일을 하나 이상 남기거나 뒤로 돌아가세요"),
     "aw_error_not_saved": ("Nothing was saved: {problem}", "아무것도 저장되지 않았습니다: {problem}"),
+    # How a résumé draft was made (occurisk_assets/defs/assistant/resume.py NOTES holds the English, which the
+    # API returns as `notes`); {facts} and {model} are content and stay as they are.
+    "note_no_llm": (NOTES["no_llm"], "AI 언어 모델이 설정되어 있지 않습니다. 기본 초안입니다."),
+    "note_over_budget": (
+        NOTES["over_budget"],
+        "AI로 문장을 다듬는 비용이 정해진 한도를 넘습니다. 기본 초안입니다.",
+    ),
+    "note_unreachable": (NOTES["unreachable"], "AI 언어 모델에 연결하지 못했습니다. 기본 초안입니다."),
+    "note_rejected_not_json": (
+        NOTES["rejected_not_json"],
+        "AI가 다듬은 문장은 쓰지 않았습니다. 요청한 형식(JSON)으로 답하지 않았습니다. 기본 초안입니다.",
+    ),
+    "note_rejected_shape": (
+        NOTES["rejected_shape"],
+        "AI가 다듬은 문장은 쓰지 않았습니다. 일이나 항목의 수를 바꾸었습니다. 기본 초안입니다.",
+    ),
+    "note_rejected_facts": (
+        NOTES["rejected_facts"],
+        "AI가 다듬은 문장은 쓰지 않았습니다. 내 경력에 없는 사실을 더했습니다: {facts}. 기본 초안입니다.",
+    ),
+    "note_reworded": (
+        NOTES["reworded"],
+        "{model}(으)로 문장을 다듬었습니다. 확인 결과 더해진 사실은 없습니다.",
+    ),
+    "note_edited": (NOTES["edited"], "직접 고친 글을 쓴 그대로 보관합니다."),
 }
 
 # Plain-language, translated sentences used by several pages for BLS fields that are codes.

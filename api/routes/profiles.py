@@ -3,6 +3,7 @@ route takes the profile's random id; there is no listing, and DELETE removes eve
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Path, Response
@@ -13,7 +14,7 @@ from api.deps import VersionDep
 from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
 from occurisk_assets.defs.assistant.facts import Facts
 from occurisk_assets.defs.assistant.letter import checklist, draft_letter
-from occurisk_assets.defs.assistant.resume import ResumeDraft, draft_resume
+from occurisk_assets.defs.assistant.resume import Note, ResumeDraft, draft_resume
 from occurisk_assets.defs.assistant.rewrite import rewrite_draft
 
 router = APIRouter(tags=["profiles"])
@@ -179,10 +180,11 @@ async def make_resume(
                 409, "use_llm: this profile has not agreed to send its text to an LLM provider (llm_opt_in)"
             )
         draft = await rewrite_draft(conn, profile_id, draft, facts)
+    if body.text is not None:
+        draft = replace(draft, notes=[*draft.notes, Note("edited")])
     result = draft.as_dict()
     if body.text is not None:
         result["edited_text"] = body.text
-        result["notes"] = [*result["notes"], "Your edited text is kept as you wrote it."]
     await profiles.save_document(conn, profile_id, "resume", result)
     return result
 

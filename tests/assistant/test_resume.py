@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 
 import docx
-import pytest
 from pypdf import PdfReader
 
 from occurisk_assets.defs.assistant.facts import Facts, added_facts
 from occurisk_assets.defs.assistant.pasttense import to_past_tense
-from occurisk_assets.settings import get_settings
-from tests.fakes.llm_server import FakeLLMServer, Reply
+from tests.fakes.llm_server import Reply
 
 API = "/api/v1"
 POSTING = """Customer Support Specialist
@@ -143,21 +140,6 @@ def test_cover_letter_checklist_and_no_invented_fact(assistant_client, history):
     assert "Dear hiring manager," in [p.text for p in docx.Document(io.BytesIO(docx_bytes)).paragraphs]
 
 
-@pytest.fixture
-def fake_llm(tmp_path):
-    with FakeLLMServer() as server:
-        override = tmp_path / "models.toml"
-        override.write_text(f'[models."openai:gpt-4.1-mini"]\nbase_url = "{server.openai_base_url}"\n')
-        os.environ.update({"OPENAI_API_KEY": "sk-test-assistant", "OCCURISK_SCORING_CONFIG": str(override)})
-        get_settings.cache_clear()
-        try:
-            yield server
-        finally:
-            os.environ.pop("OPENAI_API_KEY")
-            os.environ.pop("OCCURISK_SCORING_CONFIG")
-            get_settings.cache_clear()
-
-
 def _reply(draft: dict, *, summary: str, extra: str = "") -> Reply:
     jobs = [
         {"bullets": [b.replace("Trained", "Coached") + extra for b in job["bullets"]]}
@@ -180,6 +162,7 @@ def test_llm_rewording_is_opt_in_and_never_adds_a_fact(assistant_client, history
     assert fake_llm.completions("openai") == 1
     assert rejected["mode"] == "offline" and rejected["text"] == offline["text"]
     assert any("added facts" in n and "40" in n and "Google" in n for n in rejected["notes"])
+    assert rejected["note_keys"] == [{"key": "rejected_facts", "values": {"facts": "40, Google"}}]
     # A reply that only rewords is used.
     history["jobs"][0]["duties"] = ["Trained 12 new staff members on the billing system", "Kept calm"]
     assistant_client.put(f"{API}/profiles/{profile_id}", json={**history, "llm_opt_in": True})

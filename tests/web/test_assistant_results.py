@@ -8,7 +8,6 @@ Screenshots go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -16,8 +15,7 @@ import docx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from occurisk_assets.settings import get_settings
-from tests.fakes.llm_server import FakeLLMServer, Reply
+from tests.fakes.llm_server import Reply
 from tests.web.forms import post_form
 from tests.web.test_browser import AXE_OPTIONS, tab_to
 
@@ -289,21 +287,6 @@ def test_an_edit_persists_and_is_what_downloads(browser, live_server, make_profi
     context.close()
 
 
-@pytest.fixture
-def fake_llm(tmp_path):
-    with FakeLLMServer() as server:
-        override = tmp_path / "models.toml"
-        override.write_text(f'[models."openai:gpt-4.1-mini"]\nbase_url = "{server.openai_base_url}"\n')
-        os.environ.update({"OPENAI_API_KEY": "sk-test-results", "OCCURISK_SCORING_CONFIG": str(override)})
-        get_settings.cache_clear()
-        try:
-            yield server
-        finally:
-            os.environ.pop("OPENAI_API_KEY")
-            os.environ.pop("OCCURISK_SCORING_CONFIG")
-            get_settings.cache_clear()
-
-
 def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
     browser, live_server, site_session, make_profile, fake_llm
 ):
@@ -328,6 +311,36 @@ def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
     assert "Google" not in page.locator(".resume-preview").inner_text()
     assert site_session.get(f"{API}/profiles/{profile_id}/resume.txt").text == offline
     context.close()
+
+
+def test_the_drafts_notes_are_in_the_pages_language(site, make_profile, fake_llm):
+    """How a draft was made is interface text: Korean on a Korean page (the facts it names as they were),
+    English on an English one and in the API."""
+    profile_id, _ = make_profile()
+    resume_page = f"/profile/{profile_id}/resume"
+    draft = site.post(f"{API}/profiles/{profile_id}/resume", json={}).json()
+    reply = {
+        "summary": "Top performer at Google who raised sales by 40%.",
+        "jobs": [{"bullets": job["bullets"]} for job in draft["jobs"]],
+    }
+    fake_llm.enqueue("openai", Reply.content(json.dumps(reply)))
+    assert post_form(site, resume_page, resume_page, {"use_llm": "yes"}).status_code == 200
+    assert fake_llm.completions("openai") == 1
+    korean = site.get(resume_page, params={"lang": "ko"}).text
+    assert (
+        '<div class="notice"><ul><li>AI가 다듬은 문장은 쓰지 않았습니다. 내 경력에 없는 사실을 더했습니다: '
+        "40, Google. 기본 초안입니다.</li></ul></div>"
+    ) in korean
+    english = site.get(resume_page, params={"lang": "en"}).text
+    assert (
+        "<li>The LLM&#39;s rewording was not used: the reply added facts that are not in your history: "
+        "40, Google. This is the offline draft.</li>"
+    ) in english
+    edited = site.post(f"{API}/profiles/{profile_id}/resume", json={"text": "My own words"}).json()
+    assert edited["notes"] == ["Your edited text is kept as you wrote it."]
+    assert edited["note_keys"] == [{"key": "edited", "values": {}}]
+    korean = site.get(resume_page, params={"lang": "ko"}).text
+    assert "<li>직접 고친 글을 쓴 그대로 보관합니다.</li>" in korean
 
 
 def test_bad_input_names_the_field_and_unknown_profiles_are_not_found(site, make_profile):

@@ -53,6 +53,15 @@ async def load_profile(conn, profile_id: str) -> dict:
     return row
 
 
+async def profile_and_version(conn, profile_id: str | None, served: str) -> tuple[dict | None, str]:
+    """The profile of a page that also works before there is one, and the O*NET version it is in (the
+    served one until the profile exists)."""
+    if not profile_id:
+        return None, served
+    row = await load_profile(conn, profile_id)
+    return row, row["data_version"]
+
+
 @router.get(BASE, response_class=HTMLResponse)
 async def start(page: PageDep, version: VersionDep) -> HTMLResponse:
     return page.render("assistant/start.html", data_version=version)
@@ -123,8 +132,7 @@ async def find_job(
     error: str = "",
 ) -> HTMLResponse:
     """Search the occupations in lay words (the API's search) and choose one."""
-    if profile_id:
-        version = (await load_profile(assistant, profile_id))["data_version"]
+    _, version = await profile_and_version(assistant, profile_id, version)
     query_norm = queries.normalise_search(q) if q.strip() else ""
     results = []
     if query_norm:
@@ -194,6 +202,29 @@ async def occupation_title(conn, version: str, soc_code: str) -> str:
     return found["title"]
 
 
+def render_details(
+    page, form: dict, occupation: str, errors: list, action: str, version: str
+) -> HTMLResponse:
+    """The years and employer page: empty, as saved, or as sent with its problems (status 400)."""
+    return page.render(
+        "assistant/job_details.html",
+        status=400 if errors else 200,
+        form=form,
+        occupation=occupation,
+        errors=errors,
+        action=action,
+        data_version=version,
+    )
+
+
+DETAILS_FIELDS = ("soc_code", "title", "employer", "start_year", "end_year")
+
+
+def details_form(*values: str) -> dict:
+    """The details page's fields (DETAILS_FIELDS, in that order) as the page shows them."""
+    return dict(zip(DETAILS_FIELDS, values, strict=True))
+
+
 def job_of(row: dict, index: int) -> dict:
     if not 0 <= index < len(row["jobs"]):
         raise HTTPException(404)
@@ -212,18 +243,10 @@ async def new_job_details(
 ) -> Response:
     if not soc:
         return see_other(page.url(job_base(profile_id) + "/jobs/find", q=q, error="choose"))
-    if profile_id:
-        version = (await load_profile(conn, profile_id))["data_version"]
+    _, version = await profile_and_version(conn, profile_id, version)
     title = await occupation_title(conn, version, soc)
-    form = {"soc_code": soc, "title": title, "employer": "", "start_year": "", "end_year": ""}
-    return page.render(
-        "assistant/job_details.html",
-        form=form,
-        occupation=title,
-        errors=[],
-        action=job_base(profile_id) + "/jobs/details",
-        data_version=version,
-    )
+    form = details_form(soc, title, "", "", "")
+    return render_details(page, form, title, [], job_base(profile_id) + "/jobs/details", version)
 
 
 @router.post(BASE + "/jobs/details", response_class=HTMLResponse)
@@ -239,27 +262,12 @@ async def add_job(
     start_year: Annotated[str, Form()] = "",
     end_year: Annotated[str, Form()] = "",
 ) -> Response:
-    row = await load_profile(conn, profile_id) if profile_id else None
-    version = row["data_version"] if row else version
+    row, version = await profile_and_version(conn, profile_id, version)
     occupation = await occupation_title(conn, version, soc_code)
-    form = {
-        "soc_code": soc_code,
-        "title": title,
-        "employer": employer,
-        "start_year": start_year,
-        "end_year": end_year,
-    }
+    form = details_form(soc_code, title, employer, start_year, end_year)
     errors, values = check_details(page.t, form)
     if errors:
-        return page.render(
-            "assistant/job_details.html",
-            status=400,
-            form=form,
-            occupation=occupation,
-            errors=errors,
-            action=job_base(profile_id) + "/jobs/details",
-            data_version=version,
-        )
+        return render_details(page, form, occupation, errors, job_base(profile_id) + "/jobs/details", version)
     jobs = [*(row["jobs"] if row else []), {"soc_code": soc_code, "task_ids": [], "duties": [], **values}]
     profile_id = await save_jobs(conn, version, row, jobs)
     return see_other(f"{BASE}/{profile_id}/jobs/{len(jobs) - 1}/tasks")
@@ -271,18 +279,10 @@ async def change_job_details(
 ) -> HTMLResponse:
     row = await load_profile(conn, profile_id)
     job = job_of(row, index)
-    form = {
-        k: "" if job[k] is None else str(job[k])
-        for k in ("soc_code", "title", "employer", "start_year", "end_year")
-    }
-    return page.render(
-        "assistant/job_details.html",
-        form=form,
-        occupation=await occupation_title(conn, row["data_version"], job["soc_code"]),
-        errors=[],
-        action=f"{BASE}/{profile_id}/jobs/{index}/details",
-        data_version=row["data_version"],
-    )
+    form = details_form(*("" if job[k] is None else str(job[k]) for k in DETAILS_FIELDS))
+    occupation = await occupation_title(conn, row["data_version"], job["soc_code"])
+    action = f"{BASE}/{profile_id}/jobs/{index}/details"
+    return render_details(page, form, occupation, [], action, row["data_version"])
 
 
 @router.post(BASE + "/{profile_id}/jobs/{index}/details", response_class=HTMLResponse)
@@ -298,24 +298,12 @@ async def save_job_details(
 ) -> Response:
     row = await load_profile(conn, profile_id)
     job = job_of(row, index)
-    form = {
-        "soc_code": job["soc_code"],
-        "title": title,
-        "employer": employer,
-        "start_year": start_year,
-        "end_year": end_year,
-    }
+    form = details_form(job["soc_code"], title, employer, start_year, end_year)
     errors, values = check_details(page.t, form)
     if errors:
-        return page.render(
-            "assistant/job_details.html",
-            status=400,
-            form=form,
-            occupation=await occupation_title(conn, row["data_version"], job["soc_code"]),
-            errors=errors,
-            action=f"{BASE}/{profile_id}/jobs/{index}/details",
-            data_version=row["data_version"],
-        )
+        occupation = await occupation_title(conn, row["data_version"], job["soc_code"])
+        action = f"{BASE}/{profile_id}/jobs/{index}/details"
+        return render_details(page, form, occupation, errors, action, row["data_version"])
     jobs = [dict(j) for j in row["jobs"]]
     jobs[index].update(values)
     await save_jobs(conn, row["data_version"], row, jobs)
@@ -452,8 +440,7 @@ async def render_resume(page, profile_id, version, text, errors, status=200):
 async def resume_form(
     page: PageDep, conn: AssistantConnectionDep, version: VersionDep, profile_id: OptionalProfileId = None
 ) -> HTMLResponse:
-    if profile_id:
-        version = (await load_profile(conn, profile_id))["data_version"]
+    _, version = await profile_and_version(conn, profile_id, version)
     return await render_resume(page, profile_id, version, "", [])
 
 
@@ -468,8 +455,7 @@ async def read_resume(
     profile_id: OptionalProfileId = None,
 ) -> HTMLResponse:
     """Paste, upload or speak a résumé → the jobs found, to confirm (nothing is saved yet)."""
-    if profile_id:
-        version = (await load_profile(assistant, profile_id))["data_version"]
+    _, version = await profile_and_version(assistant, profile_id, version)
     form = await request.form()
     text = str(form.get("text") or "")
     if form.get("action") == "transcribe":
@@ -514,8 +500,7 @@ async def confirm_resume(
     profile_id: OptionalProfileId = None,
 ) -> Response:
     """The jobs the person kept, with the occupation and tasks they chose, added to the profile at once."""
-    row = await load_profile(conn, profile_id) if profile_id else None
-    version = row["data_version"] if row else version
+    row, version = await profile_and_version(conn, profile_id, version)
     form = await request.form()
     count = int(form.get("jobs") or 0) if str(form.get("jobs") or "0").isdigit() else 0
     new_jobs, errors = [], []

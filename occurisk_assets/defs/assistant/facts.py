@@ -77,12 +77,8 @@ class AddedFacts:
         return bool(self.numbers or self.names)
 
     def describe(self) -> str:
-        parts = []
-        if self.numbers:
-            parts.append("numbers or years " + ", ".join(self.numbers))
-        if self.names:
-            parts.append("names " + ", ".join(self.names))
-        return " and ".join(parts)
+        """The added numbers and names as they were written ("40, Google"): no words of any language."""
+        return ", ".join([*self.numbers, *self.names])
 
 
 def added_facts(allowed: Facts, output: str) -> AddedFacts:

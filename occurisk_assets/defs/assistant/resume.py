@@ -20,6 +20,42 @@ from occurisk_assets.defs.assistant.pasttense import to_past_tense
 AGE_NEUTRAL_YEARS = 15
 TASK_BULLETS_PER_JOB = 6
 
+# What a draft can say about how it was made, in English (the API's `notes`). The pages show each in the
+# reader's language from the draft's `note_keys` (web/i18n.py `note_<key>`, whose English is this text).
+NOTES = {
+    "no_llm": "No LLM is configured: this is the offline draft.",
+    "over_budget": "The rewording would cost more than the budget allows: this is the offline draft.",
+    "unreachable": "The LLM could not be reached: this is the offline draft.",
+    "rejected_not_json": (
+        "The LLM's rewording was not used: the reply was not the JSON asked for. This is the offline draft."
+    ),
+    "rejected_shape": (
+        "The LLM's rewording was not used: the reply changed the number of jobs or bullets. "
+        "This is the offline draft."
+    ),
+    "rejected_facts": (
+        "The LLM's rewording was not used: the reply added facts that are not in your history: "
+        "{facts}. This is the offline draft."
+    ),
+    "reworded": "Reworded by {model}; checked: no fact added.",
+    "edited": "Your edited text is kept as you wrote it.",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """One of NOTES, with the values it names (facts, a model: content that stays as it is)."""
+
+    key: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return NOTES[self.key].format(**self.values)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "values": self.values}
+
 
 @dataclass
 class JobSection:
@@ -41,7 +77,7 @@ class ResumeDraft:
     skills: list[str]
     age_neutral: bool
     target: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     mode: str = "offline"
 
     def text(self) -> str:
@@ -66,7 +102,8 @@ class ResumeDraft:
             "skills": self.skills,
             "age_neutral": self.age_neutral,
             "target": self.target,
-            "notes": self.notes,
+            "notes": [note.text for note in self.notes],
+            "note_keys": [note.as_dict() for note in self.notes],
             "mode": self.mode,
             "text": self.text(),
         }
@@ -83,7 +120,7 @@ class ResumeDraft:
             list(data["skills"]),
             data["age_neutral"],
             data.get("target"),
-            list(data.get("notes", [])),
+            [Note(n["key"], n["values"]) for n in data.get("note_keys", []) if n["key"] in NOTES],
             data.get("mode", "offline"),
         )
 

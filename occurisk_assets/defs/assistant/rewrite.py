@@ -19,7 +19,7 @@ from pathlib import Path
 from psycopg import AsyncConnection
 
 from occurisk_assets.defs.assistant.facts import Facts, added_facts
-from occurisk_assets.defs.assistant.resume import ResumeDraft
+from occurisk_assets.defs.assistant.resume import Note, ResumeDraft
 from occurisk_assets.defs.scoring.calling import max_call_cost_usd
 from occurisk_assets.defs.scoring.config import load_scoring_config
 from occurisk_assets.defs.scoring.limits import transient_retrying
@@ -69,21 +69,21 @@ def _call(model_name: str, prompt: RenderedPrompt) -> str:
     return reply.content
 
 
-def apply_reply(draft: ResumeDraft, content: str, allowed: Facts) -> tuple[ResumeDraft | None, str | None]:
-    """The reworded draft, or None and why it was rejected."""
+def apply_reply(draft: ResumeDraft, content: str, allowed: Facts) -> tuple[ResumeDraft | None, Note | None]:
+    """The reworded draft, or None and the note saying why it was rejected."""
     try:
         data = json.loads(content)
         summary = str(data["summary"]).strip()
         bullets = [[str(b).strip() for b in job["bullets"]] for job in data["jobs"]]
     except (ValueError, KeyError, TypeError):
-        return None, "the reply was not the JSON asked for"
+        return None, Note("rejected_not_json")
     if len(bullets) != len(draft.jobs) or any(
         len(b) != len(j.bullets) for b, j in zip(bullets, draft.jobs, strict=True)
     ):
-        return None, "the reply changed the number of jobs or bullets"
+        return None, Note("rejected_shape")
     added = added_facts(allowed, "\n".join([summary, *[b for job in bullets for b in job]]))
     if added:
-        return None, f"the reply added facts that are not in your history ({added.describe()})"
+        return None, Note("rejected_facts", {"facts": added.describe()})
     jobs = [replace(j, bullets=b) for j, b in zip(draft.jobs, bullets, strict=True)]
     return replace(draft, summary=summary, jobs=jobs), None
 
@@ -95,16 +95,13 @@ async def rewrite_draft(
     The reply is cached per profile (assistant.llm_rewrite), so asking again never pays twice."""
     model_name = rewrite_model_name()
     if model_name is None:
-        return replace(draft, notes=[*draft.notes, "No LLM is configured: this is the offline draft."])
+        return replace(draft, notes=[*draft.notes, Note("no_llm")])
     prompt = _prompt(draft)
     config = load_scoring_config(get_settings().scoring_config)
     if max_call_cost_usd(config.model(model_name), prompt) > get_settings().assistant_llm_max_call_usd:
         return replace(
             draft,
-            notes=[
-                *draft.notes,
-                "The rewording would cost more than the budget allows: this is the offline draft.",
-            ],
+            notes=[*draft.notes, Note("over_budget")],
         )
     key = hashlib.sha256(prompt.text.encode()).hexdigest()
     cur = await conn.execute(
@@ -119,22 +116,17 @@ async def rewrite_draft(
         except (TransientProviderError, RejectedRequest, FatalProviderError, MissingApiKey) as exc:
             # The error kind only: a provider message may quote the request, i.e. the person's text.
             log.warning("résumé rewrite with %s failed (%s)", model_name, type(exc).__name__)
-            return replace(
-                draft, notes=[*draft.notes, "The LLM could not be reached: this is the offline draft."]
-            )
+            return replace(draft, notes=[*draft.notes, Note("unreachable")])
         await conn.execute(
             "INSERT INTO assistant.llm_rewrite (profile_id, prompt_sha256, model, reply) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT DO NOTHING",
             [profile_id, key, model_name, content],
         )
-    reworded, problem = apply_reply(draft, content, allowed)
+    reworded, rejection = apply_reply(draft, content, allowed)
     if reworded is None:
-        return replace(
-            draft,
-            notes=[*draft.notes, f"The LLM's rewording was not used: {problem}. This is the offline draft."],
-        )
+        return replace(draft, notes=[*draft.notes, rejection])
     return replace(
         reworded,
         mode=f"llm:{model_name}",
-        notes=[*draft.notes, f"Reworded by {model_name}; checked: no fact added."],
+        notes=[*draft.notes, Note("reworded", {"model": model_name})],
     )
