@@ -1,6 +1,7 @@
 """The alembic migrations own every table the Python code uses: `occurisk db migrate` on an empty database
-makes each relation the code names, a second run changes nothing, the revisions after the tables of
-0001–0005 go down and up again, and the history has one line and one head."""
+makes each relation the code names and the onet_raw parent of every file files.py knows, a second run
+changes nothing, the revisions after the tables of 0001–0005 go down and up again, and the history has one
+line and one head."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from alembic.script import ScriptDirectory
 from occurisk_assets import db
 from occurisk_assets.backup import _tool
 from occurisk_assets.defs.careers.similarity import COMPONENTS
+from occurisk_assets.defs.onet.files import SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
-# Schemas whose tables the migrations own (onet_raw's are the loader's, staging/intermediate/marts dbt's).
+# Schemas whose tables the migrations own (staging/intermediate/marts are dbt's; onet_raw's parents are the
+# migrations' too, checked against files.py below, its per-version partitions the loader's).
 OWNED_SCHEMAS = ("core", "bls", "careers", "postings", "assistant")
 # A schema-qualified name in the code: `core.model_run`, not `defs.postings.crawler`, `api/careers.py`,
 # `@postings.command(...)` or `bls.gov`.
@@ -125,6 +128,34 @@ def test_the_similarity_table_has_a_column_per_component(migrated):
     assert set(COMPONENTS) <= columns
 
 
+def test_every_onet_file_has_its_list_partitioned_parent_with_the_columns_of_files_py(migrated):
+    with psycopg.connect(migrated) as conn:
+        parents = dict(
+            conn.execute(
+                """SELECT c.relname, pg_get_partkeydef(c.oid) FROM pg_class c
+                   JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = 'onet_raw' AND c.relkind = 'p'"""
+            ).fetchall()
+        )
+        columns = {
+            spec.table: conn.execute(
+                """SELECT column_name, data_type FROM information_schema.columns
+                   WHERE table_schema = 'onet_raw' AND table_name = %s ORDER BY ordinal_position""",
+                (spec.table,),
+            ).fetchall()
+            for spec in SPECS
+        }
+        primary_key = conn.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'onet_raw.task_statements'::regclass AND contype = 'p'"
+        ).fetchone()[0]
+    assert parents == {spec.table: "LIST (data_version)" for spec in SPECS}
+    for spec in SPECS:
+        expected = [("data_version", "text"), ("line_no", "integer"), *spec.columns]
+        assert [tuple(c) for c in columns[spec.table]] == expected, spec.file_name
+    assert primary_key == "PRIMARY KEY (data_version, line_no)"
+
+
 def test_migrating_again_changes_nothing(migrated):
     before = schema_dump(migrated)
     result = occurisk_db_migrate(migrated)
@@ -147,6 +178,8 @@ def test_the_new_revisions_go_down_and_up_again(migrated):
         "assistant.posting_outcome_change",
     }
     assert {"careers", "postings", "assistant"} <= schemas  # 0004's and 0006's
+    with psycopg.connect(migrated) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'onet_raw'").fetchone()[0] == 0
     assert db.migrate(migrated) == db.alembic_heads()[0]
     assert schema_dump(migrated) == before
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from occurisk_assets import db
+from occurisk_assets.defs.onet.files import SPECS
 from occurisk_assets.defs.onet.loader import ReleaseFileError, load_release
 from occurisk_assets.defs.onet.sources import Release, ReleaseNotFound, resolve_release
 from occurisk_assets.settings import get_settings
@@ -184,9 +185,14 @@ def test_required_file_missing_is_a_clear_failure(fresh_database, tmp_path):
     with pytest.raises(ReleaseFileError, match=r"Task Statements.txt: required file is missing"):
         load_release(Release(folder, "30.1", str(folder), None))
     with db.connect() as conn:
-        # Failed before touching the database at all: no version registered, no raw table made.
+        # Failed before touching the database at all: no version registered, no partition or load table
+        # made (only the empty partitioned parents of the migrations are there).
         assert conn.execute("SELECT count(*) FROM core.data_version").fetchone()[0] == 0
-        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'onet_raw'").fetchone()[0] == 0
+        kinds = conn.execute(
+            "SELECT c.relkind, count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'onet_raw' AND c.relkind IN ('r', 'p') GROUP BY 1"
+        ).fetchall()
+        assert kinds == [("p", len(SPECS))]
 
 
 def test_a_required_file_with_only_its_header_is_a_load_error(fresh_database, tmp_path):

@@ -38,7 +38,7 @@ def test_unknown_task_ids_and_missing_year_save_nothing(site):
     assert site.get(f"{API}/profiles/{profile_id}").json()["jobs"][0]["duties"] == []
 
 
-def test_a_corrupt_resume_file_is_named_on_the_page(site):
+def test_a_corrupt_resume_file_is_named_on_the_page_in_english_and_korean(site):
     page = post_form(
         site,
         "/my-work/resume",
@@ -47,7 +47,18 @@ def test_a_corrupt_resume_file_is_named_on_the_page(site):
         files={"file": ("resume.docx", io.BytesIO(b"not a zip at all"), "application/octet-stream")},
     )
     assert page.status_code == 400
-    assert 'href="#file">The file could not be read:' in page.text
+    problem = '<span lang="en">resume.docx: not a valid .docx (corrupt zip)</span>'
+    assert f'href="#file">The file could not be read: {problem}</a>' in page.text
+    # On a Korean page the reader's English words are marked as English for screen readers.
+    korean = post_form(
+        site,
+        "/my-work/resume?lang=ko",
+        "/my-work/resume",
+        {"text": ""},
+        files={"file": ("resume.docx", io.BytesIO(b"not a zip at all"), "application/octet-stream")},
+    )
+    assert f'href="#file">파일을 읽을 수 없습니다: {problem}</a>' in korean.text
+    assert f"파일을 읽을 수 없습니다: {problem}</p>" in korean.text  # the message above the field too
 
 
 def test_a_recording_fills_the_duties_field_without_javascript(site, tmp_path):

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from api import queries
 from api.assistant_db import AssistantConnectionDep
@@ -40,6 +41,13 @@ def optional_profile_id(request: Request) -> str | None:
 
 
 OptionalProfileId = Annotated[str | None, Depends(optional_profile_id)]
+
+
+def with_english_problem(page, key: str, problem: Exception) -> Markup:
+    """The page's message `key` naming a reader's problem, which is English text (the file or recording
+    readers' own words): marked lang="en" so a screen reader on a Korean page pronounces it as English."""
+    english = Markup('<span lang="en">{}</span>').format(str(problem))
+    return Markup(page.t(key, problem="{problem}")).format(problem=english)
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -356,7 +364,7 @@ async def transcribed(page, audio) -> tuple[str | None, list[tuple[str, str]]]:
             max_seconds=settings.transcribe_max_seconds,
         )
     except voice.AudioProblem as exc:
-        return None, [("audio", page.t("aw_error_audio", problem=str(exc)))]
+        return None, [("audio", with_english_problem(page, "aw_error_audio", exc))]
     return result.text.strip(), []
 
 
@@ -470,7 +478,12 @@ async def read_resume(
             text = await asyncio.to_thread(text_of_upload, upload.filename, data)
         except UploadProblem as exc:
             return await render_resume(
-                page, profile_id, version, text, [("file", page.t("aw_error_file", problem=str(exc)))], 400
+                page,
+                profile_id,
+                version,
+                text,
+                [("file", with_english_problem(page, "aw_error_file", exc))],
+                400,
             )
     if len(text.strip()) < 3:
         return await render_resume(

@@ -120,7 +120,8 @@ def read_manifest(folder: Path) -> dict:
 
 
 def _create_missing_table(conn: psycopg.Connection, entry: dict) -> None:
-    """A raw table or mart the archive holds but the database lacks (e.g. restoring into a fresh database)."""
+    """A table the archive holds but the database lacks: a mart dbt has not built yet, or the raw table of a
+    file no spec names (files.py's have their parents from the migrations) restored into a fresh database."""
     schema, table = entry["schema"], entry["table"]
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     columns = sql.SQL(", ").join(

@@ -105,6 +105,12 @@ def file_facts(path: Path) -> tuple[int, int, str]:
 
 
 def _ensure_parent(conn: psycopg.Connection, spec: FileSpec, header: tuple[str, ...]) -> None:
+    """The partitioned parent of a file's table. A file of files.py has its parent from the migrations
+    (0011); only a file no spec names yet (a newer release's) gets one here, shaped by its header."""
+    if spec.file_name in SPEC_BY_FILE:
+        if conn.execute("SELECT to_regclass(%s)", (f"onet_raw.{spec.table}",)).fetchone()[0] is None:
+            raise RuntimeError(f"onet_raw.{spec.table} does not exist: run `occurisk db migrate` first")
+        return
     table = sql.Identifier("onet_raw", spec.table)
     columns = [(snake(h), spec.column_type(h)) for h in header]
     columns += [c for c in spec.columns if c[0] not in {name for name, _ in columns}]
@@ -117,7 +123,7 @@ def _ensure_parent(conn: psycopg.Connection, spec: FileSpec, header: tuple[str, 
             "PRIMARY KEY (data_version, line_no)) PARTITION BY LIST (data_version)"
         ).format(table, column_defs)
     )
-    for name, sql_type in columns:  # a release may add a column to a file we already hold
+    for name, sql_type in columns:  # a later release may add a column to such a file
         conn.execute(
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
                 table, sql.Identifier(name), sql.SQL(sql_type)
