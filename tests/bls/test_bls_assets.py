@@ -9,6 +9,7 @@ from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
+from tests.conftest import isolated_database
 from tests.resources import resources_for_tests
 
 OEWS_CHECKS = [
@@ -110,6 +111,22 @@ def test_oews_releases_loaded_when_missing_and_reloaded_on_request(fresh_databas
         "47-4090",
         "51-2090",
     ]
+
+
+def test_the_loads_write_to_the_database_the_resource_names(fresh_database, pg_server):
+    def coverage_rows(url: str) -> int:
+        with db.connect(url) as conn:
+            return conn.execute("SELECT count(*) FROM bls.nem_occupational_coverage").fetchone()[0]
+
+    with isolated_database(pg_server) as environment_database:  # what DATABASE_URL now names
+        result = materialize(
+            [assets.nem_occupational_coverage],
+            instance=DagsterInstance.ephemeral(),
+            resources=resources_for_tests(fresh_database),
+        )
+        assert result.success
+        assert loads(result, "bls__nem_occupational_coverage")[0]["2024-2034"]["rows"] == 1113
+        assert (coverage_rows(fresh_database), coverage_rows(environment_database)) == (1113, 0)
 
 
 def test_projections_and_checks(fresh_database):

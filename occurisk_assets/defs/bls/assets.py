@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from dagster import (
     AssetExecutionContext,
+    AssetsDefinition,
     Config,
     MaterializeResult,
     MetadataValue,
@@ -53,14 +54,18 @@ def load_missing(
     table: str,
     column: str,
     known: list[str],
-    load: Callable[[str], LoadReport],
+    load: Callable[..., LoadReport],
 ) -> MaterializeResult:
     """Load the configured releases of `bls.<table>` that are not in it yet (all of them with `reload`).
     Two runs loading the same release at once (a backfill's) take turns on the loader's lock."""
     with database.connect() as conn:
         present = {row[0] for row in conn.execute(f"SELECT DISTINCT {column} FROM bls.{table}")}
     wanted = config.releases or known
-    loaded = {key: load_metadata(context, load(key)) for key in wanted if config.reload or key not in present}
+    loaded = {
+        key: load_metadata(context, load(key, url=database.url))
+        for key in wanted
+        if config.reload or key not in present
+    }
     skipped = sorted(set(wanted) - set(loaded))
     if skipped:
         context.log.info(f"bls.{table}: already loaded, kept: {', '.join(skipped)}")
@@ -73,101 +78,58 @@ def load_missing(
     )
 
 
-@asset(
-    key_prefix="bls",
-    group_name=GROUP,
-    kinds={"postgres"},
-    description="OEWS national cross-industry estimates of each May release: employment and wages per "
-    "SOC code; '*'/'#' cells are NULL with a 'suppressed'/'top_coded' flag.",
+def release_table_asset(
+    table: str, column: str, known: list[str], load: Callable[..., LoadReport], description: str
+) -> AssetsDefinition:
+    """The asset of `bls.<table>`, whose `column` names the release of each row."""
+
+    @asset(name=table, key_prefix="bls", group_name=GROUP, kinds={"postgres"}, description=description)
+    def load_releases(
+        context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
+    ) -> MaterializeResult:
+        return load_missing(context, database, config, table, column, known, load)
+
+    return load_releases
+
+
+bls_oews_metrics = release_table_asset(
+    "bls_oews_metrics",
+    "ref_year_month",
+    OEWS_RELEASES,
+    load_oews,
+    "OEWS national cross-industry estimates of each May release: employment and wages per SOC code; "
+    "'*'/'#' cells are NULL with a 'suppressed'/'top_coded' flag.",
 )
-def bls_oews_metrics(
-    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
-) -> MaterializeResult:
-    return load_missing(
-        context, database, config, "bls_oews_metrics", "ref_year_month", OEWS_RELEASES, load_oews
-    )
-
-
-@asset(
-    key_prefix="bls",
-    group_name=GROUP,
-    kinds={"postgres"},
-    description="Employment Projections (occupation.xlsx Table 1.2): employment in persons, growth, "
-    "annual openings, median wage and entry requirements per NEM occupation, per projection period.",
+bls_proj_metrics = release_table_asset(
+    "bls_proj_metrics",
+    "projection_period",
+    PROJECTION_PERIODS,
+    load_projections,
+    "Employment Projections (occupation.xlsx Table 1.2): employment in persons, growth, annual openings, "
+    "median wage and entry requirements per NEM occupation, per projection period.",
 )
-def bls_proj_metrics(
-    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
-) -> MaterializeResult:
-    return load_missing(
-        context,
-        database,
-        config,
-        "bls_proj_metrics",
-        "projection_period",
-        PROJECTION_PERIODS,
-        load_projections,
-    )
-
-
-@asset(
-    key_prefix="bls",
-    group_name=GROUP,
-    kinds={"postgres"},
-    description="BLS O*NET-SOC → National Employment Matrix code crosswalk of each projection period.",
+nem_onet_crosswalk = release_table_asset(
+    "nem_onet_crosswalk",
+    "projection_period",
+    PROJECTION_PERIODS,
+    load_nem_onet_crosswalk,
+    "BLS O*NET-SOC → National Employment Matrix code crosswalk of each projection period.",
 )
-def nem_onet_crosswalk(
-    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
-) -> MaterializeResult:
-    return load_missing(
-        context,
-        database,
-        config,
-        "nem_onet_crosswalk",
-        "projection_period",
-        PROJECTION_PERIODS,
-        load_nem_onet_crosswalk,
-    )
-
-
-@asset(
-    key_prefix="bls",
-    group_name=GROUP,
-    kinds={"postgres"},
-    description="Every National Employment Matrix code of each projection period, its type and level.",
+nem_occupational_coverage = release_table_asset(
+    "nem_occupational_coverage",
+    "projection_period",
+    PROJECTION_PERIODS,
+    load_nem_coverage,
+    "Every National Employment Matrix code of each projection period, its type and level.",
 )
-def nem_occupational_coverage(
-    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
-) -> MaterializeResult:
-    return load_missing(
-        context,
-        database,
-        config,
-        "nem_occupational_coverage",
-        "projection_period",
-        PROJECTION_PERIODS,
-        load_nem_coverage,
-    )
-
-
-@asset(
-    key_prefix="bls",
-    group_name=GROUP,
-    kinds={"postgres"},
-    description="SOC 2010 → SOC 2018 crosswalk (many-to-many), for codes of older taxonomies.",
+# One edition, no release key: the constant column stands for it.
+soc_2010_2018_crosswalk = release_table_asset(
+    "soc_2010_2018_crosswalk",
+    "'2018'",
+    ["2018"],
+    lambda _, url: load_soc_2010_2018(url=url),
+    "SOC 2010 → SOC 2018 crosswalk (many-to-many), for codes of older taxonomies.",
 )
-def soc_2010_2018_crosswalk(
-    context: AssetExecutionContext, database: PlatformDatabase, config: BlsReleasesConfig
-) -> MaterializeResult:
-    # One edition, no release key: the constant column stands for it.
-    return load_missing(
-        context,
-        database,
-        config,
-        "soc_2010_2018_crosswalk",
-        "'2018'",
-        ["2018"],
-        lambda _: load_soc_2010_2018(),
-    )
 
 
 def link_metadata(report: LinkReport) -> dict:

@@ -109,9 +109,13 @@ def replace_rows(
 
 
 def _write(
-    table: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]], partition: Mapping[str, str]
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    partition: Mapping[str, str],
+    url: str | None,
 ) -> int:
-    with db.connect() as conn:
+    with db.connect(url) as conn:
         inserted = replace_rows(conn, table, columns, rows, partition)
         conn.commit()
         # Fresh statistics right away: the API's plans must not wait for autovacuum.
@@ -119,12 +123,12 @@ def _write(
         return inserted
 
 
-def load_oews(ref_year_month: str, workbook: Path | None = None) -> LoadReport:
+def load_oews(ref_year_month: str, workbook: Path | None = None, url: str | None = None) -> LoadReport:
     started = time.perf_counter()
     release = OewsRelease.parse(ref_year_month)
     path = workbook or oews_workbook(release)
     parsed = oews.read_oews(path, release)
-    rows = _write("bls_oews_metrics", OEWS_COLUMNS, parsed.rows, {"ref_year_month": ref_year_month})
+    rows = _write("bls_oews_metrics", OEWS_COLUMNS, parsed.rows, {"ref_year_month": ref_year_month}, url)
     flags = flag_counts(parsed.rows, [m.flag_column for m in oews.MEASURES])
     return LoadReport(
         "bls_oews_metrics",
@@ -142,12 +146,12 @@ def load_oews(ref_year_month: str, workbook: Path | None = None) -> LoadReport:
     )
 
 
-def load_projections(period: str, workbook: Path | None = None) -> LoadReport:
+def load_projections(period: str, workbook: Path | None = None, url: str | None = None) -> LoadReport:
     started = time.perf_counter()
     projection = ProjectionPeriod.parse(period)
     path = workbook or official_workbook(PROJECTIONS)
     parsed = projections.read_projections(path, projection)
-    rows = _write("bls_proj_metrics", PROJ_COLUMNS, parsed.rows, {"projection_period": period})
+    rows = _write("bls_proj_metrics", PROJ_COLUMNS, parsed.rows, {"projection_period": period}, url)
     flags = flag_counts(parsed.rows, [f"{c}_flag" for c, *_ in projections.MEASURE_TEMPLATES])
     return LoadReport(
         "bls_proj_metrics",
@@ -164,11 +168,11 @@ def load_projections(period: str, workbook: Path | None = None) -> LoadReport:
     )
 
 
-def load_nem_onet_crosswalk(period: str, workbook: Path | None = None) -> LoadReport:
+def load_nem_onet_crosswalk(period: str, workbook: Path | None = None, url: str | None = None) -> LoadReport:
     started = time.perf_counter()
     path = workbook or official_workbook(NEM_ONET_CROSSWALK)
     parsed = crosswalks.read_nem_onet_crosswalk(path, ProjectionPeriod.parse(period))
-    rows = _write("nem_onet_crosswalk", NEM_ONET_COLUMNS, parsed, {"projection_period": period})
+    rows = _write("nem_onet_crosswalk", NEM_ONET_COLUMNS, parsed, {"projection_period": period}, url)
     return LoadReport(
         "nem_onet_crosswalk",
         period,
@@ -179,19 +183,19 @@ def load_nem_onet_crosswalk(period: str, workbook: Path | None = None) -> LoadRe
     )
 
 
-def load_nem_coverage(period: str, workbook: Path | None = None) -> LoadReport:
+def load_nem_coverage(period: str, workbook: Path | None = None, url: str | None = None) -> LoadReport:
     started = time.perf_counter()
     path = workbook or official_workbook(NEM_COVERAGE)
     parsed = crosswalks.read_nem_coverage(path, ProjectionPeriod.parse(period))
-    rows = _write("nem_occupational_coverage", COVERAGE_COLUMNS, parsed, {"projection_period": period})
+    rows = _write("nem_occupational_coverage", COVERAGE_COLUMNS, parsed, {"projection_period": period}, url)
     return LoadReport("nem_occupational_coverage", period, path, rows, time.perf_counter() - started)
 
 
-def load_soc_2010_2018(workbook: Path | None = None) -> LoadReport:
+def load_soc_2010_2018(workbook: Path | None = None, url: str | None = None) -> LoadReport:
     started = time.perf_counter()
     path = workbook or official_workbook(SOC_2010_2018_CROSSWALK)
     parsed = crosswalks.read_soc_2010_2018(path)
-    rows = _write("soc_2010_2018_crosswalk", SOC_2010_COLUMNS, parsed, {})
+    rows = _write("soc_2010_2018_crosswalk", SOC_2010_COLUMNS, parsed, {}, url)
     return LoadReport("soc_2010_2018_crosswalk", None, path, rows, time.perf_counter() - started)
 
 
