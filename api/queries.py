@@ -18,14 +18,29 @@ Order = Literal["asc", "desc"]
 # Searches use at most this many words of the query (a longer query only costs time, not relevance).
 MAX_SEARCH_WORDS = 8
 
-# The query is normalised exactly like occupation_search_terms.term_norm.
+# The query is normalised like occupation_search_terms.term_norm (plus the short forms written in full).
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# Short forms people write in job titles, said in full before searching: O*NET lists "Customer Service Rep"
+# only under Sales Representatives of Services, so "customer service rep" as typed would miss Customer
+# Service Representatives. Only words that mean nothing else in a job title.
+TITLE_ABBREVIATIONS = {
+    "rep": "representative",
+    "reps": "representatives",
+    "mgr": "manager",
+    "asst": "assistant",
+    "supvr": "supervisor",
+    "coord": "coordinator",
+}
+
+
 def normalise_search(text: str) -> str:
-    """'Nürse-Practitioner!' → 'nurse practitioner': accents dropped, anything else than a-z 0-9 a space."""
+    """'Nürse-Practitioner!' → 'nurse practitioner': accents dropped, anything else than a-z 0-9 a space;
+    the short forms of TITLE_ABBREVIATIONS written in full."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(_NON_ALNUM.sub(" ", ascii_text.lower()).split()[:MAX_SEARCH_WORDS])
+    words = _NON_ALNUM.sub(" ", ascii_text.lower()).split()[:MAX_SEARCH_WORDS]
+    return " ".join(TITLE_ABBREVIATIONS.get(word, word) for word in words)
 
 
 # Occupations matching %(q)s (normalised): one row per SOC with its best term.

@@ -45,6 +45,10 @@ LAY_TITLES = {
     "veterinarian": "29-1131",
     "bookkeeper": "43-3031",
     "customer service representative": "43-4051",
+    # O*NET lists "Customer Service Rep" only as an alternate title of 41-3091: the short form is said in full.
+    "customer service rep": "43-4051",
+    "custmer service rep": "43-4051",
+    "customer service reps": "43-4051",
     "Software Developers": "15-1252",
 }
 
