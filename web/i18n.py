@@ -1007,8 +1007,8 @@ ERRORS: dict[str, tuple[str, str]] = {
         "이 링크의 프로필이 없습니다. 삭제되었거나 30일 동안 쓰지 않아 지워졌을 수 있습니다.",
     ),
     "outcome_missing": (
-        "Choose what happened with this job: applied, interview, offer or turned down.",
-        "이 일자리가 어떻게 되었는지 고르세요: 지원, 면접, 채용 제안, 불합격.",
+        "Choose what happened with “{value}”: applied, interview, offer or turned down.",
+        "“{value}” 일자리가 어떻게 되었는지 고르세요: 지원, 면접, 채용 제안, 불합격.",
     ),
     "posting_unknown": (
         "There is no job ad {value} any more. It may have been removed.",

@@ -158,16 +158,19 @@ def test_the_page_lists_the_ranked_postings_with_plain_reasons(client, profile_i
             assert str(value) not in card and f"{value:.2f}" not in card
     first = cards[posting_id]
     assert posting_id == ranked["items"][0]["posting_id"]
-    for _, statement in tasks:
-        assert (
-            f'One of its duties is a task you said you did: <span lang="en">“{escape(statement)}”</span>'
-            in first
-        )
     requirements = [r for r in ranked["items"][0]["reasons"] if r["kind"] == "matched_requirement"]
     assert requirements
     for r in requirements:
-        assert f'The ad asks for <span lang="en">“{escape(r["requirement"])}”</span>' in first
-        assert f'You did <span lang="en">“{escape(r["yours"])}”</span>' in first
+        assert f'The ad asks for <span lang="en">“{escape(r["requirement"].rstrip("."))}”</span>' in first
+        assert f'You did <span lang="en">“{escape(r["yours"].rstrip("."))}”</span>' in first
+    quoted = {r["yours"] for r in requirements}
+    for _, statement in tasks:
+        # Each ticked task of the ad shows once: as what you did beside the requirement it matches, else
+        # on a line of its own.
+        own_line = f'a task you said you did: <span lang="en">“{escape(statement.rstrip("."))}”</span>'
+        assert (own_line in first) == (statement not in quoted)
+        assert f"“{escape(statement.rstrip('.'))}”" in first
+    assert ".”." not in html  # one full stop after a quotation, not two
     assert f"It is the same kind of job as yours: {JOB_TITLE}." in first
     assert 'href="https://jobs.example.org/' in first  # the ad itself
     assert "No number on this page is your chance of getting a job. No such number exists" in html
@@ -215,7 +218,10 @@ def test_a_bad_outcome_gets_an_error_summary_and_stores_nothing(
     url = f"/profile/{profile_id}/postings"
     response = post_form(client, url, f"{url}/{posting_id}/outcome", {"outcome": value})
     assert response.status_code == 400
-    message = "Choose what happened with this job: applied, interview, offer or turned down."
+    message = (
+        "Choose what happened with “Customer Service Representative (Remote)”: applied, interview, offer or "
+        "turned down."
+    )
     assert f'<li><a href="#outcome-{posting_id}-applied">{message}</a></li>' in response.text
     assert f'id="outcome-{posting_id}-applied-error"' in response.text
     assert len(card_texts(response.text)) == 8  # the whole page, still there
@@ -225,8 +231,9 @@ def test_a_bad_outcome_gets_an_error_summary_and_stores_nothing(
 def test_unknown_posting_profile_or_token_change_nothing(client, profile_id, csr_posting, db_conn):
     posting_id, _ = csr_posting
     url = f"/profile/{profile_id}/postings"
-    unknown = post_form(client, url, f"{url}/999999999/outcome", {"outcome": "offer"})
-    assert unknown.status_code == 404 and "There is no job ad 999999999 any more." in unknown.text
+    for choice in ("offer", ""):
+        unknown = post_form(client, url, f"{url}/999999999/outcome", {"outcome": choice})
+        assert unknown.status_code == 404 and "There is no job ad 999999999 any more." in unknown.text
     not_a_number = post_form(client, url, f"{url}/abc/outcome", {"outcome": "offer"})
     assert not_a_number.status_code == 400 and "posting_id" in not_a_number.text
     assert form_token(client.get(url).text)  # the browser has its token cookie, but the form below lacks it

@@ -34,9 +34,15 @@ def _ad_link(url: str | None) -> str | None:
 
 
 def _view(item: dict, own_titles: dict[str, str]) -> dict:
-    """What a card shows of an API item: its reasons sorted into plain-worded kinds (the exposure is shown
-    as the badge; match score components are never shown)."""
-    reasons = [r for r in item["reasons"] if r["kind"] != "exposure"]
+    """What a card shows of an API item: its reasons in plain words (the exposure is shown as the badge;
+    match score components are never shown). A ticked task already quoted as what the person did, next to
+    the ad's requirement it matches, is not listed a second time."""
+    quoted = {r["yours"] for r in item["reasons"] if r["kind"] == "matched_requirement"}
+    reasons = [
+        r
+        for r in item["reasons"]
+        if r["kind"] != "exposure" and not (r["kind"] == "matched_task" and r["task_statement"] in quoted)
+    ]
     for reason in reasons:
         if reason["kind"] == "occupation":
             reason["your_title"] = own_titles.get(reason["your_soc_code"], reason["your_soc_code"])
@@ -44,10 +50,17 @@ def _view(item: dict, own_titles: dict[str, str]) -> dict:
 
 
 async def _response(
-    page: Page, conn, platform, row: dict, number: int, status: int = 200, problems=(), saved=None
+    page: Page, conn, platform, row: dict, number: int, status: int = 200, unmarked=None, saved=None
 ) -> HTMLResponse:
+    """The page of ads `number`; `unmarked`: the posting whose form came without a choice (the error)."""
     found = await postings_for(conn, platform, row, None, number, PAGE_SIZE)
     own_titles = {job["soc_code"]: job["title"] for job in row["jobs"]}
+    problems = []
+    if unmarked is not None:
+        title = next((i["title"] for i in found["items"] if i["posting_id"] == unmarked), None)
+        if title is None:  # not an ad of this page: nothing to point the person at
+            raise PageError(404, [("posting", "posting_unknown", unmarked)])
+        problems.append((outcome_field(unmarked), page.error_text("outcome", "outcome_missing", title)))
     return render(
         page,
         "profile_postings.html",
@@ -56,7 +69,7 @@ async def _response(
         status=status,
         items=[_view(item, own_titles) for item in found["items"]],
         pagination=found["pagination"],
-        problems=list(problems),
+        problems=problems,
         saved=saved,
         outcomes=OUTCOMES,
         outcome_field=outcome_field,
@@ -90,8 +103,7 @@ async def mark_outcome(
     row = await load_profile(conn, profile_id)
     number = int(page_number) if page_number.isdigit() and 1 <= int(page_number) <= 1000 else 1
     if outcome not in OUTCOMES:
-        problem = (outcome_field(posting_id), page.error_text("outcome", "outcome_missing", outcome))
-        return await _response(page, conn, platform, row, number, 400, [problem])
+        return await _response(page, conn, platform, row, number, 400, unmarked=posting_id)
     try:
         await record_outcome(conn, platform, profile_id, posting_id, outcome)
     except UnknownPosting as exc:
