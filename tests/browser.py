@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from axe_playwright_python.sync_playwright import Axe
 
 from api.main import create_app
 from occurisk_assets.settings import PROJECT_ROOT
@@ -30,6 +31,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(os.environ.get("OCCURISK_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
+# WCAG 2.2 AA and axe's best practices: what every page is checked against.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    }
+}
+AXE = Axe()
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +77,24 @@ def screenshots() -> Path:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def serious_violations(page, options: dict = AXE_OPTIONS) -> list:
+    """axe-core's serious and critical findings on the page: (rule, impact, the first three elements)."""
+    results = AXE.run(page, options=options)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            # The focus is visible: the focused element draws an outline.
+            assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+            return
+    raise AssertionError(f"Tab never reached {selector}")

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser import serious_violations
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import Board
-from tests.web.test_browser import AXE_OPTIONS
 from tests.web.test_check_ad import AD
 
 PHONE = {"width": 375, "height": 812}
@@ -110,14 +109,12 @@ def test_a_pasted_ad_is_coded_on_the_page_without_javascript(crawled, browser, l
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_page_is_accessible_on_a_phone(crawled, browser, live_server, screenshots, lang):
-    axe = Axe()
     context = browser.new_context(viewport=PHONE, locale=lang)
     page = context.new_page()
     page.goto(f"{live_server}/check-job-ad?lang={lang}")
 
     def check(name: str) -> None:
-        results = axe.run(page, options=AXE_OPTIONS)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         assert serious == [], (name, serious)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"], name
         page.screenshot(path=screenshots / f"check-ad-{name}-{lang}-phone.png", full_page=True)

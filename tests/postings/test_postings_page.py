@@ -13,16 +13,15 @@ import re
 
 import psycopg
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from api.main import create_app
+from tests.browser import serious_violations, tab_to
 from tests.built_platform import platform_database
 from tests.postings.test_coding_and_api import coded  # noqa: F401  (the board's postings, coded)
 from tests.postings.test_done_when import empty_postings_store
 from tests.web.forms import form_token, post_form
-from tests.web.test_browser import AXE_OPTIONS, tab_to
 from web.routes.profile_postings import _ad_link
 
 API = "/api/v1"
@@ -61,15 +60,6 @@ def outcome_rows(conn: psycopg.Connection, profile_id: str) -> tuple[list, list]
         (profile_id,),
     ).fetchall()
     return current, changes
-
-
-def serious_violations(page) -> list:
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_with_no_postings_the_page_says_how_to_add_them(

@@ -96,6 +96,7 @@ def test_the_work_history_leads_on_to_the_result_pages(site):
         "3. Where your experience carries",
         "4. Your résumé",
         "5. Cover letter",
+        "6. Job ads for you",
     ]
     for url, _ in links:
         assert site.get(url).status_code == 200, url

@@ -13,9 +13,8 @@ import re
 
 import docx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.web.test_browser import AXE_OPTIONS, tab_to
+from tests.browser import serious_violations, tab_to
 
 API = "/api/v1"
 CSR = "43-4051"
@@ -36,11 +35,6 @@ RESUME_LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 def focused(page) -> dict:
     return page.evaluate(
         "() => ({id: document.activeElement.id, tag: document.activeElement.tagName,"
@@ -51,15 +45,6 @@ def focused(page) -> dict:
 def press(page, selector: str, key: str = "Enter") -> None:
     tab_to(page, selector)
     page.keyboard.press(key)
-
-
-def serious_violations(axe, page) -> list:
-    results = axe.run(page, options=AXE_OPTIONS)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def sideways_overflow(page) -> tuple[int, list[str]]:
@@ -300,7 +285,7 @@ BAD_SUBMITS = {
 
 @pytest.mark.parametrize("case", list(BAD_SUBMITS))
 def test_a_bad_submit_puts_an_error_summary_first_whose_link_reaches_the_field(
-    browser, live_server, db_conn, axe, screenshots, case
+    browser, live_server, db_conn, screenshots, case
 ):
     url, field, field_id = BAD_SUBMITS[case]
     next_year = dt.date.today().year + 1
@@ -337,7 +322,7 @@ def test_a_bad_submit_puts_an_error_summary_first_whose_link_reaches_the_field(
     # The field says what is wrong too, and a screen reader hears it with the field.
     assert page.locator(f"#{field_id}-error").text_content() == f"Error: {message}"
     assert f"{field_id}-error" in page.locator(field).get_attribute("aria-describedby").split()
-    assert serious_violations(axe, page) == []
+    assert serious_violations(page) == []
     page.screenshot(path=screenshots / f"my-work-error-{case}-en-375.png", full_page=True)
     assert db_conn.execute("SELECT count(*) FROM assistant.profile").fetchone()[0] == profiles_before
     context.close()
@@ -375,23 +360,21 @@ H1 = {
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_history_page_is_axe_clean_at_375_px(
-    browser, live_server, make_profile, axe, screenshots, lang
-):
+def test_every_history_page_is_axe_clean_at_375_px(browser, live_server, make_profile, screenshots, lang):
     pages = history_pages(make_profile())
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale=lang)
     page = context.new_page()
     for name, url in pages.items():
         page.goto(f"{live_server}{url}{'&' if '?' in url else '?'}lang={lang}")
         assert page.locator("html").get_attribute("lang") == lang
-        assert serious_violations(axe, page) == [], name
+        assert serious_violations(page) == [], name
         if name in H1[lang]:
             assert page.locator("h1").inner_text() == H1[lang][name]
         if name == "tasks":  # O*NET's task statements stay English: screen readers are told so
             assert page.locator("label[for=task-0]").get_attribute("lang") == "en"
         page.screenshot(path=screenshots / f"my-work-{name}-{lang}-375.png", full_page=True)
     open_resume_confirm(page, live_server, lang)
-    assert serious_violations(axe, page) == [], "resume-confirm"
+    assert serious_violations(page) == [], "resume-confirm"
     page.screenshot(path=screenshots / f"my-work-resume-confirm-{lang}-375.png", full_page=True)
     context.close()
 

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser import serious_violations, tab_to
 from tests.fakes.llm_server import Reply
 from tests.web.forms import post_form
-from tests.web.test_browser import AXE_OPTIONS, tab_to
 
 API = "/api/v1"
 CSR = "43-4051"  # Customer Service Representatives
@@ -74,11 +73,6 @@ def make_profile(site_session, csr_task_ids):
     return make
 
 
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
-
-
 def numbers(text: str) -> set[str]:
     return set(re.findall(r"\d+", text))
 
@@ -96,15 +90,6 @@ def input_numbers(site_session, jobs: list[dict]) -> set[str]:
 
 def docx_text(path: Path) -> str:
     return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-
-
-def serious_violations(axe, page) -> list:
-    results = axe.run(page, options=AXE_OPTIONS)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def press_link(page, selector: str) -> None:
@@ -204,7 +189,7 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_result_pages_are_axe_clean_at_375_px(
-    browser, live_server, site_session, make_profile, axe, screenshots, lang
+    browser, live_server, site_session, make_profile, screenshots, lang
 ):
     profile_id, _ = make_profile()
     site_session.post(f"{API}/profiles/{profile_id}/cover-letter", json={"posting": POSTING})
@@ -214,7 +199,7 @@ def test_result_pages_are_axe_clean_at_375_px(
         page.goto(f"{live_server}/profile/{profile_id}/{step}?lang={lang}")
         assert page.locator("html").get_attribute("lang") == lang
         assert page.locator("[aria-current=step]").get_attribute("href") == f"/profile/{profile_id}/{step}"
-        assert serious_violations(axe, page) == [], step
+        assert serious_violations(page) == [], step
         if lang == "ko":
             page.screenshot(path=screenshots / f"profile-{step}-ko-375.png", full_page=True)
         if step == "exposure":

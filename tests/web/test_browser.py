@@ -6,7 +6,8 @@ without JavaScript. Screenshots go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser import AXE, serious_violations, tab_to
 
 TRUCK_DRIVERS = "53-3032"
 PAGE_TYPES = {
@@ -21,52 +22,25 @@ PAGE_TYPES = {
     "not-found": "/occupation/99-9999",
     "bad-request": "/explore?job_zone=9",
 }
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    }
-}
-
-
-@pytest.fixture(scope="module")
-def axe():
-    return Axe()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_no_serious_accessibility_violations(browser, live_server, axe, screenshots, name, lang):
+def test_no_serious_accessibility_violations(browser, live_server, screenshots, name, lang):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=lang)
     page = context.new_page()
     separator = "&" if "?" in PAGE_TYPES[name] else "?"
     page.goto(f"{live_server}{PAGE_TYPES[name]}{separator}lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
-    results = axe.run(page, options=AXE_OPTIONS)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(page)
     assert serious == [], serious
     # High contrast mode: the same page, AAA contrast (axe's color-contrast-enhanced rule).
     if name in ("home", "occupation", "explore"):
         page.goto(f"{live_server}{PAGE_TYPES[name]}{separator}lang={lang}&contrast=high")
-        enhanced = axe.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}})
+        enhanced = AXE.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}})
         assert [v["id"] for v in enhanced.response["violations"]] == []
     page.screenshot(path=screenshots / f"{name}-{lang}-desktop.png", full_page=name != "explore")
     context.close()
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching `selector` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            # The focus is visible: the focused element draws an outline.
-            assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
-            return
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def test_keyboard_only_journey_search_occupation_transition_compare(browser, live_server, screenshots):
