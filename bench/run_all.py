@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 BENCHMARKS = [
     "bench.cli",
+    "bench.executor",
     "bench.ingest",
     "bench.scoring",
     "bench.api",

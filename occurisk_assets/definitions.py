@@ -12,6 +12,14 @@ from occurisk_assets.run_logging import CLI_LOGGER, cli_console_logger
 
 DATA_VERSION_JOB = "data_version_pipeline"
 
+# Runs launched by the UI, the sensors, schedules and backfills: each step in its own process, as many at once
+# as cores, forked from a server that has already imported the code (occurisk_assets/step_preload.py) — a
+# spawned step would spend about 10 s importing it first. The CLI's runs execute in its own process.
+step_executor = dg.multiprocess_executor.configured(
+    {"start_method": {"forkserver": {"preload_modules": ["occurisk_assets.step_preload"]}}},
+    name="multiprocess_forkserver",
+)
+
 
 def data_version_job(domains: dg.Definitions):
     """Everything derived from one O*NET release, in dependency order: raw tables → dbt marts → scores →
@@ -43,6 +51,7 @@ def defs() -> dg.Definitions:
         dg.Definitions(
             jobs=[data_version_job(domains)],
             resources=platform_resources(),
+            executor=step_executor,
             loggers={CLI_LOGGER: cli_console_logger},
         ),
     )

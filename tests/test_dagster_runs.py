@@ -1,14 +1,19 @@
 """Runs the way Dagster runs them outside one process, on a new PostgreSQL-backed instance (a Dagster database
-of its own on the session's server): a job under the multiprocess executor, each step in its own process."""
+of its own on the session's server): a job under the multiprocess executor, each step in its own process; and
+a backfill of two data_version partitions launched through the webserver's GraphQL API — the mutation the
+UI's "Launch backfill" sends — and run by the daemon, on an empty platform database."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatus, execute_job
@@ -16,9 +21,12 @@ from dagster._core.definitions.reconstruct import ReconstructableRepository
 from psycopg import sql
 
 from occurisk_assets import db
+from occurisk_assets.pipeline import _stop
 from occurisk_assets.settings import PROJECT_ROOT
+from tests.conftest import _free_port
 
 BIN = Path(sys.executable).parent
+REPOSITORY = {"repositoryLocationName": "occurisk", "repositoryName": "__repository__"}
 BLS_ROWS = {
     "bls_oews_metrics": 1395 + 1396 + 1396,  # 2022-05, 2023-05, 2024-05
     "bls_proj_metrics": 1113,
@@ -82,7 +90,8 @@ def bls_rows(tables) -> dict[str, int]:
 
 def test_multiprocess_executor_runs_the_steps_in_their_own_processes(postgres_instance):
     """Two BLS tables of the `bls_releases` job and the four checks of the projections (one reads the other
-    table): six steps, each in a process of its own that loads the code location as the workspace names it."""
+    table): six steps under the product's executor, each in a process of its own forked from the run's
+    server that preloaded the code location as the workspace names it."""
     job = ReconstructableRepository.for_module(
         "occurisk_assets.definitions", "defs", working_directory=str(PROJECT_ROOT)
     ).get_reconstructable_job("bls_releases")
@@ -90,7 +99,6 @@ def test_multiprocess_executor_runs_the_steps_in_their_own_processes(postgres_in
     with execute_job(
         job,
         instance=postgres_instance,
-        run_config={"execution": {"config": {"multiprocess": {"max_concurrent": 2}}}},
         asset_selection=[AssetKey(["bls", table]) for table in tables],
     ) as result:
         assert result.success, why_run_failed(postgres_instance, result.run_id)
@@ -125,3 +133,147 @@ def test_multiprocess_executor_runs_the_steps_in_their_own_processes(postgres_in
         materialization = postgres_instance.get_latest_materialization_event(AssetKey(["bls", table]))
         assert materialization.run_id == run_id
         assert materialization.asset_materialization.metadata["rows"].value == BLS_ROWS[table]
+
+
+def graphql(port: int, query: str, variables: dict | None = None) -> dict:
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
+    )
+    response.raise_for_status()
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+LOCATIONS = """{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus
+  locationOrLoadError { __typename ... on PythonError { message } } } } } }"""
+ADD_PARTITION = """mutation ($partitionsDefName: String!, $partitionKey: String!,
+    $repositorySelector: RepositorySelector!) {
+  addDynamicPartition(partitionsDefName: $partitionsDefName, partitionKey: $partitionKey,
+                      repositorySelector: $repositorySelector) {
+    __typename ... on AddDynamicPartitionSuccess { partitionKey } ... on PythonError { message } } }"""
+# As the UI's job partitions page sends it (Launch backfill → the selected partitions).
+LAUNCH_BACKFILL = """mutation ($backfillParams: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $backfillParams) {
+    __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message stack } } }"""
+BACKFILL = """query ($backfillId: String!) { partitionBackfillOrError(backfillId: $backfillId) {
+  ... on PartitionBackfill { status partitionStatuses { results { partitionName runId runStatus } } } } }"""
+
+
+def wait_for_location(port: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            [entry] = graphql(port, LOCATIONS)["workspaceOrError"]["locationEntries"]
+            if entry["loadStatus"] == "LOADED":
+                assert entry["locationOrLoadError"]["__typename"] == "RepositoryLocation", entry
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(2)
+    raise AssertionError(f"the code location did not load within {seconds:.0f} s")
+
+
+def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp_path, monkeypatch):
+    port = _free_port()
+    # The daemon also ticks the schedules and the release sensor: none of them may start a run meanwhile.
+    for cron in ("OCCURISK_POSTINGS_CRON", "OCCURISK_RESCORE_CRON", "OCCURISK_ASSISTANT_RETENTION_CRON"):
+        monkeypatch.setenv(cron, "0 0 1 1 *")
+    (tmp_path / "landing").mkdir()
+    monkeypatch.setenv("OCCURISK_ONET_LANDING", str(tmp_path / "landing"))
+    workspace = str(PROJECT_ROOT / "workspace.yaml")
+    logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("webserver", "daemon")}  # noqa: SIM115
+    children = [
+        subprocess.Popen(
+            [BIN / "dagster-webserver", "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
+            cwd=PROJECT_ROOT,
+            stdout=logs["webserver"],
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+        subprocess.Popen(
+            [BIN / "dagster-daemon", "run", "-w", workspace],
+            cwd=PROJECT_ROOT,
+            stdout=logs["daemon"],
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        ),
+    ]
+    try:
+        wait_for_location(port, 300)
+        for version in ("30.0", "30.1"):
+            added = graphql(
+                port,
+                ADD_PARTITION,
+                {
+                    "partitionsDefName": "data_version",
+                    "partitionKey": version,
+                    "repositorySelector": REPOSITORY,
+                },
+            )["addDynamicPartition"]
+            assert added == {"__typename": "AddDynamicPartitionSuccess", "partitionKey": version}
+        launched = graphql(
+            port,
+            LAUNCH_BACKFILL,
+            {
+                "backfillParams": {
+                    "selector": {
+                        "partitionSetName": "data_version_pipeline_partition_set",
+                        "repositorySelector": REPOSITORY,
+                    },
+                    "partitionNames": ["30.0", "30.1"],
+                    "fromFailure": False,
+                }
+            },
+        )["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+        # About 6 min here: 30 steps a run, each forked from the run's preloaded server (53 min when each
+        # step spawned a process that imported the code first), the two runs taking turns on the dbt pool.
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline:
+            backfill = graphql(port, BACKFILL, {"backfillId": launched["backfillId"]})[
+                "partitionBackfillOrError"
+            ]
+            results = backfill["partitionStatuses"]["results"]
+            failed = [r for r in results if r["runStatus"] in {"FAILURE", "CANCELED"}]
+            assert not failed, "\n\n".join(why_run_failed(postgres_instance, r["runId"]) for r in failed)
+            if {r["partitionName"]: r["runStatus"] for r in results} == {
+                "30.0": "SUCCESS",
+                "30.1": "SUCCESS",
+            }:
+                break
+            time.sleep(10)
+        else:
+            raise AssertionError(f"the backfill did not finish within 30 minutes: {backfill}")
+    finally:
+        _stop(children)
+        for log in logs.values():
+            log.close()
+    assert all(child.poll() is not None for child in children)
+
+    assert bls_rows(BLS_ROWS) == BLS_ROWS  # built by the runs: nothing was loaded before
+    with db.connect() as conn:
+        versions = conn.execute(
+            "SELECT id, build_status, is_active FROM core.data_version ORDER BY id"
+        ).fetchall()
+        per_version = dict(
+            conn.execute(
+                "SELECT data_version, count(*) FROM marts.occupation_ai_score GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        linked = dict(
+            conn.execute("SELECT data_version, count(*) FROM bls.soc_bls_link GROUP BY 1").fetchall()
+        )
+        tasks = dict(
+            conn.execute("SELECT data_version, count(*) FROM marts.task_catalog GROUP BY 1").fetchall()
+        )
+    assert versions == [("30.0", "complete", False), ("30.1", "complete", True)]
+    assert tasks["30.1"] == 18796 and tasks["30.0"] > 0
+    assert set(per_version) == set(linked) == {"30.0", "30.1"}
+    assert all(n > 700 for n in per_version.values())
+    runs = postgres_instance.get_runs()
+    assert sorted((r.job_name, r.tags.get("dagster/partition")) for r in runs) == [
+        ("data_version_pipeline", "30.0"),
+        ("data_version_pipeline", "30.1"),
+    ]
+    assert all(r.tags.get("dagster/backfill") == launched["backfillId"] for r in runs)

@@ -138,6 +138,18 @@ def test_checks_sensors_schedules_and_jobs(repository):
     assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
 
 
+def test_runs_outside_the_cli_fork_their_steps_from_a_server_with_the_code_loaded(repository):
+    """Every job, the implicit asset job of the UI's "Materialize" included: the multiprocess executor
+    starting steps by forkserver with occurisk_assets/step_preload.py, which builds these definitions."""
+    import occurisk_assets.step_preload  # noqa: F401  importing it builds the definitions, without a database
+    from occurisk_assets.definitions import step_executor
+
+    jobs = repository.get_all_jobs()
+    assert "__ASSET_JOB" in {job.name for job in jobs}
+    assert {job.executor_def.name for job in jobs} == {"multiprocess_forkserver"}
+    assert all(job.executor_def is step_executor for job in jobs)
+
+
 def test_the_shared_resources_are_bound_and_configured_from_the_environment(repository):
     from occurisk_assets.definitions import defs
     from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
