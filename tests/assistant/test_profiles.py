@@ -133,6 +133,10 @@ def test_personal_exposure_from_the_tables(assistant_client, history, csr_tasks,
     most, least = exposure["most_exposed"], exposure["least_exposed"]
     assert most[0]["score"] >= least[0]["score"] and {t["task_id"] for t in most} <= set(csr_tasks)
     assert all(r["model"] and 0 <= r["score"] <= 1 for r in most[0]["raters"]) and most[0]["raters"]
+    # Like every answer of the API (tests/api/test_rounding.py): at most 4 decimals.
+    shown = [exposure["score"], exposure["occupation_average"]]
+    shown += [r["score"] for t in most + least for r in t["raters"]] + [t["score"] for t in most + least]
+    assert all(round(x, 4) == x for x in shown)
 
 
 def test_transitions_from_the_persons_tasks(assistant_client, history, db_conn):

@@ -112,7 +112,7 @@ async def personal_exposure(conn: AsyncConnection, profile: dict) -> dict:
             "task_statement": t["task_statement"],
             "job_ordinal": t["job_ordinal"],
             "score": _round(t["score"]),
-            "raters": t["raters"],
+            "raters": [{**r, "score": _round(r["score"])} for r in t["raters"]],
         }
 
     return {

@@ -12,6 +12,7 @@ from occurisk_assets import db
 from occurisk_assets.defs.coder import registry
 from occurisk_assets.defs.coder.model import TOP_K, OccupationCoder, Prediction
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import active_version
 
 log = logging.getLogger(__name__)
 # Prediction records: model version, a hash of the input, codes and confidences; never the text.
@@ -30,10 +31,10 @@ class CoderNotTrained(RuntimeError):
 
 def _active_version() -> str:
     with db.connect() as conn:
-        row = conn.execute("SELECT id FROM core.data_version WHERE is_active").fetchone()
-    if row is None:
+        version = active_version(conn)
+    if version is None:
         raise CoderNotTrained("no O*NET version is active yet")
-    return row[0]
+    return version
 
 
 def load_production_coder(data_version: str | None = None) -> OccupationCoder:

@@ -17,10 +17,10 @@ import psycopg
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import active_version
 
 TOP_K = 3
 
-ACTIVE_VERSION_SQL = "SELECT id FROM core.data_version WHERE is_active"
 TASKS_SQL = """
 SELECT c.task_id, c.onetsoc_code, c.task_statement, e.mean::float8 AS ai_score
 FROM marts.task_catalog c
@@ -174,13 +174,6 @@ def code_batch(
         top_conf = occupations[0].confidence if occupations else 0.0
         coded.append(CodedPosting(occupations, tables.tasks.match_duties(duties), top_conf < min_confidence))
     return coded
-
-
-def active_version(conn: psycopg.Connection) -> str | None:
-    if not conn.execute("SELECT to_regclass('core.data_version') IS NOT NULL").fetchone()[0]:
-        return None  # nothing built yet
-    row = conn.execute(ACTIVE_VERSION_SQL).fetchone()
-    return row[0] if row else None
 
 
 def code_postings(conn: psycopg.Connection, coder: OccupationCoder | None, batch_size: int = 256) -> Counter:

@@ -11,10 +11,10 @@ from occurisk_assets.defs.postings.cleaning import clean_postings
 from occurisk_assets.defs.postings.coding import (
     CoderUnavailable,
     OccupationCoder,
-    active_version,
     code_postings,
     load_coder,
 )
+from occurisk_assets.versions import active_version
 
 
 @dataclass
