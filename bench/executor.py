@@ -42,7 +42,9 @@ def one_run(instance: DagsterInstance, module: str, attribute: str) -> tuple[flo
         module, attribute, working_directory=str(PROJECT_ROOT)
     ).get_reconstructable_job("bls_releases")
     started = time.perf_counter()
-    with execute_job(job, instance=instance, asset_selection=[AssetKey(["bls", t]) for t in TABLES]) as result:
+    with execute_job(
+        job, instance=instance, asset_selection=[AssetKey(["bls", t]) for t in TABLES]
+    ) as result:
         assert result.success, f"the {module}.{attribute} run failed"
         wall = time.perf_counter() - started
         run_id = result.run_id
