@@ -91,23 +91,6 @@ def test_with_no_postings_the_page_says_how_to_add_them(
     context.close()
 
 
-@pytest.fixture(scope="module")
-def csr_posting(coded):  # noqa: F811
-    """The board's customer service ad: its id and the O*NET tasks of 43-4051 its duties matched."""
-    conn, *_ = coded
-    (posting_id,) = conn.execute(
-        "SELECT posting_id FROM postings.posting WHERE title = 'Customer Service Representative (Remote)' "
-        "AND status = 'accepted'"
-    ).fetchone()
-    tasks = conn.execute(
-        "SELECT DISTINCT task_id, task_statement FROM postings.posting_duty "
-        "WHERE posting_id = %s AND onetsoc_code = %s ORDER BY task_id",
-        (posting_id, f"{CSR}.00"),
-    ).fetchall()
-    assert len(tasks) >= 2
-    return posting_id, tasks
-
-
 @pytest.fixture
 def profile_id(client, csr_posting) -> str:
     """A customer service worker who ticked the ad's tasks and wrote one duty of their own."""

@@ -16,6 +16,7 @@ GAP_MIN_LEVEL = 0.5  # a skill is a gap when the target needs it at least this m
 
 
 async def _has_table(conn: AsyncConnection, name: str) -> bool:
+    """For dbt models: built by a run, not by the migrations."""
     cur = await conn.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
     return (await cur.fetchone())[0]
 
@@ -25,20 +26,16 @@ async def supported_skills(
 ) -> list[dict]:
     """Skills linked to the work activities of the person's tasks, most supported first, then by the
     importance the person's occupations give them."""
-    if not task_ids or not await _has_table(conn, "onet_raw.skills_to_work_activities"):
+    if not task_ids:
         return []
-    has_ratings = await _has_table(conn, "onet_raw.skills")
-    importance = (
-        """(SELECT max(s.data_value) FROM onet_raw.skills s WHERE s.data_version = %(v)s
-             AND s.element_id = sw.skills_element_id AND s.scale_id = 'IM'
-             AND left(s.onetsoc_code, 7) = ANY(%(socs)s))"""
-        if has_ratings
-        else "NULL::numeric"
-    )
+    # A release without Skills.txt leaves onet_raw.skills empty for it: the importance is then NULL.
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
             f"""SELECT sw.skills_element_id AS element_id, sw.skills_element_name AS skill,
-                       count(DISTINCT td.task_id) AS supporting_tasks, {importance} AS importance
+                       count(DISTINCT td.task_id) AS supporting_tasks,
+                       (SELECT max(s.data_value) FROM onet_raw.skills s WHERE s.data_version = %(v)s
+                          AND s.element_id = sw.skills_element_id AND s.scale_id = 'IM'
+                          AND left(s.onetsoc_code, 7) = ANY(%(socs)s)) AS importance
                 FROM onet_raw.tasks_to_dwas td
                 JOIN onet_raw.dwa_reference d ON d.data_version = td.data_version AND d.dwa_id = td.dwa_id
                 JOIN onet_raw.skills_to_work_activities sw
@@ -60,7 +57,7 @@ async def transitions(
 ) -> list[dict]:
     """Occupations sharing the most of the person's work activities, with a lower AI score than their own
     occupations first; what carries over (shared activities) and the skill gaps."""
-    if not task_ids or not await _has_table(conn, "onet_raw.tasks_to_dwas"):
+    if not task_ids:
         return []
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
@@ -163,7 +160,7 @@ async def skill_gaps(
     conn: AsyncConnection, version: str, own: list[str], targets: list[str]
 ) -> dict[str, list]:
     """Skills each target needs at a higher level (LV) than any of the person's occupations."""
-    if not targets or not await _has_table(conn, "onet_raw.skills"):
+    if not targets:
         return {}
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(
@@ -191,7 +188,7 @@ async def tasks_sharing_activities(
     conn: AsyncConnection, version: str, task_ids: list[int], target: str
 ) -> set[int]:
     """The person's tasks that share a detailed work activity with a task of the target occupation."""
-    if not task_ids or not await _has_table(conn, "onet_raw.tasks_to_dwas"):
+    if not task_ids:
         return set()
     cur = await conn.execute(
         """SELECT DISTINCT mine.task_id FROM onet_raw.tasks_to_dwas mine
