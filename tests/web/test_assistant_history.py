@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from tests.web.forms import form_token, post_form
+from tests.web.forms import form_fields, form_token, post_form
 
 API = "/api/v1"
 CSR = "43-4051"
@@ -36,6 +36,42 @@ def test_unknown_task_ids_and_missing_year_save_nothing(site):
         and 'href="#task-0">One of the ticked tasks is not a task of this job' in refused.text
     )
     assert site.get(f"{API}/profiles/{profile_id}").json()["jobs"][0]["duties"] == []
+
+
+def test_a_bad_year_on_the_resume_confirm_page_shows_it_again_with_what_was_typed(site, db_conn):
+    resume = "Customer Service Representative, Acme Telecom, 1999 - 2024\n- Answered calls about bills"
+    found = post_form(site, "/my-work/resume", "/my-work/resume", {"text": resume, "action": "read"})
+    assert found.status_code == 200, found.text[:500]
+    sent = form_fields(found.text)
+    offered, proposed = sent["offered-soc-0"], sent["task-0"]
+    assert sent["soc-0"] == [offered[0]] and len(offered) > 1 and proposed
+    profiles_before = db_conn.execute("SELECT count(*) FROM assistant.profile").fetchone()[0]
+    sent |= {"start_year-0": ["19x9"], "soc-0": [offered[1]], "duties-0": ["Answered calls about bills"]}
+    refused = site.post("/my-work/resume/confirm", data=sent)
+    assert refused.status_code == 400
+    assert db_conn.execute("SELECT count(*) FROM assistant.profile").fetchone()[0] == profiles_before
+    assert 'href="#start_year-0">Enter the year you started, like 1998</a>' in refused.text
+    assert "<title>Error: " in refused.text
+    again = form_fields(refused.text)
+    # Everything as typed and chosen, to put right: the year, the other occupation, the same offers.
+    assert again["start_year-0"] == ["19x9"] and again["employer-0"] == ["Acme Telecom"]
+    assert again["soc-0"] == [offered[1]] and again["offered-soc-0"] == offered
+    assert again["task-0"] == proposed and again["duties-0"] == ["Answered calls about bills"]
+    assert 'aria-describedby="start_year-0-error"' in refused.text
+    # Put right: saved, with the occupation chosen; the tasks proposed for the first one do not apply.
+    saved = site.post(
+        "/my-work/resume/confirm", data=again | {"start_year-0": ["1999"]}, follow_redirects=False
+    )
+    assert saved.status_code == 303, saved.text[:500]
+    profile_id = saved.headers["location"].rsplit("/", 1)[1]
+    job = site.get(f"{API}/profiles/{profile_id}").json()["jobs"][0]
+    assert (job["soc_code"], job["start_year"], job["end_year"], job["employer"]) == (
+        offered[1],
+        1999,
+        2024,
+        "Acme Telecom",
+    )
+    assert job["duties"] == ["Answered calls about bills"] and job["task_ids"] == []
 
 
 def test_a_corrupt_resume_file_is_named_on_the_page_in_english_and_korean(site):

@@ -24,7 +24,7 @@ from api.profile_access import ProfileId
 from api.routes.resumes import parse_text, tasks_of
 from occurisk_assets.defs.assistant import exposure, profiles, voice
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
-from web.render import PageDep, PageError
+from web.render import PageDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -494,13 +494,55 @@ async def read_resume(
             page, profile_id, version, "", [("text", page.t("aw_error_resume_long"))], 400
         )
     parsed = await parse_text(conn, version, text)
+    jobs = [  # as first shown: every job kept, its likeliest occupation chosen, every proposed task ticked
+        {
+            **job,
+            "keep": True,
+            "soc_code": job["occupations"][0]["soc_code"],
+            "ticked": {t["task_id"] for t in job["proposed_tasks"]},
+        }
+        for job in parsed["jobs"]
+    ]
+    return render_resume_confirm(page, profile_id, version, jobs, [])
+
+
+def render_resume_confirm(page, profile_id, version, jobs, errors, status=200):
     return page.render(
         "assistant/resume_confirm.html",
-        jobs=parsed["jobs"],
-        errors=[],
+        status=status,
+        jobs=jobs,
+        errors=errors,
         action=job_base(profile_id) + "/resume/confirm",
         data_version=version,
     )
+
+
+async def jobs_as_sent(conn, version: str, form, count: int) -> list[dict]:
+    """The confirm page's jobs rebuilt from what it sent (the values as typed), to show it again with its
+    problems: the occupations and tasks it offered travel in hidden fields, their words come from O*NET."""
+    jobs = []
+    for i in range(count):
+        offered = [str(v) for v in form.getlist(f"offered-soc-{i}")]
+        titles = await exposure.occupation_scores(conn, version, offered)
+        offered_tasks = [int(v) for v in form.getlist(f"offered-task-{i}") if str(v).isdigit()]
+        statements = {t["task_id"]: t for t in await tasks_of(conn, version, offered[0])} if offered else {}
+        jobs.append(
+            {
+                **{
+                    k: str(form.get(f"{k}-{i}") or "")
+                    for k in ("title", "employer", "start_year", "end_year")
+                },
+                "duties": duties_of(str(form.get(f"duties-{i}") or "")),
+                "keep": form.get(f"keep-{i}") == "yes",
+                "soc_code": str(form.get(f"soc-{i}") or ""),
+                "ticked": {int(v) for v in form.getlist(f"task-{i}") if str(v).isdigit()},
+                "occupations": [
+                    {"soc_code": soc, "title": titles[soc]["title"]} for soc in offered if soc in titles
+                ],
+                "proposed_tasks": [statements[t] for t in offered_tasks if t in statements],
+            }
+        )
+    return jobs
 
 
 @router.post(BASE + "/resume/confirm", response_class=HTMLResponse)
@@ -515,9 +557,11 @@ async def confirm_resume(
     """The jobs the person kept, with the occupation and tasks they chose, added to the profile at once."""
     row, version = await profile_and_version(conn, profile_id, version)
     form = await request.form()
-    count = int(form.get("jobs") or 0) if str(form.get("jobs") or "0").isdigit() else 0
+    count = min(
+        int(form.get("jobs") or 0) if str(form.get("jobs") or "0").isdigit() else 0, profiles.MAX_JOBS
+    )
     new_jobs, errors = [], []
-    for i in range(min(count, profiles.MAX_JOBS)):
+    for i in range(count):
         if form.get(f"keep-{i}") != "yes":
             continue
         soc = str(form.get(f"soc-{i}") or "")
@@ -526,7 +570,10 @@ async def confirm_resume(
         if cleaned["start_year"] is None and not values["start_year"].strip():
             problems = [p for p in problems if p[0] != "start_year"]  # a résumé may not give the years
         errors += [(f"{field}-{i}", message) for field, message in problems]
-        ticked = [int(v) for v in form.getlist(f"task-{i}") if isinstance(v, str) and v.isdigit()]
+        # The proposed tasks are the likeliest occupation's: with another occupation chosen they do not apply
+        # (its own tasks are ticked afterwards, on the job's tasks page).
+        own = {t["task_id"] for t in await tasks_of(conn, version, soc)}
+        ticked = [int(v) for v in form.getlist(f"task-{i}") if str(v).isdigit() and int(v) in own]
         new_jobs.append(
             {
                 "soc_code": soc,
@@ -541,9 +588,10 @@ async def confirm_resume(
         try:
             profile_id = await save_jobs(conn, version, row, [*(row["jobs"] if row else []), *new_jobs])
         except (profiles.InvalidProfile, ValueError) as exc:
-            errors.append(("keep-0", page.t("aw_error_not_saved", problem=str(exc))))
+            errors.append(("keep-0", with_english_problem(page, "aw_error_not_saved", exc)))
     if errors:
-        raise PageError(400, [(field, "as_said", message) for field, message in errors])
+        jobs = await jobs_as_sent(conn, version, form, count)
+        return render_resume_confirm(page, profile_id, version, jobs, errors, 400)
     return see_other(f"{BASE}/{profile_id}")
 
 
