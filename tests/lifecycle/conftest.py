@@ -70,14 +70,16 @@ class Ticks:
         self.cursor: str | None = None
 
     def tick(self):
-        context = build_sensor_context(
-            instance=self.instance,
-            instance_ref=self.instance.get_ref(),
-            cursor=self.cursor,
-            resources=resources_for_tests(),
-            definitions=platform_defs(),
-        )
-        with partition_loading_context(dynamic_partitions_store=self.instance):  # as the sensor daemon does
+        with (
+            build_sensor_context(
+                instance=self.instance,
+                instance_ref=self.instance.get_ref(),
+                cursor=self.cursor,
+                resources=resources_for_tests(),
+                definitions=platform_defs(),
+            ) as context,
+            partition_loading_context(dynamic_partitions_store=self.instance),  # as the sensor daemon does
+        ):
             data = onet_release_sensor.evaluate_tick(context)
         for request in data.dynamic_partitions_requests or []:
             self.instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))

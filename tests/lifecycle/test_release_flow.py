@@ -268,13 +268,14 @@ def test_rescoring_30_1_after_30_0_calls_the_providers_only_for_changed_texts(fl
             ANTHROPIC_API_KEY=ANTHROPIC_TEST_KEY,
             OCCURISK_SCORING_CONFIG=tmp_path / "scoring-test.toml",
         )
-        weekly = weekly_rescore.evaluate_tick(
-            build_schedule_context(
-                flow.instance,
-                repository_def=platform_defs().get_repository_def(),
-                resources=resources_for_tests(),
-            )
-        )
+        # Entered, as the daemon does: the instance the context opens from its ref is closed with it (left
+        # open, it stays the process's current instance and a later test loads definitions against it).
+        with build_schedule_context(
+            flow.instance,
+            repository_def=platform_defs().get_repository_def(),
+            resources=resources_for_tests(),
+        ) as context:
+            weekly = weekly_rescore.evaluate_tick(context)
         [request] = weekly.run_requests
         assert request.partition_key == "30.1"  # the active version
         assert (

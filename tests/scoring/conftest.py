@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_config
-from occurisk_assets.settings import SHARED_DATA, get_settings
+from occurisk_assets.resources import LLMProviders
+from occurisk_assets.settings import SHARED_DATA, Settings
 from tests.fakes.llm_server import FakeLLMServer
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"
@@ -102,13 +103,10 @@ def fake_api():
 
 
 @pytest.fixture
-def api_keys(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", OPENAI_TEST_KEY)
-    monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
+def llm_settings() -> Settings:
+    """The settings scoring runs with when the LLM providers resource is configured with the test keys
+    (as the code location configures it from the environment): nothing is written to os.environ."""
+    return LLMProviders(openai_api_key=OPENAI_TEST_KEY, anthropic_api_key=ANTHROPIC_TEST_KEY).settings()
 
 
 def _toml_value(value) -> str:
@@ -144,5 +142,5 @@ def fake_config(tmp_path: Path, server: FakeLLMServer, **model_overrides) -> Sco
 
 
 @pytest.fixture
-def llm_config(tmp_path, fake_api, api_keys) -> ScoringConfig:
+def llm_config(tmp_path, fake_api) -> ScoringConfig:
     return fake_config(tmp_path, fake_api)

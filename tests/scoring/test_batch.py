@@ -13,9 +13,16 @@ from .conftest import LLM_MODELS, OPENAI_MODEL, fake_config
 SAMPLE = 8
 
 
-def test_batch_mode_scores_at_the_batch_price(conn, fake_api, llm_config):
+def test_batch_mode_scores_at_the_batch_price(conn, fake_api, llm_config, llm_settings):
     summaries = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=SAMPLE, batch=True, config=llm_config, track=False
+        conn,
+        "30.1",
+        LLM_MODELS,
+        sample=SAMPLE,
+        batch=True,
+        config=llm_config,
+        settings=llm_settings,
+        track=False,
     )
 
     assert [(s.status, s.n_scored, s.n_calls) for s in summaries] == [("completed", SAMPLE, SAMPLE)] * 2
@@ -35,17 +42,32 @@ def test_batch_mode_scores_at_the_batch_price(conn, fake_api, llm_config):
     assert conn.execute("SELECT DISTINCT mode FROM core.model_run").fetchall() == [("batch",)]
 
     again = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=SAMPLE, batch=True, new_run=True, config=llm_config, track=False
+        conn,
+        "30.1",
+        LLM_MODELS,
+        sample=SAMPLE,
+        batch=True,
+        new_run=True,
+        config=llm_config,
+        settings=llm_settings,
+        track=False,
     )
     assert [(s.n_calls, s.n_cache_hits) for s in again] == [(0, SAMPLE)] * 2
     assert fake_api.batch_requests("openai") == SAMPLE
 
 
-def test_invalid_batch_replies_go_into_the_next_batch(conn, fake_api, llm_config):
+def test_invalid_batch_replies_go_into_the_next_batch(conn, fake_api, llm_config, llm_settings):
     fake_api.enqueue("openai", Reply.invalid_json(), Reply.server_error(500))
 
     (summary,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, batch=True, config=llm_config, track=False
+        conn,
+        "30.1",
+        [OPENAI_MODEL],
+        sample=SAMPLE,
+        batch=True,
+        config=llm_config,
+        settings=llm_settings,
+        track=False,
     )
 
     assert (summary.status, summary.n_scored, summary.n_failures) == ("completed", SAMPLE, 0)
@@ -54,7 +76,7 @@ def test_invalid_batch_replies_go_into_the_next_batch(conn, fake_api, llm_config
     assert conn.execute("SELECT count(*) FROM core.llm_batch").fetchone()[0] == 2
 
 
-def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, llm_config):
+def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, llm_config, llm_settings):
     def interrupt(seconds):
         raise KeyboardInterrupt
 
@@ -66,6 +88,7 @@ def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, l
             sample=SAMPLE,
             batch=True,
             config=llm_config,
+            settings=llm_settings,
             sleep=interrupt,
             track=False,
         )
@@ -75,7 +98,14 @@ def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, l
     assert conn.execute("SELECT status, n_requests FROM core.llm_batch").fetchone() == ("submitted", SAMPLE)
 
     (summary,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, batch=True, config=llm_config, track=False
+        conn,
+        "30.1",
+        [OPENAI_MODEL],
+        sample=SAMPLE,
+        batch=True,
+        config=llm_config,
+        settings=llm_settings,
+        track=False,
     )
 
     assert (summary.run_id, summary.resumed, summary.status, summary.n_scored) == (
@@ -91,7 +121,7 @@ def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, l
     )
 
 
-def test_online_scoring_does_not_pay_for_requests_still_in_a_batch(conn, fake_api, tmp_path, api_keys):
+def test_online_scoring_does_not_pay_for_requests_still_in_a_batch(conn, fake_api, tmp_path, llm_settings):
     fake_api.batch_polls_before_done = 100  # the batch stays in progress
     config = fake_config(tmp_path, fake_api)
 
@@ -106,10 +136,13 @@ def test_online_scoring_does_not_pay_for_requests_still_in_a_batch(conn, fake_ap
             sample=SAMPLE,
             batch=True,
             config=config,
+            settings=llm_settings,
             sleep=interrupt,
             track=False,
         )
-    (summary,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, track=False)
+    (summary,) = run_scoring(
+        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, settings=llm_settings, track=False
+    )
 
     assert fake_api.completions("openai") == 0
     assert (summary.n_scored, summary.n_unscored) == (0, SAMPLE)

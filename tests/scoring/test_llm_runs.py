@@ -20,8 +20,10 @@ def _requests(fake_api) -> tuple[int, int]:
     return fake_api.completions("openai"), fake_api.completions("anthropic")
 
 
-def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm_config):
-    first = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, track=False)
+def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm_config, llm_settings):
+    first = run_scoring(
+        conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+    )
 
     assert [(s.model, s.status, s.n_scored, s.n_calls, s.n_cache_hits) for s in first] == [
         (OPENAI_MODEL, "completed", SAMPLE, SAMPLE, 0),
@@ -37,12 +39,23 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
         assert float(score) == default_score(api, prompt_text.split("[user]\n", 1)[1])
 
     # The same command again: the identical completed runs are reused, nothing is asked.
-    second = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, track=False)
+    second = run_scoring(
+        conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+    )
     assert [s.run_id for s in second] == [s.run_id for s in first] and all(s.reused for s in second)
     assert _requests(fake_api) == (SAMPLE, SAMPLE)
 
     # Forced new runs: every score comes from core.llm_call.
-    third = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, new_run=True, track=False)
+    third = run_scoring(
+        conn,
+        "30.1",
+        LLM_MODELS,
+        sample=SAMPLE,
+        config=llm_config,
+        settings=llm_settings,
+        new_run=True,
+        track=False,
+    )
     assert [(s.n_scored, s.n_calls, s.n_cache_hits) for s in third] == [(SAMPLE, 0, SAMPLE)] * 2
     assert _requests(fake_api) == (SAMPLE, SAMPLE)
 
@@ -51,7 +64,9 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
     add_release(
         conn, "30.1", "30.2-test", {changed.task_id: changed.task_statement + " Document the results."}
     )
-    fourth = run_scoring(conn, "30.2-test", LLM_MODELS, sample=SAMPLE, config=llm_config, track=False)
+    fourth = run_scoring(
+        conn, "30.2-test", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+    )
     assert [(s.data_version, s.n_scored, s.n_calls, s.n_cache_hits) for s in fourth] == [
         ("30.2-test", SAMPLE, 1, SAMPLE - 1)
     ] * 2
@@ -64,7 +79,7 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
 
 
 def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume(
-    conn, fake_api, tmp_path, api_keys
+    conn, fake_api, tmp_path, llm_settings
 ):
     config = fake_config(
         tmp_path, fake_api, concurrency=1
@@ -72,7 +87,9 @@ def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume
     fake_api.enqueue("openai", *[Reply.out_of_range(1.4)] * config.retry.max_output_attempts)
     first_task = select_tasks(conn, "30.1", sample=SAMPLE)[0]
 
-    (summary,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, track=False)
+    (summary,) = run_scoring(
+        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, settings=llm_settings, track=False
+    )
 
     assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == (
         "completed",
@@ -97,18 +114,22 @@ def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume
     assert params["unscored"] == {"count": 1, "task_ids": [first_task.task_id]}
     assert params["unscored_reasons"] == {"failed": 1, "waiting_for_batch": 0, "not_reached": 0}
 
-    (again,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, track=False)
+    (again,) = run_scoring(
+        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, settings=llm_settings, track=False
+    )
 
     assert (again.run_id, again.resumed, again.status) == (summary.run_id, True, "completed")
     assert (again.n_scored, again.n_failures, again.n_unscored) == (SAMPLE, 0, 0)
     assert fake_api.completions("openai") == SAMPLE - 1 + 3 + 1
 
 
-def test_a_run_whose_every_call_failed_is_failed_not_completed(conn, fake_api, tmp_path, api_keys):
+def test_a_run_whose_every_call_failed_is_failed_not_completed(conn, fake_api, tmp_path, llm_settings):
     config = fake_config(tmp_path, fake_api, concurrency=1)
     fake_api.enqueue("openai", *[Reply.out_of_range(1.4)] * (2 * config.retry.max_output_attempts))
 
-    (summary,) = run_scoring(conn, "30.1", [OPENAI_MODEL], sample=2, config=config, track=False)
+    (summary,) = run_scoring(
+        conn, "30.1", [OPENAI_MODEL], sample=2, config=config, settings=llm_settings, track=False
+    )
 
     assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == ("failed", 0, 2, 2)
     error = conn.execute("SELECT error FROM core.model_run WHERE run_id = %s", [summary.run_id]).fetchone()[0]
@@ -116,7 +137,7 @@ def test_a_run_whose_every_call_failed_is_failed_not_completed(conn, fake_api, t
 
 
 def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it(
-    conn, fake_api, tmp_path, api_keys
+    conn, fake_api, tmp_path, llm_settings
 ):
     # $1 per 1000 tokens: a reply of the fake server (200 + 30 tokens) costs $0.23.
     config = fake_config(
@@ -135,7 +156,14 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
     assert 0 < expected_calls < SAMPLE
 
     (stopped,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, budget_usd=budget, config=config, track=False
+        conn,
+        "30.1",
+        [OPENAI_MODEL],
+        sample=SAMPLE,
+        budget_usd=budget,
+        config=config,
+        settings=llm_settings,
+        track=False,
     )
 
     assert (stopped.status, stopped.n_calls, stopped.n_scored) == (
@@ -153,7 +181,14 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
     )
 
     (resumed,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, budget_usd=100.0, config=config, track=False
+        conn,
+        "30.1",
+        [OPENAI_MODEL],
+        sample=SAMPLE,
+        budget_usd=100.0,
+        config=config,
+        settings=llm_settings,
+        track=False,
     )
 
     assert (resumed.run_id, resumed.resumed, resumed.status, resumed.n_scored) == (
@@ -166,15 +201,22 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
     assert resumed.cost_estimate == pytest.approx(0.23 * SAMPLE)
 
 
-def test_a_budget_of_zero_pays_nothing(conn, fake_api, llm_config):
+def test_a_budget_of_zero_pays_nothing(conn, fake_api, llm_config, llm_settings):
     summaries = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=3, budget_usd=0.0, config=llm_config, track=False
+        conn,
+        "30.1",
+        LLM_MODELS,
+        sample=3,
+        budget_usd=0.0,
+        config=llm_config,
+        settings=llm_settings,
+        track=False,
     )
     assert [(s.status, s.n_calls, s.n_scored) for s in summaries] == [("stopped_budget", 0, 0)] * 2
     assert _requests(fake_api) == (0, 0)
 
 
-def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, llm_config):
+def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, llm_config, llm_settings):
     scored = []
 
     def crash_after_five(event):
@@ -184,7 +226,14 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
 
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_scoring(
-            conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, progress=crash_after_five, track=False
+            conn,
+            "30.1",
+            LLM_MODELS,
+            sample=SAMPLE,
+            config=llm_config,
+            settings=llm_settings,
+            progress=crash_after_five,
+            track=False,
         )
 
     rows = conn.execute(
@@ -198,7 +247,9 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
     assert conn.execute("SELECT count(*) FROM core.llm_call").fetchone()[0] == paid_so_far
     assert sum(r[3] for r in rows) == paid_so_far
 
-    summaries = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, track=False)
+    summaries = run_scoring(
+        conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+    )
 
     assert [s.run_id for s in summaries] == [r[0] for r in rows]
     assert [(s.resumed, s.status, s.n_scored, s.n_calls) for s in summaries] == [
@@ -207,11 +258,11 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
     assert _requests(fake_api) == (SAMPLE, SAMPLE)
 
 
-def test_a_bad_key_fails_that_models_run_only(conn, fake_api, llm_config):
+def test_a_bad_key_fails_that_models_run_only(conn, fake_api, llm_config, llm_settings):
     fake_api.enqueue("anthropic", *[Reply.error(401)] * 8)
 
     openai_run, anthropic_run = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=4, config=llm_config, track=False
+        conn, "30.1", LLM_MODELS, sample=4, config=llm_config, settings=llm_settings, track=False
     )
 
     assert (openai_run.status, openai_run.n_scored) == ("completed", 4)

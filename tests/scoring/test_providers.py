@@ -27,7 +27,7 @@ def model_name(request) -> str:
 
 
 @pytest.fixture
-def call(llm_config, model_name):
+def call(llm_config, llm_settings, model_name):
     """call() -> (outcome, recorded sleeps, budget); the budget starts with the first attempt reserved."""
     model = llm_config.model(model_name)
     prompt = load_prompt(llm_config.prompt_version).render(**TASK)
@@ -38,7 +38,7 @@ def call(llm_config, model_name):
         reservation = max_call_cost_usd(model, prompt)
         assert budget.try_reserve(reservation)
         ctx = CallContext(
-            provider=build_provider(model),
+            provider=build_provider(model, llm_settings),
             limiter=RateLimiter(60_000, 10**9),
             retry=llm_config.retry,
             budget=budget,
@@ -56,7 +56,7 @@ def _one_call_cost(model) -> float:
     return model.cost_usd(200, 30)  # the fake server's usage per reply
 
 
-def test_success_uses_the_sdk_with_the_key_from_the_environment(call, fake_api, model_name):
+def test_success_uses_the_sdk_with_the_configured_key(call, fake_api, model_name):
     outcome, sleeps, budget = call()
 
     api = API_OF[model_name]

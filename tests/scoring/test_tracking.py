@@ -34,8 +34,8 @@ def _tables_containing(url: str, needle: str) -> list[str]:
         ]
 
 
-def test_a_scoring_run_is_logged_to_mlflow_without_any_key(conn, fake_api, llm_config):
-    summaries = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config)
+def test_a_scoring_run_is_logged_to_mlflow_without_any_key(conn, fake_api, llm_config, llm_settings):
+    summaries = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings)
 
     (mlflow_run_id,) = {s.mlflow_run_id for s in summaries}
     assert mlflow_run_id is not None
