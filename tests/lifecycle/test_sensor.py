@@ -117,6 +117,25 @@ def test_zips_are_checked_without_unpacking_and_a_corrupt_zip_is_rejected(fresh_
     assert ticks.requested() == []
 
 
+def test_a_zip_climbing_out_of_the_landing_folder_is_rejected_not_registered(
+    fresh_database, landing, instance
+):
+    with zipfile.ZipFile(landing / "db_30_1_text.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in ("Occupation Data.txt", "Task Statements.txt", "Read Me.txt"):
+            zf.write(ONET_DATA / "db_30_1_text" / name, f"../{name}")
+    ticks = Ticks(instance)
+    rejected = ticks.tick()
+    assert rejected.run_requests == [] and rejected.dynamic_partitions_requests == []
+    [(version, status, problems)] = intake()
+    assert (version, status) == ("30.1", "rejected")
+    assert problems == [
+        "db_30_1_text.zip: a member has a '.', '..' or empty part in its path ('../Occupation Data.txt'); "
+        "the archive is refused"
+    ]
+    assert ticks.instance.get_dynamic_partitions(data_version_partitions.name) == []
+    assert [p.name for p in landing.iterdir()] == ["db_30_1_text.zip"]
+
+
 def test_a_release_still_being_copied_waits(fresh_database, landing, settings_env, instance):
     settings_env(OCCURISK_LANDING_SETTLE_S=3600)
     folder = drop_release(landing, "30.1")

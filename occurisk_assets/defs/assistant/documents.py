@@ -11,8 +11,15 @@ import io
 import re
 import zipfile
 
+from occurisk_assets.safe_archives import ArchiveLimits, UnsafeArchive, checked_members
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+DOCX_LIMITS = ArchiveLimits(
+    max_members=500, max_member_bytes=MAX_UNCOMPRESSED_BYTES, max_total_bytes=MAX_UNCOMPRESSED_BYTES
+)
+# A DTD or entity declaration, in each encoding an XML parser would read a part in.
+ENTITY_MARKERS = [m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be")]
 MAX_PDF_PAGES = 20
 MAX_TEXT_CHARS = 100_000
 DOCX_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -57,24 +64,28 @@ def text_of_upload(filename: str, data: bytes) -> str:
     return text[:MAX_TEXT_CHARS]
 
 
+def _declares_entities(part: bytes) -> bool:
+    upper = part.upper()
+    return any(marker in upper for marker in ENTITY_MARKERS)
+
+
 def _docx_text(filename: str, data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
+        members = checked_members(archive, filename, DOCX_LIMITS)
     except zipfile.BadZipFile as exc:
         raise UploadProblem(f"{filename}: not a valid .docx (corrupt zip)") from exc
-    if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
-        raise UploadProblem(f"{filename}: the document unpacks to more than {MAX_UNCOMPRESSED_BYTES:,} bytes")
+    except UnsafeArchive as exc:  # the reason only: member names are the uploader's text
+        raise UploadProblem(f"{filename}: not an acceptable .docx: {exc.reason}") from exc
     names = {m.filename for m in members}
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UploadProblem(f"{filename}: the document contains macros; save it without macros")
     if "word/document.xml" not in names:
         raise UploadProblem(f"{filename}: not a valid .docx (no word/document.xml)")
     for member in members:
-        if member.filename.endswith((".xml", ".rels")):
-            head = archive.read(member)[:4096]
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise UploadProblem(f"{filename}: the document declares XML entities, which are not allowed")
+        # Every part read whole (the member limits bound it), in the encodings an XML parser accepts.
+        if member.filename.endswith((".xml", ".rels")) and _declares_entities(archive.read(member)):
+            raise UploadProblem(f"{filename}: the document declares XML entities, which are not allowed")
     import docx
 
     try:

@@ -10,6 +10,7 @@ For every workbook, first match wins:
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import httpx
 
 from occurisk_assets.defs.bls.workbook import BlsFileError
 from occurisk_assets.downloads import download
+from occurisk_assets.safe_archives import PUBLIC_DATA_LIMITS, UnsafeArchive, checked_members
 from occurisk_assets.settings import Settings, get_settings
 
 BLS_BASE_URL = "https://www.bls.gov"
@@ -128,15 +130,21 @@ def download_archive(url: str, target: Path) -> Path:
 
 
 def extract_member(zip_path: Path, member_name: str, target: Path) -> Path:
-    """Copy the member called `member_name` (in whatever folder of the zip) to `target`."""
+    """Copy the member called `member_name` (in whatever folder of the zip) to `target`; the zip is held to
+    the safe-archive rules first (occurisk_assets.safe_archives)."""
     with zipfile.ZipFile(zip_path) as archive:
-        members = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == member_name]
+        try:
+            checked = checked_members(archive, str(zip_path), PUBLIC_DATA_LIMITS)
+        except UnsafeArchive as exc:
+            raise BlsFileError(str(exc)) from exc
+        members = [m for m in checked if m.filename.rsplit("/", 1)[-1] == member_name]
         if not members:
             raise BlsFileError(
                 f"{zip_path}: no {member_name} inside (members: {', '.join(archive.namelist())})"
             )
         partial = target.with_name(target.name + ".part")
-        partial.write_bytes(archive.read(members[0]))
+        with archive.open(members[0]) as src, open(partial, "wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
     partial.replace(target)
     return target
 

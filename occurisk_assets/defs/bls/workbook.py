@@ -7,12 +7,15 @@ so a person can open the workbook and look.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from python_calamine import CalamineError, CalamineWorkbook
+
+from occurisk_assets.safe_archives import PUBLIC_DATA_LIMITS, UnsafeArchive, checked_members
 
 Flag = Literal["suppressed", "top_coded"]
 Kind = Literal["integer", "numeric"]
@@ -45,9 +48,13 @@ class Sheet:
 
 def read_sheet(path: Path, sheet_name: str) -> Sheet:
     try:
+        with zipfile.ZipFile(path) as zf:  # an .xlsx is a zip: held to the safe-archive rules first
+            checked_members(zf, str(path), PUBLIC_DATA_LIMITS)
         workbook = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError) as exc:
+    except (zipfile.BadZipFile, CalamineError, OSError) as exc:
         raise BlsFileError(f"{path}: not a readable workbook ({exc})") from exc
+    except UnsafeArchive as exc:
+        raise BlsFileError(str(exc)) from exc
     if sheet_name not in workbook.sheet_names:
         raise BlsFileError(f"{path}: no sheet {sheet_name!r} (sheets: {', '.join(workbook.sheet_names)})")
     # skip_empty_area=False keeps rows[i] aligned with spreadsheet row i + 1 even if the top rows are blank.

@@ -21,6 +21,7 @@ from psycopg.types.json import Jsonb
 
 from occurisk_assets.db import table_exists
 from occurisk_assets.defs.onet.loader import partition_name
+from occurisk_assets.safe_archives import UnsafeArchive, path_inside
 
 ARCHIVE_FORMAT = 1
 MANIFEST = "manifest.json"
@@ -105,8 +106,10 @@ def write_archive(
 
 
 def read_manifest(folder: Path) -> dict:
+    """The manifest of an archive folder; every file it lists is held to the safe-archive rules (a plain path
+    inside the folder, no symbolic link): a manifest cannot make a restore read a file from elsewhere."""
     path = folder / MANIFEST
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         raise ArchiveError(f"{folder} is not an occurisk archive: {MANIFEST} is missing")
     manifest = json.loads(path.read_text())
     if manifest.get("format") != ARCHIVE_FORMAT:
@@ -114,7 +117,11 @@ def read_manifest(folder: Path) -> dict:
             f"{path}: archive format {manifest.get('format')!r}, this version reads {ARCHIVE_FORMAT}"
         )
     for entry in manifest["tables"]:
-        if not (folder / entry["file"]).is_file():
+        try:
+            listed = path_inside(folder, entry["file"], str(path))
+        except UnsafeArchive as exc:
+            raise ArchiveError(str(exc)) from exc
+        if not listed.is_file():
             raise ArchiveError(f"{folder}: {entry['file']} listed in {MANIFEST} is missing")
     return manifest
 
@@ -221,12 +228,28 @@ def _check_conflicts(conn: psycopg.Connection, manifest: dict) -> None:
             raise ArchiveError(f"scoring runs {present} are in the database already")
 
 
+def _check_column_types(conn: psycopg.Connection, folder: Path, manifest: dict) -> None:
+    """The manifest's column types are written into CREATE TABLE statements: each must be nothing but a type
+    name PostgreSQL knows (to_regtype accepts exactly one), so a manifest cannot carry SQL of its own."""
+    for entry in manifest["tables"]:
+        for name, sql_type in entry["columns"]:
+            try:  # not a type name: NULL, or an error (syntax, type modifier) that ends the transaction
+                known = conn.execute("SELECT to_regtype(%s)", (sql_type,)).fetchone()[0] is not None
+            except (psycopg.errors.SyntaxError, psycopg.errors.DataError):
+                known = False
+            if not known:
+                raise ArchiveError(
+                    f"{folder / MANIFEST}: column {entry['table']}.{name} has no type PostgreSQL knows"
+                )
+
+
 def restore_archive(conn: psycopg.Connection, folder: Path) -> dict:
     """Put an archive's rows back, all or nothing; returns {table: rows}."""
     folder = folder.resolve()
     manifest = read_manifest(folder)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.activation', 0))")
+        _check_column_types(conn, folder, manifest)
         _check_conflicts(conn, manifest)
         restored = {
             f"{e['schema']}.{e['table']}": _restore_table(conn, folder, e, manifest.get("data_version"))

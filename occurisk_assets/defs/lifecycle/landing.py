@@ -21,6 +21,7 @@ from occurisk_assets.defs.onet.sources import (
     read_me_facts,
     version_from_name,
 )
+from occurisk_assets.safe_archives import PUBLIC_DATA_LIMITS, UnsafeArchive, checked_members
 from occurisk_assets.versions import version_sort_key
 
 ZIP_LINK_RE = re.compile(r"""href\s*=\s*["']([^"']*?db_([0-9]+)_([0-9]+)_text\.zip)["']""", re.IGNORECASE)
@@ -127,10 +128,11 @@ def online_candidates(page_url: str, download_base: str, newer_than: tuple[int, 
 
 
 def _zip_first_lines(path: Path) -> dict[str, bytes]:
-    """The first line of every .txt of an official zip (its files sit in one top folder), without unpacking."""
+    """The first line of every .txt of an official zip (its files sit in one top folder), without unpacking;
+    UnsafeArchive when the zip breaks the rules the unpacking holds it to."""
     lines = {}
     with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
+        for info in checked_members(zf, path.name, PUBLIC_DATA_LIMITS):
             name = info.filename.rsplit("/", 1)[-1]
             if info.is_dir() or not name.endswith(".txt"):
                 continue
@@ -189,6 +191,8 @@ def validate_candidate(candidate: Candidate) -> list[str]:
             return validate_files(_zip_first_lines(path), path.name)
         except (zipfile.BadZipFile, OSError) as exc:
             return [f"{path.name}: not a readable zip ({exc})"]
+        except UnsafeArchive as exc:
+            return [str(exc)]
     problems = []
     read_me_version, _ = read_me_facts(path)
     if read_me_version and read_me_version != candidate.data_version:

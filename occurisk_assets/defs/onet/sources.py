@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from occurisk_assets.downloads import download
+from occurisk_assets.safe_archives import PUBLIC_DATA_LIMITS, UnsafeArchive, checked_members, extract_zip
 from occurisk_assets.settings import Settings, get_settings
 
 RELEASE_DIR_RE = re.compile(r"^db_([0-9]+)_([0-9]+)_text$")
@@ -100,7 +102,7 @@ def _release_from_folder(folder: Path, source: str, expected_version: str | None
 
 
 class BrokenReleaseZip(ReleaseNotFound):
-    """A zip that cannot be read or unpacked whole (truncated, corrupt)."""
+    """A zip that cannot be read or unpacked whole (truncated, corrupt), or that the safe-archive rules refuse."""
 
 
 UNPACKED_FROM = ".unpacked-from-zip-sha256"  # in an unpacked folder: the checksum of the zip it came from
@@ -117,30 +119,42 @@ def _sha256(path: Path) -> str:
 def unpack_zip(zip_path: Path, into: Path) -> Path:
     """Unpack an official zip (it contains `db_X_Y_text/`) into `into`. The unpacked folder records the zip's
     checksum: the same zip is not unpacked twice, a different zip of the same name (a corrected release) is
-    unpacked again. A failed extraction leaves nothing behind."""
+    unpacked again and replaces the folder an earlier zip made (never a folder put there by hand). The zip is
+    held to the safe-archive rules (occurisk_assets.safe_archives); a refused or failed extraction leaves
+    nothing behind."""
     checksum = _sha256(zip_path)
+    into.mkdir(parents=True, exist_ok=True)
     try:
         with zipfile.ZipFile(zip_path) as zf:
-            top = {name.split("/", 1)[0] for name in zf.namelist() if "/" in name}
-            target_name = next(iter(top)) if len(top) == 1 else zip_path.stem
-            target = into / target_name
-            marker = target / UNPACKED_FROM
-            if is_release_folder(target) and marker.is_file() and marker.read_text().strip() == checksum:
-                return target
-            tmp = into / f".{target_name}.unpacking"
-            shutil.rmtree(tmp, ignore_errors=True)
-            try:
-                zf.extractall(tmp)
-                inner = tmp / target_name if (tmp / target_name).is_dir() else tmp
-                (inner / UNPACKED_FROM).write_text(checksum + "\n")
-                shutil.rmtree(target, ignore_errors=True)
-                inner.rename(target)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+            names = [info.filename for info in checked_members(zf, str(zip_path), PUBLIC_DATA_LIMITS)]
+        top = {name.split("/", 1)[0] for name in names if "/" in name}
+        target_name = next(iter(top)) if len(top) == 1 else zip_path.stem
+        target = into / target_name
+        marker = target / UNPACKED_FROM
+        if target.is_symlink() or (target.exists() and not marker.is_file()):
+            raise UnsafeArchive(
+                str(zip_path), f"{target} exists and was not unpacked from a zip; move it away"
+            )
+        if is_release_folder(target) and marker.read_text().strip() == checksum:
+            return target
+        staging = extract_zip(zip_path, into, PUBLIC_DATA_LIMITS)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise BrokenReleaseZip(
             f"{zip_path}: not a complete zip file ({exc}); download or copy it again"
         ) from exc
+    except UnsafeArchive as exc:
+        raise BrokenReleaseZip(str(exc)) from exc
+    # Only folders made here are removed: the staging one, and one the replaced unpacking is moved into.
+    replaced = Path(tempfile.mkdtemp(prefix=".replaced-", dir=into))
+    try:
+        inner = staging / target_name if (staging / target_name).is_dir() else staging
+        (inner / UNPACKED_FROM).write_text(checksum + "\n")
+        if target.exists():
+            target.rename(replaced / target_name)
+        inner.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(replaced, ignore_errors=True)
     return target
 
 
