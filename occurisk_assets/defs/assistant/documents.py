@@ -1,7 +1,8 @@
 """Reading uploaded résumés safely (.txt, .docx, .pdf) and writing drafts out (.txt, .docx, .pdf).
 
-Uploads: size-limited before parsing; a .docx is a zip checked before python-docx opens it (no macros, no
-DTDs/entities, a bounded uncompressed size: no zip bombs); a .pdf is read by pypdf with a page limit and no
+Uploads: size-limited before parsing; a .docx is a zip held to the safe-archive rules (safe_archives: member
+paths, links, counts, sizes, zip bombs) and checked before python-docx opens it (no macros, no DTDs/entities
+in any XML part, read whole); a .pdf is read by pypdf with a page limit and no
 scripts run. Any problem is an UploadProblem naming it (→ 4xx), never a half-parsed result.
 """
 
