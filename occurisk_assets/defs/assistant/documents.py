@@ -11,8 +11,9 @@ import io
 import re
 import zipfile
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * MB
+MAX_UNCOMPRESSED_BYTES = 20 * MB
 MAX_PDF_PAGES = 20
 MAX_TEXT_CHARS = 100_000
 DOCX_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -24,10 +25,18 @@ class UploadProblem(ValueError):
         self.status = status
 
 
+def plain_size(size: int) -> str:
+    """A limit as people read it: '2 MB', '1.5 MB', '64 KB' (1 MB = 1024 × 1024 bytes)."""
+    if size >= MB:
+        return f"{size / MB:.1f}".removesuffix(".0") + " MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
 def _check_size(data: bytes) -> None:
+    # `data` was read up to the limit + 1 byte: its length says "over", never the upload's real size.
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadProblem(
-            f"the file is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes", status=413
+            f"the file is larger than the limit of {plain_size(MAX_UPLOAD_BYTES)}", status=413
         )
     if not data:
         raise UploadProblem("the file is empty")
@@ -64,7 +73,9 @@ def _docx_text(filename: str, data: bytes) -> str:
     except zipfile.BadZipFile as exc:
         raise UploadProblem(f"{filename}: not a valid .docx (corrupt zip)") from exc
     if sum(m.file_size for m in members) > MAX_UNCOMPRESSED_BYTES:
-        raise UploadProblem(f"{filename}: the document unpacks to more than {MAX_UNCOMPRESSED_BYTES:,} bytes")
+        raise UploadProblem(
+            f"{filename}: the document unpacks to more than {plain_size(MAX_UNCOMPRESSED_BYTES)}"
+        )
     names = {m.filename for m in members}
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UploadProblem(f"{filename}: the document contains macros; save it without macros")
@@ -98,7 +109,13 @@ def _pdf_text(filename: str, data: bytes) -> str:
             raise UploadProblem(f"{filename}: the PDF is password-protected")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise UploadProblem(f"{filename}: {len(reader.pages)} pages; the limit is {MAX_PDF_PAGES}")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        texts, length = [], 0
+        for page in reader.pages:  # only as many pages as the kept text needs
+            texts.append(page.extract_text() or "")
+            length += len(texts[-1]) + 1
+            if length > MAX_TEXT_CHARS:
+                break
+        return "\n".join(texts)
     except UploadProblem:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
