@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.body_limit import BodyTooLarge, plain_size
+from api.body_limit import BodyTooLarge
+from occurisk_assets.defs.assistant.documents import plain_size
 from web import csrf
 from web.render import PageError, error_page, page_for_error
 from web.routes import (

@@ -80,7 +80,7 @@ def decode_bounded(data: bytes, max_seconds: float):
     `max_seconds`, and, whatever the header says, the moment the decoded sound passes `max_seconds`.
 
     Why a bounded streaming decode rather than a worker process with an address-space limit: what it keeps
-    is at most `max_seconds` of 16 kHz samples (120 s: 3.8 MB as int16, 7.7 MB as float32) next to the
+    is at most `max_seconds` of 16 kHz samples (120 s: 3.8 MB as int16, then 7.7 MB as float32) next to the
     upload (at most transcribe_max_bytes), whatever the sample rate or the claimed length, so the model then
     sees a bounded input too; a worker would reload the model (~1 s) per recording, and RLIMIT_AS
     miscounts the large virtual reservations of CTranslate2's and FFmpeg's thread pools."""
