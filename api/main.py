@@ -9,10 +9,12 @@ from importlib.metadata import version as package_version
 
 import psycopg
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api.assistant_db import make_assistant_pool
+from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyTooLarge
 from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
@@ -31,6 +33,7 @@ from api.routes import (
     versions,
 )
 from occurisk_assets.db import api_database_url, database_url
+from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, MB
 from occurisk_assets.settings import get_settings
 from web import app as web_app
 from web.render import error_page, vary
@@ -39,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # The JSON API lives under this prefix; the web pages take the root.
 API_PREFIX = "/api/v1"
+# Any request body: the largest valid profile (30 jobs of 30 duties of 500 letters) is well below.
+MAX_BODY_BYTES = 4 * MB
 
 DESCRIPTION = f"""
 How exposed each occupation, and each task inside it, is to replacement by AI.
@@ -53,6 +58,23 @@ Every response carries `meta.data_version` and `meta.attribution`.
 
 {onet_attribution(get_settings().onet_default_version)}
 """
+
+
+def upload_limits(settings: ApiSettings) -> list[tuple[str, int, int]]:
+    """The routes that take uploads larger than MAX_BODY_BYTES allows (or smaller): (path pattern, limit
+    named in the 413, bytes allowed with the form around the file)."""
+    audio = settings.transcribe_max_bytes
+    return [
+        (f"{API_PREFIX}/transcribe", audio, audio + MULTIPART_ALLOWANCE),
+        (f"{API_PREFIX}/resumes/parse", MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE),
+        # The pages whose forms take a recording (and a résumé file): web/templates/assistant/_speak.html.
+        (
+            r"/my-work(/[^/]+)?/resume",
+            audio + MAX_UPLOAD_BYTES,
+            audio + MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE,
+        ),
+        (r"/my-work/[^/]+/jobs/\d+/tasks", audio, audio + MULTIPART_ALLOWANCE),
+    ]
 
 
 def create_app(database: str | None = None, settings: ApiSettings | None = None) -> FastAPI:
@@ -99,7 +121,17 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         transcribe,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    web_app.mount(app)
+
+    async def body_too_large(request: Request, exc: BodyTooLarge):
+        if web_app.is_page(request):
+            return web_app.too_large_page(request, exc)
+        return await http_exception_handler(request, exc)
+
+    app.add_exception_handler(BodyTooLarge, body_too_large)
+    app.add_middleware(
+        BodySizeLimitMiddleware, default=MAX_BODY_BYTES, limits=upload_limits(settings), refuse=body_too_large
+    )
+    web_app.mount(app)  # after: its security headers wrap the 413 page too
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
     async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable):

@@ -8,9 +8,12 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.body_limit import BodyTooLarge
+from occurisk_assets.defs.assistant.documents import plain_size
 from web import csrf
 from web.render import PageError, error_page, page_for_error
 from web.routes import (
@@ -47,6 +50,13 @@ PAGE_MODULES = (
 
 def is_page(request: Request) -> bool:
     return not request.url.path.startswith(JSON_PREFIXES)
+
+
+def too_large_page(request: Request, exc: BodyTooLarge) -> HTMLResponse:
+    """The 413 page: the form's limit in plain units and what to do (never the CSRF page: web/csrf.py)."""
+    return page_for_error(request).render(
+        "too_large.html", status=413, limit=plain_size(exc.limit), data_version=None
+    )
 
 
 def mount(app: FastAPI) -> None:

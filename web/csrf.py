@@ -21,12 +21,15 @@ from pathlib import Path
 
 from fastapi import Request
 
+from api.body_limit import BodyTooLarge
 from occurisk_assets.settings import get_settings
 
 COOKIE = "occurisk_csrf"
 FIELD = "csrf_token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 NONCE_BYTES = 32
+# The most one text field of a form may hold (a pasted résumé or ad is far below: at most 100,000 letters).
+FIELD_MAX_BYTES = 1024 * 1024
 
 
 class CsrfRejected(Exception):
@@ -88,9 +91,15 @@ async def require_token(request: Request) -> None:
         return
     cookie = request.cookies.get(COOKIE)
     try:
-        form = await request.form()
-    except Exception as exc:  # an unreadable body is no token
-        raise CsrfRejected() from exc
+        form = await request.form(max_part_size=FIELD_MAX_BYTES)
+    except BodyTooLarge:  # over the route's body limit (api/body_limit.py): the size page, not this one
+        raise
+    except Exception as exc:
+        # Starlette refuses a text field over max_part_size ("Field/Part exceeded maximum size of …") with
+        # a 400 before any field is read: that is a size problem to name, not a missing token.
+        if "exceeded maximum size" in str(getattr(exc, "detail", exc)):
+            raise BodyTooLarge(FIELD_MAX_BYTES) from exc
+        raise CsrfRejected() from exc  # an unreadable body is no token
     field = form.get(FIELD)
     if not isinstance(field, str) or not is_signed(cookie) or not hmac.compare_digest(field, cookie):
         raise CsrfRejected()

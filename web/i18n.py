@@ -365,6 +365,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "Go back, reload the page (press F5, or pull down on a phone), and send the form again.",
         "뒤로 돌아가 페이지를 새로 고친 뒤(F5 키, 또는 휴대폰에서는 화면을 아래로 당기기) 양식을 다시 보내 주세요.",
     ),
+    "too_large_title": ("What you sent is too large", "보낸 내용이 너무 큽니다"),
+    "too_large_text": (
+        "This form takes at most {limit} at a time; what you sent is larger. Nothing was saved.",
+        "이 양식은 한 번에 최대 {limit}까지 받을 수 있는데, 보낸 내용이 그보다 큽니다. 아무것도 저장되지 않았습니다.",
+    ),
+    "too_large_what_to_do": (
+        "Go back, shorten the text you pasted or choose a smaller file, and send the form again.",
+        "뒤로 돌아가 붙여 넣은 글을 줄이거나 더 작은 파일을 골라 양식을 다시 보내 주세요.",
+    ),
     "attribution_short": (
         "Job and task information: O*NET {version} Database, U.S. Department of Labor, Employment and "
         "Training Administration (USDOL/ETA), used under the CC BY 4.0 license. Wages and job counts: "

@@ -14,8 +14,9 @@ import zipfile
 
 from occurisk_assets.safe_archives import ArchiveLimits, UnsafeArchive, checked_members
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * MB
+MAX_UNCOMPRESSED_BYTES = 20 * MB
 DOCX_LIMITS = ArchiveLimits(
     max_members=500, max_member_bytes=MAX_UNCOMPRESSED_BYTES, max_total_bytes=MAX_UNCOMPRESSED_BYTES
 )
@@ -32,10 +33,18 @@ class UploadProblem(ValueError):
         self.status = status
 
 
+def plain_size(size: int) -> str:
+    """A limit as people read it: '2 MB', '1.5 MB', '64 KB' (1 MB = 1024 × 1024 bytes)."""
+    if size >= MB:
+        return f"{size / MB:.1f}".removesuffix(".0") + " MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
 def _check_size(data: bytes) -> None:
+    # `data` was read up to the limit + 1 byte: its length says "over", never the upload's real size.
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadProblem(
-            f"the file is {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,} bytes", status=413
+            f"the file is larger than the limit of {plain_size(MAX_UPLOAD_BYTES)}", status=413
         )
     if not data:
         raise UploadProblem("the file is empty")
@@ -110,7 +119,13 @@ def _pdf_text(filename: str, data: bytes) -> str:
             raise UploadProblem(f"{filename}: the PDF is password-protected")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise UploadProblem(f"{filename}: {len(reader.pages)} pages; the limit is {MAX_PDF_PAGES}")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        texts, length = [], 0
+        for page in reader.pages:  # only as many pages as the kept text needs
+            texts.append(page.extract_text() or "")
+            length += len(texts[-1]) + 1
+            if length > MAX_TEXT_CHARS:
+                break
+        return "\n".join(texts)
     except UploadProblem:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
