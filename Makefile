@@ -48,8 +48,11 @@ os-packages:
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# TEST_WORKERS=2: pytest-xdist, each test file whole on one of two workers (its module fixtures and file
+# order kept), each worker with its own PostgreSQL, built platform and browser (docs/benchmarks.md).
+TEST_WORKERS ?= 0
 test: install os-packages lint check-defs
-	@$(BIN)/pytest; status=$$?; \
+	@$(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 bench: install os-packages

@@ -31,6 +31,8 @@ from tests.fakes.llm_server import FakeLLMServer
 
 DATA_VERSION = "30.1"
 BUILT_DATABASE = "occurisk_built"
+# The build as it finished, copied before any test connects to it: what built_database_copy clones.
+BUILT_PRISTINE = "occurisk_built_pristine"
 LLM_MODEL = "openai:gpt-4.1-mini"
 LLM_TASKS = 12  # the catalog's first tasks by priority
 
@@ -126,7 +128,28 @@ def built_database(pg_server, tmp_path_factory) -> str:
         instance = DagsterInstance.ephemeral()
         build_real_database(instance)
         add_llm_run(instance, tmp_path_factory.mktemp("api_llm"))
+    with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{BUILT_PRISTINE}" TEMPLATE "{BUILT_DATABASE}" STRATEGY FILE_COPY')
     return url
+
+
+@contextmanager
+def copy_of_built_platform(pg_server: str) -> Iterator[str]:
+    """A database of its own holding the built platform as it was right after its build (needs
+    built_database), made the platform database for the block: for tests that change a built platform
+    (re-running the pipeline on it, archiving, rebuilding) without building one again or touching the
+    shared one."""
+    from tests.conftest import isolated_database  # tests/conftest.py imports this module
+
+    with isolated_database(pg_server, template=BUILT_PRISTINE) as url:
+        yield url
+
+
+@pytest.fixture
+def built_database_copy(pg_server, built_database) -> Iterator[str]:
+    """A copy of the built platform for one test that changes it (copy_of_built_platform)."""
+    with copy_of_built_platform(pg_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -128,6 +128,9 @@ def restart_database_under(platform, process: subprocess.Popen, max_down_s: floa
 
 
 def test_killed_and_disconnected_pipelines_never_block_the_next(platform):
+    """Slow by its point (a few minutes): the crashes happen inside a real dbt step of real `occurisk
+    pipeline` processes, and recovery is only shown by a next pipeline that builds the version to the end;
+    the first two are stopped as soon as their dbt step holds the pool slot."""
     instance = platform["instance"]
 
     # 1. Killed in the middle of dbt.

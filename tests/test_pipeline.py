@@ -34,6 +34,8 @@ def table_counts(conn) -> dict[str, int]:
 
 
 def test_pipeline_twice_through_the_cli(fresh_database, tmp_path):
+    """Slow by its point (two whole builds, a few minutes): the first run starts from an empty database as a
+    person's first `make run` does, and only a second whole run shows that re-running duplicates nothing."""
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
     shutil.copy(PROJECT_ROOT / "dagster.yaml", dagster_home / "dagster.yaml")

@@ -8,7 +8,8 @@ from collections import defaultdict
 import pytest
 
 from occurisk_assets import db
-from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
+from occurisk_assets.defs.dbt.assets import onet_dbt_models, saved_parse, score_dbt_models
+from occurisk_assets.defs.dbt.project import DBT_PROJECT_DIR
 from tests.dbt.helpers import build, failed_checks, load_onet, mart_counts, query
 
 pytestmark = pytest.mark.usefixtures("module_database")
@@ -74,6 +75,16 @@ def latest_scores() -> dict[int, dict[str, float]]:
     for (task_id, model), (score, _) in best.items():
         by_task[task_id][model] = score
     return by_task
+
+
+def test_the_score_build_starts_from_the_parse_of_the_onet_build(scored):
+    """Both builds are of 30.1 on this module's database: the second starts from the dbt project's parse the
+    first kept (dbt_build), instead of parsing the whole project again."""
+    [log] = (DBT_PROJECT_DIR / "target").glob(f"score_dbt_models-{scored.run_id[:7]}-*/dbt.log")
+    text = log.read_text()
+    assert '"command": "dbt build"' in text
+    assert "Unable to do partial parsing" not in text
+    assert saved_parse("30.1").is_file()
 
 
 def test_ensemble_takes_each_models_latest_run(scored):

@@ -56,7 +56,9 @@ def query(sql: str, params: tuple = ()) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def flow(module_database, tmp_path_factory):
-    """30.0 dropped and run by the sensor on a new instance (its run loads BLS too), then 30.1."""
+    """30.0 dropped and run by the sensor on a new instance (its run loads BLS too), then 30.1. Slow by its
+    point (two whole builds, shared by every test of the module): the diff, the gates and the rollback need
+    two real versions built by the sensor's runs."""
     landing = tmp_path_factory.mktemp("landing")
     with pytest.MonkeyPatch.context() as env, instance_for_test() as instance:
         env.setenv("OCCURISK_ONET_LANDING", str(landing))
@@ -179,7 +181,9 @@ def _of(counts: dict, version: str) -> dict:
 
 
 def test_backfill_leaves_independent_partitions(flow):
-    """29.1 materialized after 30.0 and 30.1 (a backfill of an older release), then 29.1 again."""
+    """29.1 materialized after 30.0 and 30.1 (a backfill of an older release), then 29.1 again. Slow by its
+    point (two whole runs of the job): only the whole job run twice shows that no table of any step doubles
+    and no other partition moves."""
     before = _counts()
     backfill = RunRequest(partition_key="29.1", tags={"occurisk/trigger": "backfill"})
     flow.instance.add_dynamic_partitions(data_version_partitions.name, ["29.1"])

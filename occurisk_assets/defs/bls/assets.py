@@ -25,7 +25,7 @@ from occurisk_assets.defs.bls.loader import (
     load_soc_2010_2018,
 )
 from occurisk_assets.defs.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
-from occurisk_assets.defs.dbt.assets import BLS_SELECTION, dbt_translator, dbt_vars_args, onet_dbt_models
+from occurisk_assets.defs.dbt.assets import BLS_SELECTION, dbt_build, dbt_translator, onet_dbt_models
 from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
@@ -185,7 +185,7 @@ def soc_bls_link(context: AssetExecutionContext, database: PlatformDatabase) -> 
     pool="dbt",
 )
 def bls_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
+    yield from dbt_build(context, dbt)
 
 
 # The unpartitioned tables of every release (the `bls_releases` job).

@@ -8,8 +8,8 @@ from occurisk_assets.defs.bls.assets import soc_bls_link
 from occurisk_assets.defs.careers.build import SimilarityReport, build_similarity
 from occurisk_assets.defs.dbt.assets import (
     CAREERS_SELECTION,
+    dbt_build,
     dbt_translator,
-    dbt_vars_args,
     onet_dbt_models,
     score_dbt_models,
 )
@@ -83,7 +83,7 @@ def occupation_similarity(context: AssetExecutionContext, database: PlatformData
     pool="dbt",
 )
 def careers_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
+    yield from dbt_build(context, dbt)
 
 
 OCCUPATION_TRANSITIONS = get_asset_key_for_model([careers_dbt_models], "occupation_transitions")

@@ -7,9 +7,14 @@ careers models (tag:careers, which read scores too) sit after the Python similar
 dbt tests are loaded as asset checks of the models they test.
 """
 
+import hashlib
 import json
+import os
 import re
-from collections.abc import Mapping
+import shutil
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -32,6 +37,42 @@ def dbt_vars_args(data_version: str) -> list[str]:
     if not DATA_VERSION_RE.fullmatch(data_version or ""):
         raise ValueError(f"data_version {data_version!r} is not a release key like '30.1'")
     return ["--vars", json.dumps({"data_version": data_version})]
+
+
+# dbt parses the whole project again (about a third of a build step) when --vars or the connection differ
+# from the parse it finds in the target folder; each build keeps its parse here for the next build of the
+# same version on the same database.
+SAVED_PARSES = dbt_project.project_dir / "target" / "partial_parse"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def saved_parse(data_version: str) -> Path:
+    """Where builds of `data_version` on the database dbt connects to (OCCURISK_PG*) keep dbt's parse."""
+    connection = [os.environ.get(f"OCCURISK_PG{key}", "") for key in ("HOST", "PORT", "DATABASE")]
+    key = hashlib.sha256(json.dumps([*connection, data_version]).encode()).hexdigest()[:16]
+    return SAVED_PARSES / f"{key}.msgpack"
+
+
+def dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
+    """`dbt build` of the partition's version, starting from the previous build's parse of the same version
+    and database (dbt checks that it still matches the project files and reparses what changed)."""
+    saved = saved_parse(context.partition_key)
+    target = (
+        dbt_project.project_dir
+        / "target"
+        / f"{context.op_execution_context.op.name}-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    )
+    if saved.exists():
+        target.mkdir(parents=True)
+        shutil.copy(saved, target / PARTIAL_PARSE_FILE)
+    yield from dbt.cli(
+        ["build", *dbt_vars_args(context.partition_key)], context=context, target_path=target
+    ).stream()
+    if (target / PARTIAL_PARSE_FILE).exists():
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        staged = saved.with_name(f"{saved.name}.{uuid.uuid4().hex}")
+        shutil.copy(target / PARTIAL_PARSE_FILE, staged)
+        os.replace(staged, saved)  # atomic: a concurrent build of the same key reads a whole file
 
 
 class OccuriskDbtTranslator(DagsterDbtTranslator):
@@ -64,9 +105,9 @@ _common = {
     name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION}", **_common
 )
 def onet_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
+    yield from dbt_build(context, dbt)
 
 
 @dbt_assets(name="score_dbt_models", select=SCORES_SELECTION, exclude=CAREERS_SELECTION, **_common)
 def score_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build", *dbt_vars_args(context.partition_key)], context=context).stream()
+    yield from dbt_build(context, dbt)
