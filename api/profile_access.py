@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import HTTPException, Path
 
+from occurisk_assets.codes import PROFILE_ID_PATTERN
 from occurisk_assets.defs.assistant import profiles
 
 ProfileId = Annotated[
     str,
-    Path(pattern=r"^[A-Za-z0-9_-]{20,64}$", description="The profile's id, as returned when it was made."),
+    Path(pattern=PROFILE_ID_PATTERN, description="The profile's id, as returned when it was made."),
 ]
 NOT_FOUND = "no such profile (it may have been deleted, or removed after 30 days without use)"
 

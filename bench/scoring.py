@@ -17,7 +17,7 @@ import psycopg
 from bench.common import machine, median, temporary_server, write_section
 from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_config
 from occurisk_assets.defs.scoring.providers.openai_provider import OpenAIProvider
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.settings import SHARED_DATA
 from tests.fakes.llm_server import FakeLLMServer
 
@@ -67,11 +67,13 @@ def bench_offline(conn: psycopg.Connection) -> dict:
     times, summaries = [], []
     for _ in range(OFFLINE_REPEAT):
         started = time.perf_counter()
-        summaries = run_scoring(conn, "30.1", new_run=True, track=False)
+        summaries = run_scoring(conn, ScoringRequest("30.1", new_run=True), ScoringEnvironment(track=False))
         times.append(time.perf_counter() - started)
-    run_scoring(conn, "30.1", new_run=True)  # the first MLflow use creates its tables: not what we measure
+    run_scoring(
+        conn, ScoringRequest("30.1", new_run=True)
+    )  # the first MLflow use creates its tables: not what we measure
     started = time.perf_counter()
-    run_scoring(conn, "30.1", new_run=True)
+    run_scoring(conn, ScoringRequest("30.1", new_run=True))
     with_mlflow = time.perf_counter() - started
     return {
         "seconds": median(times),
@@ -103,12 +105,8 @@ def bench_llm(conn: psycopg.Connection) -> list[dict]:
             started = time.perf_counter()
             (summary,) = run_scoring(
                 conn,
-                "30.1",
-                [MODEL],
-                top_n=LLM_TASKS,
-                config=config,
-                providers={MODEL: provider},
-                track=False,
+                ScoringRequest("30.1", models=[MODEL], top_n=LLM_TASKS),
+                ScoringEnvironment(config=config, providers={MODEL: provider}, track=False),
             )
             seconds = time.perf_counter() - started
             assert summary.n_calls == LLM_TASKS, summary

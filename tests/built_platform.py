@@ -23,7 +23,7 @@ from occurisk_assets.defs.lifecycle.activation import activate
 from occurisk_assets.defs.onet.loader import load_release
 from occurisk_assets.defs.onet.sources import resolve_release
 from occurisk_assets.defs.scoring.config import load_scoring_config
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.pipeline import run_pipeline
 from occurisk_assets.settings import get_settings
 from occurisk_assets.versions import BUILDING, mark_complete
@@ -81,7 +81,9 @@ def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
         try:
             with db.connect() as conn:
                 [run] = run_scoring(
-                    conn, DATA_VERSION, [LLM_MODEL], top_n=LLM_TASKS, config=load_scoring_config(override)
+                    conn,
+                    ScoringRequest(DATA_VERSION, models=[LLM_MODEL], top_n=LLM_TASKS),
+                    ScoringEnvironment(config=load_scoring_config(override)),
                 )
         finally:
             os.environ.pop("OPENAI_API_KEY")

@@ -26,11 +26,11 @@ from api.schemas import (
     SearchMatch,
     Transition,
 )
+from occurisk_assets.codes import SOC_CODE_PATTERN
 from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
 
 router = APIRouter(tags=["occupations"])
 
-SOC_CODE_PATTERN = r"^[0-9]{2}-[0-9]{4}$"
 SocCode = Annotated[
     str,
     Path(

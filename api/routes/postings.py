@@ -24,6 +24,7 @@ from api.schemas import (
     PostingOccupation,
     PostingToCode,
 )
+from occurisk_assets.codes import SOC_CODE_PATTERN
 from occurisk_assets.defs.postings.cleaning import html_to_text, language_of, listed_duties
 from occurisk_assets.defs.postings.coding import (
     OCCUPATIONS_SQL,
@@ -37,7 +38,6 @@ from occurisk_assets.settings import get_settings
 
 router = APIRouter(tags=["postings"])
 
-SOC_PATTERN = r"^\d{2}-\d{4}$"
 MAX_SENTENCE_DUTIES = 25
 SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
@@ -106,7 +106,8 @@ async def list_postings(
     version: VersionDep,
     q: Annotated[str | None, Query(max_length=200, description="Words of the title or description.")] = None,
     soc: Annotated[
-        str | None, Query(pattern=SOC_PATTERN, description="Only postings coded to this SOC code (top code).")
+        str | None,
+        Query(pattern=SOC_CODE_PATTERN, description="Only postings coded to this SOC code (top code)."),
     ] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,

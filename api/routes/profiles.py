@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from occurisk_assets.codes import SOC_CODE_PATTERN
 from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
 from occurisk_assets.defs.assistant.facts import Facts
 from occurisk_assets.defs.assistant.letter import checklist, draft_letter
@@ -101,7 +102,7 @@ async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -
 
 
 class ResumeRequest(BaseModel):
-    target_soc_code: str | None = Field(default=None, pattern=r"^\d{2}-\d{4}$")
+    target_soc_code: str | None = Field(default=None, pattern=SOC_CODE_PATTERN)
     age_neutral: bool | None = Field(default=None, description="default: the profile's setting")
     use_llm: bool = Field(default=False, description="reword with an LLM (needs llm_opt_in on the profile)")
     text: profiles.PlainText | None = Field(

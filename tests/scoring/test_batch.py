@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from tests.fakes.llm_server import Reply
 
 from .conftest import LLM_MODELS, OPENAI_MODEL, fake_config
@@ -16,13 +16,8 @@ SAMPLE = 8
 def test_batch_mode_scores_at_the_batch_price(conn, fake_api, llm_config, llm_settings):
     summaries = run_scoring(
         conn,
-        "30.1",
-        LLM_MODELS,
-        sample=SAMPLE,
-        batch=True,
-        config=llm_config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE, batch=True),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
 
     assert [(s.status, s.n_scored, s.n_calls) for s in summaries] == [("completed", SAMPLE, SAMPLE)] * 2
@@ -43,14 +38,8 @@ def test_batch_mode_scores_at_the_batch_price(conn, fake_api, llm_config, llm_se
 
     again = run_scoring(
         conn,
-        "30.1",
-        LLM_MODELS,
-        sample=SAMPLE,
-        batch=True,
-        new_run=True,
-        config=llm_config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE, batch=True, new_run=True),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
     assert [(s.n_calls, s.n_cache_hits) for s in again] == [(0, SAMPLE)] * 2
     assert fake_api.batch_requests("openai") == SAMPLE
@@ -61,13 +50,8 @@ def test_invalid_batch_replies_go_into_the_next_batch(conn, fake_api, llm_config
 
     (summary,) = run_scoring(
         conn,
-        "30.1",
-        [OPENAI_MODEL],
-        sample=SAMPLE,
-        batch=True,
-        config=llm_config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE, batch=True),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
 
     assert (summary.status, summary.n_scored, summary.n_failures) == ("completed", SAMPLE, 0)
@@ -83,14 +67,8 @@ def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, l
     with pytest.raises(KeyboardInterrupt):
         run_scoring(
             conn,
-            "30.1",
-            [OPENAI_MODEL],
-            sample=SAMPLE,
-            batch=True,
-            config=llm_config,
-            settings=llm_settings,
-            sleep=interrupt,
-            track=False,
+            ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE, batch=True),
+            ScoringEnvironment(config=llm_config, settings=llm_settings, sleep=interrupt, track=False),
         )
 
     run_id, status = conn.execute("SELECT run_id, status FROM core.model_run").fetchone()
@@ -99,13 +77,8 @@ def test_an_interrupted_batch_wait_is_collected_not_paid_again(conn, fake_api, l
 
     (summary,) = run_scoring(
         conn,
-        "30.1",
-        [OPENAI_MODEL],
-        sample=SAMPLE,
-        batch=True,
-        config=llm_config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE, batch=True),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
 
     assert (summary.run_id, summary.resumed, summary.status, summary.n_scored) == (
@@ -131,17 +104,13 @@ def test_online_scoring_does_not_pay_for_requests_still_in_a_batch(conn, fake_ap
     with pytest.raises(KeyboardInterrupt):
         run_scoring(
             conn,
-            "30.1",
-            [OPENAI_MODEL],
-            sample=SAMPLE,
-            batch=True,
-            config=config,
-            settings=llm_settings,
-            sleep=interrupt,
-            track=False,
+            ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE, batch=True),
+            ScoringEnvironment(config=config, settings=llm_settings, sleep=interrupt, track=False),
         )
     (summary,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE),
+        ScoringEnvironment(config=config, settings=llm_settings, track=False),
     )
 
     assert fake_api.completions("openai") == 0

@@ -8,7 +8,7 @@ import pytest
 from occurisk_assets.defs.scoring.calling import max_call_cost_usd
 from occurisk_assets.defs.scoring.catalog import select_tasks
 from occurisk_assets.defs.scoring.prompt import load_prompt
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from tests.fakes.llm_server import Reply, default_score
 
 from .conftest import ANTHROPIC_MODEL, LLM_MODELS, OPENAI_MODEL, add_release, fake_config
@@ -22,7 +22,9 @@ def _requests(fake_api) -> tuple[int, int]:
 
 def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm_config, llm_settings):
     first = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
 
     assert [(s.model, s.status, s.n_scored, s.n_calls, s.n_cache_hits) for s in first] == [
@@ -40,7 +42,9 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
 
     # The same command again: the identical completed runs are reused, nothing is asked.
     second = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
     assert [s.run_id for s in second] == [s.run_id for s in first] and all(s.reused for s in second)
     assert _requests(fake_api) == (SAMPLE, SAMPLE)
@@ -48,13 +52,8 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
     # Forced new runs: every score comes from core.llm_call.
     third = run_scoring(
         conn,
-        "30.1",
-        LLM_MODELS,
-        sample=SAMPLE,
-        config=llm_config,
-        settings=llm_settings,
-        new_run=True,
-        track=False,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE, new_run=True),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
     assert [(s.n_scored, s.n_calls, s.n_cache_hits) for s in third] == [(SAMPLE, 0, SAMPLE)] * 2
     assert _requests(fake_api) == (SAMPLE, SAMPLE)
@@ -65,7 +64,9 @@ def test_each_question_is_paid_once_across_runs_and_releases(conn, fake_api, llm
         conn, "30.1", "30.2-test", {changed.task_id: changed.task_statement + " Document the results."}
     )
     fourth = run_scoring(
-        conn, "30.2-test", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.2-test", models=LLM_MODELS, sample=SAMPLE),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
     assert [(s.data_version, s.n_scored, s.n_calls, s.n_cache_hits) for s in fourth] == [
         ("30.2-test", SAMPLE, 1, SAMPLE - 1)
@@ -88,7 +89,9 @@ def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume
     first_task = select_tasks(conn, "30.1", sample=SAMPLE)[0]
 
     (summary,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE),
+        ScoringEnvironment(config=config, settings=llm_settings, track=False),
     )
 
     assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == (
@@ -115,7 +118,9 @@ def test_invalid_output_becomes_a_failure_never_a_score_and_is_retried_on_resume
     assert params["unscored_reasons"] == {"failed": 1, "waiting_for_batch": 0, "not_reached": 0}
 
     (again,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=SAMPLE, config=config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE),
+        ScoringEnvironment(config=config, settings=llm_settings, track=False),
     )
 
     assert (again.run_id, again.resumed, again.status) == (summary.run_id, True, "completed")
@@ -128,7 +133,9 @@ def test_a_run_whose_every_call_failed_is_failed_not_completed(conn, fake_api, t
     fake_api.enqueue("openai", *[Reply.out_of_range(1.4)] * (2 * config.retry.max_output_attempts))
 
     (summary,) = run_scoring(
-        conn, "30.1", [OPENAI_MODEL], sample=2, config=config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=2),
+        ScoringEnvironment(config=config, settings=llm_settings, track=False),
     )
 
     assert (summary.status, summary.n_scored, summary.n_failures, summary.n_unscored) == ("failed", 0, 2, 2)
@@ -157,13 +164,8 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
 
     (stopped,) = run_scoring(
         conn,
-        "30.1",
-        [OPENAI_MODEL],
-        sample=SAMPLE,
-        budget_usd=budget,
-        config=config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE, budget_usd=budget),
+        ScoringEnvironment(config=config, settings=llm_settings, track=False),
     )
 
     assert (stopped.status, stopped.n_calls, stopped.n_scored) == (
@@ -182,13 +184,8 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
 
     (resumed,) = run_scoring(
         conn,
-        "30.1",
-        [OPENAI_MODEL],
-        sample=SAMPLE,
-        budget_usd=100.0,
-        config=config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=[OPENAI_MODEL], sample=SAMPLE, budget_usd=100.0),
+        ScoringEnvironment(config=config, settings=llm_settings, track=False),
     )
 
     assert (resumed.run_id, resumed.resumed, resumed.status, resumed.n_scored) == (
@@ -204,13 +201,8 @@ def test_the_budget_stops_the_run_before_it_is_exceeded_and_a_resume_finishes_it
 def test_a_budget_of_zero_pays_nothing(conn, fake_api, llm_config, llm_settings):
     summaries = run_scoring(
         conn,
-        "30.1",
-        LLM_MODELS,
-        sample=3,
-        budget_usd=0.0,
-        config=llm_config,
-        settings=llm_settings,
-        track=False,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=3, budget_usd=0.0),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
     assert [(s.status, s.n_calls, s.n_scored) for s in summaries] == [("stopped_budget", 0, 0)] * 2
     assert _requests(fake_api) == (0, 0)
@@ -227,13 +219,10 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
     with pytest.raises(RuntimeError, match="simulated crash"):
         run_scoring(
             conn,
-            "30.1",
-            LLM_MODELS,
-            sample=SAMPLE,
-            config=llm_config,
-            settings=llm_settings,
-            progress=crash_after_five,
-            track=False,
+            ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE),
+            ScoringEnvironment(
+                config=llm_config, settings=llm_settings, progress=crash_after_five, track=False
+            ),
         )
 
     rows = conn.execute(
@@ -248,7 +237,9 @@ def test_a_crash_mid_run_resumes_without_paying_any_call_twice(conn, fake_api, l
     assert sum(r[3] for r in rows) == paid_so_far
 
     summaries = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
 
     assert [s.run_id for s in summaries] == [r[0] for r in rows]
@@ -262,7 +253,9 @@ def test_a_bad_key_fails_that_models_run_only(conn, fake_api, llm_config, llm_se
     fake_api.enqueue("anthropic", *[Reply.error(401)] * 8)
 
     openai_run, anthropic_run = run_scoring(
-        conn, "30.1", LLM_MODELS, sample=4, config=llm_config, settings=llm_settings, track=False
+        conn,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=4),
+        ScoringEnvironment(config=llm_config, settings=llm_settings, track=False),
     )
 
     assert (openai_run.status, openai_run.n_scored) == ("completed", 4)

@@ -6,7 +6,7 @@ import csv
 from collections import Counter
 
 from occurisk_assets.defs.scoring.published import EXPOSURE_SCORES, normalise_text
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.settings import get_settings
 
 from .conftest import ONET_30_1
@@ -37,7 +37,7 @@ def _independent_join_count() -> tuple[int, set[int]]:
 
 
 def test_offline_default_scores_the_whole_30_1_catalog(conn):
-    summaries = run_scoring(conn, "30.1", track=False)
+    summaries = run_scoring(conn, ScoringRequest("30.1"), ScoringEnvironment(track=False))
 
     assert [s.model for s in summaries] == ["published:gpt4_exposure", "published:human_exposure"]
     rated, unrated_ids = _independent_join_count()
@@ -88,8 +88,8 @@ def test_offline_default_scores_the_whole_30_1_catalog(conn):
 
 
 def test_rerunning_the_offline_scoring_reuses_the_runs(conn):
-    first = run_scoring(conn, "30.1", track=False)
-    second = run_scoring(conn, "30.1", track=False)
+    first = run_scoring(conn, ScoringRequest("30.1"), ScoringEnvironment(track=False))
+    second = run_scoring(conn, ScoringRequest("30.1"), ScoringEnvironment(track=False))
 
     assert [s.run_id for s in second] == [s.run_id for s in first]
     assert all(s.reused for s in second)
@@ -98,7 +98,11 @@ def test_rerunning_the_offline_scoring_reuses_the_runs(conn):
 
 
 def test_the_automation_rater_and_top_n(conn):
-    (summary,) = run_scoring(conn, "30.1", ["published:gpt4_automation"], top_n=100, track=False)
+    (summary,) = run_scoring(
+        conn,
+        ScoringRequest("30.1", models=["published:gpt4_automation"], top_n=100),
+        ScoringEnvironment(track=False),
+    )
 
     assert (summary.n_tasks, summary.n_scored + summary.n_unscored) == (100, 100)
     values = {float(v) for (v,) in conn.execute("SELECT DISTINCT score FROM core.task_ai_score")}

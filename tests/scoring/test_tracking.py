@@ -9,7 +9,7 @@ import pytest
 from mlflow.tracking import MlflowClient
 
 from occurisk_assets import db
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.defs.scoring.tracking import tracking_uri
 from occurisk_assets.settings import get_settings
 
@@ -35,7 +35,11 @@ def _tables_containing(url: str, needle: str) -> list[str]:
 
 
 def test_a_scoring_run_is_logged_to_mlflow_without_any_key(conn, fake_api, llm_config, llm_settings):
-    summaries = run_scoring(conn, "30.1", LLM_MODELS, sample=SAMPLE, config=llm_config, settings=llm_settings)
+    summaries = run_scoring(
+        conn,
+        ScoringRequest("30.1", models=LLM_MODELS, sample=SAMPLE),
+        ScoringEnvironment(config=llm_config, settings=llm_settings),
+    )
 
     (mlflow_run_id,) = {s.mlflow_run_id for s in summaries}
     assert mlflow_run_id is not None

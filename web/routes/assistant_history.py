@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -22,6 +21,7 @@ from api.config import get_api_settings
 from api.deps import ConnectionDep, VersionDep
 from api.profile_access import ProfileId
 from api.routes.resumes import parse_text, tasks_of
+from occurisk_assets.codes import PROFILE_ID, SOC_CODE_PATTERN
 from occurisk_assets.defs.assistant import exposure, profiles, voice
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
 from web.render import PageDep
@@ -29,13 +29,12 @@ from web.render import PageDep
 router = APIRouter(include_in_schema=False)
 
 BASE = "/my-work"
-PROFILE_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def optional_profile_id(request: Request) -> str | None:
     """The profile of a page that also works before there is one (the first job, the first résumé)."""
     profile_id = request.path_params.get("profile_id")
-    if profile_id is not None and not PROFILE_ID.match(profile_id):
+    if profile_id is not None and not PROFILE_ID.fullmatch(profile_id):
         raise HTTPException(404)
     return profile_id
 
@@ -246,7 +245,7 @@ async def new_job_details(
     conn: AssistantConnectionDep,
     version: VersionDep,
     profile_id: OptionalProfileId = None,
-    soc: Annotated[str, Query(pattern=r"^\d{2}-\d{4}$")] = "",
+    soc: Annotated[str, Query(pattern=SOC_CODE_PATTERN)] = "",
     q: str = "",
 ) -> Response:
     if not soc:
@@ -263,7 +262,7 @@ async def add_job(
     page: PageDep,
     conn: AssistantConnectionDep,
     version: VersionDep,
-    soc_code: Annotated[str, Form(pattern=r"^\d{2}-\d{4}$")],
+    soc_code: Annotated[str, Form(pattern=SOC_CODE_PATTERN)],
     profile_id: OptionalProfileId = None,
     title: Annotated[str, Form()] = "",
     employer: Annotated[str, Form()] = "",

@@ -5,7 +5,6 @@ and link to its downloads."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException
@@ -14,13 +13,12 @@ from psycopg import AsyncConnection
 
 from api.assistant_db import AssistantConnectionDep
 from api.routes import profiles as profile_api
+from occurisk_assets.codes import PROFILE_ID, SOC_CODE
 from occurisk_assets.defs.assistant import exposure, profiles, skills
 from web.render import Page, PageDep, PageError
 
 router = APIRouter(include_in_schema=False)
 
-PROFILE_ID = re.compile(r"[A-Za-z0-9_-]{20,64}")
-SOC_CODE = re.compile(r"\d{2}-\d{4}")
 MAX_TEXT = 20000
 MIN_POSTING = 20
 # The steps, in order: (URL, i18n key); the work history is assistant_history's page.

@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import ConnectionDep, VersionDep
+from occurisk_assets.codes import SOC_CODE
 from web import charts
 from web.render import PageDep, PageError
-from web.routes.occupation import SOC_CODE, load_occupation, task_score
+from web.routes.occupation import load_occupation, task_score
 
 router = APIRouter(include_in_schema=False)
 

@@ -3,7 +3,6 @@ the O*NET-SOC occupations and the safer moves (defs/careers: what carries over, 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from psycopg import AsyncConnection
 from api import career_queries, queries
 from api.deps import ConnectionDep, VersionDep
 from api.schemas import MAJOR_GROUPS
+from occurisk_assets.codes import SOC_CODE
 from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
 from web import queries as page_queries
 from web.queries import ALL_TASKS
@@ -21,7 +21,6 @@ from web.render import PageDep, PageError
 
 router = APIRouter(include_in_schema=False)
 
-SOC_CODE = re.compile(r"\d{2}-\d{4}")
 LEAST_EXPOSED = 3
 TRANSITIONS = 5
 FromSoc = Annotated[str | None, Query(alias="from", max_length=20)]

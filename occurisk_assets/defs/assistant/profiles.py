@@ -12,6 +12,8 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
+from occurisk_assets.codes import SOC_CODE_PATTERN
+
 ID_BYTES = 24  # 192 random bits, URL-safe base64: 32 characters
 MAX_JOBS = 30
 MAX_TASKS_PER_JOB = 60
@@ -34,7 +36,7 @@ def new_profile_id() -> str:
 
 
 class JobIn(BaseModel):
-    soc_code: str = Field(pattern=r"^\d{2}-\d{4}$", examples=["43-4051"])
+    soc_code: str = Field(pattern=SOC_CODE_PATTERN, examples=["43-4051"])
     title: PlainText = Field(min_length=1, max_length=200, examples=["Customer service representative"])
     employer: PlainText | None = Field(default=None, max_length=200)
     start_year: int | None = Field(default=None, ge=MIN_YEAR)
@@ -71,7 +73,7 @@ class JobIn(BaseModel):
 
 class ProfileIn(BaseModel):
     jobs: list[JobIn] = Field(min_length=1, max_length=MAX_JOBS)
-    target_soc_code: str | None = Field(default=None, pattern=r"^\d{2}-\d{4}$")
+    target_soc_code: str | None = Field(default=None, pattern=SOC_CODE_PATTERN)
     age_neutral: bool = False
     llm_opt_in: bool = Field(default=False, description="allow sending this profile's text to an LLM")
 

@@ -13,7 +13,7 @@ from dagster import (
     MetadataValue,
     asset,
 )
-from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
+from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
 from occurisk_assets.defs.bls.loader import (
@@ -25,8 +25,7 @@ from occurisk_assets.defs.bls.loader import (
     load_soc_2010_2018,
 )
 from occurisk_assets.defs.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
-from occurisk_assets.defs.dbt.assets import BLS_SELECTION, dbt_build, dbt_translator, onet_dbt_models
-from occurisk_assets.defs.dbt.project import dbt_project
+from occurisk_assets.defs.dbt.assets import BLS_SELECTION, onet_dbt_models, partitioned_dbt_assets
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 
@@ -175,17 +174,7 @@ def soc_bls_link(context: AssetExecutionContext, database: PlatformDatabase) -> 
     return MaterializeResult(metadata=link_metadata(report))
 
 
-@dbt_assets(
-    name="bls_dbt_models",
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=dbt_translator,
-    partitions_def=data_version_partitions,
-    select=BLS_SELECTION,
-    pool="dbt",
-)
-def bls_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt_build(context, dbt)
+bls_dbt_models = partitioned_dbt_assets("bls_dbt_models", select=BLS_SELECTION)
 
 
 # The unpartitioned tables of every release (the `bls_releases` job).

@@ -15,11 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from occurisk_assets.codes import ONETSOC_CODE, SOC_CODE
 from occurisk_assets.defs.bls.sources import ProjectionPeriod
 from occurisk_assets.defs.bls.workbook import BlsFileError, Sheet, find_header, read_sheet, text_value
 
-ONETSOC_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$")
-SOC_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}$")
 COVERAGE_TYPES = {"line item": "line_item", "summary": "summary", "exclude": "exclude"}
 
 
@@ -36,7 +35,7 @@ def _data_rows(sheet: Sheet, header_index: int, key_column: int):
 
 def _code(sheet: Sheet, index: int, header: str, cell: Any, pattern: re.Pattern) -> str:
     code = text_value(cell)
-    if not pattern.match(code):
+    if not pattern.fullmatch(code):
         raise BlsFileError(f"{sheet.where(index, header)}: {code!r} is not a code like {pattern.pattern}")
     return code
 

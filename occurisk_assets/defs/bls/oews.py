@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from occurisk_assets.codes import SOC_CODE
 from occurisk_assets.defs.bls.sources import OewsRelease
 from occurisk_assets.defs.bls.workbook import (
     BlsFileError,
@@ -30,7 +31,6 @@ from occurisk_assets.defs.bls.workbook import (
     text_value,
 )
 
-SOC_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}$")
 O_GROUPS = ("total", "major", "minor", "broad", "detailed")
 MARKERS: dict[str, Flag] = {"*": "suppressed", "**": "suppressed", "#": "top_coded"}
 
@@ -138,7 +138,7 @@ def is_national_cross_industry(raw: list, col: dict[str, int]) -> bool:
 def parse_row(sheet: Sheet, index: int, col: dict[str, int], release: OewsRelease) -> dict[str, Any]:
     raw = sheet.rows[index]
     code = text_value(raw[col["OCC_CODE"]])
-    if not SOC_CODE.match(code):
+    if not SOC_CODE.fullmatch(code):
         raise BlsFileError(f"{sheet.where(index, 'OCC_CODE')}: {code!r} is not a SOC code NN-NNNN")
     o_group = text_value(raw[col["O_GROUP"]]).casefold()
     if o_group not in O_GROUPS:

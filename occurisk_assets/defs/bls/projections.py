@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from occurisk_assets.codes import SOC_CODE
 from occurisk_assets.defs.bls.sources import ProjectionPeriod
 from occurisk_assets.defs.bls.workbook import (
     BlsFileError,
@@ -28,7 +29,7 @@ from occurisk_assets.defs.bls.workbook import (
 )
 
 SHEET = "Table 1.2"
-NEM_CODE = re.compile(r"^[0-9]{2}-[0-9]{4}$")
+
 TOP_CODED_WAGE = re.compile(r"^>=\s*\$[0-9,]+$")
 UNAVAILABLE = "\u2014"  # '—'
 OCCUPATION_TYPES = {"line item": "line_item", "summary": "summary"}
@@ -132,7 +133,7 @@ def parse_row(
 ) -> dict[str, Any]:
     raw = sheet.rows[index]
     code = text_value(raw[col[plain["soc_code"]]])
-    if not NEM_CODE.match(code):
+    if not SOC_CODE.fullmatch(code):
         raise BlsFileError(f"{sheet.where(index, plain['soc_code'])}: {code!r} is not a code NN-NNNN")
     kind = text_value(raw[col[plain["occupation_type"]]])
     if kind.casefold() not in OCCUPATION_TYPES:

@@ -2,18 +2,16 @@
 O*NET marts and the scores, and the dbt models built on it (tag:careers: occupation_transitions)."""
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
-from dagster_dbt import DbtCliResource, dbt_assets, get_asset_key_for_model
+from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.bls.assets import soc_bls_link
 from occurisk_assets.defs.careers.build import SimilarityReport, build_similarity
 from occurisk_assets.defs.dbt.assets import (
     CAREERS_SELECTION,
-    dbt_build,
-    dbt_translator,
     onet_dbt_models,
+    partitioned_dbt_assets,
     score_dbt_models,
 )
-from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 
@@ -73,17 +71,7 @@ def occupation_similarity(context: AssetExecutionContext, database: PlatformData
     return MaterializeResult(metadata=similarity_metadata(report))
 
 
-@dbt_assets(
-    name="careers_dbt_models",
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=dbt_translator,
-    partitions_def=data_version_partitions,
-    select=CAREERS_SELECTION,
-    pool="dbt",
-)
-def careers_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt_build(context, dbt)
+careers_dbt_models = partitioned_dbt_assets("careers_dbt_models", select=CAREERS_SELECTION)
 
 
 OCCUPATION_TRANSITIONS = get_asset_key_for_model([careers_dbt_models], "occupation_transitions")

@@ -91,23 +91,32 @@ class OccuriskDbtTranslator(DagsterDbtTranslator):
 
 dbt_translator = OccuriskDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
-_common = {
-    "manifest": dbt_project.manifest_path,
-    "project": dbt_project,
-    "dagster_dbt_translator": dbt_translator,
-    "partitions_def": data_version_partitions,
-    # Runs of different versions rebuild the same staging views; a pool limited to 1 serialises them.
-    "pool": "dbt",
-}
+
+def partitioned_dbt_assets(name: str, select: str = "fqn:*", exclude: str | None = None):
+    """One @dbt_assets over the models `select` names (less `exclude`), partitioned by data_version: each run
+    builds (runs and tests) those models for its partition's version. Every dbt slice of the graph is made
+    here, so they differ only in what they select."""
+
+    @dbt_assets(
+        name=name,
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=dbt_translator,
+        partitions_def=data_version_partitions,
+        select=select,
+        exclude=exclude,
+        # Runs of different versions rebuild the same staging views; a pool limited to 1 serialises them.
+        pool="dbt",
+    )
+    def _models(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt_build(context, dbt)
+
+    return _models
 
 
-@dbt_assets(
-    name="onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION}", **_common
+onet_dbt_models = partitioned_dbt_assets(
+    "onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION}"
 )
-def onet_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt_build(context, dbt)
-
-
-@dbt_assets(name="score_dbt_models", select=SCORES_SELECTION, exclude=CAREERS_SELECTION, **_common)
-def score_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt_build(context, dbt)
+score_dbt_models = partitioned_dbt_assets(
+    "score_dbt_models", select=SCORES_SELECTION, exclude=CAREERS_SELECTION
+)

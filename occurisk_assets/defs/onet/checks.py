@@ -8,6 +8,7 @@ import psycopg
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey
 from psycopg import sql
 
+from occurisk_assets.codes import ONETSOC_CODE_PATTERN
 from occurisk_assets.defs.onet.files import SPECS, FileSpec, snake
 from occurisk_assets.defs.onet.loader import ReleaseLoadReport
 from occurisk_assets.versions import loaded_versions, nearest_older
@@ -16,7 +17,6 @@ ROWS_MATCH = "rows_match_file"
 UNIQUE_KEY = "unique_natural_key"
 SOC_CODES = "every_occupation_has_soc_code"
 ROW_CHANGE = "row_count_change_vs_previous_version"
-ONETSOC_PATTERN = r"^[0-9]{2}-[0-9]{4}\.[0-9]{2}$"
 
 
 def raw_asset_key(table: str) -> AssetKey:
@@ -133,7 +133,7 @@ def run_checks(
             )
     bad_codes = conn.execute(
         "SELECT count(*) FROM onet_raw.occupation_data WHERE data_version = %s AND onetsoc_code !~ %s",
-        (version, ONETSOC_PATTERN),
+        (version, ONETSOC_CODE_PATTERN),
     ).fetchone()[0]
     results.append(
         AssetCheckResult(

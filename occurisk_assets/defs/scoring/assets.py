@@ -5,7 +5,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
 from occurisk_assets.defs.scoring.online import ProgressEvent
-from occurisk_assets.defs.scoring.runs import run_scoring
+from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
 
@@ -61,17 +61,19 @@ def task_ai_score(
     with database.connect() as conn:
         summaries = run_scoring(
             conn,
-            context.partition_key,
-            config.models or None,
-            top_n=config.top_n,
-            sample=config.sample,
-            budget_usd=config.budget_usd,
-            batch=config.batch,
-            seed=config.seed,
-            new_run=config.new_run,
-            progress=progress_logger(context.log),
-            settings=llm.settings(),
-            mlflow_store=mlflow.store(),
+            ScoringRequest(
+                context.partition_key,
+                models=config.models or None,
+                top_n=config.top_n,
+                sample=config.sample,
+                budget_usd=config.budget_usd,
+                batch=config.batch,
+                seed=config.seed,
+                new_run=config.new_run,
+            ),
+            ScoringEnvironment(
+                progress=progress_logger(context.log), settings=llm.settings(), mlflow_store=mlflow.store()
+            ),
         )
     for s in summaries:
         context.log.info(

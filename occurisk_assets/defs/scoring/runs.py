@@ -346,134 +346,198 @@ def load_summaries(
     ]
 
 
-def run_scoring(
-    conn: psycopg.Connection,
-    data_version: str,
-    models: list[str] | None = None,
-    *,
-    top_n: int | None = None,
-    sample: int | None = None,
-    seed: int = 0,
-    budget_usd: float | None = None,
-    batch: bool = False,
-    new_run: bool = False,
-    config: ScoringConfig | None = None,
-    providers: dict[str, Provider] | None = None,
-    progress: ProgressCallback | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    track: bool = True,
-    settings: Settings | None = None,
-    mlflow_store: MlflowStore | None = None,
-) -> list[RunSummary]:
-    """Score the catalog of `data_version` with each model; see the module docstring.
+@dataclass(frozen=True)
+class ScoringRequest:
+    """What to score: the tasks of `data_version` (all, the `top_n` heaviest or a `sample` drawn with
+    `seed`) with each of `models` (None: the config's defaults), within `budget_usd`; `batch` sends the
+    LLM calls as provider batches; `new_run` opens new runs even where an identical one completed."""
 
-    `providers` replaces the providers built from the config (by model name); `sleep` is what retries and
-    batch polling wait with; `track=False` skips MLflow. `settings` (the API keys, the scoring override
-    file) and `mlflow_store` default to the environment's; the Dagster asset passes its resources'.
-    """
-    if budget_usd is not None and budget_usd < 0:
-        raise ValueError(f"budget_usd must be >= 0, got {budget_usd}")
-    settings = settings or get_settings()
-    config = config or load_scoring_config(settings.scoring_config)
-    model_configs = resolve_models(config, models, settings)
-    tasks = select_tasks(conn, data_version, top_n=top_n, sample=sample, seed=seed)
-    selection = selection_hash(tasks)
-    secrets = secret_values(settings)
+    data_version: str
+    models: list[str] | None = None
+    top_n: int | None = None
+    sample: int | None = None
+    seed: int = 0
+    budget_usd: float | None = None
+    batch: bool = False
+    new_run: bool = False
+
+    def __post_init__(self) -> None:
+        if self.budget_usd is not None and self.budget_usd < 0:
+            raise ValueError(f"budget_usd must be >= 0, got {self.budget_usd}")
+
+
+@dataclass(frozen=True)
+class ScoringEnvironment:
+    """What a scoring run works with. Each default is the process environment's: `settings` (API keys, the
+    scoring override file), `config` (models and prompt version, from the settings' file), `providers`
+    (by model name, replacing those built from the config), `mlflow_store`; `sleep` is what retries and
+    batch polling wait with; `track=False` skips MLflow. The Dagster asset passes its resources'."""
+
+    settings: Settings | None = None
+    config: ScoringConfig | None = None
+    providers: dict[str, Provider] | None = None
+    progress: ProgressCallback | None = None
+    sleep: Callable[[float], None] = time.sleep
+    track: bool = True
+    mlflow_store: MlflowStore | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A request resolved against its environment: the models, the tasks and how to reach each rater."""
+
+    config: ScoringConfig
+    models: list[ModelConfig]
+    tasks: list[CatalogTask]
+    selection: str
+    secrets: list[str]
+    llm_providers: dict[str, Provider]
+    labelset: published.Labelset | None
+
+
+def _plan(conn: psycopg.Connection, request: ScoringRequest, env: ScoringEnvironment) -> _Plan:
+    settings = env.settings or get_settings()
+    config = env.config or load_scoring_config(settings.scoring_config)
+    models = resolve_models(config, request.models, settings)
+    tasks = select_tasks(
+        conn, request.data_version, top_n=request.top_n, sample=request.sample, seed=request.seed
+    )
     llm_providers = {
-        m.name: (providers or {}).get(m.name) or build_provider(m, settings)
-        for m in model_configs
-        if m.is_llm
+        m.name: (env.providers or {}).get(m.name) or build_provider(m, settings) for m in models if m.is_llm
     }
     labelset = None
-    if any(not m.is_llm for m in model_configs):
+    if any(not m.is_llm for m in models):
         labelset = published.load_labelset(published.labelset_path(config.published, settings))
-    base_params = {"top_n": top_n, "sample": sample, "seed": seed, "task_ids_selected": len(tasks)}
+    return _Plan(
+        config, models, tasks, selection_hash(tasks), secret_values(settings), llm_providers, labelset
+    )
 
-    with _model_locks(conn, [m.name for m in model_configs]):
-        runs = []
-        for m in model_configs:
-            if m.is_llm:
-                identity = {
-                    "model_version": m.model_version,
-                    "prompt_version": config.prompt_version,
-                    "mode": "batch" if batch else "online",
-                    "params": {**base_params, "model": _public_model_params(m)},
-                }
-            else:
-                identity = {
-                    "model_version": labelset.model_version,
-                    "prompt_version": published.MAPPING_VERSION,
-                    "mode": "published",
-                    "params": {
-                        **base_params,
-                        "model": _public_model_params(m),
-                        "labelset": {"file": labelset.path.name, "sha256": labelset.sha256},
-                    },
-                }
-            runs.append(
-                _open_run(
-                    conn,
-                    m,
-                    data_version=data_version,
-                    tasks=tasks,
-                    selection=selection,
-                    top_n=top_n,
-                    sample=sample,
-                    budget_usd=budget_usd,
-                    new_run=new_run,
-                    **identity,
-                )
+
+def _open_runs(conn: psycopg.Connection, request: ScoringRequest, plan: _Plan) -> list[RunState]:
+    """A run per model: resumed or reused when one with the same identity exists, else new."""
+    base_params = {
+        "top_n": request.top_n,
+        "sample": request.sample,
+        "seed": request.seed,
+        "task_ids_selected": len(plan.tasks),
+    }
+    runs = []
+    for m in plan.models:
+        if m.is_llm:
+            identity = {
+                "model_version": m.model_version,
+                "prompt_version": plan.config.prompt_version,
+                "mode": "batch" if request.batch else "online",
+                "params": {**base_params, "model": _public_model_params(m)},
+            }
+        else:
+            identity = {
+                "model_version": plan.labelset.model_version,
+                "prompt_version": published.MAPPING_VERSION,
+                "mode": "published",
+                "params": {
+                    **base_params,
+                    "model": _public_model_params(m),
+                    "labelset": {"file": plan.labelset.path.name, "sha256": plan.labelset.sha256},
+                },
+            }
+        runs.append(
+            _open_run(
+                conn,
+                m,
+                data_version=request.data_version,
+                tasks=plan.tasks,
+                selection=plan.selection,
+                top_n=request.top_n,
+                sample=request.sample,
+                budget_usd=request.budget_usd,
+                new_run=request.new_run,
+                **identity,
             )
-        active = [r for r in runs if not r.reused]
-        budget = BudgetGuard(budget_usd)
-        try:
-            for run in active:
-                if not run.model.is_llm:
-                    _score_published(conn, run, labelset)
-            llm_runs = [r for r in active if r.model.is_llm]
-            if llm_runs:
-                _score_llm(
-                    conn,
-                    llm_runs,
-                    {r.run_id: llm_providers[r.model.name] for r in llm_runs},
-                    config,
-                    budget,
-                    batch=batch,
-                    secrets=secrets,
-                    sleep=sleep,
-                    progress=progress,
-                )
-        except BaseException as exc:
-            for run in active:
-                _mark_interrupted(conn, run, exc, secrets)
-            raise
-        for run in active:
-            _finish_run(conn, run)
-
-    run_ids = [r.run_id for r in runs]
-    if track and active:
-        from occurisk_assets.defs.scoring.tracking import log_scoring_run
-
-        mlflow_run_id = log_scoring_run(
-            conn,
-            runs,
-            config=config,
-            data_version=data_version,
-            top_n=top_n,
-            sample=sample,
-            budget_usd=budget_usd,
-            batch=batch,
-            store=mlflow_store,
         )
-        if mlflow_run_id:
-            conn.execute(
-                "UPDATE core.model_run SET mlflow_run_id = %s WHERE run_id = ANY(%s)",
-                [mlflow_run_id, [r.run_id for r in active]],
+    return runs
+
+
+def _score_runs(
+    conn: psycopg.Connection,
+    active: list[RunState],
+    request: ScoringRequest,
+    plan: _Plan,
+    env: ScoringEnvironment,
+) -> None:
+    """Score every task of the runs that are not reused, then close them; an interruption marks them so."""
+    budget = BudgetGuard(request.budget_usd)
+    try:
+        for run in active:
+            if not run.model.is_llm:
+                _score_published(conn, run, plan.labelset)
+        llm_runs = [r for r in active if r.model.is_llm]
+        if llm_runs:
+            _score_llm(
+                conn,
+                llm_runs,
+                {r.run_id: plan.llm_providers[r.model.name] for r in llm_runs},
+                plan.config,
+                budget,
+                batch=request.batch,
+                secrets=plan.secrets,
+                sleep=env.sleep,
+                progress=env.progress,
             )
-            conn.commit()
+    except BaseException as exc:
+        for run in active:
+            _mark_interrupted(conn, run, exc, plan.secrets)
+        raise
+    for run in active:
+        _finish_run(conn, run)
+
+
+def _track(
+    conn: psycopg.Connection,
+    runs: list[RunState],
+    active: list[RunState],
+    request: ScoringRequest,
+    plan: _Plan,
+    env: ScoringEnvironment,
+) -> None:
+    """One MLflow run for the invocation, its id kept on the runs it scored."""
+    from occurisk_assets.defs.scoring.tracking import log_scoring_run
+
+    mlflow_run_id = log_scoring_run(
+        conn,
+        runs,
+        config=plan.config,
+        data_version=request.data_version,
+        top_n=request.top_n,
+        sample=request.sample,
+        budget_usd=request.budget_usd,
+        batch=request.batch,
+        store=env.mlflow_store,
+    )
+    if mlflow_run_id:
+        conn.execute(
+            "UPDATE core.model_run SET mlflow_run_id = %s WHERE run_id = ANY(%s)",
+            [mlflow_run_id, [r.run_id for r in active]],
+        )
+        conn.commit()
+
+
+def run_scoring(
+    conn: psycopg.Connection, request: ScoringRequest, env: ScoringEnvironment | None = None
+) -> list[RunSummary]:
+    """Score what `request` asks (see the module docstring): plan, open a run per model (holding each
+    model's lock), score and close the runs, track them in MLflow, and summarise them."""
+    env = env or ScoringEnvironment()
+    plan = _plan(conn, request, env)
+    with _model_locks(conn, [m.name for m in plan.models]):
+        runs = _open_runs(conn, request, plan)
+        active = [r for r in runs if not r.reused]
+        _score_runs(conn, active, request, plan, env)
+    if env.track and active:
+        _track(conn, runs, active, request, plan, env)
     return load_summaries(
         conn,
-        run_ids,
+        [r.run_id for r in runs],
         reused={r.run_id for r in runs if r.reused},
         resumed={r.run_id for r in runs if r.resumed},
     )

@@ -9,7 +9,6 @@ Revision ID: 0007
 
 from alembic import op
 
-from occurisk_assets.data_generation import trigger_sql
 from occurisk_assets.migrations.sql import run_sql
 
 revision = "0007"
@@ -57,10 +56,24 @@ CREATE TABLE IF NOT EXISTS careers.similarity_build (
 """
 
 
+# The data-generation trigger (0005's function) on both tables, unless a database adopted as it is has it.
+TRIGGERS = """DO $$
+DECLARE
+    watched text;
+BEGIN
+    FOREACH watched IN ARRAY ARRAY['careers.occupation_similarity', 'careers.similarity_build'] LOOP
+        IF NOT EXISTS (
+            SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(watched) AND tgname = 'bump_data_generation') THEN
+            EXECUTE format('CREATE TRIGGER bump_data_generation AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+                           'FOR EACH STATEMENT EXECUTE FUNCTION core.bump_data_generation()', watched);
+        END IF;
+    END LOOP;
+END $$;"""
+
+
 def upgrade() -> None:
     run_sql(op, DDL)
-    for table in ("careers.occupation_similarity", "careers.similarity_build"):
-        run_sql(op, trigger_sql(table))
+    run_sql(op, TRIGGERS)
 
 
 def downgrade() -> None:
