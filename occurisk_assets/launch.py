@@ -4,13 +4,14 @@ launched there, the sensor's or a backfill's."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterable
 
 import click
 
-from occurisk_assets import db, run_recovery
+from occurisk_assets import build_lock, db, run_recovery
 from occurisk_assets.settings import PROJECT_ROOT
 
 
@@ -41,8 +42,10 @@ def run_job(
     """Execute `job_name` (only `assets` when given: asset keys or an AssetSelection within the job) for
     `partition_key` on the instance;
     returns the ExecuteInProcessResult. The run is tagged with this process's id (crash recovery tells from
-    it whether the run still lives); `echo` hears when a step waits for a pool slot, and which runs hold it."""
-    from dagster import AssetSelection, RunsFilter
+    it whether the run still lives); `echo` hears when a step waits for a pool slot, and which runs hold it.
+    A run of the data_version job holds its version (build_lock) from before the run is created until it
+    has ended: while another build of the version lives, it is refused at once."""
+    from dagster import AssetSelection
 
     from occurisk_assets.definitions import defs
     from occurisk_assets.run_logging import CLI_LOGGER
@@ -50,37 +53,40 @@ def run_job(
     db.ensure_server()
     db.export_connection_env()  # what the run starts (dbt) reads the connection from the environment
     instance = instance or dagster_instance()
-    if partition_key is not None:
-        register_partition(instance, partition_key)
-    job = defs().resolve_job_def(job_name)
-    if isinstance(assets, AssetSelection):
-        selected = list(assets.resolve(job.asset_layer.asset_graph))
-    else:
-        selected = list(assets) if assets is not None else None
-    invocation = uuid.uuid4().hex
-    tags = {**run_recovery.process_tags(), "occurisk/invocation": invocation, **(tags or {})}
-    # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
-    run_config = {"loggers": {CLI_LOGGER: {"config": {"log_level": "INFO"}}}, **(run_config or {})}
-
-    def our_run_id() -> str | None:
-        runs = instance.get_runs(filters=RunsFilter(tags={"occurisk/invocation": invocation}), limit=1)
-        return runs[0].run_id if runs else None
-
-    reporter = run_recovery.SlotWaitReporter(instance, our_run_id, echo) if echo else None
-    if reporter:
-        reporter.start()
-    try:
-        return job.execute_in_process(
-            partition_key=partition_key,
-            asset_selection=selected,
-            instance=instance,
-            run_config=run_config,
-            raise_on_error=False,
-            tags=tags,
-        )
-    finally:
+    run_id = str(uuid.uuid4())
+    holds_version = job_name == build_lock.PIPELINE_JOB and partition_key is not None
+    with contextlib.ExitStack() as held:
+        if holds_version:
+            try:
+                held.enter_context(build_lock.launched(instance, partition_key, run_id))
+            except build_lock.AlreadyBuilding as refused:
+                raise click.ClickException(str(refused)) from None
+        if partition_key is not None:
+            register_partition(instance, partition_key)
+        job = defs().resolve_job_def(job_name)
+        if isinstance(assets, AssetSelection):
+            selected = list(assets.resolve(job.asset_layer.asset_graph))
+        else:
+            selected = list(assets) if assets is not None else None
+        tags = {**run_recovery.process_tags(), **(tags or {})}
+        # INFO on the console: the step-by-step DEBUG events stay in the instance's event log (Dagster UI).
+        run_config = {"loggers": {CLI_LOGGER: {"config": {"log_level": "INFO"}}}, **(run_config or {})}
+        reporter = run_recovery.SlotWaitReporter(instance, lambda: run_id, echo) if echo else None
         if reporter:
-            reporter.stop()
+            reporter.start()
+        try:
+            return job.execute_in_process(
+                partition_key=partition_key,
+                asset_selection=selected,
+                instance=instance,
+                run_config=run_config,
+                raise_on_error=False,
+                tags=tags,
+                run_id=run_id,
+            )
+        finally:
+            if reporter:
+                reporter.stop()
 
 
 def _user_error(error):

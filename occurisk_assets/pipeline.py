@@ -40,9 +40,9 @@ def run_pipeline(data_version: str, instance=None, echo=None):
     return launch.run_job(PIPELINE_JOB, partition_key=data_version, instance=instance, echo=echo)
 
 
-def recover_and_check(instance, data_version: str | None) -> None:
-    """Before starting: fail the runs whose process is gone (freeing their pool slots); refuse when a live
-    run is already building `data_version`."""
+def recover_dead_runs(instance) -> None:
+    """Before starting: fail the runs whose process is gone (freeing their pool slots and their versions'
+    build claims). A live build of the same version refuses this one when it is launched (build_lock)."""
     for dead in run_recovery.fail_dead_runs(instance, run_recovery.mark_versions_failed):
         click.echo(
             f"run {dead.run_id} ({dead.job_name}"
@@ -54,14 +54,6 @@ def recover_and_check(instance, data_version: str | None) -> None:
                 else ""
             ),
             err=True,
-        )
-    if data_version is None:
-        return
-    for run in run_recovery.in_progress_runs(instance, PIPELINE_JOB, data_version, queued=True):
-        raise click.ClickException(
-            f"O*NET {data_version} is already being built by Dagster run {run.run_id} "
-            f"({run.status.value}, pid {run.tags.get(run_recovery.PID_TAG, 'unknown')}): wait for it to finish "
-            "or terminate it in the Dagster UI"
         )
 
 
@@ -113,7 +105,7 @@ def pipeline(data_version: str | None) -> None:
     db.export_connection_env()
     started = time.perf_counter()
     instance = launch.dagster_instance()
-    recover_and_check(instance, data_version)
+    recover_dead_runs(instance)
     result = run_pipeline(data_version, instance, echo=lambda line: click.echo(line, err=True))
     if not result.success:
         failure = launch.BuildFailed(f"the pipeline for O*NET {data_version}", result)
@@ -144,7 +136,7 @@ def up(dagster_port: int, api_port: int) -> None:
     bin_dir = os.path.dirname(sys.executable)
     # The code location runs `dbt` from PATH; the venv's must be found however `occurisk` was started.
     os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
-    recover_and_check(launch.dagster_instance(), None)
+    recover_dead_runs(launch.dagster_instance())
     # A service manager stops us with SIGTERM: shut down the children the same way as on Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     children = [

@@ -118,12 +118,14 @@ def fail_dead_runs(
 
 
 def mark_versions_failed(version: str, run_id: str, message: str) -> None:
-    """The O*NET version a dead run was building is failed, unless a newer build has started since."""
-    from occurisk_assets import db
+    """The O*NET version a dead run was building is failed, unless a newer build has started since; the
+    run's claim on the version is freed (build_lock), so the next build of it is not refused."""
+    from occurisk_assets import build_lock, db
     from occurisk_assets.versions import mark_failed
 
     with db.connect() as conn:
         mark_failed(conn, version, message, run_id)
+    build_lock.release(version, run_id)
 
 
 class SlotWaitReporter(threading.Thread):

@@ -27,6 +27,9 @@ from tests.browser import browser, live_server, screenshots  # noqa: F401
 # The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
 from tests.built_platform import built_database, built_database_copy, db_conn  # noqa: F401
 
+# A platform database with a PostgreSQL-backed Dagster instance, for tests of real `occurisk` processes.
+from tests.dagster_platform import platform  # noqa: F401
+
 # The fake LLM server as the configured OpenAI model (the résumé rewording's tests).
 from tests.fakes.llm_fixtures import fake_llm  # noqa: F401
 

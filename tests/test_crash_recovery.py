@@ -2,7 +2,7 @@
 project's dagster.yaml: pools, run monitoring), as `make run` uses it:
 
 1. a pipeline killed with SIGKILL in the middle of its dbt step leaves its run STARTED holding the `dbt`
-   pool slot; a second pipeline of the same version meanwhile is refused ("already being built");
+   pool slot; a second pipeline of the same version meanwhile is refused ("already building: run …");
 2. a pipeline whose database goes away under it during dbt (every connection ended, none accepted until
    the pipeline has ended) ends with a failure — it does not hang;
 3. the next pipeline fails the dead runs, frees their slots and finishes, in bounded time, and the version
@@ -12,69 +12,24 @@ project's dagster.yaml: pools, run monitoring), as `make run` uses it:
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus
+from dagster import DagsterRunStatus
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from occurisk_assets import db
-from occurisk_assets.settings import PROJECT_ROOT
+from tests.dagster_platform import wait_for
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 VERSION = "30.1"
 FINISH_WITHIN_S = 900  # the whole graph for 30.1 on a busy 2-core machine, with room to spare
-
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.5)
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
-@pytest.fixture
-def platform(fresh_database, tmp_path, monkeypatch):
-    """A platform database, a Dagster database and a DAGSTER_HOME with the project's dagster.yaml."""
-    dagster_db = f"t_dagster_{uuid.uuid4().hex[:8]}"
-    admin_url = db.with_database(fresh_database, "postgres")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dagster_db)))
-    dagster_url = db.with_database(fresh_database, dagster_db)
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
-    env = dict(
-        os.environ,
-        DAGSTER_HOME=str(home),
-        OCCURISK_DAGSTER_DATABASE_URL=dagster_url,
-        OCCURISK_ONET_LANDING=str(tmp_path / "landing"),
-    )
-    monkeypatch.setenv("OCCURISK_DAGSTER_PG_URL", db.sqlalchemy_url(dagster_url))
-    instance = DagsterInstance.from_config(str(home))
-    try:
-        yield {
-            "env": env,
-            "instance": instance,
-            "url": fresh_database,
-            "dagster_db": dagster_db,
-            "home": tmp_path,
-        }
-    finally:
-        instance.dispose()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(dagster_db)))
 
 
 def start_pipeline(platform, name: str) -> subprocess.Popen:
@@ -144,7 +99,7 @@ def test_killed_and_disconnected_pipelines_never_block_the_next(platform):
         timeout=180,
     )
     assert refused.returncode == 1
-    assert f"O*NET {VERSION} is already being built by Dagster run {killed_run}" in refused.stderr
+    assert f"O*NET {VERSION} is already building: run {killed_run};" in refused.stderr
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     assert (

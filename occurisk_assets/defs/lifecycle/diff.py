@@ -11,6 +11,7 @@ from pydantic import BaseModel, computed_field
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import ks_2samp
 
+from occurisk_assets import build_lock
 from occurisk_assets.db import table_exists
 from occurisk_assets.versions import complete_versions, mark_complete, nearest_newer, nearest_older
 
@@ -418,6 +419,7 @@ def finish_version(conn: psycopg.Connection, data_version: str, run_id: str | No
     with conn.transaction():
         # One finisher at a time: two versions finishing at once would each miss the other.
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.version_diff', 0))")
+        build_lock.verify_built(conn, data_version, run_id)  # what this run built is what it loaded
         write_diff(conn, data_version)
         mark_complete(conn, data_version, run_id)
         written = [data_version]

@@ -3,6 +3,7 @@ for one `data_version` partition."""
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
+from occurisk_assets import build_lock
 from occurisk_assets.defs.onet.checks import check_specs, raw_asset_key, run_checks
 from occurisk_assets.defs.onet.files import SPECS
 from occurisk_assets.defs.onet.loader import ReleaseLoadReport, load_release
@@ -42,6 +43,8 @@ def manifest_markdown(report: ReleaseLoadReport) -> str:
     description="Validate and load every file of one O*NET release in one transaction.",
 )
 def onet_release(context: AssetExecutionContext, database: PlatformDatabase):
+    # The run's first step: no table is touched while another live build holds this version.
+    build_lock.claim_for_run(context.instance, context.partition_key, context.run.run_id, database.url)
     settings = get_settings()
     release = resolve_release(context.partition_key, settings)
     report = load_release(release, run_id=context.run.run_id, url=database.url)

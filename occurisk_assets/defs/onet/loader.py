@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from occurisk_assets import db
+from occurisk_assets import build_lock, db
 from occurisk_assets.defs.onet.files import NON_DATA_FILES, SPEC_BY_FILE, SPECS, FileSpec, generic_spec, snake
 from occurisk_assets.defs.onet.sources import Release
 
@@ -214,7 +214,7 @@ def plan_release(release: Release) -> tuple[list[tuple[FileSpec, Path | None]], 
 def load_release(release: Release, url: str | None = None, run_id: str | None = None) -> ReleaseLoadReport:
     """Load every file of `release` for its data_version, all or nothing. The version stays (or becomes)
     `building` until the rest of the graph has been built for it, unless it was complete and the files are
-    the same as then (`run_id`: the Dagster run building it)."""
+    the same as then (`run_id`: the Dagster run building it, which must hold the version's build claim)."""
     started = time.perf_counter()
     report = ReleaseLoadReport(data_version=release.data_version, source=release.source)
     planned, _ = plan_release(release)
@@ -316,6 +316,10 @@ def load_release(release: Release, url: str | None = None, run_id: str | None = 
                     )
                     for f in report.files
                 ],
+            )
+        if run_id is not None:
+            build_lock.record_load(
+                conn, release.data_version, run_id, {f.file_name: f.sha256 for f in report.present}
             )
         conn.commit()
         # Statistics for the new partitions now, not when autovacuum gets to them: dbt builds from them next.
