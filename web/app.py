@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.clean_parameters import UNSTORABLE_TEXT, clean_form
+from api.errors import validation_error_response
 from web import csrf
 from web.render import PageError, error_page, page_for_error
 from web.routes import (
@@ -52,7 +54,8 @@ def is_page(request: Request) -> bool:
 def mount(app: FastAPI) -> None:
     for module in PAGE_MODULES:
         # Every page route checks the form token of a POST (web/csrf.py); a GET passes straight through.
-        app.include_router(module.router, dependencies=[Depends(csrf.require_token)])
+        # Then no form field may hold a NUL or an unpaired surrogate (api/clean_parameters.py).
+        app.include_router(module.router, dependencies=[Depends(csrf.require_token), Depends(clean_form)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(PageError)
@@ -77,11 +80,16 @@ def mount(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if not is_page(request):
-            return await request_validation_exception_handler(request, exc)
-        names = {str(error["loc"][-1]) for error in exc.errors()}
-        return error_page(
-            request, 400, [(name, name, request.query_params.get(name, "")[:20]) for name in sorted(names)]
-        )
+            return validation_error_response(exc)
+        problems = {
+            # A character that cannot be stored is named, never shown.
+            (name, UNSTORABLE_TEXT, "")
+            if error["type"] == UNSTORABLE_TEXT
+            else (name, name, request.query_params.get(name, "")[:20])
+            for error in exc.errors()
+            for name in [str(error["loc"][-1])]
+        }
+        return error_page(request, 400, sorted(problems))
 
     app.add_middleware(SecurityHeadersMiddleware)
 
