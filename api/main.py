@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
 
 import psycopg
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -16,8 +16,10 @@ from fastapi.responses import JSONResponse
 from api.assistant_db import make_assistant_pool
 from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyTooLarge
 from api.cache import ResponseCacheMiddleware
+from api.clean_parameters import clean_parameters
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
+from api.errors import UncaughtErrors
 from api.routes import (
     careers,
     health,
@@ -99,7 +101,12 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
             await pool.close()
 
     app = FastAPI(
-        title="occurisk API", version=package_version("occurisk"), description=DESCRIPTION, lifespan=lifespan
+        title="occurisk API",
+        version=package_version("occurisk"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # Every route, API and pages: a NUL or an unpaired surrogate in a query or path parameter is a 422.
+        dependencies=[Depends(clean_parameters)],
     )
     if settings.cors_origins:
         app.add_middleware(
@@ -157,6 +164,8 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
 
     # Outermost: a cached answer skips everything else (its headers were captured with it).
     app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb * 1024 * 1024, vary=vary)
+    # Around everything: an uncaught exception is logged without its message (it may quote personal text).
+    app.add_middleware(UncaughtErrors)
     return app
 
 

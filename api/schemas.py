@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, PlainSerializer
 
 from api.config import onet_attribution
+from occurisk_assets.clean_text import CleanText
 
 ANSWER_DECIMALS = 4
 
@@ -524,8 +525,8 @@ class PostingDetail(PostingListItem):
 
 
 class PostingToCode(BaseModel):
-    title: str = Field(min_length=1, max_length=300, examples=["Warehouse associate"])
-    description: str = Field(
+    title: CleanText = Field(min_length=1, max_length=300, examples=["Warehouse associate"])
+    description: CleanText = Field(
         min_length=1,
         max_length=50_000,
         description="The ad's text (plain text or HTML). Duties are read from its lists or bulleted lines, "

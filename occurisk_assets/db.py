@@ -80,6 +80,17 @@ class PostgresCommandError(RuntimeError):
     pass
 
 
+# The server log never holds what a statement carried (personal text among it): an error is logged by its
+# one-line message (no DETAIL or CONTEXT, which quote the refused value), without its statement or
+# parameters. Given on the command line at every start, so a cluster made before them has them too.
+LOG_PRIVACY_SETTINGS = {
+    "log_error_verbosity": "terse",
+    "log_min_error_statement": "panic",
+    "log_parameter_max_length": "0",
+    "log_parameter_max_length_on_error": "0",
+}
+
+
 @dataclass
 class LocalServer:
     """A PostgreSQL cluster in `pgdata`, listening on 127.0.0.1:`port`."""
@@ -223,7 +234,7 @@ class LocalServer:
                     "-t",
                     "60",
                     "-o",
-                    f"-p {self.port}",
+                    " ".join([f"-p {self.port}", *(f"-c {k}={v}" for k, v in LOG_PRIVACY_SETTINGS.items())]),
                     "start",
                 ],
                 start_new_session=True,

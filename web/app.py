@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.body_limit import BodyTooLarge
+from api.clean_parameters import UNSTORABLE_TEXT, clean_form
+from api.errors import validation_error_response
 from occurisk_assets.defs.assistant.documents import plain_size
 from web import csrf
 from web.render import PageError, error_page, page_for_error
@@ -62,7 +64,8 @@ def too_large_page(request: Request, exc: BodyTooLarge) -> HTMLResponse:
 def mount(app: FastAPI) -> None:
     for module in PAGE_MODULES:
         # Every page route checks the form token of a POST (web/csrf.py); a GET passes straight through.
-        app.include_router(module.router, dependencies=[Depends(csrf.require_token)])
+        # Then no form field may hold a NUL or an unpaired surrogate (api/clean_parameters.py).
+        app.include_router(module.router, dependencies=[Depends(csrf.require_token), Depends(clean_form)])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(PageError)
@@ -87,11 +90,16 @@ def mount(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if not is_page(request):
-            return await request_validation_exception_handler(request, exc)
-        names = {str(error["loc"][-1]) for error in exc.errors()}
-        return error_page(
-            request, 400, [(name, name, request.query_params.get(name, "")[:20]) for name in sorted(names)]
-        )
+            return validation_error_response(exc)
+        problems = {
+            # A character that cannot be stored is named, never shown.
+            (name, UNSTORABLE_TEXT, "")
+            if error["type"] == UNSTORABLE_TEXT
+            else (name, name, request.query_params.get(name, "")[:20])
+            for error in exc.errors()
+            for name in [str(error["loc"][-1])]
+        }
+        return error_page(request, 400, sorted(problems))
 
     app.add_middleware(SecurityHeadersMiddleware)
 

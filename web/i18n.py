@@ -1010,6 +1010,11 @@ ERRORS: dict[str, tuple[str, str]] = {
     ),
     "version": ("O*NET version “{value}” is not loaded.", "O*NET 버전 “{value}”은(는) 없습니다."),
     "bad_value": ("“{value}” is not a valid {name}.", "“{value}”은(는) 올바른 {name} 값이 아닙니다."),
+    "unstorable_text": (
+        "The {name} holds a character that is not text (a NUL or a broken Unicode character): remove it and "
+        "send again.",
+        "{name}에 글자가 아닌 문자(NUL 또는 깨진 유니코드 문자)가 있습니다. 그 문자를 지우고 다시 보내 주세요.",
+    ),
     "lang": ("The language must be “en” or “ko”.", "언어는 “en” 또는 “ko”여야 합니다."),
     "profile_unknown": (
         "There is no profile at this link. It may have been deleted, or removed after 30 days without use.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
@@ -90,7 +90,7 @@ class Page:
         """This page's URL with one setting changed (the language or contrast switches)."""
         params = [(k, v) for k, v in self.request.query_params.multi_items() if k not in change]
         params.extend(change.items())
-        return self.request.url.path + "?" + urlencode(params)
+        return quote(self.request.url.path) + "?" + urlencode(params)  # the path as it was sent: %00 stays so
 
     def render(self, template: str, status: int = 200, **context) -> HTMLResponse:
         version = context.get("data_version")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from occurisk_assets.clean_text import CleanText
 from occurisk_assets.codes import SOC_CODE_PATTERN
 from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
 from occurisk_assets.defs.assistant.facts import Facts
@@ -105,7 +106,7 @@ class ResumeRequest(BaseModel):
     target_soc_code: str | None = Field(default=None, pattern=SOC_CODE_PATTERN)
     age_neutral: bool | None = Field(default=None, description="default: the profile's setting")
     use_llm: bool = Field(default=False, description="reword with an LLM (needs llm_opt_in on the profile)")
-    text: profiles.PlainText | None = Field(
+    text: CleanText | None = Field(
         default=None, max_length=20000, description="your edited résumé text, kept as is"
     )
 
@@ -200,7 +201,7 @@ async def download_resume(
 
 
 class CoverLetterRequest(BaseModel):
-    posting: profiles.PlainText = Field(min_length=20, max_length=20000, description="the job posting's text")
+    posting: CleanText = Field(min_length=20, max_length=20000, description="the job posting's text")
 
 
 @router.post("/profiles/{profile_id}/cover-letter")

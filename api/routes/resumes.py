@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
+from occurisk_assets.clean_text import CleanText, text_problem
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
 from occurisk_assets.defs.assistant.parsing import split_jobs
 from occurisk_assets.defs.coder import CoderNotTrained, load_production_coder
@@ -23,7 +24,7 @@ MIN_TASK_SIMILARITY = 0.05
 
 
 class ParseRequest(BaseModel):
-    text: str = Field(
+    text: CleanText = Field(
         min_length=3, max_length=100_000, examples=["I was a customer service rep for 25 years."]
     )
 
@@ -35,6 +36,8 @@ async def _text_of(request: Request) -> str:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             if isinstance(form.get("text"), str) and form["text"].strip():
+                if problem := text_problem(form["text"]):
+                    raise HTTPException(422, f"text {problem}")
                 return form["text"]
             raise HTTPException(
                 422, "file: attach a .txt, .docx or .pdf résumé (form field `file`), or send `text`"

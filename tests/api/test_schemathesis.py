@@ -8,12 +8,11 @@ lazy pytest loader reads `request.node._nodeid`, which pytest 9 no longer has.""
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from api.main import create_app
-from tests.built_platform import DATA_VERSION, platform_database
+from tests.api.conftest import make_profile
 
 EXAMPLES_PER_OPERATION = 200
 # The assistant's operations write to the database and code résumés per call: fewer examples.
@@ -83,41 +82,10 @@ def test_every_assistant_operation_is_exercised():
     } <= set(ASSISTANT_OPERATIONS)
 
 
-@pytest.fixture(scope="module")
-def assistant_app(built_database):
-    with platform_database(built_database):
-        yield create_app(built_database)
-
-
 @pytest.fixture
 def profile_id(assistant_app, db_conn) -> str:
-    """A real profile (a customer service representative of 25 years, with a saved cover letter) for the
-    path parameter: most generated requests reach it rather than a 404."""
-    tasks = [
-        r[0]
-        for r in db_conn.execute(
-            "SELECT task_id FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
-            "ORDER BY task_id LIMIT 5",
-            [DATA_VERSION, "43-4051"],
-        ).fetchall()
-    ]
-    job = {
-        "soc_code": "43-4051",
-        "title": "Customer service rep",
-        "employer": "Acme Telecom",
-        "start_year": 2000,
-        "end_year": 2024,
-        "task_ids": tasks,
-    }
-    with TestClient(assistant_app) as client:
-        created = client.post("/api/v1/profiles", json={"jobs": [job]})
-        assert created.status_code == 201, created.text
-        made = created.json()["id"]
-        posting = {"posting": "Experience answering customer calls. Ability to resolve billing problems."}
-        assert client.post(f"/api/v1/profiles/{made}/cover-letter", json=posting).status_code == 200
-        # Loads the production occupation coder once (seconds), so no generated call waits on it.
-        assert client.post("/api/v1/resumes/parse", json={"text": "Customer service rep"}).status_code == 200
-    return made
+    """A real profile for the path parameter: most generated requests reach it rather than a 404."""
+    return make_profile(assistant_app, db_conn)
 
 
 @pytest.mark.parametrize(("path", "method"), ASSISTANT_OPERATIONS)

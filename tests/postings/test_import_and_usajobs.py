@@ -214,3 +214,38 @@ def test_lines_postgresql_cannot_store_are_reported_and_the_rest_imported(module
         assert conn.execute("SELECT count(*) FROM postings.posting").fetchone() == (
             n_before,
         )  # nothing half-done
+
+
+def test_a_deeply_nested_line_and_a_surrogate_line_cost_only_themselves(module_database, tmp_path):
+    """json.loads raises RecursionError on deep nesting (no ValueError), and reads \\ud800 (valid JSON, no
+    Unicode text) into a string PostgreSQL cannot take: each was the whole import's failure."""
+    path = tmp_path / "hostile.jsonl"
+    lines = [
+        json.dumps({"title": "Baker", "identifier": "HOSTILE-1"}),
+        '{"title": "Cook", "baseSalary": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"title": "Cook \\ud800 nights", "identifier": "HOSTILE-2"}',
+        '{"title": "Cook", "extra": ' + "[" * 65 + "]" * 65 + "}",  # parses, but no posting nests so
+        json.dumps({"title": "Butcher", "identifier": "HOSTILE-3"}),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    table = tmp_path / "hostile.csv"
+    table.write_text(
+        "title,description,identifier\n"
+        f"Porter,{'[' * 100_000},HOSTILE-4\n"  # not JSON after all: kept as the text it is
+        'Night porter,"{""a"": ""\\udc00""}",HOSTILE-5\n'
+    )
+    with db.connect(autocommit=True) as conn:
+        report = import_file(conn, path)
+        assert report.errors == [
+            "hostile.jsonl:2: nests JSON deeper than 64 levels",
+            "hostile.jsonl:3: contains an unpaired surrogate (\\ud800-\\udfff), which is not Unicode text",
+            "hostile.jsonl:4: nests JSON deeper than 64 levels",
+        ]
+        assert (report.n_records, report.inserted) == (2, 2)
+        report = import_file(conn, table)
+        assert report.errors == []
+        assert report.inserted == 2
+        titles = conn.execute(
+            "SELECT title FROM postings.posting WHERE source_key LIKE 'id:HOSTILE-%' ORDER BY source_key"
+        ).fetchall()
+        assert titles == [("Baker",), ("Butcher",), ("Porter",), ("Night porter",)]

@@ -144,7 +144,6 @@ async def save_resume_text(
 ):
     """The person's own edit of the résumé text, kept as they wrote it (and used by the downloads)."""
     row = await load_profile(conn, profile_id)
-    text = text.replace("\x00", "")  # nothing a person types; the database could not store it
     if not text.strip() or len(text) > MAX_TEXT:
         key = "resume_text_empty" if not text.strip() else "resume_text_long"
         return await _resume_response(page, conn, row, 400, [("text", key, MAX_TEXT)], text=text[:MAX_TEXT])
@@ -166,7 +165,7 @@ async def make_letter(
     profile_id: str, page: PageDep, conn: AssistantConnectionDep, posting: Annotated[str, Form()] = ""
 ):
     row = await load_profile(conn, profile_id)
-    posting = posting.replace("\x00", "").strip()
+    posting = posting.strip()
     if not MIN_POSTING <= len(posting) <= MAX_TEXT:
         key = "posting_short" if len(posting) < MIN_POSTING else "posting_long"
         problem = (

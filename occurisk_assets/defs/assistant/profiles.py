@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Annotated
 
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
-from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from occurisk_assets.clean_text import CleanText
 from occurisk_assets.codes import SOC_CODE_PATTERN
 
 ID_BYTES = 24  # 192 random bits, URL-safe base64: 32 characters
@@ -21,28 +21,18 @@ MAX_DUTIES = 30
 MIN_YEAR = 1940
 
 
-def _no_nul(value: str | None) -> str | None:
-    # PostgreSQL text and jsonb cannot hold a NUL character: refuse it here, naming the field.
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain a NUL character (\\u0000)")
-    return value
-
-
-PlainText = Annotated[str, AfterValidator(_no_nul)]
-
-
 def new_profile_id() -> str:
     return secrets.token_urlsafe(ID_BYTES)
 
 
 class JobIn(BaseModel):
     soc_code: str = Field(pattern=SOC_CODE_PATTERN, examples=["43-4051"])
-    title: PlainText = Field(min_length=1, max_length=200, examples=["Customer service representative"])
-    employer: PlainText | None = Field(default=None, max_length=200)
+    title: CleanText = Field(min_length=1, max_length=200, examples=["Customer service representative"])
+    employer: CleanText | None = Field(default=None, max_length=200)
     start_year: int | None = Field(default=None, ge=MIN_YEAR)
     end_year: int | None = Field(default=None, ge=MIN_YEAR, description="empty: still in this job")
     task_ids: list[int] = Field(default_factory=list, max_length=MAX_TASKS_PER_JOB)
-    duties: list[PlainText] = Field(default_factory=list, max_length=MAX_DUTIES)
+    duties: list[CleanText] = Field(default_factory=list, max_length=MAX_DUTIES)
 
     @field_validator("duties")
     @classmethod

@@ -20,12 +20,11 @@ from pathlib import Path
 import psycopg
 
 from occurisk_assets.defs.postings.records import (
-    NUL_CHARACTER,
     PostingRecord,
     from_job_posting,
-    has_nul,
     load_json,
     natural_key,
+    storage_problem,
 )
 from occurisk_assets.defs.postings.store import store_postings
 
@@ -67,7 +66,7 @@ def _json_lines(path: Path, errors: list[str]) -> Iterator[PostingRecord]:
             except json.JSONDecodeError as exc:
                 errors.append(f"{path.name}:{line_no}: not valid JSON ({exc.msg} at column {exc.colno})")
                 continue
-            except ValueError as exc:  # NaN, Infinity, a NUL character: PostgreSQL could not store it
+            except ValueError as exc:  # NaN, Infinity, a NUL character, nesting too deep: not storable
                 errors.append(f"{path.name}:{line_no}: {exc}")
                 continue
             if not isinstance(obj, dict):
@@ -111,8 +110,8 @@ def _csv_rows(path: Path, reader: csv.DictReader, errors: list[str]) -> Iterator
             errors.append(f"{path.name}:{line_no}: more cells than header columns")
             continue
         obj = {k: v for k, v in ((k, _cell(v or "")) for k, v in row.items()) if v is not None}
-        if has_nul(obj):
-            errors.append(f"{path.name}:{line_no}: {NUL_CHARACTER}")
+        if problem := storage_problem(obj):
+            errors.append(f"{path.name}:{line_no}: {problem}")
             continue
         yield _record(obj, f"{path.name}:{line_no}")
 

@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from occurisk_assets.clean_text import text_problem
+
 JOB_POSTING_FIELDS = (
     "title",
     "description",
@@ -47,7 +49,9 @@ class PostingRecord:
         return hashlib.sha256(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()
 
 
-NUL_CHARACTER = "contains a NUL character (\\u0000), which cannot be stored"
+# Deeper nesting is no posting (schema.org's own nests a few levels); PostgreSQL's jsonb has a stack limit.
+MAX_DEPTH = 64
+TOO_DEEP = f"nests JSON deeper than {MAX_DEPTH} levels"
 
 
 def _no_constant(name: str):
@@ -61,25 +65,34 @@ def _finite(text: str) -> float:
     return value
 
 
-def has_nul(value: Any) -> bool:
-    """Whether a NUL character is anywhere in `value` (keys included): PostgreSQL text and jsonb cannot
-    hold one."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_nul(v) for v in value)
-    return False
+def storage_problem(value: Any) -> str | None:
+    """What in `value` (keys included) PostgreSQL text and jsonb cannot store: a NUL character, an unpaired
+    surrogate, nesting deeper than MAX_DEPTH. Walked without recursion, however deep."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if problem := text_problem(item):
+                return problem
+        elif isinstance(item, dict | list):
+            if depth == MAX_DEPTH:
+                return TOO_DEEP
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def load_json(text: str, *, strict: bool = True) -> Any:
     """JSON that the postings tables can store: a ValueError saying what is wrong for NaN or Infinity, a
-    number too large for a float, or a NUL character (json.JSONDecodeError for JSON that does not parse).
-    Python's json would accept the first three, and PostgreSQL would then refuse the whole transaction."""
-    data = json.loads(text, parse_constant=_no_constant, parse_float=_finite, strict=strict)
-    if has_nul(data):
-        raise ValueError(NUL_CHARACTER)
+    number too large for a float, a NUL character, an unpaired surrogate or nesting too deep
+    (json.JSONDecodeError for JSON that does not parse). Python's json would accept all but the last, and
+    PostgreSQL would then refuse the whole transaction."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite, strict=strict)
+    except RecursionError:
+        raise ValueError(TOO_DEEP) from None
+    if problem := storage_problem(data):
+        raise ValueError(problem)
     return data
 
 
