@@ -18,6 +18,7 @@ from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyToo
 from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
+from api.privacy import PrivacyMiddleware, log_route_templates, route_template
 from api.routes import (
     careers,
     health,
@@ -148,13 +149,15 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
     @app.exception_handler(psycopg.OperationalError)
     async def database_unavailable(request: Request, exc: psycopg.OperationalError):
         # Unreachable server, pool exhausted, or a query over the statement timeout.
-        log.warning("database unavailable for %s: %s", request.url.path, exc)
+        log.warning("database unavailable for %s: %s", route_template(request.scope), exc)
         if web_app.is_page(request):
             return error_page(request, 503)
         return JSONResponse(
             {"detail": "the database is unavailable or too slow right now; try again"}, status_code=503
         )
 
+    app.add_middleware(PrivacyMiddleware)
+    log_route_templates()
     # Outermost: a cached answer skips everything else (its headers were captured with it).
     app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb * 1024 * 1024, vary=vary)
     return app
