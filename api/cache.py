@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from api.privacy import PERSONAL_PREFIXES
 from occurisk_assets.data_generation import CURRENT_GENERATION
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,8 @@ log = logging.getLogger(__name__)
 # generation and must never sit in a shared cache; postings change with every crawl or import.
 UNCACHED_PREFIXES = (
     "/api/v1/health",
-    "/api/v1/profiles",
-    "/api/v1/resumes",
-    "/api/v1/transcribe",
+    *PERSONAL_PREFIXES,
     "/api/v1/postings",
-    "/my-work",
-    "/profile/",
     "/docs",
     "/redoc",
     "/openapi.json",

@@ -18,7 +18,7 @@ from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyToo
 from api.cache import ResponseCacheMiddleware
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
-from api.privacy import PrivacyMiddleware, log_route_templates, route_template
+from api.privacy import PrivacyMiddleware, log_route_templates, loggable_path
 from api.routes import (
     careers,
     health,
@@ -149,7 +149,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
     @app.exception_handler(psycopg.OperationalError)
     async def database_unavailable(request: Request, exc: psycopg.OperationalError):
         # Unreachable server, pool exhausted, or a query over the statement timeout.
-        log.warning("database unavailable for %s: %s", route_template(request.scope), exc)
+        log.warning("database unavailable for %s: %s", loggable_path(request.scope), exc)
         if web_app.is_page(request):
             return error_page(request, 503)
         return JSONResponse(

@@ -14,17 +14,24 @@ from contextvars import ContextVar
 PERSONAL_PREFIXES = ("/api/v1/profiles", "/api/v1/resumes", "/api/v1/transcribe", "/my-work", "/profile/")
 UNMATCHED = "(no route)"
 
-# The template of the request being answered, for the access log line uvicorn writes while sending it.
-_route_template: ContextVar[str | None] = ContextVar("route_template", default=None)
+# The path of the request being answered as logs may show it, for the access log line uvicorn writes while
+# sending the answer.
+_loggable_path: ContextVar[str | None] = ContextVar("loggable_path", default=None)
 
 
-def route_template(scope: dict) -> str:
-    """The matched route's path template (a mount's with `/{path}`), or UNMATCHED."""
+def loggable_path(scope: dict) -> str:
+    """What a log may say of the request's path: the template of the route that answered it, with the
+    prefix its router was included under (`/api/v1`); for a request no route answered (a 404, a static
+    file), its path, or UNMATCHED under a personal prefix."""
+    path = scope["path"]
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    if path is None:
-        return UNMATCHED
-    return path if hasattr(route, "endpoint") else f"{path}/{{path}}"
+    regex = getattr(route, "path_regex", None)
+    if regex is not None:
+        # An included router's route holds its path without the prefix: find where the match starts.
+        for start in (i for i, char in enumerate(path) if char == "/"):
+            if regex.match(path[start:]):
+                return path[:start] + route.path
+    return UNMATCHED if path.startswith(PERSONAL_PREFIXES) else path
 
 
 class PrivacyMiddleware:
@@ -45,21 +52,21 @@ class PrivacyMiddleware:
                     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
                     message = {**message, "headers": [*headers, (b"cache-control", b"no-store")]}
                 # Routing is done by now (the router records its route in the shared scope).
-                _route_template.set(route_template(scope))
+                _loggable_path.set(loggable_path(scope))
             await send(message)
 
         await self.app(scope, receive, marked)
 
 
 class RouteTemplateFilter(logging.Filter):
-    """On uvicorn's access logger: the request line's path becomes the route template. Requests that never
-    reached the routes (answered by the response cache, which keeps no personal answer) keep their path."""
+    """On uvicorn's access logger: the request line's path and query become loggable_path(). Answers from the
+    response cache, which keeps no personal answer, never pass PrivacyMiddleware and keep theirs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        template = _route_template.get()
-        if template is not None and isinstance(record.args, tuple) and len(record.args) == 5:
+        path = _loggable_path.get()
+        if path is not None and isinstance(record.args, tuple) and len(record.args) == 5:
             client, method, _path, http_version, status = record.args
-            record.args = (client, method, template, http_version, status)
+            record.args = (client, method, path, http_version, status)
         return True
 
 

@@ -3,21 +3,30 @@ the downloads, and the errors — for every route of the app whose path holds `{
 
 from __future__ import annotations
 
+import pkgutil
 import re
+from importlib import import_module
 
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+import api.routes
+from api.main import API_PREFIX, create_app
+from web import app as web_app
 
 CSR = "43-4051"
 PARAMETERS = {"index": "0", "fmt": "txt", "posting_id": "1"}
 
 
-def profile_routes(app) -> list[tuple[str, str]]:
+def profile_routes() -> list[tuple[str, str]]:
+    """(method, path template) of every route holding a profile id: the API's routers (under /api/v1) and
+    the pages'."""
+    api_modules = [import_module(f"api.routes.{m.name}") for m in pkgutil.iter_modules(api.routes.__path__)]
+    routers = [(API_PREFIX, m.router) for m in api_modules] + [("", m.router) for m in web_app.PAGE_MODULES]
     return sorted(
-        (method, route.path)
-        for route in app.routes
+        (method, prefix + route.path)
+        for prefix, router in routers
+        for route in router.routes
         if isinstance(route, APIRoute) and "{profile_id}" in route.path
         for method in route.methods
     )
@@ -30,7 +39,7 @@ def test_every_answer_under_a_profile_is_no_store(built_database):
         )
         assert created.headers["cache-control"] == "no-store"
         profile_id = created.json()["id"]
-        routes = profile_routes(client.app)
+        routes = profile_routes()
         assert len(routes) > 30 and ("GET", "/api/v1/profiles/{profile_id}/exposure") in routes
         # DELETE last: it removes the profile the others read.
         for method, template in sorted(routes, key=lambda r: r[0] == "DELETE"):
