@@ -32,6 +32,8 @@ def make_assistant_pool(owner_url: str, settings: ApiSettings) -> AsyncConnectio
         max_size=max(2, settings.api_pool_max_size // 2),
         kwargs={"options": " ".join(options), "autocommit": True},
         open=False,
+        # As the read pool (api/deps.py): a stale connection left by a database restart is replaced, not used.
+        check=AsyncConnectionPool.check_connection,
         timeout=settings.api_pool_timeout_s,
         name="occurisk-assistant",
     )

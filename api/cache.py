@@ -5,8 +5,9 @@ again only while the data generation (occurisk_assets/data_generation.py) is the
 read from the database on every request — one indexed read of a tiny table — so a cached answer can never
 outlive its data: the active version switching, a mart rebuilt, scores or BLS figures written all change it.
 Only complete 200 answers of GET requests are kept, and never one marked `cache-control: no-store` (a page
-with a form token or personal data); when the generation cannot be read (database down, not
-built) the request goes straight through, uncached. Bounded by bytes, least recently used out first.
+with a form token or personal data); when the generation cannot be read (database down, not built, not
+readable by the API's role) the request goes straight through, uncached, and a warning says so once per
+outage. Bounded by bytes, least recently used out first.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from api.privacy import PERSONAL_PREFIXES
 from occurisk_assets.data_generation import CURRENT_GENERATION
 
 log = logging.getLogger(__name__)
@@ -27,12 +29,8 @@ log = logging.getLogger(__name__)
 # generation and must never sit in a shared cache; postings change with every crawl or import.
 UNCACHED_PREFIXES = (
     "/api/v1/health",
-    "/api/v1/profiles",
-    "/api/v1/resumes",
-    "/api/v1/transcribe",
+    *PERSONAL_PREFIXES,
     "/api/v1/postings",
-    "/my-work",
-    "/profile/",
     "/docs",
     "/redoc",
     "/openapi.json",
@@ -86,6 +84,7 @@ class ResponseCacheMiddleware:
         self.app = app
         self.cache = ResponseCache(max_bytes)
         self.vary = vary
+        self.generation_readable = True
 
     async def generation(self, scope) -> int | None:
         pool = getattr(scope["app"].state, "pool", None)
@@ -94,11 +93,16 @@ class ResponseCacheMiddleware:
         try:
             async with pool.connection() as conn:
                 cur = await conn.execute(CURRENT_GENERATION)
-                return (await cur.fetchone())["generation"]
+                generation = (await cur.fetchone())["generation"]
         except psycopg.Error as exc:
-            # Not built yet, or unreachable: the route answers (and says so), uncached.
-            log.debug("data generation unavailable: %s", exc)
+            # Not built yet, unreachable, or not readable by the API's role: the route answers, uncached.
+            # Said once per outage: every request would say it again.
+            if self.generation_readable:
+                log.warning("response cache off: the data generation cannot be read (%s)", exc)
+            self.generation_readable = False
             return None
+        self.generation_readable = True
+        return generation
 
     async def __call__(self, scope, receive, send):
         if (

@@ -93,12 +93,21 @@ async def served_version(
         known = ", ".join(complete) or "none"
         raise HTTPException(404, f"O*NET version {version!r} is not loaded (served versions: {known})")
     if found["build_status"] != COMPLETE:
-        raise HTTPException(
+        raise VersionNotBuilt(version, found["build_status"], complete)
+    return version
+
+
+class VersionNotBuilt(HTTPException):
+    """`?version=` names a loaded version whose build is not complete (building, or failed): 409. The pages
+    say which (web/app.py)."""
+
+    def __init__(self, version: str, build_status: str, complete: list[str]):
+        super().__init__(
             409,
-            f"O*NET version {version!r} is not completely built (build status: {found['build_status']}); "
+            f"O*NET version {version!r} is not completely built (build status: {build_status}); "
             f"served versions: {', '.join(complete) or 'none'}",
         )
-    return version
+        self.version, self.build_status = version, build_status
 
 
 VersionDep = Annotated[str, Depends(served_version)]

@@ -20,6 +20,7 @@ from api.clean_parameters import clean_parameters
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.errors import UncaughtErrors
+from api.privacy import PrivacyMiddleware, log_route_templates, loggable_path
 from api.routes import (
     careers,
     health,
@@ -155,13 +156,15 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
     @app.exception_handler(psycopg.OperationalError)
     async def database_unavailable(request: Request, exc: psycopg.OperationalError):
         # Unreachable server, pool exhausted, or a query over the statement timeout.
-        log.warning("database unavailable for %s: %s", request.url.path, exc)
+        log.warning("database unavailable for %s: %s", loggable_path(request.scope), exc)
         if web_app.is_page(request):
             return error_page(request, 503)
         return JSONResponse(
             {"detail": "the database is unavailable or too slow right now; try again"}, status_code=503
         )
 
+    app.add_middleware(PrivacyMiddleware)
+    log_route_templates()
     # Outermost: a cached answer skips everything else (its headers were captured with it).
     app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb * 1024 * 1024, vary=vary)
     # Around everything: an uncaught exception is logged without its message (it may quote personal text).

@@ -392,6 +392,10 @@ def migrate(url: str | None = None, settings: Settings | None = None) -> str | N
     with psycopg.connect(url) as conn:
         if api_role and api_role != roles.url_user(url) and roles.role_exists(conn, api_role):
             roles.grant_api_access(conn, api_role)
+            # Loudly now rather than an API that silently fails (or serves uncached) on a table it cannot read.
+            unreadable = roles.unreadable_api_tables(conn, api_role)
+            if unreadable:
+                raise RuntimeError(f"the API role {api_role} cannot read {', '.join(unreadable)}")
         conn.commit()
         return current_revision(conn)
 

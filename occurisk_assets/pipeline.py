@@ -161,16 +161,8 @@ def up(dagster_port: int, api_port: int) -> None:
     if (PROJECT_ROOT / "api" / "main.py").exists():
         children.append(
             subprocess.Popen(
-                [
-                    os.path.join(bin_dir, "uvicorn"),
-                    "api.main:app",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(api_port),
-                    "--workers",
-                    "2",
-                ],
+                # `occurisk serve`, the one way the API is started (api/commands.py).
+                [os.path.join(bin_dir, "occurisk"), "serve", "--port", str(api_port), "--workers", "2"],
                 cwd=PROJECT_ROOT,
                 start_new_session=True,
             )

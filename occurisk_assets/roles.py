@@ -36,8 +36,15 @@ MLFLOW = "occurisk_mlflow"
 ASSISTANT = "occurisk_assistant"
 LOGIN_ROLES = (OWNER, API, DAGSTER, MLFLOW)
 
-# What the API reads outside the marts schema (everything in marts is served).
-API_TABLES = ("core.data_version", "core.version_diff", "core.model_run", "core.task_ai_score")
+# What the API reads outside the marts schema (everything in marts is served); core.data_generation is read
+# by the response cache on every request (api/cache.py).
+API_TABLES = (
+    "core.data_version",
+    "core.version_diff",
+    "core.model_run",
+    "core.task_ai_score",
+    "core.data_generation",
+)
 # Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
 API_SCHEMAS = ("marts", "careers", "postings")
 
@@ -211,3 +218,20 @@ def grant_api_access(conn: psycopg.Connection, api_role: str) -> None:
                 sql.Identifier(schema), role
             )
         )
+
+
+def unreadable_api_tables(conn: psycopg.Connection, api_role: str) -> list[str]:
+    """The tables the API reads (API_TABLES that exist, every table of API_SCHEMAS) that `api_role` may not
+    SELECT."""
+    return [
+        table
+        for (table,) in conn.execute(
+            """SELECT format('%%I.%%I', n.nspname, c.relname) FROM pg_class c
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+                 AND (n.nspname = ANY(%s) OR c.oid = ANY(ARRAY(SELECT to_regclass(t) FROM unnest(%s::text[]) t)))
+                 AND NOT has_table_privilege(%s, c.oid, 'SELECT')
+               ORDER BY 1""",
+            (list(API_SCHEMAS), list(API_TABLES), api_role),
+        ).fetchall()
+    ]

@@ -3,10 +3,16 @@ session to read-write. (The tables themselves: tests/test_migrations.py.)"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import psycopg
 import pytest
 
 from occurisk_assets import db, roles
+from occurisk_assets.data_generation import CURRENT_GENERATION
+
+PROJECT = Path(__file__).resolve().parents[1]
 
 WRITES = [
     "INSERT INTO core.data_version (id) VALUES ('99.9')",
@@ -48,3 +54,36 @@ def test_marts_dbt_builds_later_are_readable_by_the_api(fresh_database, api_conn
     with db.connect(fresh_database, autocommit=True) as owner:
         owner.execute("CREATE TABLE marts.built_later AS SELECT 1 AS x")
     assert api_conn.execute("SELECT x FROM marts.built_later").fetchone()[0] == 1
+
+
+def test_the_api_role_reads_the_data_generation(api_conn):
+    """The response cache reads it on every request (api/cache.py)."""
+    assert api_conn.execute("SELECT count(*) >= 0 FROM core.data_generation").fetchone()[0]
+
+
+def test_migrate_fails_naming_a_table_the_api_role_cannot_read(fresh_database):
+    """A served table the owner cannot grant (made by another role: its GRANT only warns) stops the
+    migration with the table's name, instead of an API that fails or serves uncached at request time."""
+    superuser = roles.role_url(fresh_database, roles.SUPERUSER)
+    with psycopg.connect(superuser, autocommit=True) as admin:
+        admin.execute("ALTER TABLE core.data_generation OWNER TO postgres")
+        admin.execute("GRANT SELECT, INSERT, UPDATE ON core.data_generation TO occurisk")
+        admin.execute("REVOKE ALL ON core.data_generation FROM occurisk_api")
+    with pytest.raises(RuntimeError, match=r"occurisk_api cannot read core\.data_generation$"):
+        db.migrate(fresh_database)
+    with psycopg.connect(superuser, autocommit=True) as admin:
+        admin.execute("ALTER TABLE core.data_generation OWNER TO occurisk")
+    db.migrate(fresh_database)
+
+
+def test_every_platform_table_the_read_pool_queries_is_granted():
+    """The SQL the API's read pool runs (api/, web/, and the cache's generation read) names no table
+    outside the served schemas that API_TABLES leaves out."""
+    sources = [p.read_text() for folder in ("api", "web") for p in (PROJECT / folder).rglob("*.py")]
+    read = {
+        table
+        for text in [*sources, CURRENT_GENERATION]
+        for table in re.findall(r"\b(?:FROM|JOIN)\s+((?:core|bls|onet_raw)\.\w+)", text)
+    }
+    assert "core.data_generation" in read
+    assert read <= set(roles.API_TABLES), read - set(roles.API_TABLES)

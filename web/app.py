@@ -14,8 +14,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.body_limit import BodyTooLarge
 from api.clean_parameters import UNSTORABLE_TEXT, clean_form
+from api.deps import VersionNotBuilt
 from api.errors import validation_error_response
 from occurisk_assets.defs.assistant.documents import plain_size
+from occurisk_assets.versions import FAILED
 from web import csrf
 from web.render import PageError, error_page, page_for_error
 from web.routes import (
@@ -85,6 +87,9 @@ def mount(app: FastAPI) -> None:
             return await http_exception_handler(request, exc)
         if exc.status_code == 404 and "version" in request.query_params:
             return error_page(request, 404, [("version", "version", request.query_params["version"][:20])])
+        if isinstance(exc, VersionNotBuilt):
+            problem = "version_failed" if exc.build_status == FAILED else "version_building"
+            return error_page(request, 409, [("version", problem, exc.version)])
         return error_page(request, exc.status_code if exc.status_code in (400, 404) else 503)
 
     @app.exception_handler(RequestValidationError)

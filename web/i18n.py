@@ -1009,6 +1009,16 @@ ERRORS: dict[str, tuple[str, str]] = {
         "검색어가 너무 깁니다. 100자 이하로 적어 주세요.",
     ),
     "version": ("O*NET version “{value}” is not loaded.", "O*NET 버전 “{value}”은(는) 없습니다."),
+    "version_building": (
+        "O*NET version {value} is still being built. Try again when it is ready, or leave out ?version= "
+        "to see the current version.",
+        "O*NET 버전 {value}은(는) 아직 만드는 중입니다. 준비되면 다시 시도하거나, ?version= 없이 현재 버전을 보세요.",
+    ),
+    "version_failed": (
+        "O*NET version {value} could not be built, so it cannot be shown. Leave out ?version= to see the "
+        "current version.",
+        "O*NET 버전 {value}은(는) 만들지 못해 보여 줄 수 없습니다. ?version= 없이 현재 버전을 보세요.",
+    ),
     "bad_value": ("“{value}” is not a valid {name}.", "“{value}”은(는) 올바른 {name} 값이 아닙니다."),
     "unstorable_text": (
         "The {name} holds a character that is not text (a NUL or a broken Unicode character): remove it and "

@@ -182,8 +182,10 @@ def page_for_error(request: Request) -> Page:
 def error_page(
     request: Request, status: int, problems: list[tuple[str, str, str]] | None = None
 ) -> HTMLResponse:
-    """The 404 / 400 / 503 page, in the request's language, without raising again on a bad ?lang=."""
+    """The 404 / 400 / 409 / 503 page, in the request's language, without raising again on a bad ?lang=."""
     page = page_for_error(request)
     messages = [(name, page.error_text(name, key, value)) for name, key, value in problems or []]
-    template = {404: "not_found.html", 400: "bad_request.html"}.get(status, "unavailable.html")
+    template = {404: "not_found.html", 400: "bad_request.html", 409: "bad_request.html"}.get(
+        status, "unavailable.html"
+    )
     return page.render(template, status=status, problems=messages, data_version=None)

@@ -1,10 +1,16 @@
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from api.config import ApiSettings
 from api.main import create_app
-from occurisk_assets import roles
+from occurisk_assets import db, roles
+from occurisk_assets.defs.assistant.profiles import new_profile_id
 
 BAD_REQUESTS = [
     ("/api/v1/occupations", {"page_size": 101}, "page_size"),
@@ -109,3 +115,32 @@ def test_stale_pooled_connections_are_replaced_after_a_database_restart(built_da
             ).fetchone()[0]
         assert ended >= 1
         assert [api.get("/api/v1/versions").status_code for _ in range(4)] == [200] * 4
+
+
+def test_the_assistant_pool_replaces_connections_a_database_restart_ended():
+    """A server of its own, really restarted under the running app: the profile requests that follow all
+    succeed (the assistant's pool checks a connection before handing it out, as the read pool does)."""
+    home = Path(tempfile.mkdtemp(prefix="occurisk-restart-"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = db.LocalServer(pgdata=home / "postgres" / "data", port=port, fast=True)
+    try:
+        server.start()
+        server.provision_databases({"occurisk": roles.OWNER})
+        url = server.url("occurisk")
+        db.migrate(url)
+        profile_id = new_profile_id()
+        with psycopg.connect(url, autocommit=True) as owner:
+            owner.execute(
+                "INSERT INTO assistant.profile (id, data_version) VALUES (%s, '30.1')", [profile_id]
+            )
+        with TestClient(create_app(url, ApiSettings(api_pool_min_size=2, api_pool_max_size=4))) as api:
+            assert [api.get(f"/api/v1/profiles/{profile_id}").status_code for _ in range(3)] == [200] * 3
+            server.stop()
+            server.start()
+            statuses = [api.get(f"/api/v1/profiles/{profile_id}").status_code for _ in range(20)]
+        assert statuses == [200] * 20
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)

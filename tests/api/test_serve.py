@@ -3,6 +3,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -23,26 +25,72 @@ def test_serve_is_an_occurisk_command():
     assert "--host" in result.output and "--port" in result.output
 
 
-def test_occurisk_serve_runs_the_api_with_uvicorn(built_database):
+def test_occurisk_serve_runs_the_api_with_uvicorn(built_database, tmp_path):
+    with served_as_make_run_serves(built_database, tmp_path / "serve.log") as base:
+        response = httpx.get(f"{base}/api/v1/health", timeout=2)
+        assert response.status_code == 200 and response.json()["active_version"] == "30.1"
+        assert httpx.get(f"{base}/api/v1/occupations/15-1252").json()["title"] == "Software Developers"
+
+
+@contextmanager
+def served_as_make_run_serves(database: str, log: Path) -> Iterator[str]:
+    """`occurisk serve` as `make run` (`occurisk up`) starts it: two workers, connecting as the deployed
+    read-only API role (derived from DATABASE_URL); its log in `log`. Yields the base URL."""
     port = free_port()
     occurisk = Path(sys.executable).with_name("occurisk")
-    server = subprocess.Popen(
-        [str(occurisk), "serve", "--port", str(port)], env={**os.environ, "DATABASE_URL": built_database}
-    )
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(occurisk), "serve", "--port", str(port), "--workers", "2"],
+            env={**os.environ, "DATABASE_URL": database},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Importing the app takes a while on a loaded machine.
+        deadline = time.monotonic() + 180
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+                httpx.get(f"{base}/api/v1/health", timeout=2)
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline and server.poll() is None, "occurisk serve did not start"
                 time.sleep(0.2)
-        assert response.status_code == 200 and response.json()["active_version"] == "30.1"
-        assert (
-            httpx.get(f"http://127.0.0.1:{port}/api/v1/occupations/15-1252").json()["title"]
-            == "Software Developers"
-        )
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_second_request_is_answered_from_the_cache(built_database, tmp_path):
+    """The deployed API role reads the data generation, so the response cache works (each worker has its
+    own: of three requests, two reach the same worker)."""
+    with served_as_make_run_serves(built_database, tmp_path / "serve.log") as base:
+        answers = [httpx.get(f"{base}/api/v1/occupations/15-1252").headers.get("x-cache") for _ in range(3)]
+    assert answers[0] == "miss" and "hit" in answers[1:], answers
+    assert "data generation cannot be read" not in (tmp_path / "serve.log").read_text()
+
+
+def test_the_access_log_names_the_route_never_the_profile_id(built_database, tmp_path):
+    log = tmp_path / "serve.log"
+    with served_as_make_run_serves(built_database, log) as base:
+        job = {"soc_code": "43-4051", "title": "CSR", "start_year": 2000}
+        profile_id = httpx.post(f"{base}/api/v1/profiles", json={"jobs": [job]}).json()["id"]
+        for path in (
+            f"/api/v1/profiles/{profile_id}",
+            f"/api/v1/profiles/{profile_id}/exposure",
+            f"/profile/{profile_id}/exposure?lang=ko",
+            f"/my-work/{profile_id}",
+            f"/my-work/{profile_id}/no-such-page",
+        ):
+            assert httpx.get(base + path).status_code in (200, 404), path
+    text = log.read_text()
+    assert profile_id not in text
+    for template in (
+        '"GET /api/v1/profiles/{profile_id} HTTP/1.1" 200',
+        '"GET /api/v1/profiles/{profile_id}/exposure HTTP/1.1" 200',
+        '"GET /profile/{profile_id}/exposure HTTP/1.1" 200',
+        '"GET /my-work/{profile_id} HTTP/1.1" 200',
+        '"GET (no route) HTTP/1.1" 404',
+    ):
+        assert template in text, text

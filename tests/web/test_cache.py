@@ -4,11 +4,15 @@ written — changes the data generation, so the next answer is computed afresh."
 
 from __future__ import annotations
 
+import logging
+
 import psycopg
 import pytest
 from dagster import DagsterInstance
+from fastapi.testclient import TestClient
 
-from occurisk_assets import data_generation
+from api.main import create_app
+from occurisk_assets import data_generation, roles
 from occurisk_assets.definitions import defs
 from occurisk_assets.defs.dbt.assets import score_dbt_models
 from occurisk_assets.partitions import data_version_partitions
@@ -152,3 +156,21 @@ def test_every_served_table_moves_the_generation(built_database):
             with psycopg.connect(built_database) as other:
                 assert data_generation.current(other) == before
         assert data_generation.current(conn) == before + 1
+
+
+def test_an_unreadable_generation_is_warned_once_per_outage(fresh_database, caplog):
+    """Uncached while the API role cannot read the data generation: said once, not at every request."""
+    with psycopg.connect(fresh_database, autocommit=True) as owner:
+        owner.execute("REVOKE SELECT ON core.data_generation FROM occurisk_api")
+        api_app = create_app(roles.role_url(fresh_database, roles.API))
+        with TestClient(api_app) as api, caplog.at_level(logging.WARNING, logger="api.cache"):
+            for _ in range(3):
+                assert "x-cache" not in api.get("/api/v1/versions").headers
+            owner.execute("GRANT SELECT ON core.data_generation TO occurisk_api")
+            assert api.get("/api/v1/versions").headers["x-cache"] == "miss"
+            owner.execute("REVOKE SELECT ON core.data_generation FROM occurisk_api")
+            api.get("/api/v1/versions")
+            api.get("/api/v1/versions")
+    warnings = [r.getMessage() for r in caplog.records if r.name == "api.cache"]
+    assert len(warnings) == 2, warnings
+    assert all("data generation cannot be read" in w and r"permission denied" in w for w in warnings)

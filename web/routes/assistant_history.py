@@ -24,6 +24,7 @@ from api.routes.resumes import parse_text, tasks_of
 from occurisk_assets.codes import PROFILE_ID, SOC_CODE_PATTERN
 from occurisk_assets.defs.assistant import exposure, profiles, voice
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from web.numbers import whole_number
 from web.render import PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -167,7 +168,8 @@ def read_year(text: str) -> int | None | str:
     text = text.strip()
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) == 4 else "bad"
+    year = whole_number(text)
+    return year if year is not None and len(text) == 4 else "bad"
 
 
 def check_details(t, form: dict) -> tuple[list[tuple[str, str]], dict]:
@@ -382,12 +384,12 @@ async def save_job_tasks(
     duties_text = str(form.get("duties") or "")
     if form.get("action") == "transcribe":
         text, errors = await transcribed(page, form.get("audio"))
-        ticked = [int(v) for v in ticked_text if v.isdigit()]
+        ticked = [n for v in ticked_text if (n := whole_number(v)) is not None]
         duties_text = with_line(duties_text, text or "")
         return await render_tasks(page, conn, row, index, ticked, duties_text, errors, 400 if errors else 200)
     known = {t["task_id"] for t in await tasks_of(conn, row["data_version"], row["jobs"][index]["soc_code"])}
     errors = []
-    ticked = [int(v) for v in ticked_text if v.isdigit() and int(v) in known]
+    ticked = [n for v in ticked_text if (n := whole_number(v)) in known]
     if len(ticked) != len(ticked_text):
         errors.append(("task-0", page.t("aw_error_unknown_task")))
     duties = duties_of(duties_text)
@@ -523,7 +525,7 @@ async def jobs_as_sent(conn, version: str, form, count: int) -> list[dict]:
     for i in range(count):
         offered = [str(v) for v in form.getlist(f"offered-soc-{i}")]
         titles = await exposure.occupation_scores(conn, version, offered)
-        offered_tasks = [int(v) for v in form.getlist(f"offered-task-{i}") if str(v).isdigit()]
+        offered_tasks = [n for v in form.getlist(f"offered-task-{i}") if (n := whole_number(v)) is not None]
         statements = {t["task_id"]: t for t in await tasks_of(conn, version, offered[0])} if offered else {}
         jobs.append(
             {
@@ -534,7 +536,7 @@ async def jobs_as_sent(conn, version: str, form, count: int) -> list[dict]:
                 "duties": duties_of(str(form.get(f"duties-{i}") or "")),
                 "keep": form.get(f"keep-{i}") == "yes",
                 "soc_code": str(form.get(f"soc-{i}") or ""),
-                "ticked": {int(v) for v in form.getlist(f"task-{i}") if str(v).isdigit()},
+                "ticked": {n for v in form.getlist(f"task-{i}") if (n := whole_number(v)) is not None},
                 "occupations": [
                     {"soc_code": soc, "title": titles[soc]["title"]} for soc in offered if soc in titles
                 ],
@@ -556,9 +558,7 @@ async def confirm_resume(
     """The jobs the person kept, with the occupation and tasks they chose, added to the profile at once."""
     row, version = await profile_and_version(conn, profile_id, version)
     form = await request.form()
-    count = min(
-        int(form.get("jobs") or 0) if str(form.get("jobs") or "0").isdigit() else 0, profiles.MAX_JOBS
-    )
+    count = min(whole_number(form.get("jobs")) or 0, profiles.MAX_JOBS)
     new_jobs, errors = [], []
     for i in range(count):
         if form.get(f"keep-{i}") != "yes":
@@ -572,7 +572,10 @@ async def confirm_resume(
         # The proposed tasks are the likeliest occupation's: with another occupation chosen they do not apply
         # (its own tasks are ticked afterwards, on the job's tasks page).
         own = {t["task_id"] for t in await tasks_of(conn, version, soc)}
-        ticked = [int(v) for v in form.getlist(f"task-{i}") if str(v).isdigit() and int(v) in own]
+        numbers = [whole_number(v) for v in form.getlist(f"task-{i}")]
+        if None in numbers:
+            errors.append((f"task-{i}", page.t("aw_error_unknown_task")))
+        ticked = [n for n in numbers if n in own]
         new_jobs.append(
             {
                 "soc_code": soc,

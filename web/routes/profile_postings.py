@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
 from api.routes.profile_postings import OUTCOMES, UnknownPosting, postings_for, record_outcome
+from web.numbers import whole_number
 from web.render import Page, PageDep, PageError
 from web.routes.assistant_results import load_profile, redirect, render
 
@@ -83,10 +84,10 @@ async def postings_page(
     conn: AssistantConnectionDep,
     platform: ConnectionDep,
     page_number: Annotated[int, Query(alias="page", ge=1, le=1000)] = 1,
-    saved: Annotated[str | None, Query(max_length=20)] = None,
+    saved: Annotated[str | None, Query(pattern="^[0-9]{1,18}$")] = None,
 ) -> HTMLResponse:
     row = await load_profile(conn, profile_id)
-    saved_id = int(saved) if saved and saved.isdigit() else None
+    saved_id = int(saved) if saved else None
     return await _response(page, conn, platform, row, page_number, saved=saved_id)
 
 
@@ -100,8 +101,10 @@ async def mark_outcome(
     outcome: Annotated[str, Form()] = "",
     page_number: Annotated[str, Form(alias="page")] = "1",
 ):
+    number = whole_number(page_number)
+    if number is None or not 1 <= number <= 1000:
+        raise PageError(400, [("page", "bad_value", page_number[:20])])
     row = await load_profile(conn, profile_id)
-    number = int(page_number) if page_number.isdigit() and 1 <= int(page_number) <= 1000 else 1
     if outcome not in OUTCOMES:
         return await _response(page, conn, platform, row, number, 400, unmarked=posting_id)
     try:
