@@ -23,8 +23,8 @@ from occurisk_assets.versions import COMPLETE, complete_versions, nearest_newer,
 BUILT_SCHEMAS = ("core", "marts", "bls", "careers")
 # Records about versions, not products of a build: left as they are.
 NOT_BUILT = {"core.data_version", "core.activation_log", "core.release_intake", "core.archive_log"}
-# Scoring runs are history (paid calls, other models' runs): the rebuild's are added, the old ones stay, as
-# a rescoring adds runs; the marts pick each task's latest run.
+# Scoring runs: the rebuild's replace the served build's runs of the same models (with their scores, by
+# cascade); runs of other models (an operator's extra LLM run) stay, as after a rescoring.
 ADDED = {"core.model_run", "core.task_ai_score", "core.scoring_failure"}
 # Rewritten after the switch: the report compares the version as now served.
 REWRITTEN = {"core.version_diff"}
@@ -88,6 +88,11 @@ def promote(conn: psycopg.Connection, data_version: str, run_id: str | None = No
     with conn.transaction():
         # The diff reports of other versions are written under this lock too (diff.finish_version).
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('occurisk.version_diff', 0))")
+        conn.execute(
+            """DELETE FROM core.model_run o WHERE o.data_version = %s
+               AND EXISTS (SELECT 1 FROM core.model_run n WHERE n.data_version = %s AND n.model = o.model)""",
+            (data_version, key),
+        )
         for table in _raw_parents(conn):
             _swap_raw_partition(conn, table, data_version, key)
         for table in _version_keyed_tables(conn):
