@@ -41,7 +41,10 @@ def make_pool(url: str, settings: ApiSettings) -> AsyncConnectionPool:
 
 
 async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
-    async with request.app.state.pool.connection() as conn:
+    async with request.app.state.pool.connection() as conn, conn.transaction():
+        # One snapshot for all the queries of a request: a rebuild switched in between two of them
+        # (defs/lifecycle/rebuild.py) is seen whole or not at all, never half.
+        await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield conn
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 import psycopg
 
 from occurisk_assets import db, run_recovery
+from occurisk_assets.versions import rebuild_key, rebuilt_version
 
 PIPELINE_JOB = "data_version_pipeline"
 _FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -124,10 +125,13 @@ def launched(instance, data_version: str, run_id: str, url: str | None = None) -
         key = _lock_key(data_version)
         if not conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)).fetchone()[0]:
             raise AlreadyBuilding(data_version, holder(conn, data_version))
-        # Runs requested before this one that have not reached their claim yet (queued, starting).
-        for run in run_recovery.in_progress_runs(instance, PIPELINE_JOB, data_version, queued=True):
-            if not run_recovery.is_dead(instance, run)[0]:
-                raise AlreadyBuilding(data_version, run.run_id)
+        # Runs requested before this one that have not reached their claim yet (queued, starting), of the
+        # version or of its rebuild key (a rebuild and a build of one version must not overlap either).
+        version = rebuilt_version(data_version) or data_version
+        for key in (version, rebuild_key(version)):
+            for run in run_recovery.in_progress_runs(instance, PIPELINE_JOB, key, queued=True):
+                if not run_recovery.is_dead(instance, run)[0]:
+                    raise AlreadyBuilding(data_version, run.run_id)
         _claim(conn, instance, data_version, run_id)
         try:
             yield

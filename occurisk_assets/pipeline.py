@@ -15,7 +15,7 @@ import psycopg
 
 from occurisk_assets import db, launch, processes, run_recovery
 from occurisk_assets.settings import PROJECT_ROOT, get_settings
-from occurisk_assets.versions import mark_failed
+from occurisk_assets.versions import build_key, mark_failed
 
 SUMMARY_TABLES = (
     "onet_raw.occupation_data",
@@ -36,8 +36,12 @@ PIPELINE_JOB = "data_version_pipeline"
 
 def run_pipeline(data_version: str, instance=None, echo=None):
     """Execute the data_version job for `data_version` on the instance (BLS releases missing from the
-    database are loaded by the same run); returns the result. `echo` hears about pool slot waits."""
-    return launch.run_job(PIPELINE_JOB, partition_key=data_version, instance=instance, echo=echo)
+    database are loaded by the same run); returns the result. `echo` hears about pool slot waits. A complete
+    version is rebuilt under its rebuild key and stays served until the rebuild is switched in
+    (defs/lifecycle/rebuild.py)."""
+    with db.connect() as conn:
+        key = build_key(conn, data_version)
+    return launch.run_job(PIPELINE_JOB, partition_key=key, instance=instance, echo=echo)
 
 
 def recover_dead_runs(instance) -> None:
@@ -110,7 +114,13 @@ def pipeline(data_version: str | None) -> None:
     if not result.success:
         failure = launch.BuildFailed(f"the pipeline for O*NET {data_version}", result)
         with db.connect() as conn:
-            mark_failed(conn, data_version, (failure.failures or ["the run failed"])[0][:500], result.run_id)
+            # The run's own partition: a failed rebuild is recorded on its key, the served build stays.
+            mark_failed(
+                conn,
+                result.dagster_run.tags.get(run_recovery.PARTITION_TAG, data_version),
+                (failure.failures or ["the run failed"])[0][:500],
+                result.run_id,
+            )
         raise failure
     with db.connect() as conn:
         for line in summary(conn, data_version):

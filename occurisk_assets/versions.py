@@ -43,10 +43,33 @@ def nearest_newer(versions, data_version: str) -> str | None:
     return min(newer, key=version_sort_key) if newer else None
 
 
+# --- rebuilds of a complete version (docs/operations.md "Rebuilding the active version") -------------------
+# A complete version is rebuilt under a key of its own, "30.1~new", which VERSION_PATTERN cannot name (so no
+# request ever reads it), and its rows replace the version's in one transaction once that build is complete
+# and checked (defs/lifecycle/rebuild.py). Until then the last complete build stays served.
+REBUILD_MARK = "~new"
+# SQL: the ids of core.data_version that are versions, not such builds.
+SQL_NOT_A_REBUILD = f"position('{REBUILD_MARK}' in id) = 0"
+
+
+def rebuild_key(data_version: str) -> str:
+    return data_version + REBUILD_MARK
+
+
+def rebuilt_version(key: str) -> str | None:
+    """The version `key` is a rebuild of, or None when `key` is a version."""
+    return key.removesuffix(REBUILD_MARK) if key.endswith(REBUILD_MARK) else None
+
+
 # --- the version registry (core.data_version) -------------------------------------------------------------
 # build_status: `building` from a raw load of new content until the version's diff report (its last product)
 # is written, `complete` after that, `failed` when its run failed or died. Only complete versions are served.
 BUILDING, COMPLETE, FAILED = "building", "complete", "failed"
+
+
+def build_key(conn, data_version: str) -> str:
+    """The key a build of `data_version` writes under: its own until it is complete, then its rebuild key."""
+    return rebuild_key(data_version) if build_status(conn, data_version) == COMPLETE else data_version
 
 
 def active_version(conn) -> str | None:
@@ -57,7 +80,10 @@ def active_version(conn) -> str | None:
 
 def loaded_versions(conn) -> list[str]:
     return sort_versions(
-        r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL")
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM core.data_version WHERE loaded_at IS NOT NULL AND {SQL_NOT_A_REBUILD}"
+        )
     )
 
 
@@ -81,15 +107,26 @@ def mark_complete(conn, data_version: str, run_id: str | None = None) -> None:
 
 
 def mark_failed(conn, data_version: str, error: str, run_id: str | None = None) -> bool:
-    """Record that the build of `data_version` by `run_id` failed. A version already complete stays
-    complete (its served data are a whole earlier build of the same files); only its last error is kept.
+    """Record that the build of `data_version` (or of its rebuild key) by `run_id` failed. A version already
+    complete stays complete (its served data are a whole earlier build); only its last error is kept.
     Returns whether a row changed (not when a newer run has started building it since)."""
-    return (
+    changed = (
         conn.execute(
-            """UPDATE core.data_version SET build_error = %s,
+            """UPDATE core.data_version SET build_error = %s, failed_at = now(),
                       build_status = CASE WHEN build_status = %s THEN build_status ELSE %s END
                WHERE id = %s AND (%s::text IS NULL OR build_run_id IS NULL OR build_run_id = %s)""",
             (error, COMPLETE, FAILED, data_version, run_id, run_id),
         ).rowcount
         > 0
     )
+    if not changed and rebuilt_version(data_version):
+        # A rebuild that failed before its raw load registered it: still said beside the version.
+        changed = (
+            conn.execute(
+                """INSERT INTO core.data_version (id, build_status, build_error, failed_at, build_run_id)
+                   VALUES (%s, %s, %s, now(), %s) ON CONFLICT (id) DO NOTHING""",
+                (data_version, FAILED, error, run_id),
+            ).rowcount
+            > 0
+        )
+    return changed

@@ -9,7 +9,7 @@
         {%- endif -%}
         {{ return("null") }}
     {%- endif -%}
-    {%- if not modules.re.fullmatch('[0-9A-Za-z._-]+', version | string) -%}
+    {%- if not modules.re.fullmatch('[0-9A-Za-z._-]+(~new)?', version | string) -%}
         {{ exceptions.raise_compiler_error("invalid data_version var: " ~ version) }}
     {%- endif -%}
     {{ return("'" ~ version ~ "'") }}

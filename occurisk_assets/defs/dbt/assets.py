@@ -28,8 +28,8 @@ SCORES_SELECTION = "tag:scores"
 CAREERS_SELECTION = "tag:careers"
 # Built after the Python BLS link, by defs/bls (its own @dbt_assets).
 BLS_SELECTION = "tag:bls"
-# Only what dbt_project/macros/current_data_version.sql accepts.
-DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+")
+# Only what dbt_project/macros/current_data_version.sql accepts: a version or its rebuild key (versions.py).
+DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+(~new)?")
 
 
 def dbt_vars_args(data_version: str) -> list[str]:

@@ -9,7 +9,14 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from occurisk_assets.defs.lifecycle.gates import GateResult, run_gates
-from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, active_version, version_sort_key
+from occurisk_assets.versions import (
+    COMPLETE,
+    REBUILD_MARK,
+    SQL_NOT_A_REBUILD,
+    SQL_SORT_KEY,
+    active_version,
+    version_sort_key,
+)
 
 # Who asked: the pipeline's activation asset switches only forward; a person may choose any version.
 PIPELINE, PERSON = "pipeline", "cli"
@@ -47,20 +54,28 @@ class VersionRow:
     last_outcome: str | None
     last_reason: str | None
     last_decided_at: object
+    # Its rebuild under the rebuild key (defs/lifecycle/rebuild.py), while the version stays served.
+    rebuild_status: str | None = None
+    rebuild_error: str | None = None
+    rebuild_failed_at: object = None
 
 
 def list_versions(conn: psycopg.Connection) -> list[VersionRow]:
-    """Every loaded version with its build status and the activation decision that explains its state."""
+    """Every loaded version with its build status, the state of a rebuild of it, and the activation
+    decision that explains its state."""
     rows = [
         VersionRow(*r)
         for r in conn.execute(
             f"""SELECT v.id, v.release_date, v.is_active, v.loaded_at, v.source, v.build_status, v.built_at,
-                      v.build_error, d.outcome, d.reason, d.decided_at
+                      v.build_error, d.outcome, d.reason, d.decided_at, r.build_status, r.build_error, r.failed_at
                FROM core.data_version v
                LEFT JOIN LATERAL (SELECT outcome, reason, decided_at FROM core.activation_log a
                                   WHERE a.data_version = v.id ORDER BY decided_at DESC, decision_id DESC LIMIT 1) d
                       ON true
-               ORDER BY {SQL_SORT_KEY.format("v.id")}"""
+               LEFT JOIN core.data_version r ON r.id = v.id || %s
+               WHERE {SQL_NOT_A_REBUILD.replace("id", "v.id")}
+               ORDER BY {SQL_SORT_KEY.format("v.id")}""",
+            (REBUILD_MARK,),
         )
     ]
     active = next((r.data_version for r in rows if r.is_active), None)

@@ -12,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    Failure,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -20,13 +21,15 @@ from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 from occurisk_assets.defs.lifecycle.activation import PIPELINE, decide
-from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff
-from occurisk_assets.defs.lifecycle.gates import GATE_NAMES
+from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff, write_diff
+from occurisk_assets.defs.lifecycle.gates import GATE_NAMES, GateResult, run_gates
+from occurisk_assets.defs.lifecycle.rebuild import promote
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
 from occurisk_assets.defs.onet.checks import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import rebuilt_version
 
 LIFECYCLE_GROUP = "lifecycle"
 OCCUPATION_AI_SCORE = get_asset_key_for_model([score_dbt_models], "occupation_ai_score")
@@ -63,7 +66,12 @@ onet_landing = AssetSpec(
 def version_diff(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
     version = context.partition_key
     with database.connect() as conn:
-        written = finish_version(conn, version, context.run.run_id)
+        if rebuilt_version(version):
+            # A rebuild's report, for this run; the version's own is rewritten when the rebuild is switched in.
+            write_diff(conn, version)
+            written = [version]
+        else:
+            written = finish_version(conn, version, context.run.run_id)
         stored = stored_diff(conn, version)
     diff, markdown = VersionDiff.model_validate(stored), stored["markdown"]
     baseline = diff.baseline_version
@@ -107,6 +115,8 @@ def version_diff(context: AssetExecutionContext, database: PlatformDatabase) -> 
 )
 def version_activation(context: AssetExecutionContext, database: PlatformDatabase) -> MaterializeResult:
     version = context.partition_key
+    if rebuilt_version(version):
+        return _switch_in_rebuild(context, database, version)
     with database.connect() as conn:
         decision = decide(
             conn,
@@ -117,28 +127,55 @@ def version_activation(context: AssetExecutionContext, database: PlatformDatabas
         )
     log = context.log.info if decision.outcome != "blocked" else context.log.warning
     log(f"O*NET {version}: {decision.outcome} — {decision.reason}; active: {decision.active_after or 'none'}")
-    gates_md = "\n".join(
-        ["| check | passed | detail |", "|---|---|---|"]
-        + [f"| {g.name} | {'yes' if g.passed else '**no**'} | {g.detail} |" for g in decision.gates]
-    )
     return MaterializeResult(
         metadata={
             "outcome": decision.outcome,
             "active_before": decision.active_before or "none",
             "active_after": decision.active_after or "none",
             "reason": decision.reason,
-            "gates": MetadataValue.md(gates_md),
+            "gates": MetadataValue.md(_gates_markdown(decision.gates)),
         },
-        check_results=[
-            AssetCheckResult(
-                check_name=g.name,
-                passed=g.passed,
-                severity=AssetCheckSeverity.ERROR,
-                metadata={
-                    "detail": g.detail,
-                    **{k: v for k, v in g.facts.items() if not isinstance(v, list)},
-                },
+        check_results=_check_results(decision.gates),
+    )
+
+
+def _gates_markdown(gates: list[GateResult]) -> str:
+    return "\n".join(
+        ["| check | passed | detail |", "|---|---|---|"]
+        + [f"| {g.name} | {'yes' if g.passed else '**no**'} | {g.detail} |" for g in gates]
+    )
+
+
+def _check_results(gates: list[GateResult]) -> list[AssetCheckResult]:
+    return [
+        AssetCheckResult(
+            check_name=g.name,
+            passed=g.passed,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"detail": g.detail, **{k: v for k, v in g.facts.items() if not isinstance(v, list)}},
+        )
+        for g in gates
+    ]
+
+
+def _switch_in_rebuild(
+    context: AssetExecutionContext, database: PlatformDatabase, key: str
+) -> MaterializeResult:
+    """The rebuild of a complete version passes the gates, then replaces the served build in one
+    transaction; when a gate fails the run fails and the served build stays (defs/lifecycle/rebuild.py)."""
+    version = rebuilt_version(key)
+    with database.connect() as conn:
+        gates = run_gates(conn, key, get_settings().activation_min_coverage)
+        failed = [g for g in gates if not g.passed]
+        if failed:
+            raise Failure(
+                f"the rebuild of O*NET {version} failed its checks, O*NET {version} stays served as it was "
+                "built before: " + "; ".join(f"{g.name}: {g.detail}" for g in failed),
+                metadata={"gates": MetadataValue.md(_gates_markdown(gates))},
             )
-            for g in decision.gates
-        ],
+        promote(conn, version, context.run.run_id)
+    context.log.info(f"O*NET {version}: its rebuild passed every check and is now served")
+    return MaterializeResult(
+        metadata={"outcome": "rebuilt", "gates": MetadataValue.md(_gates_markdown(gates))},
+        check_results=_check_results(gates),
     )

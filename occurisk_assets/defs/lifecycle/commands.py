@@ -12,6 +12,7 @@ from occurisk_assets import db, launch
 from occurisk_assets.defs.lifecycle.activation import (
     PERSON,
     UnknownVersion,
+    VersionRow,
     decide,
     list_versions,
 )
@@ -22,7 +23,7 @@ from occurisk_assets.defs.lifecycle.retention import (
     describe,
 )
 from occurisk_assets.settings import get_settings
-from occurisk_assets.versions import active_version
+from occurisk_assets.versions import BUILDING, COMPLETE, FAILED, active_version
 
 
 @click.group("versions")
@@ -42,11 +43,23 @@ def versions_list() -> None:
         mark = "*" if row.is_active else " "
         loaded = f"{row.loaded_at:%Y-%m-%d %H:%M}" if row.loaded_at else "not loaded"
         status = row.build_status + (f" ({row.build_error})" if row.build_error else "")
+        if row.build_status == COMPLETE:
+            status += " (served)" if row.is_active else ""
+            status += _rebuild_state(row)
         decision = f"  [{row.last_outcome}: {row.last_reason}]" if row.last_outcome else ""
         click.echo(
             f"{mark} {row.data_version:6} {status:8}  released {str(row.release_date or 'unknown'):10}  "
             f"loaded {loaded}  {row.source or ''}{decision}"
         )
+
+
+def _rebuild_state(row: VersionRow) -> str:
+    """A rebuild of a complete version (defs/lifecycle/rebuild.py): under way, or failed."""
+    if row.rebuild_status == FAILED:
+        return f" — rebuild failed at {row.rebuild_failed_at:%Y-%m-%d %H:%M:%S %Z}: {row.rebuild_error}"
+    if row.rebuild_status == BUILDING:
+        return " — rebuild in progress (this build stays served until it is complete and checked)"
+    return ""
 
 
 @versions.command("activate")

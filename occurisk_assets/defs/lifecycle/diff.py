@@ -13,7 +13,13 @@ from scipy.stats import ks_2samp
 
 from occurisk_assets import build_lock
 from occurisk_assets.db import table_exists
-from occurisk_assets.versions import complete_versions, mark_complete, nearest_newer, nearest_older
+from occurisk_assets.versions import (
+    complete_versions,
+    mark_complete,
+    nearest_newer,
+    nearest_older,
+    rebuilt_version,
+)
 
 SCORE_BINS = np.linspace(0.0, 1.0, 11)  # ten bins of width 0.1 over the 0–1 score scale
 RANK_MOVERS = 10
@@ -103,8 +109,9 @@ class VersionDiff(BaseModel):
 
 
 def baseline_version(conn: psycopg.Connection, data_version: str) -> str | None:
-    """The nearest older complete version: the same whatever order the releases were loaded in."""
-    return nearest_older(complete_versions(conn), data_version)
+    """The nearest older complete version: the same whatever order the releases were loaded in (for a
+    rebuild key, that of the version rebuilt)."""
+    return nearest_older(complete_versions(conn), rebuilt_version(data_version) or data_version)
 
 
 def score_shift(before: list[float], after: list[float]) -> ScoreShift:

@@ -21,7 +21,13 @@ from occurisk_assets.defs.lifecycle.archive import (
     write_archive,
 )
 from occurisk_assets.defs.onet.loader import partition_name
-from occurisk_assets.versions import active_version, complete_versions, sort_versions, version_sort_key
+from occurisk_assets.versions import (
+    SQL_NOT_A_REBUILD,
+    active_version,
+    complete_versions,
+    sort_versions,
+    version_sort_key,
+)
 
 # Platform journals and the call cache: kept whatever happens to the versions and runs they mention.
 NEVER_ARCHIVED = frozenset({"core.release_intake", "core.archive_log", "core.llm_call"})
@@ -88,7 +94,10 @@ def plan_retention(conn: psycopg.Connection, keep_versions: int, keep_runs: int)
     kept = set(complete[:keep_versions]) | ({active} if active else set())
     plan.versions = sorted((v for v in complete if v not in kept), key=version_sort_key)
     plan.not_counted = sort_versions(
-        r[0] for r in conn.execute("SELECT id FROM core.data_version WHERE build_status <> 'complete'")
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM core.data_version WHERE build_status <> 'complete' AND {SQL_NOT_A_REBUILD}"
+        )
     )
     protected = _runs_active_version_uses(conn, active) if active else set()
     rows = conn.execute(

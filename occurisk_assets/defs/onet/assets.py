@@ -1,6 +1,8 @@
 """O*NET raw tables as Dagster assets: one asset per file of the release, loaded together (all or nothing)
 for one `data_version` partition."""
 
+import dataclasses
+
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from occurisk_assets import build_lock
@@ -11,6 +13,7 @@ from occurisk_assets.defs.onet.sources import resolve_release
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.settings import get_settings
+from occurisk_assets.versions import rebuilt_version
 
 RAW_GROUP = "onet_raw"
 
@@ -46,7 +49,9 @@ def onet_release(context: AssetExecutionContext, database: PlatformDatabase):
     # The run's first step: no table is touched while another live build holds this version.
     build_lock.claim_for_run(context.instance, context.partition_key, context.run.run_id, database.url)
     settings = get_settings()
-    release = resolve_release(context.partition_key, settings)
+    key = context.partition_key
+    # A rebuild (key "30.1~new") loads the version's files under its own key, beside the served build.
+    release = dataclasses.replace(resolve_release(rebuilt_version(key) or key, settings), data_version=key)
     report = load_release(release, run_id=context.run.run_id, url=database.url)
     context.log.info(
         f"O*NET {report.data_version} from {report.source}: {len(report.present)} files loaded, "

@@ -21,6 +21,7 @@ from psycopg import sql
 from occurisk_assets import build_lock, db
 from occurisk_assets.defs.onet.files import NON_DATA_FILES, SPEC_BY_FILE, SPECS, FileSpec, generic_spec, snake
 from occurisk_assets.defs.onet.sources import Release
+from occurisk_assets.versions import COMPLETE, build_status
 
 COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01', NULL 'n/a', HEADER true"
 CHUNK = 1 << 20
@@ -271,6 +272,14 @@ def load_release(release: Release, url: str | None = None, run_id: str | None = 
             ).fetchall()
         )
         same_files = before == {f.file_name: f.sha256 for f in report.present}
+        if not same_files and build_status(conn, release.data_version) == COMPLETE:
+            # Loading other files into a served version in place would serve a mix of two builds.
+            raise ReleaseFileError(
+                release.folder.name,
+                None,
+                f"O*NET {release.data_version} is complete and served: rebuild it with `occurisk pipeline "
+                f"--version {release.data_version}`, which builds it aside and switches when it is complete",
+            )
         conn.execute(
             """INSERT INTO core.data_version (id, release_date, source, loaded_at, build_status, build_run_id)
                VALUES (%(v)s, %(date)s, %(source)s, now(), 'building', %(run)s)
