@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.careers import CarriedOver
+from api.schemas.careers import CarriedOver, SkillGap
 
 
 class ProfileJob(BaseModel):
@@ -94,15 +94,6 @@ class SharedActivitiesMove(BaseModel):
     skill_gaps: list[SharedActivitiesSkillGap]
 
 
-class CareersSkillGap(BaseModel):
-    domain: Literal["skill", "knowledge"]
-    element_id: str
-    element: str
-    your_level: float = Field(description="Level the current occupation needs (O*NET LV, 0-7).")
-    needed_level: float = Field(description="Level the target needs (O*NET LV, 0-7).")
-    importance: float = Field(description="Importance to the target (O*NET IM, 1-5).")
-
-
 class CareersMove(BaseModel):
     from_soc_code: str = Field(description="The person's occupation the move starts from.")
     soc_code: str
@@ -115,7 +106,7 @@ class CareersMove(BaseModel):
     )
     safer: bool | None
     carries_over: list[CarriedOver]
-    skill_gaps: list[CareersSkillGap]
+    skill_gaps: list[SkillGap]
     carried_share: float = Field(description="Share of the person's own work activities the target shares.")
     carried_activities: list[str] = Field(description="Up to 5 of the shared activities.")
 
