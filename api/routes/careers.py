@@ -9,9 +9,7 @@ from psycopg import AsyncConnection
 from api import career_queries
 from api.deps import ConnectionDep, VersionDep
 from api.routes.occupations import SocCode, ai_score
-from api.schemas import (
-    ERROR_RESPONSES,
-    Meta,
+from api.schemas.careers import (
     SimilarityComponent,
     SimilarOccupation,
     SimilarOccupations,
@@ -19,6 +17,7 @@ from api.schemas import (
     TransitionFilterValues,
     Transitions,
 )
+from api.schemas.common import ERROR_RESPONSES, Meta
 from occurisk_assets.defs.careers import transitions as careers_transitions
 from occurisk_assets.defs.careers.similarity import COMPONENTS, DEFAULT_TOP_K
 

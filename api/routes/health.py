@@ -2,7 +2,8 @@ import psycopg
 from fastapi import APIRouter
 
 from api.deps import ConnectionDep, active_version
-from api.schemas import ERROR_RESPONSES, Health, Meta
+from api.schemas.common import ERROR_RESPONSES, Meta
+from api.schemas.versions import Health
 
 router = APIRouter(tags=["health"])
 

@@ -5,14 +5,13 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from api import career_queries, queries
 from api.deps import ConnectionDep, VersionDep
-from api.schemas import (
-    ERROR_RESPONSES,
+from api.schemas.careers import Transition
+from api.schemas.common import ERROR_RESPONSES, AIScore, Meta, Pagination
+from api.schemas.occupations import (
     MAJOR_GROUPS,
-    AIScore,
     AIScoreDetail,
     BlsMetrics,
     MajorGroup,
-    Meta,
     ModelScore,
     OccupationDetail,
     OccupationList,
@@ -20,11 +19,9 @@ from api.schemas import (
     OccupationTask,
     OewsMetrics,
     OnetOccupation,
-    Pagination,
     ProjectionMetrics,
     RelatedOccupation,
     SearchMatch,
-    Transition,
 )
 from occurisk_assets.codes import SOC_CODE_PATTERN
 from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS

@@ -12,11 +12,9 @@ from fastapi.concurrency import run_in_threadpool
 from psycopg import AsyncConnection
 
 from api.deps import ConnectionDep, VersionDep
-from api.schemas import (
-    ERROR_RESPONSES,
+from api.schemas.common import ERROR_RESPONSES, Meta, Pagination
+from api.schemas.postings import (
     CodedPosting,
-    Meta,
-    Pagination,
     PostingDetail,
     PostingDuty,
     PostingList,

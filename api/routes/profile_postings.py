@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from api.schemas.profile_postings import PostingOutcome, ProfilePostings
 from occurisk_assets.defs.assistant.profiles import socs_of, task_ids_of
 from occurisk_assets.defs.postings.matching import (
     CANDIDATES_SQL,
@@ -159,7 +160,7 @@ async def record_outcome(conn, platform, profile_id: str, posting_id: int, outco
     return {"posting_id": posting_id, "outcome": outcome, "updated_at": updated_at, "history": history}
 
 
-@router.get("/profiles/{profile_id}/postings")
+@router.get("/profiles/{profile_id}/postings", response_model=ProfilePostings)
 async def profile_postings(
     profile_id: ProfileId,
     conn: AssistantConnectionDep,
@@ -178,7 +179,7 @@ async def profile_postings(
     return await postings_for(conn, platform, row, q, page, page_size)
 
 
-@router.put("/profiles/{profile_id}/postings/{posting_id}/outcome")
+@router.put("/profiles/{profile_id}/postings/{posting_id}/outcome", response_model=PostingOutcome)
 async def mark_outcome(
     profile_id: ProfileId,
     posting_id: PostingId,

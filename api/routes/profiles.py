@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from api.schemas.profiles import CoverLetter, Exposure, PersonalTransitions, Profile, Resume
 from occurisk_assets.clean_text import CleanText
 from occurisk_assets.codes import SOC_CODE_PATTERN
 from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
@@ -26,6 +27,15 @@ MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+}
+# The downloads are files, not JSON: documented as such (each route answers one of these by its `fmt`).
+DOWNLOAD_RESPONSES: dict[int | str, dict] = {
+    200: {
+        "description": "The document as an attachment.",
+        "content": {
+            t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for t in MEDIA_TYPES.values()
+        },
+    }
 }
 
 
@@ -42,7 +52,7 @@ def _public(row: dict) -> dict:
     }
 
 
-@router.post("/profiles", status_code=201)
+@router.post("/profiles", status_code=201, response_model=Profile)
 async def create_profile(body: profiles.ProfileIn, conn: AssistantConnectionDep, version: VersionDep) -> dict:
     """Save a work history; the answer's `id` (192 random bits) is the only way back to it."""
     try:
@@ -54,12 +64,12 @@ async def create_profile(body: profiles.ProfileIn, conn: AssistantConnectionDep,
     return _public(await profile_or_404(conn, profile_id))
 
 
-@router.get("/profiles/{profile_id}")
+@router.get("/profiles/{profile_id}", response_model=Profile)
 async def get_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
     return _public(await profile_or_404(conn, profile_id))
 
 
-@router.put("/profiles/{profile_id}")
+@router.put("/profiles/{profile_id}", response_model=Profile)
 async def replace_profile(
     profile_id: ProfileId, body: profiles.ProfileIn, conn: AssistantConnectionDep
 ) -> dict:
@@ -81,7 +91,7 @@ async def delete_profile(profile_id: ProfileId, conn: AssistantConnectionDep) ->
     return Response(status_code=204)
 
 
-@router.get("/profiles/{profile_id}/exposure")
+@router.get("/profiles/{profile_id}/exposure", response_model=Exposure)
 async def get_exposure(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
     """A personal AI-exposure score over the tasks this person did (weighting in `weighting` and
     docs/methodology.md), their most and least exposed tasks with each rater's score, and their
@@ -90,7 +100,7 @@ async def get_exposure(profile_id: ProfileId, conn: AssistantConnectionDep) -> d
     return {"data_version": row["data_version"], **await exposure.personal_exposure(conn, row)}
 
 
-@router.get("/profiles/{profile_id}/transitions")
+@router.get("/profiles/{profile_id}/transitions", response_model=PersonalTransitions)
 async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
     """Where the person's experience carries: the careers transitions (safer, within reach, similar pay) from
     each of their occupations, ranked by how much of their own ticked work (detailed work activities) each
@@ -143,7 +153,8 @@ async def facts_and_draft(
     return draft, facts
 
 
-@router.post("/profiles/{profile_id}/resume")
+# exclude_unset: `edited_text` stays absent unless the person sent their own text.
+@router.post("/profiles/{profile_id}/resume", response_model=Resume, response_model_exclude_unset=True)
 async def make_resume(
     profile_id: ProfileId,
     conn: AssistantConnectionDep,
@@ -172,7 +183,7 @@ async def make_resume(
     return result
 
 
-@router.get("/profiles/{profile_id}/resume.{fmt}")
+@router.get("/profiles/{profile_id}/resume.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES)
 async def download_resume(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:
@@ -204,7 +215,7 @@ class CoverLetterRequest(BaseModel):
     posting: CleanText = Field(min_length=20, max_length=20000, description="the job posting's text")
 
 
-@router.post("/profiles/{profile_id}/cover-letter")
+@router.post("/profiles/{profile_id}/cover-letter", response_model=CoverLetter)
 async def make_cover_letter(
     profile_id: ProfileId, body: CoverLetterRequest, conn: AssistantConnectionDep
 ) -> dict:
@@ -225,7 +236,9 @@ async def make_cover_letter(
     return result
 
 
-@router.get("/profiles/{profile_id}/cover-letter.{fmt}")
+@router.get(
+    "/profiles/{profile_id}/cover-letter.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES
+)
 async def download_cover_letter(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Query
 from api import queries
 from api.deps import ConnectionDep, VersionDep
 from api.routes.occupations import ai_score
-from api.schemas import ERROR_RESPONSES, Meta, Ranking, RankingItem
+from api.schemas.common import ERROR_RESPONSES, Meta
+from api.schemas.occupations import Ranking, RankingItem
 
 router = APIRouter(tags=["rankings"])
 

@@ -4,7 +4,8 @@ from fastapi import APIRouter, HTTPException, Path
 
 from api import queries
 from api.deps import ConnectionDep, VersionDep
-from api.schemas import ERROR_RESPONSES, Meta, TaskDetail
+from api.schemas.common import ERROR_RESPONSES, Meta
+from api.schemas.tasks import TaskDetail
 
 router = APIRouter(tags=["tasks"])
 

@@ -9,12 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, UploadFile
 
 from api.config import get_api_settings
+from api.schemas.voice import Transcription
 from occurisk_assets.defs.assistant.voice import AudioProblem, transcribe
 
 router = APIRouter(tags=["voice"])
 
 
-@router.post("/transcribe")
+@router.post("/transcribe", response_model=Transcription)
 async def transcribe_audio(
     audio: Annotated[UploadFile, File(description="a .wav, .webm, .ogg or .mp3 recording")],
 ) -> dict:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path
 
 from api.deps import VERSION_PATTERN, ConnectionDep
-from api.schemas import ERROR_RESPONSES, Meta
+from api.schemas.common import ERROR_RESPONSES, Meta
 from occurisk_assets.defs.lifecycle.diff import VersionDiff
 from occurisk_assets.versions import COMPLETE
 

@@ -2,7 +2,8 @@ from fastapi import APIRouter
 
 from api import queries
 from api.deps import ConnectionDep
-from api.schemas import ERROR_RESPONSES, Meta, VersionInfo, Versions
+from api.schemas.common import ERROR_RESPONSES, Meta
+from api.schemas.versions import VersionInfo, Versions
 
 router = APIRouter(tags=["versions"])
 

@@ -1,4 +1,4 @@
-"""Every number in the API's answers has at most 4 decimals (api/schemas.py, ANSWER_DECIMALS), read from
+"""Every number in the API's answers has at most 4 decimals (api/schemas/common.py, ANSWER_DECIMALS), read from
 real answers over the built 30.1 platform, while the tables keep their full precision."""
 
 from __future__ import annotations

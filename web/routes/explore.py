@@ -11,7 +11,7 @@ from psycopg import AsyncConnection
 
 from api import queries
 from api.deps import ConnectionDep, VersionDep
-from api.schemas import MAJOR_GROUPS
+from api.schemas.occupations import MAJOR_GROUPS
 from web import charts
 from web.render import Page, PageDep, PageError
 

@@ -12,7 +12,7 @@ from psycopg import AsyncConnection
 
 from api import career_queries, queries
 from api.deps import ConnectionDep, VersionDep
-from api.schemas import MAJOR_GROUPS
+from api.schemas.occupations import MAJOR_GROUPS
 from occurisk_assets.codes import SOC_CODE
 from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
 from web import queries as page_queries
