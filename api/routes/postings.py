@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from psycopg import AsyncConnection
 
 from api.deps import ConnectionDep, VersionDep
-from api.schemas.common import ERROR_RESPONSES, Meta, Pagination
+from api.schemas.common import ERROR_RESPONSES, UNPROCESSABLE, Meta, Pagination
 from api.schemas.postings import (
     CodedPosting,
     PostingDetail,
@@ -275,7 +275,7 @@ async def code_ad(
 @router.post(
     "/postings/code",
     response_model=CodedPosting,
-    responses={**ERROR_RESPONSES, 422: {"description": "A missing, empty or too long field (named)."}},
+    responses={**ERROR_RESPONSES, **UNPROCESSABLE},
 )
 async def code_posting(
     body: PostingToCode, request: Request, conn: ConnectionDep, version: VersionDep

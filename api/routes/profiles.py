@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from api.schemas.common import UNPROCESSABLE
 from api.schemas.profiles import CoverLetter, Exposure, PersonalTransitions, Profile, Resume
 from occurisk_assets.clean_text import CleanText
 from occurisk_assets.codes import SOC_CODE_PATTERN
@@ -52,7 +53,7 @@ def _public(row: dict) -> dict:
     }
 
 
-@router.post("/profiles", status_code=201, response_model=Profile)
+@router.post("/profiles", status_code=201, response_model=Profile, responses=UNPROCESSABLE)
 async def create_profile(body: profiles.ProfileIn, conn: AssistantConnectionDep, version: VersionDep) -> dict:
     """Save a work history; the answer's `id` (192 random bits) is the only way back to it."""
     try:
@@ -69,7 +70,7 @@ async def get_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> di
     return _public(await profile_or_404(conn, profile_id))
 
 
-@router.put("/profiles/{profile_id}", response_model=Profile)
+@router.put("/profiles/{profile_id}", response_model=Profile, responses=UNPROCESSABLE)
 async def replace_profile(
     profile_id: ProfileId, body: profiles.ProfileIn, conn: AssistantConnectionDep
 ) -> dict:
@@ -154,7 +155,12 @@ async def facts_and_draft(
 
 
 # exclude_unset: `edited_text` stays absent unless the person sent their own text.
-@router.post("/profiles/{profile_id}/resume", response_model=Resume, response_model_exclude_unset=True)
+@router.post(
+    "/profiles/{profile_id}/resume",
+    response_model=Resume,
+    response_model_exclude_unset=True,
+    responses=UNPROCESSABLE,
+)
 async def make_resume(
     profile_id: ProfileId,
     conn: AssistantConnectionDep,
@@ -215,7 +221,7 @@ class CoverLetterRequest(BaseModel):
     posting: CleanText = Field(min_length=20, max_length=20000, description="the job posting's text")
 
 
-@router.post("/profiles/{profile_id}/cover-letter", response_model=CoverLetter)
+@router.post("/profiles/{profile_id}/cover-letter", response_model=CoverLetter, responses=UNPROCESSABLE)
 async def make_cover_letter(
     profile_id: ProfileId, body: CoverLetterRequest, conn: AssistantConnectionDep
 ) -> dict:

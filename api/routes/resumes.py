@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
+from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
 from occurisk_assets.clean_text import CleanText, text_problem
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
@@ -109,7 +110,7 @@ PARSE_BODY = {
 }
 
 
-@router.post("/resumes/parse", response_model=ParsedResume, openapi_extra=PARSE_BODY)
+@router.post("/resumes/parse", response_model=ParsedResume, responses=UNPROCESSABLE, openapi_extra=PARSE_BODY)
 async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDep) -> dict:
     """Send `{"text": "…"}` or a multipart upload `file` (.txt, .docx or .pdf, at most 2 MB). Returns the jobs
     found, each with `occupations` (soc_code, title, confidence) and `proposed_tasks` to confirm."""

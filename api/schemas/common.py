@@ -36,6 +36,25 @@ class Message(BaseModel):
     detail: str
 
 
+class FieldProblem(BaseModel):
+    type: str = Field(description="The kind of problem, e.g. `missing`, `string_too_long`.")
+    loc: list[str | int] = Field(description="Where: `body`, `query` or `path`, then the field's path.")
+    msg: str = Field(description="What to fix (never the value sent).")
+
+
+class Unprocessable(BaseModel):
+    detail: str | list[FieldProblem] = Field(
+        description="The fields to fix, each with where and what (never the value sent); or, for a value of "
+        "the right shape the data refuses (an unknown occupation code), one sentence naming the field."
+    )
+
+
+# For routes whose 422 may also be one sentence (a check against the data, after validation).
+UNPROCESSABLE: dict[int | str, dict] = {
+    422: {"model": Unprocessable, "description": "A field to fix (named), never echoing the value sent."}
+}
+
+
 ERROR_RESPONSES: dict[int | str, dict] = {
     404: {"model": Message, "description": "Unknown code, or a version that is not loaded."},
     409: {"model": Message, "description": "A version that is loaded but not completely built (its status)."},

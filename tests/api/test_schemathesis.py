@@ -9,7 +9,7 @@ lazy pytest loader reads `request.node._nodeid`, which pytest 9 no longer has.""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from api.main import create_app
 from tests.api.conftest import make_profile
@@ -89,7 +89,9 @@ def profile_id(assistant_app, db_conn) -> str:
 
 
 @pytest.mark.parametrize(("path", "method"), ASSISTANT_OPERATIONS)
-def test_assistant_operations_never_answer_a_server_error(assistant_app, profile_id, path, method):
+def test_assistant_operations_never_answer_a_server_error_and_match_their_models(
+    assistant_app, profile_id, path, method
+):
     schema = schemathesis.openapi.from_asgi("/openapi.json", assistant_app)
     operation = schema[path][method]
 
@@ -104,6 +106,6 @@ def test_assistant_operations_never_answer_a_server_error(assistant_app, profile
         if case.path_parameters and "profile_id" in case.path_parameters:
             case.path_parameters["profile_id"] = profile_id
         response = case.call(timeout=60)
-        case.validate_response(response, checks=[not_a_server_error])
+        case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
 
     check()
