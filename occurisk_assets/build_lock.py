@@ -71,7 +71,7 @@ def _run_alive(instance, run_id: str) -> bool:
 
 def holder(conn: psycopg.Connection, data_version: str) -> str | None:
     row = conn.execute(
-        "SELECT run_id FROM core.version_build_claim WHERE data_version = %s", (data_version,)
+        "SELECT build_run_id FROM core.version_build_claim WHERE data_version = %s", (data_version,)
     ).fetchone()
     return row[0] if row else None
 
@@ -81,7 +81,7 @@ def _claim(conn: psycopg.Connection, instance, data_version: str, run_id: str) -
     with conn.transaction():
         try:
             row = conn.execute(
-                "SELECT run_id FROM core.version_build_claim WHERE data_version = %s FOR UPDATE NOWAIT",
+                "SELECT build_run_id FROM core.version_build_claim WHERE data_version = %s FOR UPDATE NOWAIT",
                 (data_version,),
             ).fetchone()
         except psycopg.errors.LockNotAvailable:  # its holder is writing to it right now
@@ -91,8 +91,8 @@ def _claim(conn: psycopg.Connection, instance, data_version: str, run_id: str) -
         if row and (_launcher_alive(conn, data_version) or _run_alive(instance, row[0])):
             raise AlreadyBuilding(data_version, row[0])
         conn.execute(
-            """INSERT INTO core.version_build_claim (data_version, run_id) VALUES (%s, %s)
-               ON CONFLICT (data_version) DO UPDATE SET run_id = EXCLUDED.run_id, claimed_at = now(),
+            """INSERT INTO core.version_build_claim (data_version, build_run_id) VALUES (%s, %s)
+               ON CONFLICT (data_version) DO UPDATE SET build_run_id = EXCLUDED.build_run_id, claimed_at = now(),
                    loaded_fingerprint = NULL""",
             (data_version, run_id),
         )
@@ -112,7 +112,7 @@ def release(data_version: str, run_id: str, url: str | None = None) -> None:
         psycopg.connect(url or db.database_url(), autocommit=True) as conn,
     ):
         conn.execute(
-            "DELETE FROM core.version_build_claim WHERE data_version = %s AND run_id = %s",
+            "DELETE FROM core.version_build_claim WHERE data_version = %s AND build_run_id = %s",
             (data_version, run_id),
         )
 
@@ -159,7 +159,7 @@ def record_load(conn: psycopg.Connection, data_version: str, run_id: str, files:
     it loaded."""
     owned = conn.execute(
         """UPDATE core.version_build_claim SET loaded_fingerprint = %s
-           WHERE data_version = %s AND run_id = %s""",
+           WHERE data_version = %s AND build_run_id = %s""",
         (fingerprint(files), data_version, run_id),
     ).rowcount
     if not owned:
@@ -174,7 +174,7 @@ def verify_built(conn: psycopg.Connection, data_version: str, run_id: str | None
     if run_id is None:
         return
     claim = conn.execute(
-        "SELECT run_id, loaded_fingerprint FROM core.version_build_claim WHERE data_version = %s FOR SHARE",
+        "SELECT build_run_id, loaded_fingerprint FROM core.version_build_claim WHERE data_version = %s FOR SHARE",
         (data_version,),
     ).fetchone()
     built_by = conn.execute(

@@ -23,7 +23,9 @@ def upgrade() -> None:
         """
 CREATE TABLE core.version_build_claim (
     data_version       text PRIMARY KEY,
-    run_id             text NOT NULL,
+    -- the Dagster run that holds it (named like core.data_version.build_run_id; core's `run_id` columns
+    -- are scoring runs, which retention archives by that name)
+    build_run_id       text NOT NULL,
     claimed_at         timestamptz NOT NULL DEFAULT now(),
     loaded_fingerprint text
 );
