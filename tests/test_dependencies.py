@@ -23,6 +23,7 @@ USED_WITHOUT_IMPORT = {
     "python-multipart": ("api/routes/transcribe.py", "UploadFile"),  # FastAPI's form parser
     "ruff": ("Makefile", "ruff check"),
     "dagster-dg-cli": ("Makefile", "dg check defs"),
+    "pytest-xdist": ("Makefile", "--dist loadfile"),  # TEST_WORKERS=2
 }
 
 
