@@ -6,11 +6,7 @@ page; and a PDF with too many pages is refused before its text is extracted."""
 from __future__ import annotations
 
 import io
-import os
 import socket
-import subprocess
-import sys
-import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,17 +17,12 @@ from pypdf import PdfWriter
 
 from occurisk_assets.defs.assistant import voice
 from occurisk_assets.defs.assistant.documents import MAX_PDF_PAGES, UploadProblem, text_of_upload
+from tests.serving import Served, occurisk_serve
 from web import csrf
 
 CSRF_SECRET = "request-limits-test-secret"
 # What a refused request may add to the server's peak memory (the old code added 1.15 GB for the wav).
 MAX_GROWTH_KB = 200 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def peak_rss_kb(pid: int) -> int:
@@ -42,33 +33,10 @@ def peak_rss_kb(pid: int) -> int:
     raise AssertionError("no VmHWM in /proc status")
 
 
-class Server:
-    def __init__(self, process: subprocess.Popen, port: int):
-        self.process, self.port = process, port
-        self.url = f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
-def server(pg_server) -> Iterator[Server]:
-    port = free_port()
-    occurisk = Path(sys.executable).with_name("occurisk")
-    process = subprocess.Popen(
-        [str(occurisk), "serve", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": pg_server, "OCCURISK_CSRF_SECRET": CSRF_SECRET},
-    )
-    try:
-        deadline = time.monotonic() + 240  # a loaded machine imports slowly
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and process.poll() is None, "occurisk serve did not start"
-                time.sleep(0.2)
-        yield Server(process, port)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def server(pg_server) -> Iterator[Served]:
+    with occurisk_serve(pg_server, env={"OCCURISK_CSRF_SECRET": CSRF_SECRET}) as served:
+        yield served
 
 
 @pytest.fixture
@@ -103,7 +71,7 @@ def test_a_long_recording_at_a_tiny_sample_rate_is_refused_before_decoding(serve
     assert peak_rss_kb(server.process.pid) - before < MAX_GROWTH_KB
 
 
-def send_raw(server: Server, head: str, body: bytes) -> str:
+def send_raw(server: Served, head: str, body: bytes) -> str:
     """Send a request's head and (part of) its body, and read the answer without sending the rest."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=60) as conn:
         conn.sendall(head.encode() + body)

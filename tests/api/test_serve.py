@@ -1,8 +1,3 @@
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,12 +6,7 @@ import httpx
 from click.testing import CliRunner
 
 from occurisk_assets.cli import main
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.serving import occurisk_serve
 
 
 def test_serve_is_an_occurisk_command():
@@ -36,30 +26,8 @@ def test_occurisk_serve_runs_the_api_with_uvicorn(built_database, tmp_path):
 def served_as_make_run_serves(database: str, log: Path) -> Iterator[str]:
     """`occurisk serve` as `make run` (`occurisk up`) starts it: two workers, connecting as the deployed
     read-only API role (derived from DATABASE_URL); its log in `log`. Yields the base URL."""
-    port = free_port()
-    occurisk = Path(sys.executable).with_name("occurisk")
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [str(occurisk), "serve", "--port", str(port), "--workers", "2"],
-            env={**os.environ, "DATABASE_URL": database},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        # Importing the app takes a while on a loaded machine.
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                httpx.get(f"{base}/api/v1/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None, "occurisk serve did not start"
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with occurisk_serve(database, "--workers", "2", log=log) as served:
+        yield served.url
 
 
 def test_a_second_request_is_answered_from_the_cache(built_database, tmp_path):
