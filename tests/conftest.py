@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -20,8 +19,6 @@ import pytest
 
 from occurisk_assets import db, roles
 from occurisk_assets.settings import SHARED_DATA, get_settings
-
-# The session's one real browser and live server, for every folder that drives pages.
 from tests.browser import browser, live_server, screenshots  # noqa: F401
 
 # The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
@@ -33,14 +30,11 @@ from tests.dagster_platform import platform  # noqa: F401
 # The fake LLM server as the configured OpenAI model (the résumé rewording's tests).
 from tests.fakes.llm_fixtures import fake_llm  # noqa: F401
 
+# The session's one real browser and live server, for every folder that drives pages.
+from tests.serving import free_port
+
 ONET_DATA = SHARED_DATA / "onet"
 TASK_RATINGS_EXCERPT = ONET_DATA / "excerpts" / "db_30_1_task_ratings_head.txt"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _point_at(url: str) -> None:
@@ -65,7 +59,7 @@ def pg_server() -> str:
     for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OCCURISK_ONET_SOURCE", "OCCURISK_ONET_LANDING"):
         os.environ.pop(key, None)
     # fast: a throwaway server (its folder is deleted after the session), so crash safety is not needed.
-    server = db.LocalServer(pgdata=home / "postgres" / "data", port=_free_port(), fast=True)
+    server = db.LocalServer(pgdata=home / "postgres" / "data", port=free_port(), fast=True)
     server.start()
     # The platform's databases with the owners the local server gives them (occurisk_assets/roles.py).
     server.provision_databases({"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW})

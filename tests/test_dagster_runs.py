@@ -23,7 +23,7 @@ from psycopg import sql
 from occurisk_assets import db
 from occurisk_assets.pipeline import _stop
 from occurisk_assets.settings import PROJECT_ROOT
-from tests.conftest import _free_port
+from tests.serving import free_port
 
 BIN = Path(sys.executable).parent
 REPOSITORY = {"repositoryLocationName": "occurisk", "repositoryName": "__repository__"}
@@ -178,7 +178,7 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
     """Slow by its point (about 6 min): two whole data_version runs from an empty database, the job's
     partition set as the UI launches it, each step forked by the run's server and dbt taking turns on its
     pool; a subset of assets would no longer be the UI's job backfill, and the marts asserted need the graph."""
-    port = _free_port()
+    port = free_port()
     # The daemon also ticks the schedules and the release sensor: none of them may start a run meanwhile.
     for cron in ("OCCURISK_POSTINGS_CRON", "OCCURISK_RESCORE_CRON", "OCCURISK_ASSISTANT_RETENTION_CRON"):
         monkeypatch.setenv(cron, "0 0 1 1 *")

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from occurisk_assets import db
-from tests.conftest import _free_port
+from tests.serving import free_port
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 
@@ -42,7 +42,7 @@ def private_tmp():
 
 def test_db_lifecycle_on_a_private_home(private_tmp):
     tmp_path = private_tmp
-    port = _free_port()
+    port = free_port()
     home = tmp_path / "home"
     secrets = home / "secrets"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PGPASSFILE")}
@@ -155,7 +155,7 @@ def test_a_cluster_from_before_passwords_is_converted(private_tmp):
     tmp_path = private_tmp
     """A local server made when every loopback user was trusted and everything belonged to the superuser:
     its next start requires passwords and hands each database, with its tables, to its role."""
-    server = db.LocalServer(pgdata=tmp_path / "home" / "postgres" / "data", port=_free_port(), fast=True)
+    server = db.LocalServer(pgdata=tmp_path / "home" / "postgres" / "data", port=free_port(), fast=True)
     server.start()
     hba = server.pgdata / "pg_hba.conf"
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from occurisk_assets import processes
-from tests.conftest import _free_port
+from tests.serving import free_port
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 
@@ -25,7 +25,7 @@ def listening(port: int) -> bool:
 
 
 def test_sigterm_stops_every_child_within_seconds(built_database, tmp_path):
-    dagster_port, api_port = _free_port(), _free_port()
+    dagster_port, api_port = free_port(), free_port()
     env = dict(os.environ, DATABASE_URL=built_database, DAGSTER_HOME=str(tmp_path))
     up = subprocess.Popen(
         [OCCURISK, "up", "--dagster-port", str(dagster_port), "--api-port", str(api_port)],

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from occurisk_assets.cli import main
 from occurisk_assets.defs.scoring.assets import task_ai_score
 from occurisk_assets.defs.scoring.checks import scored_tasks_in_catalog, scores_within_0_1
-from tests.conftest import _free_port
 from tests.resources import resources_for_tests
+from tests.serving import free_port
 
 
 def test_materializing_the_partition_scores_with_the_offline_raters_and_passes_its_checks(catalog_db):
@@ -82,7 +82,7 @@ def test_mlflow_ui_serves_the_tracking_store_from_the_installed_package(catalog_
     assert printed.exit_code == 0, printed.output
     assert f"{sys.executable} -m mlflow server --backend-store-uri postgresql+psycopg2://" in printed.output
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "occurisk"), "mlflow-ui", "--port", str(port)],
         stdout=subprocess.DEVNULL,
