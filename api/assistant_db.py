@@ -11,8 +11,8 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from api.config import ApiSettings
-from occurisk_assets.db import SEARCH_PATH
-from occurisk_assets.roles import ASSISTANT as ASSISTANT_ROLE
+from occurisk_assets.lib.db import SEARCH_PATH
+from occurisk_assets.lib.roles import ASSISTANT as ASSISTANT_ROLE
 
 
 def make_assistant_pool(owner_url: str, settings: ApiSettings) -> AsyncConnectionPool:

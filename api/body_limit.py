@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from occurisk_assets.defs.assistant.documents import plain_size
+from occurisk_assets.assistant.documents import plain_size
 
 # Room for the multipart boundaries, part headers and small fields around an uploaded file.
 MULTIPART_ALLOWANCE = 64 * 1024

@@ -1,7 +1,7 @@
 """One response cache for the JSON API and the web pages, as ASGI middleware.
 
 An answer is kept under (data generation, method, path, query string, what the page varies on) and served
-again only while the data generation (occurisk_assets/data_generation.py) is the same. The generation is
+again only while the data generation (occurisk_assets/lib/data_generation.py) is the same. The generation is
 read from the database on every request — one indexed read of a tiny table — so a cached answer can never
 outlive its data: the active version switching, a mart rebuilt, scores or BLS figures written all change it.
 Only complete 200 answers of GET requests are kept, and never one marked `cache-control: no-store` (a page
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import psycopg
 
 from api.privacy import PERSONAL_PREFIXES
-from occurisk_assets.data_generation import CURRENT_GENERATION
+from occurisk_assets.lib.data_generation import CURRENT_GENERATION
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from psycopg import AsyncConnection
 
-from occurisk_assets.defs.careers.similarity import COMPONENTS
-from occurisk_assets.defs.careers.transitions import TransitionFilters
+from occurisk_assets.careers.similarity import COMPONENTS
+from occurisk_assets.careers.transitions import TransitionFilters
 
 AI_COLUMNS = "o.ai_mean, o.ai_std, o.ai_coverage, o.ai_n_tasks_scored"
 

@@ -1,5 +1,5 @@
 """Every route's text parameters (query and path), and the pages' form fields, refuse a NUL character and an
-unpaired surrogate (occurisk_assets/clean_text.py) before the route reads them: a 422 naming the parameter
+unpaired surrogate (occurisk_assets/lib/clean_text.py) before the route reads them: a 422 naming the parameter
 for the API, a page saying what to fix for the pages (web/app.py). Request bodies in JSON are checked by
 their models' CleanText fields."""
 
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-from occurisk_assets.clean_text import text_problem
+from occurisk_assets.lib.clean_text import text_problem
 
 UNSTORABLE_TEXT = "unstorable_text"  # the error's type, for the pages' message
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -1,4 +1,4 @@
-"""The API's own settings, from the environment (OCCURISK_*); the database comes from occurisk_assets.db."""
+"""The API's own settings, from the environment (OCCURISK_*); the database comes from occurisk_assets.lib.db."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from api.config import ApiSettings
-from occurisk_assets.db import SEARCH_PATH
+from occurisk_assets.lib.db import SEARCH_PATH
 from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, VERSION_PATTERN
 
 
@@ -43,7 +43,7 @@ def make_pool(url: str, settings: ApiSettings) -> AsyncConnectionPool:
 async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
     async with request.app.state.pool.connection() as conn, conn.transaction():
         # One snapshot for all the queries of a request: a rebuild switched in between two of them
-        # (defs/lifecycle/rebuild.py) is seen whole or not at all, never half.
+        # (lifecycle/rebuild.py) is seen whole or not at all, never half.
         await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield conn
 

@@ -35,9 +35,9 @@ from api.routes import (
     version_diff,
     versions,
 )
-from occurisk_assets.db import api_database_url, database_url
-from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, MB
-from occurisk_assets.settings import get_settings
+from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, MB
+from occurisk_assets.lib.db import api_database_url, database_url
+from occurisk_assets.lib.settings import get_settings
 from web import app as web_app
 from web.render import error_page, vary
 
@@ -82,7 +82,7 @@ def upload_limits(settings: ApiSettings) -> list[tuple[str, int, int]]:
 
 def create_app(database: str | None = None, settings: ApiSettings | None = None) -> FastAPI:
     """The API and the web pages reading `database` (default: the read-only API role's URL,
-    occurisk_assets.db.api_database_url(), when the app starts)."""
+    occurisk_assets.lib.db.api_database_url(), when the app starts)."""
     settings = settings or get_api_settings()
 
     @asynccontextmanager

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import HTTPException, Path
 
-from occurisk_assets.codes import PROFILE_ID_PATTERN
-from occurisk_assets.defs.assistant import profiles
+from occurisk_assets.assistant import profiles
+from occurisk_assets.lib.codes import PROFILE_ID_PATTERN
 
 ProfileId = Annotated[
     str,

@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 import psycopg
 
 from bench.common import machine, temporary_server, write_section
-from occurisk_assets import db
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 CLIENTS = 32
 REQUESTS = 3000  # per scenario under load
@@ -61,9 +61,9 @@ def build_database() -> None:
     """BLS first (the pipeline links SOC codes to the latest loaded BLS releases), the 30.1 job, activation."""
     from dagster import DagsterInstance
 
-    from occurisk_assets.defs.bls import loader
-    from occurisk_assets.defs.lifecycle.activation import activate
-    from occurisk_assets.pipeline import run_pipeline
+    from occurisk_assets.bls import loader
+    from occurisk_assets.lifecycle.activation import activate
+    from occurisk_assets.runs.pipeline import run_pipeline
 
     db.export_connection_env()  # dbt (profiles.yml) must build into the throwaway server, not the local one
     loader.load_oews("2024-05")

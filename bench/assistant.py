@@ -12,12 +12,12 @@ import os
 import time
 
 from bench.common import machine, median, timed, write_section
-from occurisk_assets.defs.assistant.documents import resume_docx, text_pdf
-from occurisk_assets.defs.assistant.parsing import split_jobs
-from occurisk_assets.defs.assistant.resume import draft_resume
-from occurisk_assets.defs.coder.corpus import build_corpus
-from occurisk_assets.defs.coder.model import OccupationCoder
-from occurisk_assets.settings import SHARED_DATA
+from occurisk_assets.assistant.documents import resume_docx, text_pdf
+from occurisk_assets.assistant.parsing import split_jobs
+from occurisk_assets.assistant.resume import draft_resume
+from occurisk_assets.coder.corpus import build_corpus
+from occurisk_assets.coder.model import OccupationCoder
+from occurisk_assets.lib.settings import SHARED_DATA
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"
 REPEAT = 200

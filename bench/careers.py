@@ -19,10 +19,10 @@ import psycopg
 
 from bench import api as api_bench
 from bench.common import machine, median, temporary_server, timed, write_section
-from occurisk_assets import db
-from occurisk_assets.defs.careers import build as careers_build
-from occurisk_assets.defs.dbt.project import dbt_executable
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.careers import build as careers_build
+from occurisk_assets.dbt.project import dbt_executable
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 DATA_VERSION = "30.1"
 REPEAT = 3

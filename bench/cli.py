@@ -9,7 +9,7 @@ import sys
 from datetime import date
 
 from bench.common import machine, median, temporary_server, timed, write_section
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 REPEAT = 5
 OCCURISK = os.path.join(os.path.dirname(sys.executable), "occurisk")

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from occurisk_assets import db, roles
-from occurisk_assets.settings import PROJECT_ROOT, get_settings
+from occurisk_assets.lib import postgres_server, roles, schema
+from occurisk_assets.lib.settings import PROJECT_ROOT, get_settings
 
 BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
@@ -31,7 +31,9 @@ def temporary_server() -> Iterator[str]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = db.LocalServer(pgdata=Path(home) / "postgres" / "data", port=port, fast=True)  # throwaway
+        server = postgres_server.LocalServer(
+            pgdata=Path(home) / "postgres" / "data", port=port, fast=True
+        )  # throwaway
         server.start()
         server.provision_databases(
             {"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW}
@@ -41,7 +43,7 @@ def temporary_server() -> Iterator[str]:
         os.environ["OCCURISK_HOME"] = home
         get_settings.cache_clear()
         try:
-            yield db.ensure_server()
+            yield schema.ensure_server()
         finally:
             server.stop()
             if previous is None:

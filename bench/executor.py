@@ -1,6 +1,6 @@
 """How long the steps of a run outside the CLI take to start: the multiprocess executor spawning each step's
 process (Dagster's default: the process imports the code first) against the product's executor, which forks
-each step from a server that imported the code once (occurisk_assets/step_preload.py). Both run the same six
+each step from a server that imported the code once (occurisk_assets/runs/step_preload.py). Both run the same six
 steps of the `bls_releases` job (two tables, four checks) on a new PostgreSQL-backed instance."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dagster._core.definitions.reconstruct import ReconstructableRepository
 from dagster_shared.record import replace
 
 from bench.common import machine, median, temporary_server, write_section
-from occurisk_assets import db
 from occurisk_assets.definitions import defs
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 REPEAT = 3
 TABLES = ["bls_proj_metrics", "nem_occupational_coverage"]

@@ -9,9 +9,9 @@ import psycopg
 from psycopg import sql
 
 from bench.common import machine, median, temporary_server, timed, write_section
-from occurisk_assets.defs.onet.files import NON_DATA_FILES, snake
-from occurisk_assets.defs.onet.loader import CHUNK, COPY_OPTIONS, load_release, read_header
-from occurisk_assets.defs.onet.sources import resolve_release
+from occurisk_assets.onet.files import NON_DATA_FILES, snake
+from occurisk_assets.onet.loader import CHUNK, COPY_OPTIONS, load_release, read_header
+from occurisk_assets.onet.sources import resolve_release
 
 REPEAT = 5
 TARGET_RATIO = 3.0

@@ -15,13 +15,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import api as api_bench  # noqa: E402
 from bench.common import machine, temporary_server, write_section  # noqa: E402
-from occurisk_assets import db  # noqa: E402
-from occurisk_assets.defs.postings.cleaning import clean_postings  # noqa: E402
-from occurisk_assets.defs.postings.coding import code_postings, load_coder, posting_text  # noqa: E402
-from occurisk_assets.defs.postings.crawler import crawl  # noqa: E402
-from occurisk_assets.defs.postings.fetching import FetchOptions  # noqa: E402
-from occurisk_assets.defs.postings.importing import import_file  # noqa: E402
-from occurisk_assets.settings import get_settings  # noqa: E402
+from occurisk_assets.lib import db  # noqa: E402
+from occurisk_assets.lib.settings import get_settings  # noqa: E402
+from occurisk_assets.postings.cleaning import clean_postings  # noqa: E402
+from occurisk_assets.postings.coding import code_postings, load_coder, posting_text  # noqa: E402
+from occurisk_assets.postings.crawler import crawl  # noqa: E402
+from occurisk_assets.postings.fetching import FetchOptions  # noqa: E402
+from occurisk_assets.postings.importing import import_file  # noqa: E402
 from tests.postings.board import POSTINGS, Board, job_posting  # noqa: E402
 
 DATA_VERSION = "30.1"

@@ -15,10 +15,10 @@ import time
 import psycopg
 
 from bench.common import machine, median, temporary_server, write_section
-from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_config
-from occurisk_assets.defs.scoring.providers.openai_provider import OpenAIProvider
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
-from occurisk_assets.settings import SHARED_DATA
+from occurisk_assets.lib.llm_providers.openai_provider import OpenAIProvider
+from occurisk_assets.lib.settings import SHARED_DATA
+from occurisk_assets.scoring.config import ScoringConfig, load_scoring_config
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from tests.fakes.llm_server import FakeLLMServer
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"

@@ -19,8 +19,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from occurisk_assets import db, roles
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib import db, postgres_server, roles, schema
+from occurisk_assets.lib.settings import get_settings
 
 
 class BackupError(Exception):
@@ -28,7 +28,7 @@ class BackupError(Exception):
 
 
 def _tool(name: str) -> str:
-    return str(db._bin_dir() / name)
+    return str(postgres_server._bin_dir() / name)
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:
@@ -98,7 +98,7 @@ def restore_database(url: str, dump: Path) -> None:
 def backup(output: Path | None) -> None:
     """Dump the whole platform database (pg_dump, custom format) to one file."""
     settings = get_settings()
-    url = db.ensure_server(settings)
+    url = schema.ensure_server(settings)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = output or settings.home / "backups" / f"{settings.pg_database}-{stamp}.dump"
     try:
@@ -114,14 +114,14 @@ def backup(output: Path | None) -> None:
 def restore_db(dump: Path, yes: bool) -> None:
     """Replace the platform database by a backup made with `occurisk backup`, then migrate it."""
     settings = get_settings()
-    url = db.ensure_server(settings)
+    url = schema.ensure_server(settings)
     if not yes:
         click.confirm(f"Replace everything in {roles.redact(url)} by {dump}?", abort=True)
     try:
         restore_database(url, dump)
     except BackupError as exc:
         raise click.ClickException(f"{dump}: {exc}") from exc
-    db.ensure_server(settings)  # search_path, newer migrations, the API role's grants
+    schema.ensure_server(settings)  # search_path, newer migrations, the API role's grants
     with db.connect(url) as conn:
         versions = conn.execute("SELECT count(*) FROM core.data_version").fetchone()[0]
     click.echo(f"restored {dump} into {roles.redact(url)} ({versions} O*NET versions)")

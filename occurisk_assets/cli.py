@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import click
 
-from occurisk_assets import db, roles
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib import db, postgres_server, roles, schema
+from occurisk_assets.lib.settings import get_settings
 
 _ONET, _LIFECYCLE, _SCORING = (
-    "occurisk_assets.defs.onet.commands",
-    "occurisk_assets.defs.lifecycle.commands",
-    "occurisk_assets.defs.scoring.commands",
+    "occurisk_assets.onet.commands",
+    "occurisk_assets.lifecycle.commands",
+    "occurisk_assets.scoring.commands",
 )
 
 
@@ -32,11 +32,11 @@ class Subcommand:
 # Written out here so that `occurisk --help` imports no domain; tests/test_cli.py checks both stay true.
 COMMANDS = {
     "pipeline": Subcommand(
-        "occurisk_assets.pipeline",
+        "occurisk_assets.runs.pipeline",
         "Load an O*NET release and build everything derived from it, as one Dagster run.",
     ),
     "up": Subcommand(
-        "occurisk_assets.pipeline",
+        "occurisk_assets.runs.pipeline",
         "Serve the Dagster UI (127.0.0.1:3000) and the API (127.0.0.1:8000) until Ctrl-C.",
     ),
     "load": Subcommand(
@@ -46,7 +46,7 @@ COMMANDS = {
     "top-tasks": Subcommand(_ONET, "List an occupation's tasks, most important first."),
     "occupation": Subcommand(_ONET, "Print the detail of one occupation."),
     "dbt-parse": Subcommand(
-        "occurisk_assets.defs.dbt.commands", "Parse the dbt project into its manifest (no database needed)."
+        "occurisk_assets.dbt.commands", "Parse the dbt project into its manifest (no database needed)."
     ),
     "score": Subcommand(
         _SCORING,
@@ -57,7 +57,7 @@ COMMANDS = {
         _SCORING, "Open the MLflow UI on the scoring runs (tracking store: the `mlflow` database)."
     ),
     "bls-load": Subcommand(
-        "occurisk_assets.defs.bls.commands",
+        "occurisk_assets.bls.commands",
         "Load BLS data into the `bls` schema, from the BLS data folder (../shared/data/bls), the landing "
         "folder, or bls.gov.",
     ),
@@ -86,11 +86,9 @@ COMMANDS = {
         "occurisk_assets.backup",
         "Replace the platform database by a backup made with `occurisk backup`, then migrate it.",
     ),
-    "coder": Subcommand(
-        "occurisk_assets.defs.coder.commands", "The occupation coder (free text → SOC code)."
-    ),
+    "coder": Subcommand("occurisk_assets.coder.commands", "The occupation coder (free text → SOC code)."),
     "postings": Subcommand(
-        "occurisk_assets.defs.postings.commands",
+        "occurisk_assets.postings.commands",
         "Job postings: import files, crawl job boards politely, fetch USAJOBS, clean and code them.",
     ),
 }
@@ -152,7 +150,7 @@ def db_group() -> None:
 @db_group.command("start")
 def db_start() -> None:
     """Start the local server (initialising it on first use) and create the databases."""
-    url = db.ensure_server()
+    url = schema.ensure_server()
     click.echo(f"PostgreSQL ready: {roles.redact(url)}")
 
 
@@ -161,7 +159,7 @@ def db_stop() -> None:
     """Stop the local server."""
     if get_settings().database_url:
         raise click.ClickException("DATABASE_URL is set: that server is not ours to stop")
-    db.local_server().stop()
+    postgres_server.local_server().stop()
     click.echo("PostgreSQL stopped")
 
 
@@ -172,7 +170,7 @@ def db_status() -> None:
     if settings.database_url:
         click.echo(f"external server (DATABASE_URL): {roles.redact(db.database_url(settings))}")
         return
-    server = db.local_server(settings)
+    server = postgres_server.local_server(settings)
     state = "running" if server.is_running() else "stopped"
     click.echo(f"local server {state}: 127.0.0.1:{server.port}, data in {server.pgdata}")
     if server.is_running():
@@ -201,6 +199,6 @@ def db_url(role: str | None) -> None:
 @db_group.command("migrate")
 def db_migrate() -> None:
     """Create or change the platform's tables to the newest migration (the pipeline and `db start` do it)."""
-    url = db.ensure_server()
+    url = schema.ensure_server()
     with db.connect(url) as conn:
-        click.echo(f"database migrated to revision {db.current_revision(conn)}")
+        click.echo(f"database migrated to revision {schema.current_revision(conn)}")

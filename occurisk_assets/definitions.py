@@ -6,17 +6,16 @@ from pathlib import Path
 
 import dagster as dg
 
+from occurisk_assets.lib.names import DATA_VERSION_JOB
+from occurisk_assets.lib.run_logging import CLI_LOGGER, cli_console_logger
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import platform_resources
-from occurisk_assets.run_logging import CLI_LOGGER, cli_console_logger
-
-DATA_VERSION_JOB = "data_version_pipeline"
 
 # Runs launched by the UI, the sensors, schedules and backfills: each step in its own process, as many at once
-# as cores, forked from a server that has already imported the code (occurisk_assets/step_preload.py) — a
+# as cores, forked from a server that has already imported the code (occurisk_assets/runs/step_preload.py) — a
 # spawned step would spend about 10 s importing it first. The CLI's runs execute in its own process.
 step_executor = dg.multiprocess_executor.configured(
-    {"start_method": {"forkserver": {"preload_modules": ["occurisk_assets.step_preload"]}}},
+    {"start_method": {"forkserver": {"preload_modules": ["occurisk_assets.runs.step_preload"]}}},
     name="multiprocess_forkserver",
 )
 

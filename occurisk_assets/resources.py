@@ -15,11 +15,11 @@ import dagster as dg
 import psycopg
 from pydantic import Field, SecretStr
 
-from occurisk_assets.defs.scoring.providers import KEY_ENV
-from occurisk_assets.settings import Settings, get_settings
+from occurisk_assets.lib.llm_providers import KEY_ENV
+from occurisk_assets.lib.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from occurisk_assets.defs.scoring.tracking import MlflowStore
+    from occurisk_assets.lib.mlflow_store import MlflowStore
 
 # Exported by db.export_connection_env: the owner's URL of the platform database (the local server's
 # names its 0600 password file), and MLflow's tracking store.
@@ -70,7 +70,7 @@ class MlflowTracking(dg.ConfigurableResource):
     artifact_root: str
 
     def store(self) -> MlflowStore:
-        from occurisk_assets.defs.scoring.tracking import MlflowStore  # imports scipy, scikit-learn
+        from occurisk_assets.lib.mlflow_store import MlflowStore
 
         return MlflowStore(self.tracking_uri, self.artifact_root)
 

@@ -46,7 +46,7 @@ def nearest_newer(versions, data_version: str) -> str | None:
 # --- rebuilds of a complete version (docs/operations.md "Rebuilding the active version") -------------------
 # A complete version is rebuilt under a key of its own, "30.1~new", which VERSION_PATTERN cannot name (so no
 # request ever reads it), and its rows replace the version's in one transaction once that build is complete
-# and checked (defs/lifecycle/rebuild.py). Until then the last complete build stays served.
+# and checked (lifecycle/rebuild.py). Until then the last complete build stays served.
 REBUILD_MARK = "~new"
 # SQL: the ids of core.data_version that are versions, not such builds.
 SQL_NOT_A_REBUILD = f"position('{REBUILD_MARK}' in id) = 0"

@@ -18,7 +18,7 @@ import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 
 from api.main import create_app
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright's own browser download cannot work here: Debian's chromium, quiet and sandbox-free (root).

@@ -15,17 +15,17 @@ import psycopg
 import pytest
 from dagster import DagsterInstance
 
-from occurisk_assets import db
 from occurisk_assets.definitions import defs
 from occurisk_assets.defs.careers.assets import careers_dbt_models
 from occurisk_assets.defs.dbt.assets import score_dbt_models
-from occurisk_assets.defs.lifecycle.activation import activate
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import resolve_release
-from occurisk_assets.defs.scoring.config import load_scoring_config
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
-from occurisk_assets.pipeline import run_pipeline
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib import db, schema
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.lifecycle.activation import activate
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import resolve_release
+from occurisk_assets.runs.pipeline import run_pipeline
+from occurisk_assets.scoring.config import load_scoring_config
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.versions import BUILDING, mark_complete
 from tests.fakes.llm_server import FakeLLMServer
 
@@ -126,7 +126,7 @@ def built_database(pg_server, tmp_path_factory) -> str:
     with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{BUILT_DATABASE}"')
     with platform_database(url):
-        db.ensure_server()
+        schema.ensure_server()
         instance = DagsterInstance.ephemeral()
         build_real_database(instance)
         add_llm_run(instance, tmp_path_factory.mktemp("api_llm"))

@@ -17,8 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from occurisk_assets import db, roles
-from occurisk_assets.settings import SHARED_DATA, get_settings
+from occurisk_assets.lib import db, postgres_server, roles, schema
+from occurisk_assets.lib.settings import SHARED_DATA, get_settings
 from tests.browser import browser, live_server, screenshots  # noqa: F401
 
 # The built 30.1 platform (session-scoped, built on first use) for every test that reads a finished build.
@@ -59,13 +59,13 @@ def pg_server() -> str:
     for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OCCURISK_ONET_SOURCE", "OCCURISK_ONET_LANDING"):
         os.environ.pop(key, None)
     # fast: a throwaway server (its folder is deleted after the session), so crash safety is not needed.
-    server = db.LocalServer(pgdata=home / "postgres" / "data", port=free_port(), fast=True)
+    server = postgres_server.LocalServer(pgdata=home / "postgres" / "data", port=free_port(), fast=True)
     server.start()
-    # The platform's databases with the owners the local server gives them (occurisk_assets/roles.py).
+    # The platform's databases with the owners the local server gives them (occurisk_assets/lib/roles.py).
     server.provision_databases({"occurisk": roles.OWNER, "dagster": roles.DAGSTER, "mlflow": roles.MLFLOW})
     # The owner's URL names its 0600 password file (in the session's home), never the password.
     _point_at(server.url("occurisk"))
-    url = db.ensure_server()
+    url = schema.ensure_server()
     yield url
     server.stop()
     shutil.rmtree(home, ignore_errors=True)
@@ -81,7 +81,7 @@ def isolated_database(pg_server: str, template: str | None = None) -> Iterator[s
         conn.execute(f'CREATE DATABASE "{name}"{copy_of}')
     url = db.with_database(pg_server, name)
     _point_at(url)
-    db.ensure_server()
+    schema.ensure_server()
     try:
         yield url
     finally:

@@ -13,8 +13,8 @@ import pytest
 from dagster import DagsterInstance
 from psycopg import sql
 
-from occurisk_assets import db
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 
 def wait_for(predicate, timeout: float, what: str):

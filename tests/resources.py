@@ -3,8 +3,8 @@ from the test's own database URL (default: the one the test points at) instead o
 
 from __future__ import annotations
 
-from occurisk_assets import db
-from occurisk_assets.defs.scoring.tracking import artifact_root, tracking_uri
+from occurisk_assets.lib import db
+from occurisk_assets.lib.mlflow_store import artifact_root, tracking_uri
 from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
 
 

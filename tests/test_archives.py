@@ -1,4 +1,4 @@
-"""Hostile archives, through the real code that opens each kind (occurisk_assets/safe_archives.py holds the
+"""Hostile archives, through the real code that opens each kind (occurisk_assets/lib/safe_archives.py holds the
 rules): a release zip whose members climb out of the landing folder leaves OCCURISK_HOME and the landing
 folder intact and fails naming the zip; links, devices, too many members and zip bombs are refused before
 anything is unpacked; the same for the landing checks, BLS zips and workbooks, .docx uploads and the files a
@@ -16,16 +16,16 @@ from pathlib import Path
 import docx
 import pytest
 
-from occurisk_assets import db
-from occurisk_assets.defs.assistant.documents import UploadProblem, text_of_upload
-from occurisk_assets.defs.bls.sources import extract_member
-from occurisk_assets.defs.bls.workbook import BlsFileError, read_sheet
-from occurisk_assets.defs.lifecycle.archive import ArchiveError, restore_archive
-from occurisk_assets.defs.lifecycle.landing import Candidate, validate_candidate
-from occurisk_assets.defs.onet import sources
-from occurisk_assets.defs.onet.sources import BrokenReleaseZip, resolve_release
-from occurisk_assets.safe_archives import ArchiveLimits
-from occurisk_assets.settings import Settings
+from occurisk_assets.assistant.documents import UploadProblem, text_of_upload
+from occurisk_assets.bls.sources import extract_member
+from occurisk_assets.bls.workbook import BlsFileError, read_sheet
+from occurisk_assets.lib import db
+from occurisk_assets.lib.safe_archives import ArchiveLimits
+from occurisk_assets.lib.settings import Settings
+from occurisk_assets.lifecycle.archive import ArchiveError, restore_archive
+from occurisk_assets.lifecycle.landing import Candidate, validate_candidate
+from occurisk_assets.onet import sources
+from occurisk_assets.onet.sources import BrokenReleaseZip, resolve_release
 
 HEADER = "O*NET-SOC Code\tTitle\tDescription\r\n"
 OCCUPATIONS = HEADER + "11-1011.00\tChief Executives\tLeads.\r\n"

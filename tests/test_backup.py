@@ -11,11 +11,11 @@ from pathlib import Path
 
 import psycopg
 
-from occurisk_assets import db, roles
-from occurisk_assets.defs.lifecycle.archive import restore_archive, write_archive
-from occurisk_assets.defs.lifecycle.retention import run_slices
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import resolve_release
+from occurisk_assets.lib import roles, schema
+from occurisk_assets.lifecycle.archive import restore_archive, write_archive
+from occurisk_assets.lifecycle.retention import run_slices
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import resolve_release
 from tests.conftest import isolated_database
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
@@ -62,7 +62,7 @@ def test_backup_and_restore_db_round_trip(fresh_database, tmp_path):
     assert "restored" in restored.stdout and "(1 O*NET versions)" in restored.stdout
     assert counts(fresh_database) == before == {**before, "onet_raw.task_statements": 18796}
     with psycopg.connect(fresh_database) as conn:
-        assert db.current_revision(conn) == db.alembic_heads()[0]
+        assert schema.current_revision(conn) == schema.alembic_heads()[0]
         assert conn.execute(NEW_RUN).fetchone()[0] == last_run + 1
     with psycopg.connect(roles.role_url(fresh_database, roles.API)) as api:  # its grants came back
         assert api.execute("SELECT id FROM core.data_version").fetchall() == [("30.1",)]

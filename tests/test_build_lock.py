@@ -1,4 +1,4 @@
-"""One build per O*NET version (occurisk_assets/build_lock.py), with real `occurisk load` processes on a
+"""One build per O*NET version (occurisk_assets/runs/build_lock.py), with real `occurisk load` processes on a
 PostgreSQL-backed Dagster instance (the project's dagster.yaml: tests/dagster_platform.py):
 
 1. while a build of 30.1 is inside its raw load, a second `occurisk load --version 30.1` is refused at once
@@ -22,12 +22,14 @@ import pytest
 from dagster import DagsterRunStatus, RunsFilter, instance_for_test
 from dagster._core.test_utils import create_run_for_test
 
-from occurisk_assets import build_lock, db, launch, run_recovery
-from occurisk_assets.defs.lifecycle.diff import finish_version
-from occurisk_assets.defs.onet.checks import raw_asset_key
-from occurisk_assets.defs.onet.files import NON_DATA_FILES, SPECS
-from occurisk_assets.defs.onet.loader import file_facts, load_release
-from occurisk_assets.defs.onet.sources import Release, resolve_release
+from occurisk_assets.lib import db
+from occurisk_assets.lib.names import raw_asset_key
+from occurisk_assets.lifecycle.diff import finish_version
+from occurisk_assets.onet.files import NON_DATA_FILES, SPECS
+from occurisk_assets.onet.loader import file_facts, load_release
+from occurisk_assets.onet.sources import Release, resolve_release
+from occurisk_assets.runs import build_lock, launch
+from occurisk_assets.runs import recovery as run_recovery
 from occurisk_assets.versions import build_status
 from tests.conftest import ONET_DATA
 from tests.dagster_platform import wait_for

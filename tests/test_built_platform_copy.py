@@ -8,7 +8,7 @@ import os
 
 import psycopg
 
-from occurisk_assets import db
+from occurisk_assets.lib import db
 
 
 def facts(url: str) -> tuple:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from occurisk_assets.cli import COMMANDS, main
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 
 def test_command_table_matches_each_domains_commands():
@@ -62,8 +62,8 @@ def test_help_and_light_commands_import_no_heavy_library(fresh_database, args):
 
 
 def test_unknown_occupation_is_a_clear_error(fresh_database):
-    from occurisk_assets.defs.onet.loader import load_release
-    from occurisk_assets.defs.onet.sources import resolve_release
+    from occurisk_assets.onet.loader import load_release
+    from occurisk_assets.onet.sources import resolve_release
 
     load_release(resolve_release("30.1"))
     result = CliRunner().invoke(main, ["top-tasks", "99-9999.00", "--version", "30.1"])

@@ -24,7 +24,7 @@ from dagster import DagsterRunStatus
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from occurisk_assets import db
+from occurisk_assets.lib import db
 from tests.dagster_platform import wait_for
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")

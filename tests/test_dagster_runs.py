@@ -20,9 +20,9 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatu
 from dagster._core.definitions.reconstruct import ReconstructableRepository
 from psycopg import sql
 
-from occurisk_assets import db
-from occurisk_assets.pipeline import _stop
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import PROJECT_ROOT
+from occurisk_assets.runs.pipeline import _stop
 from tests.serving import free_port
 
 BIN = Path(sys.executable).parent

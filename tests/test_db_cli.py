@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import psycopg
 import pytest
 
-from occurisk_assets import db
+from occurisk_assets.lib import postgres_server
 from tests.serving import free_port
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
@@ -112,7 +112,7 @@ def test_db_lifecycle_on_a_private_home(private_tmp):
         owner = pwd.getpwuid((home / "postgres" / "data").stat().st_uid).pw_name
         assert owner == "occurisk-pg"
         # A second OS user can read neither the password files nor connect without them.
-        psql = str(db._bin_dir() / "psql")
+        psql = str(postgres_server._bin_dir() / "psql")
         other = subprocess.run(
             [
                 psql,
@@ -155,7 +155,9 @@ def test_a_cluster_from_before_passwords_is_converted(private_tmp):
     tmp_path = private_tmp
     """A local server made when every loopback user was trusted and everything belonged to the superuser:
     its next start requires passwords and hands each database, with its tables, to its role."""
-    server = db.LocalServer(pgdata=tmp_path / "home" / "postgres" / "data", port=free_port(), fast=True)
+    server = postgres_server.LocalServer(
+        pgdata=tmp_path / "home" / "postgres" / "data", port=free_port(), fast=True
+    )
     server.start()
     hba = server.pgdata / "pg_hba.conf"
     try:

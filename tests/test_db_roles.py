@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from occurisk_assets import db, roles
-from occurisk_assets.data_generation import CURRENT_GENERATION
+from occurisk_assets.lib import db, roles, schema
+from occurisk_assets.lib.data_generation import CURRENT_GENERATION
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -70,10 +70,10 @@ def test_migrate_fails_naming_a_table_the_api_role_cannot_read(fresh_database):
         admin.execute("GRANT SELECT, INSERT, UPDATE ON core.data_generation TO occurisk")
         admin.execute("REVOKE ALL ON core.data_generation FROM occurisk_api")
     with pytest.raises(RuntimeError, match=r"occurisk_api cannot read core\.data_generation$"):
-        db.migrate(fresh_database)
+        schema.migrate(fresh_database)
     with psycopg.connect(superuser, autocommit=True) as admin:
         admin.execute("ALTER TABLE core.data_generation OWNER TO occurisk")
-    db.migrate(fresh_database)
+    schema.migrate(fresh_database)
 
 
 def test_every_platform_table_the_read_pool_queries_is_granted():

@@ -3,6 +3,7 @@ expected assets, checks, sensors, schedules and jobs, and the dbt seams."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -12,9 +13,9 @@ import dagster as dg
 import pytest
 from dagster import AssetKey
 
-from occurisk_assets.defs.dbt.project import dbt_project
-from occurisk_assets.defs.onet.files import SPECS
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.dbt.project import dbt_project
+from occurisk_assets.lib.settings import PROJECT_ROOT
+from occurisk_assets.onet.files import SPECS
 
 PYTHON_ASSETS = {
     "bls/bls_oews_metrics",
@@ -140,8 +141,8 @@ def test_checks_sensors_schedules_and_jobs(repository):
 
 def test_runs_outside_the_cli_fork_their_steps_from_a_server_with_the_code_loaded(repository):
     """Every job, the implicit asset job of the UI's "Materialize" included: the multiprocess executor
-    starting steps by forkserver with occurisk_assets/step_preload.py, which builds these definitions."""
-    import occurisk_assets.step_preload  # noqa: F401  importing it builds the definitions, without a database
+    starting steps by forkserver with occurisk_assets/runs/step_preload.py, which builds these definitions."""
+    import occurisk_assets.runs.step_preload  # noqa: F401  importing it builds the definitions, without a database
     from occurisk_assets.definitions import step_executor
 
     jobs = repository.get_all_jobs()
@@ -263,3 +264,36 @@ def test_loading_the_definitions_leaves_the_environment_alone():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _imports_dagster(path) -> bool:
+    tree = ast.parse(path.read_text())
+    return any(
+        (isinstance(node, ast.Import) and any(a.name.split(".")[0].startswith("dagster") for a in node.names))
+        or (isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0].startswith("dagster"))
+        for node in tree.body
+    )
+
+
+def test_the_defs_folder_holds_only_dagster_code():
+    """Request-time and domain code lives in occurisk_assets/<domain>/, shared infrastructure in lib/: what
+    Dagster autoloads is its definitions (assets, checks, jobs, schedules, sensors) and nothing else."""
+    defs = PROJECT_ROOT / "occurisk_assets" / "defs"
+    modules = [p for p in defs.rglob("*.py") if p.name != "__init__.py"]
+    assert len(modules) > 20
+    assert [p.relative_to(defs).as_posix() for p in modules if not _imports_dagster(p)] == []
+
+
+def test_no_module_outside_defs_declares_a_dagster_asset():
+    declared = []
+    for path in (PROJECT_ROOT / "occurisk_assets").rglob("*.py"):
+        if "defs" in path.relative_to(PROJECT_ROOT / "occurisk_assets").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for decorator in node.decorator_list:
+                    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+                    if name in {"asset", "multi_asset", "asset_check", "sensor", "schedule", "dbt_assets"}:
+                        declared.append(f"{path.name}:{node.name}")
+    assert declared == []

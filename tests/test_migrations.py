@@ -18,10 +18,10 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from occurisk_assets import db
 from occurisk_assets.backup import _tool
-from occurisk_assets.defs.careers.similarity import COMPONENTS
-from occurisk_assets.defs.onet.files import SPECS
+from occurisk_assets.careers.similarity import COMPONENTS
+from occurisk_assets.lib import db, schema
+from occurisk_assets.onet.files import SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
@@ -102,7 +102,7 @@ def migrated(empty_database) -> str:
         assert tables(conn) == set()
     result = occurisk_db_migrate(empty_database)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"database migrated to revision {db.alembic_heads()[0]}"
+    assert result.stdout.strip() == f"database migrated to revision {schema.alembic_heads()[0]}"
     return empty_database
 
 
@@ -165,10 +165,10 @@ def test_migrating_again_changes_nothing(migrated):
 
 def test_the_new_revisions_go_down_and_up_again(migrated):
     before = schema_dump(migrated)
-    config = db.alembic_config(migrated)
+    config = schema.alembic_config(migrated)
     command.downgrade(config, LAST_REVISION_BEFORE_THIS_WORK)
     with psycopg.connect(migrated) as conn:
-        assert db.current_revision(conn) == LAST_REVISION_BEFORE_THIS_WORK
+        assert schema.current_revision(conn) == LAST_REVISION_BEFORE_THIS_WORK
         left = tables(conn)
         schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
     assert not {t for t in left if t.split(".")[0] in ("careers", "postings")}
@@ -180,12 +180,12 @@ def test_the_new_revisions_go_down_and_up_again(migrated):
     assert {"careers", "postings", "assistant"} <= schemas  # 0004's and 0006's
     with psycopg.connect(migrated) as conn:
         assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'onet_raw'").fetchone()[0] == 0
-    assert db.migrate(migrated) == db.alembic_heads()[0]
+    assert schema.migrate(migrated) == schema.alembic_heads()[0]
     assert schema_dump(migrated) == before
 
 
 def test_the_history_is_one_line_with_one_head():
-    script = ScriptDirectory(str(db.MIGRATIONS_DIR))
+    script = ScriptDirectory(str(schema.MIGRATIONS_DIR))
     heads = script.get_heads()
     assert len(heads) == 1, f"several heads {heads}: re-point the newer revision's down_revision"
     chain = [r.revision for r in script.walk_revisions("base", heads[0])]

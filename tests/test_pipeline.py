@@ -11,8 +11,8 @@ from pathlib import Path
 
 import psycopg
 
-from occurisk_assets import db, roles
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib import db, roles
+from occurisk_assets.lib.settings import PROJECT_ROOT
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 TABLES = (

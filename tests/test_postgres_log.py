@@ -1,4 +1,4 @@
-"""The local server's log never holds what a refused statement carried (occurisk_assets/db.py,
+"""The local server's log never holds what a refused statement carried (occurisk_assets/lib/db.py,
 LOG_PRIVACY_SETTINGS): neither the value an error's DETAIL and CONTEXT quote, nor the statement, nor its
 parameters."""
 
@@ -10,13 +10,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from occurisk_assets import db
+from occurisk_assets.lib import postgres_server
 
 SECRET = "Cared for my mother"
 
 
 def test_a_refused_value_never_reaches_the_server_log(pg_server):
-    log_file = db.LocalServer(pgdata=Path(os.environ["OCCURISK_HOME"]) / "postgres" / "data", port=0).log_file
+    log_file = postgres_server.LocalServer(
+        pgdata=Path(os.environ["OCCURISK_HOME"]) / "postgres" / "data", port=0
+    ).log_file
     with psycopg.connect(pg_server, autocommit=True) as conn:
         # jsonb quotes the bad escape's line in CONTEXT; the statement holds the text as a literal
         with pytest.raises(psycopg.errors.InvalidTextRepresentation):

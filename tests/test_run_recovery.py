@@ -13,7 +13,7 @@ from dagster import DagsterRunStatus, instance_for_test
 from dagster._core.events import EngineEventData
 from dagster._core.test_utils import create_run_for_test
 
-from occurisk_assets import run_recovery
+from occurisk_assets.runs import recovery as run_recovery
 
 
 def started_run(instance, pid: int, version: str):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from occurisk_assets import processes
+from occurisk_assets.lib import processes
 from tests.serving import free_port
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")

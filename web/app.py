@@ -16,7 +16,7 @@ from api.body_limit import BodyTooLarge
 from api.clean_parameters import UNSTORABLE_TEXT, clean_form
 from api.deps import VersionNotBuilt
 from api.errors import validation_error_response
-from occurisk_assets.defs.assistant.documents import plain_size
+from occurisk_assets.assistant.documents import plain_size
 from occurisk_assets.versions import FAILED
 from web import csrf
 from web.render import PageError, error_page, page_for_error

@@ -22,7 +22,7 @@ from pathlib import Path
 from fastapi import Request
 
 from api.body_limit import BodyTooLarge
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib.settings import get_settings
 
 COOKIE = "occurisk_csrf"
 FIELD = "csrf_token"

@@ -18,8 +18,8 @@ from api.schemas.careers import (
     Transitions,
 )
 from api.schemas.common import ERROR_RESPONSES, Meta
-from occurisk_assets.defs.careers import transitions as careers_transitions
-from occurisk_assets.defs.careers.similarity import COMPONENTS, DEFAULT_TOP_K
+from occurisk_assets.careers import transitions as careers_transitions
+from occurisk_assets.careers.similarity import COMPONENTS, DEFAULT_TOP_K
 
 router = APIRouter(tags=["careers"])
 

@@ -23,8 +23,8 @@ from api.schemas.occupations import (
     RelatedOccupation,
     SearchMatch,
 )
-from occurisk_assets.codes import SOC_CODE_PATTERN
-from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
+from occurisk_assets.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
+from occurisk_assets.lib.codes import SOC_CODE_PATTERN
 
 router = APIRouter(tags=["occupations"])
 

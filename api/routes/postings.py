@@ -22,9 +22,10 @@ from api.schemas.postings import (
     PostingOccupation,
     PostingToCode,
 )
-from occurisk_assets.codes import SOC_CODE_PATTERN
-from occurisk_assets.defs.postings.cleaning import html_to_text, language_of, listed_duties
-from occurisk_assets.defs.postings.coding import (
+from occurisk_assets.lib.codes import SOC_CODE_PATTERN
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.postings.cleaning import html_to_text, language_of, listed_duties
+from occurisk_assets.postings.coding import (
     OCCUPATIONS_SQL,
     TASKS_SQL,
     CoderUnavailable,
@@ -32,7 +33,6 @@ from occurisk_assets.defs.postings.coding import (
     code_batch,
     load_coder,
 )
-from occurisk_assets.settings import get_settings
 
 router = APIRouter(tags=["postings"])
 

@@ -15,8 +15,8 @@ from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
 from api.schemas.profile_postings import PostingOutcome, ProfilePostings
-from occurisk_assets.defs.assistant.profiles import socs_of, task_ids_of
-from occurisk_assets.defs.postings.matching import (
+from occurisk_assets.assistant.profiles import socs_of, task_ids_of
+from occurisk_assets.postings.matching import (
     CANDIDATES_SQL,
     MAX_CANDIDATES,
     NOT_A_PROBABILITY,

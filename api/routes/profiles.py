@@ -14,13 +14,13 @@ from api.deps import VersionDep
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.profiles import CoverLetter, Exposure, PersonalTransitions, Profile, Resume
-from occurisk_assets.clean_text import CleanText
-from occurisk_assets.codes import SOC_CODE_PATTERN
-from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
-from occurisk_assets.defs.assistant.facts import Facts
-from occurisk_assets.defs.assistant.letter import checklist, draft_letter
-from occurisk_assets.defs.assistant.resume import Note, ResumeDraft, draft_resume
-from occurisk_assets.defs.assistant.rewrite import rewrite_draft
+from occurisk_assets.assistant import documents, exposure, profiles, skills
+from occurisk_assets.assistant.facts import Facts
+from occurisk_assets.assistant.letter import checklist, draft_letter
+from occurisk_assets.assistant.resume import Note, ResumeDraft, draft_resume
+from occurisk_assets.assistant.rewrite import rewrite_draft
+from occurisk_assets.lib.clean_text import CleanText
+from occurisk_assets.lib.codes import SOC_CODE_PATTERN
 
 router = APIRouter(tags=["profiles"])
 

@@ -13,11 +13,11 @@ from pydantic import BaseModel, Field
 from api.deps import ConnectionDep, VersionDep
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
-from occurisk_assets.clean_text import CleanText, text_problem
-from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
-from occurisk_assets.defs.assistant.parsing import split_jobs
-from occurisk_assets.defs.coder import CoderNotTrained, load_production_coder
-from occurisk_assets.defs.coder.serving import log_predictions
+from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from occurisk_assets.assistant.parsing import split_jobs
+from occurisk_assets.coder import CoderNotTrained, load_production_coder
+from occurisk_assets.coder.serving import log_predictions
+from occurisk_assets.lib.clean_text import CleanText, text_problem
 
 router = APIRouter(tags=["resumes"])
 

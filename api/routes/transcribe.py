@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, HTTPException, UploadFile
 
 from api.config import get_api_settings
 from api.schemas.voice import Transcription
-from occurisk_assets.defs.assistant.voice import AudioProblem, transcribe
+from occurisk_assets.assistant.voice import AudioProblem, transcribe
 
 router = APIRouter(tags=["voice"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Path
 
 from api.deps import VERSION_PATTERN, ConnectionDep
 from api.schemas.common import ERROR_RESPONSES, Meta
-from occurisk_assets.defs.lifecycle.diff import VersionDiff
+from occurisk_assets.lifecycle.diff import VersionDiff
 from occurisk_assets.versions import COMPLETE
 
 router = APIRouter(tags=["versions"])

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Meta, Pagination, Rounded
-from occurisk_assets.clean_text import CleanText
+from occurisk_assets.lib.clean_text import CleanText
 
 
 class PostingOccupation(BaseModel):

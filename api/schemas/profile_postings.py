@@ -1,5 +1,5 @@
 """A person's postings: GET /profiles/{id}/postings (ranked for them) and PUT …/postings/{posting_id}/outcome.
-Built as dicts in api/routes/profile_postings.py and occurisk_assets/defs/postings/matching.py."""
+Built as dicts in api/routes/profile_postings.py and occurisk_assets/postings/matching/py/"""
 
 from __future__ import annotations
 

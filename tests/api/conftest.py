@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from occurisk_assets import roles
+from occurisk_assets.lib import roles
 from tests.built_platform import DATA_VERSION, platform_database
 
 

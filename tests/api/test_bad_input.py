@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from api.config import ApiSettings
 from api.main import create_app
-from occurisk_assets import db, roles
-from occurisk_assets.defs.assistant.profiles import new_profile_id
+from occurisk_assets.assistant.profiles import new_profile_id
+from occurisk_assets.lib import postgres_server, roles, schema
 
 BAD_REQUESTS = [
     ("/api/v1/occupations", {"page_size": 101}, "page_size"),
@@ -124,12 +124,12 @@ def test_the_assistant_pool_replaces_connections_a_database_restart_ended():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = db.LocalServer(pgdata=home / "postgres" / "data", port=port, fast=True)
+    server = postgres_server.LocalServer(pgdata=home / "postgres" / "data", port=port, fast=True)
     try:
         server.start()
         server.provision_databases({"occurisk": roles.OWNER})
         url = server.url("occurisk")
-        db.migrate(url)
+        schema.migrate(url)
         profile_id = new_profile_id()
         with psycopg.connect(url, autocommit=True) as owner:
             owner.execute(

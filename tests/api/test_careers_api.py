@@ -3,7 +3,7 @@ the built 30.1 platform; answers compared with the tables they are read from."""
 
 import pytest
 
-from occurisk_assets.defs.careers.similarity import COMPONENTS
+from occurisk_assets.careers.similarity import COMPONENTS
 
 V = "30.1"
 

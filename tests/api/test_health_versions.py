@@ -1,9 +1,9 @@
 import psycopg
 import pytest
 
-from occurisk_assets.defs.lifecycle.activation import UnknownVersion, activate
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import resolve_release
+from occurisk_assets.lifecycle.activation import UnknownVersion, activate
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import resolve_release
 from tests.built_platform import raw_version_served
 
 ATTRIBUTION_30_1 = (

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from pypdf import PdfWriter
 
-from occurisk_assets.defs.assistant import voice
-from occurisk_assets.defs.assistant.documents import MAX_PDF_PAGES, UploadProblem, text_of_upload
+from occurisk_assets.assistant import voice
+from occurisk_assets.assistant.documents import MAX_PDF_PAGES, UploadProblem, text_of_upload
 from tests.serving import Served, occurisk_serve
 from web import csrf
 

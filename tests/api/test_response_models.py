@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts, serialize_response
 from pydantic import TypeAdapter
 
 from api.main import create_app
-from occurisk_assets.defs.assistant.resume import JobSection, Note, ResumeDraft
+from occurisk_assets.assistant.resume import JobSection, Note, ResumeDraft
 
 APP = create_app()
 OPENAPI = APP.openapi()

@@ -1,8 +1,8 @@
 """How a posting's requirements meet a résumé's lines: words are compared by stem, so an ad's plurals and
 tenses meet the résumé's own wording, and a requirement the history does not cover stays unmet."""
 
-from occurisk_assets.defs.assistant.letter import checklist
-from occurisk_assets.defs.assistant.resume import JobSection, ResumeDraft
+from occurisk_assets.assistant.letter import checklist
+from occurisk_assets.assistant.resume import JobSection, ResumeDraft
 
 POSTING = """Customer Care Associate
 - Experience answering customers' inquiries by phone

@@ -8,8 +8,8 @@ import zipfile
 
 import docx
 
-from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, text_pdf
-from occurisk_assets.defs.assistant.parsing import split_jobs
+from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, text_pdf
+from occurisk_assets.assistant.parsing import split_jobs
 
 API = "/api/v1"
 RESUME = """Jane Example

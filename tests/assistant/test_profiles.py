@@ -6,8 +6,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from occurisk_assets import roles
 from occurisk_assets.defs.assistant.jobs import profile_retention_job
+from occurisk_assets.lib import roles
 from tests.assistant.conftest import SOC
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.resources import resources_for_tests

@@ -10,8 +10,8 @@ import re
 import docx
 from pypdf import PdfReader
 
-from occurisk_assets.defs.assistant.facts import Facts, added_facts
-from occurisk_assets.defs.assistant.pasttense import to_past_tense
+from occurisk_assets.assistant.facts import Facts, added_facts
+from occurisk_assets.assistant.pasttense import to_past_tense
 from tests.fakes.llm_server import Reply
 
 API = "/api/v1"

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from api.config import get_api_settings
-from occurisk_assets.defs.assistant.voice import bundled_model_dir
+from occurisk_assets.assistant.voice import bundled_model_dir
 
 API = "/api/v1"
 SPOKEN = "I was a customer service representative for twenty five years."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from occurisk_assets.settings import SHARED_DATA
+from occurisk_assets.lib.settings import SHARED_DATA
 
 
 @pytest.fixture(scope="session")

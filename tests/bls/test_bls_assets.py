@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dagster import AssetKey, AssetSelection, DagsterInstance, Definitions, materialize
 
-from occurisk_assets import db
 from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.bls.definitions import defs
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
+from occurisk_assets.lib import db
 from tests.conftest import isolated_database
 from tests.resources import resources_for_tests
 

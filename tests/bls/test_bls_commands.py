@@ -11,10 +11,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
-from occurisk_assets import db
-from occurisk_assets.defs.bls.commands import bls_load
-from occurisk_assets.defs.bls.loader import load_oews
-from occurisk_assets.defs.bls.sources import (
+from occurisk_assets.bls.commands import bls_load
+from occurisk_assets.bls.loader import load_oews
+from occurisk_assets.bls.sources import (
     PROJECTIONS,
     BlsSourceNotFound,
     OewsRelease,
@@ -22,7 +21,8 @@ from occurisk_assets.defs.bls.sources import (
     oews_workbook,
     official_workbook,
 )
-from occurisk_assets.settings import Settings
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import Settings
 
 
 def test_bls_load_command(fresh_database):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from dagster import DagsterInstance, materialize
 
-from occurisk_assets import db
-from occurisk_assets.defs.bls import assets, checks, crosswalks, loader, oews, projections
-from occurisk_assets.defs.bls.link import (
+from occurisk_assets.bls import crosswalks, loader, oews, projections
+from occurisk_assets.bls.link import (
     Crosswalks,
     LinkInputMissing,
     Match,
@@ -16,9 +15,11 @@ from occurisk_assets.defs.bls.link import (
     match_code,
     side_report,
 )
-from occurisk_assets.defs.bls.queries import soc_bls_metrics
-from occurisk_assets.defs.bls.sources import OewsRelease, ProjectionPeriod
+from occurisk_assets.bls.queries import soc_bls_metrics
+from occurisk_assets.bls.sources import OewsRelease, ProjectionPeriod
+from occurisk_assets.defs.bls import assets, checks
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
+from occurisk_assets.lib import db
 from tests.resources import resources_for_tests
 
 PERIOD = ProjectionPeriod.parse("2024-2034")

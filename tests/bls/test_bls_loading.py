@@ -7,9 +7,9 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from occurisk_assets import db
-from occurisk_assets.defs.bls import loader
-from occurisk_assets.defs.bls.workbook import BlsFileError
+from occurisk_assets.bls import loader
+from occurisk_assets.bls.workbook import BlsFileError
+from occurisk_assets.lib import db
 
 
 def count(table: str, where: str = "true", *params) -> int:
@@ -88,8 +88,8 @@ def test_unreadable_workbook_loses_nothing(fresh_database, tmp_path):
 
 def test_failed_write_rolls_back(fresh_database, bls_dir):
     loader.load_oews("2024-05")
-    from occurisk_assets.defs.bls.oews import read_oews
-    from occurisk_assets.defs.bls.sources import OewsRelease
+    from occurisk_assets.bls.oews import read_oews
+    from occurisk_assets.bls.sources import OewsRelease
 
     release = OewsRelease.parse("2024-05")
     rows = read_oews(bls_dir / release.workbook_path, release).rows

@@ -7,9 +7,9 @@ import dataclasses
 
 import pytest
 
-from occurisk_assets.defs.bls import crosswalks, oews, projections
-from occurisk_assets.defs.bls.sources import OewsRelease, ProjectionPeriod
-from occurisk_assets.defs.bls.workbook import BlsFileError, measure_value, read_sheet
+from occurisk_assets.bls import crosswalks, oews, projections
+from occurisk_assets.bls.sources import OewsRelease, ProjectionPeriod
+from occurisk_assets.bls.workbook import BlsFileError, measure_value, read_sheet
 
 AGGREGATED_TO_BROAD = ["13-1020", "13-2020", "29-2010", "31-1120", "39-7010", "47-4090", "51-2090"]
 PERIOD = ProjectionPeriod.parse("2024-2034")

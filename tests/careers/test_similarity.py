@@ -8,9 +8,9 @@ import numpy as np
 import psycopg
 import pytest
 
+from occurisk_assets.careers.build import compute_components
+from occurisk_assets.careers.similarity import COMPONENT_WEIGHTS, COMPONENTS, DEFAULT_TOP_K
 from occurisk_assets.defs.careers import checks
-from occurisk_assets.defs.careers.build import compute_components
-from occurisk_assets.defs.careers.similarity import COMPONENT_WEIGHTS, COMPONENTS, DEFAULT_TOP_K
 
 V = "30.1"
 # Measured on the 30.1 build: 0.684 (2,829 of O*NET's 4,134 Primary-Short related SOC pairs). A floor a

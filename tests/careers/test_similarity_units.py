@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from occurisk_assets.defs.careers import similarity as sim
+from occurisk_assets.careers import similarity as sim
 
 
 def test_rating_component_identical_profiles_are_one_and_opposite_ones_zero():

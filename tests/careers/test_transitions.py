@@ -6,8 +6,8 @@ import math
 import psycopg
 import pytest
 
+from occurisk_assets.careers.transitions import DEFAULTS, TransitionFilters
 from occurisk_assets.defs.careers import checks
-from occurisk_assets.defs.careers.transitions import DEFAULTS, TransitionFilters
 
 V = "30.1"
 

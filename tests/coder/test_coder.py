@@ -8,10 +8,10 @@ import logging
 import psycopg
 import pytest
 
-from occurisk_assets.defs.coder import predict, registry
-from occurisk_assets.defs.coder.corpus import build_corpus, is_held_out, read_corpus
-from occurisk_assets.defs.coder.model import OccupationCoder
-from occurisk_assets.defs.coder.serving import CoderNotTrained, load_production_coder
+from occurisk_assets.coder import predict, registry
+from occurisk_assets.coder.corpus import build_corpus, is_held_out, read_corpus
+from occurisk_assets.coder.model import OccupationCoder
+from occurisk_assets.coder.serving import CoderNotTrained, load_production_coder
 from tests.built_platform import DATA_VERSION, platform_database
 
 # Measured on O*NET 30.1 (sparse naive Bayes, alpha 0.03): top-1 0.477, top-3 0.675 on 6,630 held-out
@@ -138,7 +138,7 @@ def _poorer(version: str):
 
 
 def test_codes_only_serves_other_domains(built):
-    from occurisk_assets.defs.coder.serving import codes_only
+    from occurisk_assets.coder.serving import codes_only
 
     coder = codes_only(DATA_VERSION)
     [[(soc, confidence), *_]] = coder.predict(["truck driver"], 3)

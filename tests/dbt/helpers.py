@@ -6,10 +6,10 @@ from pathlib import Path
 
 from dagster import AssetsDefinition, DagsterInstance, ExecuteInProcessResult, materialize
 
-from occurisk_assets import db
 from occurisk_assets.defs.dbt.definitions import defs as dbt_defs
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import Release
+from occurisk_assets.lib import db
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import Release
 from occurisk_assets.partitions import data_version_partitions
 
 

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 import pytest
 
-from occurisk_assets import db
+from occurisk_assets.dbt.project import DBT_PROJECT_DIR
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, saved_parse, score_dbt_models
-from occurisk_assets.defs.dbt.project import DBT_PROJECT_DIR
+from occurisk_assets.lib import db
 from tests.dbt.helpers import build, failed_checks, load_onet, mart_counts, query
 
 pytestmark = pytest.mark.usefixtures("module_database")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib.settings import get_settings
 from tests.fakes.llm_server import FakeLLMServer
 
 REWORDING_MODEL = "openai:gpt-4.1-mini"

@@ -16,9 +16,9 @@ from dagster import (
     partition_loading_context,
 )
 
-from occurisk_assets import db
 from occurisk_assets.defs.lifecycle.sensors import onet_release_sensor
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib import db, schema
+from occurisk_assets.lib.settings import get_settings
 from tests.conftest import ONET_DATA
 from tests.resources import resources_for_tests
 
@@ -129,7 +129,7 @@ def module_database(pg_server):
         conn.execute(f'CREATE DATABASE "{name}"')
     url = db.with_database(pg_server, name)
     _point_at(url)
-    db.ensure_server()
+    schema.ensure_server()
     yield url
     _point_at(pg_server)
     with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:

@@ -7,17 +7,12 @@ import shutil
 
 import pytest
 
-from occurisk_assets import db
-from occurisk_assets.defs.lifecycle.activation import (
-    PERSON,
-    PIPELINE,
-    UnknownVersion,
-    active_version,
-    decide,
-)
-from occurisk_assets.defs.lifecycle.diff import compute_diff, score_shift, to_markdown
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import Release, resolve_release
+from occurisk_assets.lib import db
+from occurisk_assets.lib.statistics import score_shift
+from occurisk_assets.lifecycle.activation import PERSON, PIPELINE, UnknownVersion, active_version, decide
+from occurisk_assets.lifecycle.diff import compute_diff, to_markdown
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import Release, resolve_release
 from occurisk_assets.versions import mark_complete
 from tests.conftest import ONET_DATA
 from tests.lifecycle.conftest import drop_release

@@ -10,8 +10,8 @@ import sys
 import yaml
 from dagster import instance_for_test
 
-from occurisk_assets.defs.lifecycle.landing import page_versions
-from occurisk_assets.settings import PROJECT_ROOT
+from occurisk_assets.lib.settings import PROJECT_ROOT
+from occurisk_assets.lifecycle.landing import page_versions
 from tests.lifecycle.conftest import platform_defs
 
 

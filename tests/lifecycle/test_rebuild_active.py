@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from occurisk_assets import db
 from occurisk_assets.cli import main
-from occurisk_assets.defs.lifecycle.activation import activate
+from occurisk_assets.lib import db
+from occurisk_assets.lifecycle.activation import activate
 from tests.conftest import ONET_DATA
 
 RELEASE = "db_30_1_text"

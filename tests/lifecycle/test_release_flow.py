@@ -20,18 +20,14 @@ from dagster import (
     materialize,
 )
 
-from occurisk_assets import db
 from occurisk_assets.cli import main
-from occurisk_assets.defs.lifecycle.activation import activate
 from occurisk_assets.defs.lifecycle.assets import version_activation
-from occurisk_assets.defs.lifecycle.retention import (
-    RetentionError,
-    archive_version,
-    plan_retention,
-)
 from occurisk_assets.defs.lifecycle.schedules import rescore_request, weekly_rescore
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.lifecycle.activation import activate
+from occurisk_assets.lifecycle.retention import RetentionError, archive_version, plan_retention
 from occurisk_assets.partitions import data_version_partitions
-from occurisk_assets.settings import get_settings
 from tests.fakes.llm_server import FakeLLMServer
 from tests.lifecycle.conftest import Ticks, drop_release, execute, platform_defs
 from tests.resources import resources_for_tests

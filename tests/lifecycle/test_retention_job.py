@@ -6,13 +6,13 @@ from __future__ import annotations
 import gzip
 import json
 
-from occurisk_assets import db
-from occurisk_assets.defs.lifecycle.activation import activate
-from occurisk_assets.defs.lifecycle.archive import restore_archive
 from occurisk_assets.defs.lifecycle.jobs import retention_job
-from occurisk_assets.defs.lifecycle.retention import plan_retention
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import Release, resolve_release
+from occurisk_assets.lib import db
+from occurisk_assets.lifecycle.activation import activate
+from occurisk_assets.lifecycle.archive import restore_archive
+from occurisk_assets.lifecycle.retention import plan_retention
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import Release, resolve_release
 from occurisk_assets.versions import mark_complete, mark_failed
 from tests.conftest import ONET_DATA
 from tests.resources import resources_for_tests

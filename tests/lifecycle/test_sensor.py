@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from dagster import instance_for_test
 
-from occurisk_assets import db
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
+from occurisk_assets.lib import db
 from occurisk_assets.partitions import data_version_partitions
 from tests.conftest import ONET_DATA
 from tests.lifecycle.conftest import Ticks, drop_release

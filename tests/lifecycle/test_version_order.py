@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets import db
-from occurisk_assets.defs.lifecycle.activation import list_versions
-from occurisk_assets.defs.lifecycle.diff import finish_version, stored_diff
-from occurisk_assets.defs.onet.loader import load_release
-from occurisk_assets.defs.onet.sources import resolve_release
+from occurisk_assets.lib import db
+from occurisk_assets.lifecycle.activation import list_versions
+from occurisk_assets.lifecycle.diff import finish_version, stored_diff
+from occurisk_assets.onet.loader import load_release
+from occurisk_assets.onet.sources import resolve_release
 from occurisk_assets.versions import nearest_newer, nearest_older, sort_versions, version_sort_key
 from tests.conftest import isolated_database
 

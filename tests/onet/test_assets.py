@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import DagsterInstance, materialize
 
 from occurisk_assets.defs.onet.assets import onet_release
-from occurisk_assets.defs.onet.files import SPECS
+from occurisk_assets.onet.files import SPECS
 from occurisk_assets.partitions import data_version_partitions
 from tests.resources import resources_for_tests
 

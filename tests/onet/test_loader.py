@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from occurisk_assets import db
-from occurisk_assets.defs.onet.files import SPECS
-from occurisk_assets.defs.onet.loader import ReleaseFileError, load_release
-from occurisk_assets.defs.onet.sources import Release, ReleaseNotFound, resolve_release
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib import db
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.onet.files import SPECS
+from occurisk_assets.onet.loader import ReleaseFileError, load_release
+from occurisk_assets.onet.sources import Release, ReleaseNotFound, resolve_release
 from tests.conftest import ONET_DATA, TASK_RATINGS_EXCERPT
 
 # Data lines of the real files (wc -l minus the header), as published.

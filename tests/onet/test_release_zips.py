@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from occurisk_assets.defs.onet.sources import BrokenReleaseZip, unpack_zip
+from occurisk_assets.onet.sources import BrokenReleaseZip, unpack_zip
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 HEADER = "O*NET-SOC Code\tTitle\tDescription\n"

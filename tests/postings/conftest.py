@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets.defs.postings.fetching import FetchOptions
+from occurisk_assets.postings.fetching import FetchOptions
 
 CSR = "43-4051"
 

@@ -10,17 +10,17 @@ import dagster as dg
 import pytest
 from scipy.stats import ks_2samp
 
-from occurisk_assets import db
 from occurisk_assets.defs.postings.assets import (
     postings_cleaned,
     postings_coded,
     postings_collected,
     postings_mix_drift,
 )
-from occurisk_assets.defs.postings.coding import CodedPosting, OccupationCode, store_coding
-from occurisk_assets.defs.postings.drift import group_divergence
-from occurisk_assets.defs.postings.importing import import_file
 from occurisk_assets.defs.postings.schedules import daily_postings
+from occurisk_assets.lib import db
+from occurisk_assets.postings.coding import CodedPosting, OccupationCode, store_coding
+from occurisk_assets.postings.drift import group_divergence
+from occurisk_assets.postings.importing import import_file
 from tests.resources import resources_for_tests
 
 DAY1, DAY2 = dt.date(2026, 11, 24), dt.date(2026, 11, 25)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from occurisk_assets.defs.postings.coding import VersionTables, code_batch, load_coder
+from occurisk_assets.postings.coding import VersionTables, code_batch, load_coder
 from tests.built_platform import DATA_VERSION, platform_database
 
 HELD_OUT = Path(__file__).parent / "fixtures" / "heldout_postings.jsonl"

@@ -2,7 +2,7 @@
 statements), and the postings API.
 
 The predictions come from `FixedPredictions`, a stand-in with the interface of the career assistant's coder
-(occurisk_assets.defs.coder) that returns, for each known ad title, the codes written below: these tests
+(occurisk_assets.coder) that returns, for each known ad title, the codes written below: these tests
 check what the postings domain does with a coder's answer, not the coder (see test_coder_accuracy.py)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from occurisk_assets.defs.postings.cleaning import clean_postings
-from occurisk_assets.defs.postings.coding import code_postings
-from occurisk_assets.defs.postings.importing import import_file
+from occurisk_assets.postings.cleaning import clean_postings
+from occurisk_assets.postings.coding import code_postings
+from occurisk_assets.postings.importing import import_file
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import KOREAN, POSTINGS, job_posting
 
@@ -157,7 +157,7 @@ def test_code_endpoint_names_the_missing_field(client):
 
 
 def test_matching_ranks_postings_for_a_person_with_reasons(coded):
-    from occurisk_assets.defs.postings.matching import Person, rank_postings
+    from occurisk_assets.postings.matching import Person, rank_postings
 
     conn, *_ = coded
     person = Person(

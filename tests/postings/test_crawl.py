@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from occurisk_assets import db
-from occurisk_assets.defs.postings.cleaning import clean_postings
-from occurisk_assets.defs.postings.crawler import CrawlRefused, crawl
+from occurisk_assets.lib import db
+from occurisk_assets.postings.cleaning import clean_postings
+from occurisk_assets.postings.crawler import CrawlRefused, crawl
 from tests.postings.board import BAD_PAGES, POSTINGS, Board
 from tests.postings.conftest import USER_AGENT
 
@@ -26,7 +26,7 @@ N_POSTING_PAGES = len(POSTINGS) + 5  # + reposted nurse, near-duplicate driver, 
 @pytest.fixture(scope="module")
 def crawled(module_database):
     """One crawl of a board, then a second crawl of the same board (a re-crawl)."""
-    from occurisk_assets.defs.postings.fetching import FetchOptions
+    from occurisk_assets.postings.fetching import FetchOptions
 
     options = FetchOptions(
         user_agent=USER_AGENT, delay_s=0.05, timeout_s=0.5, attempts=3, backoff_s=0.05, max_bytes=200_000
@@ -176,7 +176,7 @@ def test_a_killed_crawl_resumes_where_it_stopped(module_database):
         }
         assert len(done_before) == 4  # the listing and three posting pages
         n_before = len(board.requests)
-        from occurisk_assets.defs.postings.fetching import FetchOptions
+        from occurisk_assets.postings.fetching import FetchOptions
 
         report = crawl(
             conn,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from occurisk_assets import db
-from occurisk_assets.defs.postings.cleaning import clean_postings
-from occurisk_assets.defs.postings.importing import ImportFormatError, import_file
-from occurisk_assets.defs.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
+from occurisk_assets.lib import db
+from occurisk_assets.postings.cleaning import clean_postings
+from occurisk_assets.postings.importing import ImportFormatError, import_file
+from occurisk_assets.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
 from tests.postings.fake_usajobs import API_KEY, EMAIL, FakeUsajobs
 
 WELDER = {

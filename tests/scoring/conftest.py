@@ -9,9 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from occurisk_assets.defs.scoring.config import ScoringConfig, load_scoring_config
+from occurisk_assets.lib.settings import SHARED_DATA, Settings
 from occurisk_assets.resources import LLMProviders
-from occurisk_assets.settings import SHARED_DATA, Settings
+from occurisk_assets.scoring.config import ScoringConfig, load_scoring_config
 from tests.fakes.llm_server import FakeLLMServer
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"

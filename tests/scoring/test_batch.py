@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from tests.fakes.llm_server import Reply
 
 from .conftest import LLM_MODELS, OPENAI_MODEL, fake_config

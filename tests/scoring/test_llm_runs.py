@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets.defs.scoring.calling import max_call_cost_usd
-from occurisk_assets.defs.scoring.catalog import select_tasks
-from occurisk_assets.defs.scoring.prompt import load_prompt
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
+from occurisk_assets.scoring.calling import max_call_cost_usd
+from occurisk_assets.scoring.catalog import select_tasks
+from occurisk_assets.scoring.prompt import load_prompt
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from tests.fakes.llm_server import Reply, default_score
 
 from .conftest import ANTHROPIC_MODEL, LLM_MODELS, OPENAI_MODEL, add_release, fake_config

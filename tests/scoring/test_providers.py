@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from occurisk_assets.defs.scoring.calling import CallContext, call_with_retries, max_call_cost_usd
-from occurisk_assets.defs.scoring.limits import BudgetGuard, RateLimiter
-from occurisk_assets.defs.scoring.prompt import load_prompt
-from occurisk_assets.defs.scoring.providers import build_provider
+from occurisk_assets.lib.llm_providers import build_provider
+from occurisk_assets.lib.llm_providers.limits import BudgetGuard, RateLimiter
+from occurisk_assets.scoring.calling import CallContext, call_with_retries, max_call_cost_usd
+from occurisk_assets.scoring.prompt import load_prompt
 from tests.fakes.llm_server import Reply, default_score
 
 from .conftest import ANTHROPIC_MODEL, ANTHROPIC_TEST_KEY, OPENAI_MODEL, OPENAI_TEST_KEY

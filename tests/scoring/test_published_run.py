@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
-from occurisk_assets.defs.scoring.published import EXPOSURE_SCORES, normalise_text
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.scoring.published import EXPOSURE_SCORES, normalise_text
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 
 from .conftest import ONET_30_1
 

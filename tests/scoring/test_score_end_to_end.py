@@ -6,9 +6,9 @@ from __future__ import annotations
 from click.testing import CliRunner
 from dagster import DagsterInstance
 
-from occurisk_assets import db
 from occurisk_assets.cli import main
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
+from occurisk_assets.lib import db
 from tests.dbt.helpers import build, load_onet
 
 

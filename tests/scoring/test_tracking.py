@@ -8,10 +8,10 @@ import psycopg
 import pytest
 from mlflow.tracking import MlflowClient
 
-from occurisk_assets import db
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
-from occurisk_assets.defs.scoring.tracking import tracking_uri
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib import db
+from occurisk_assets.lib.mlflow_store import tracking_uri
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 
 from .conftest import ANTHROPIC_MODEL, ANTHROPIC_TEST_KEY, LLM_MODELS, OPENAI_MODEL, OPENAI_TEST_KEY
 

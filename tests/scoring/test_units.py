@@ -13,16 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from occurisk_assets.defs.scoring.agreement import agreement, bin_scores, distribution
-from occurisk_assets.defs.scoring.cache import call_key
-from occurisk_assets.defs.scoring.catalog import CatalogTask
-from occurisk_assets.defs.scoring.config import PublishedConfig, RetryConfig, load_scoring_config
-from occurisk_assets.defs.scoring.limits import BudgetGuard, RateLimiter, backoff_delay_s
-from occurisk_assets.defs.scoring.parsing import InvalidOutput, parse_score_output
-from occurisk_assets.defs.scoring.prompt import load_prompt
-from occurisk_assets.defs.scoring.providers.base import parse_retry_after
-from occurisk_assets.defs.scoring.published import labelset_path, load_labelset, rate_tasks
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib.llm_providers.base import parse_retry_after
+from occurisk_assets.lib.llm_providers.limits import BudgetGuard, RateLimiter, backoff_delay_s
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.scoring.agreement import agreement, bin_scores, distribution
+from occurisk_assets.scoring.cache import call_key
+from occurisk_assets.scoring.catalog import CatalogTask
+from occurisk_assets.scoring.config import PublishedConfig, RetryConfig, load_scoring_config
+from occurisk_assets.scoring.parsing import InvalidOutput, parse_score_output
+from occurisk_assets.scoring.prompt import load_prompt
+from occurisk_assets.scoring.published import labelset_path, load_labelset, rate_tasks
 
 # -- parsing --------------------------------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ from dagster import DagsterInstance
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from occurisk_assets import data_generation, roles
 from occurisk_assets.definitions import defs
 from occurisk_assets.defs.dbt.assets import score_dbt_models
+from occurisk_assets.lib import data_generation, roles
 from occurisk_assets.partitions import data_version_partitions
 from tests.built_platform import assert_success, platform_database, raw_version_served
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from occurisk_assets.defs.assistant.resume import NOTES
+from occurisk_assets.assistant.resume import NOTES
 from web.i18n import ERRORS, LANGUAGES, LOCALE_DIR, TEXT, MessageCatalog, translator
 
 WEB = Path(__file__).resolve().parents[2] / "web"

@@ -2,7 +2,7 @@
 employer, tick the tasks, own duties), an existing résumé read and confirmed, and "delete everything".
 
 Plain forms that work without JavaScript, each POST answered by a redirect (POST-redirect-GET). Every write
-goes through the same code as the JSON API (occurisk_assets.defs.assistant.profiles: validated against the
+goes through the same code as the JSON API (occurisk_assets.assistant.profiles: validated against the
 O*NET version, one transaction), so a page can never save half of what it was sent."""
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from api.config import get_api_settings
 from api.deps import ConnectionDep, VersionDep
 from api.profile_access import ProfileId
 from api.routes.resumes import parse_text, tasks_of
-from occurisk_assets.codes import PROFILE_ID, SOC_CODE_PATTERN
-from occurisk_assets.defs.assistant import exposure, profiles, voice
-from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from occurisk_assets.assistant import exposure, profiles, voice
+from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from occurisk_assets.lib.codes import PROFILE_ID, SOC_CODE_PATTERN
 from web.numbers import whole_number
 from web.render import PageDep
 

@@ -13,8 +13,8 @@ from psycopg import AsyncConnection
 
 from api.assistant_db import AssistantConnectionDep
 from api.routes import profiles as profile_api
-from occurisk_assets.codes import PROFILE_ID, SOC_CODE
-from occurisk_assets.defs.assistant import exposure, profiles, skills
+from occurisk_assets.assistant import exposure, profiles, skills
+from occurisk_assets.lib.codes import PROFILE_ID, SOC_CODE
 from web.render import Page, PageDep, PageError
 
 router = APIRouter(include_in_schema=False)

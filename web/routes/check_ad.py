@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ConnectionDep, VersionDep
 from api.routes.postings import AdWithoutText, code_ad
-from occurisk_assets.defs.postings.coding import CoderUnavailable
+from occurisk_assets.postings.coding import CoderUnavailable
 from web.render import PageDep
 
 router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import ConnectionDep, VersionDep
-from occurisk_assets.codes import SOC_CODE
+from occurisk_assets.lib.codes import SOC_CODE
 from web import charts
 from web.render import PageDep, PageError
 from web.routes.occupation import load_occupation, task_score

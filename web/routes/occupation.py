@@ -13,8 +13,8 @@ from psycopg import AsyncConnection
 from api import career_queries, queries
 from api.deps import ConnectionDep, VersionDep
 from api.schemas.occupations import MAJOR_GROUPS
-from occurisk_assets.codes import SOC_CODE
-from occurisk_assets.defs.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
+from occurisk_assets.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
+from occurisk_assets.lib.codes import SOC_CODE
 from web import queries as page_queries
 from web.queries import ALL_TASKS
 from web.render import PageDep, PageError

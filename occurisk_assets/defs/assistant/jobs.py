@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from occurisk_assets.defs.assistant.retention import delete_unused_profiles
+from occurisk_assets.assistant.retention import delete_unused_profiles
+from occurisk_assets.lib.settings import get_settings
 from occurisk_assets.resources import PlatformDatabase
-from occurisk_assets.settings import get_settings
 
 
 class ProfileRetentionConfig(dg.Config):

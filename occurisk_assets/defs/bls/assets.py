@@ -15,8 +15,8 @@ from dagster import (
 )
 from dagster_dbt import get_asset_key_for_model
 
-from occurisk_assets.defs.bls.link import LinkReport, build_soc_bls_link
-from occurisk_assets.defs.bls.loader import (
+from occurisk_assets.bls.link import LinkReport, build_soc_bls_link
+from occurisk_assets.bls.loader import (
     LoadReport,
     load_nem_coverage,
     load_nem_onet_crosswalk,
@@ -24,7 +24,7 @@ from occurisk_assets.defs.bls.loader import (
     load_projections,
     load_soc_2010_2018,
 )
-from occurisk_assets.defs.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
+from occurisk_assets.bls.releases import OEWS_RELEASES, PROJECTION_PERIODS
 from occurisk_assets.defs.dbt.assets import BLS_SELECTION, onet_dbt_models, partitioned_dbt_assets
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase

@@ -11,17 +11,17 @@ from collections.abc import Callable
 import psycopg
 from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue, asset_check
 
-from occurisk_assets.defs.bls import assets
-from occurisk_assets.defs.bls.oews import is_national_cross_industry
-from occurisk_assets.defs.bls.projections import SHEET as PROJECTIONS_SHEET
-from occurisk_assets.defs.bls.sources import (
+from occurisk_assets.bls.oews import is_national_cross_industry
+from occurisk_assets.bls.projections import SHEET as PROJECTIONS_SHEET
+from occurisk_assets.bls.sources import (
     PROJECTIONS,
     OewsRelease,
     ProjectionPeriod,
     oews_workbook,
     official_workbook,
 )
-from occurisk_assets.defs.bls.workbook import find_header, read_sheet, text_value
+from occurisk_assets.bls.workbook import find_header, read_sheet, text_value
+from occurisk_assets.defs.bls import assets
 from occurisk_assets.resources import PlatformDatabase
 
 TOTAL_CODE = "00-0000"

@@ -4,8 +4,8 @@ O*NET marts and the scores, and the dbt models built on it (tag:careers: occupat
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 from dagster_dbt import get_asset_key_for_model
 
+from occurisk_assets.careers.build import SimilarityReport, build_similarity
 from occurisk_assets.defs.bls.assets import soc_bls_link
-from occurisk_assets.defs.careers.build import SimilarityReport, build_similarity
 from occurisk_assets.defs.dbt.assets import (
     CAREERS_SELECTION,
     onet_dbt_models,

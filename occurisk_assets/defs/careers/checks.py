@@ -6,9 +6,9 @@ from collections.abc import Callable
 import psycopg
 from dagster import AssetCheckExecutionContext, AssetCheckResult, MetadataValue, asset_check
 
+from occurisk_assets.careers.similarity import COMPONENTS
+from occurisk_assets.careers.transitions import DEFAULTS
 from occurisk_assets.defs.careers.assets import OCCUPATION_SIMILARITY, OCCUPATION_TRANSITIONS
-from occurisk_assets.defs.careers.similarity import COMPONENTS
-from occurisk_assets.defs.careers.transitions import DEFAULTS
 from occurisk_assets.resources import PlatformDatabase
 
 Outcome = tuple[bool, dict]

@@ -20,7 +20,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from occurisk_assets.defs.dbt.project import dbt_project
+from occurisk_assets.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
 
 SCORES_SELECTION = "tag:scores"

@@ -3,8 +3,8 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from occurisk_assets.dbt.project import dbt_executable, dbt_project
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
-from occurisk_assets.defs.dbt.project import dbt_executable, dbt_project
 
 
 @dg.definitions

@@ -20,15 +20,15 @@ from dagster import (
 from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
-from occurisk_assets.defs.lifecycle.activation import PIPELINE, decide
-from occurisk_assets.defs.lifecycle.diff import VersionDiff, finish_version, stored_diff, write_diff
-from occurisk_assets.defs.lifecycle.gates import GATE_NAMES, GateResult, run_gates
-from occurisk_assets.defs.lifecycle.rebuild import promote
 from occurisk_assets.defs.lifecycle.sensors import LANDING_ASSET_KEY
-from occurisk_assets.defs.onet.checks import raw_asset_key
+from occurisk_assets.lib.names import raw_asset_key
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.lifecycle.activation import PIPELINE, decide
+from occurisk_assets.lifecycle.diff import VersionDiff, finish_version, stored_diff, write_diff
+from occurisk_assets.lifecycle.gates import GATE_NAMES, GateResult, run_gates
+from occurisk_assets.lifecycle.rebuild import promote
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
-from occurisk_assets.settings import get_settings
 from occurisk_assets.versions import rebuilt_version
 
 LIFECYCLE_GROUP = "lifecycle"
@@ -162,7 +162,7 @@ def _switch_in_rebuild(
     context: AssetExecutionContext, database: PlatformDatabase, key: str
 ) -> MaterializeResult:
     """The rebuild of a complete version passes the gates, then replaces the served build in one
-    transaction; when a gate fails the run fails and the served build stays (defs/lifecycle/rebuild.py)."""
+    transaction; when a gate fails the run fails and the served build stays (lifecycle/rebuild.py)."""
     version = rebuilt_version(key)
     with database.connect() as conn:
         gates = run_gates(conn, key, get_settings().activation_min_coverage)

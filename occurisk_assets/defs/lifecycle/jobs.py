@@ -9,10 +9,10 @@ from dagster import (
     op,
 )
 
-from occurisk_assets.defs.lifecycle.retention import apply_retention, describe
 from occurisk_assets.defs.scoring.assets import TASK_AI_SCORE_KEY
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.lifecycle.retention import apply_retention, describe
 from occurisk_assets.resources import PlatformDatabase
-from occurisk_assets.settings import get_settings
 
 # Scoring and everything computed from scores (ensembles, occupation scores, diff report, activation).
 rescore_job = define_asset_job(

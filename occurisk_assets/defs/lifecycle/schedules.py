@@ -12,13 +12,13 @@ from dagster import (
     schedule,
 )
 
-from occurisk_assets.db import table_exists
 from occurisk_assets.defs.lifecycle.jobs import rescore_job
 from occurisk_assets.defs.scoring.assets import SCORING_OP
-from occurisk_assets.defs.scoring.config import ModelConfig, load_scoring_config
-from occurisk_assets.defs.scoring.providers import KEY_ENV, has_api_key
+from occurisk_assets.lib.llm_providers import KEY_ENV, has_api_key
+from occurisk_assets.lib.schema import table_exists
+from occurisk_assets.lib.settings import Settings, get_settings
 from occurisk_assets.resources import LLMProviders, PlatformDatabase
-from occurisk_assets.settings import Settings, get_settings
+from occurisk_assets.scoring.config import ModelConfig, load_scoring_config
 from occurisk_assets.versions import active_version
 
 RESCORE_JOB = rescore_job.name

@@ -21,8 +21,9 @@ from dagster import (
     sensor,
 )
 
-from occurisk_assets import run_recovery
-from occurisk_assets.defs.lifecycle.landing import (
+from occurisk_assets.lib.names import DATA_VERSION_JOB
+from occurisk_assets.lib.settings import Settings, get_settings
+from occurisk_assets.lifecycle.landing import (
     Candidate,
     Discovery,
     landing_candidates,
@@ -31,10 +32,9 @@ from occurisk_assets.defs.lifecycle.landing import (
 )
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
-from occurisk_assets.settings import Settings, get_settings
+from occurisk_assets.runs import recovery as run_recovery
 from occurisk_assets.versions import version_sort_key
 
-PIPELINE_JOB = "data_version_pipeline"
 # An external asset standing for the landing folder: the sensor's findings are its observations in the UI.
 LANDING_ASSET_KEY = AssetKey(["onet_landing"])
 CURSOR_FORMAT = 1
@@ -167,7 +167,7 @@ def evaluate(
 
 @sensor(
     name="onet_release_sensor",
-    job_name=PIPELINE_JOB,
+    job_name=DATA_VERSION_JOB,
     minimum_interval_seconds=get_settings().release_sensor_interval_s,
     default_status=DefaultSensorStatus.RUNNING,
     description="Registers new O*NET releases (landing folder; the official page when "

@@ -5,14 +5,15 @@ import dataclasses
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from occurisk_assets import build_lock
-from occurisk_assets.defs.onet.checks import check_specs, raw_asset_key, run_checks
-from occurisk_assets.defs.onet.files import SPECS
-from occurisk_assets.defs.onet.loader import ReleaseLoadReport, load_release
-from occurisk_assets.defs.onet.sources import resolve_release
+from occurisk_assets.defs.onet.checks import check_specs, run_checks
+from occurisk_assets.lib.names import raw_asset_key
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.onet.files import SPECS
+from occurisk_assets.onet.loader import ReleaseLoadReport, load_release
+from occurisk_assets.onet.sources import resolve_release
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
-from occurisk_assets.settings import get_settings
+from occurisk_assets.runs import build_lock
 from occurisk_assets.versions import rebuilt_version
 
 RAW_GROUP = "onet_raw"

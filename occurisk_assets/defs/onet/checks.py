@@ -5,22 +5,19 @@ checks of each `onet_raw/<table>` asset."""
 from __future__ import annotations
 
 import psycopg
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec
 from psycopg import sql
 
-from occurisk_assets.codes import ONETSOC_CODE_PATTERN
-from occurisk_assets.defs.onet.files import SPECS, FileSpec, snake
-from occurisk_assets.defs.onet.loader import ReleaseLoadReport
+from occurisk_assets.lib.codes import ONETSOC_CODE_PATTERN
+from occurisk_assets.lib.names import raw_asset_key
+from occurisk_assets.onet.files import SPECS, FileSpec, snake
+from occurisk_assets.onet.loader import ReleaseLoadReport
 from occurisk_assets.versions import loaded_versions, nearest_older
 
 ROWS_MATCH = "rows_match_file"
 UNIQUE_KEY = "unique_natural_key"
 SOC_CODES = "every_occupation_has_soc_code"
 ROW_CHANGE = "row_count_change_vs_previous_version"
-
-
-def raw_asset_key(table: str) -> AssetKey:
-    return AssetKey(["onet_raw", table])
 
 
 def check_specs() -> list[AssetCheckSpec]:

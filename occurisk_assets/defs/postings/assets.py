@@ -6,15 +6,15 @@ import datetime as dt
 
 import dagster as dg
 
-from occurisk_assets.defs.postings.cleaning import clean_postings
-from occurisk_assets.defs.postings.coding import CoderUnavailable, code_postings, load_coder
-from occurisk_assets.defs.postings.crawler import CrawlRefused, crawl
-from occurisk_assets.defs.postings.drift import compute_drift, store_drift, to_markdown
 from occurisk_assets.defs.postings.partitions import postings_days
-from occurisk_assets.defs.postings.sources import fetch_options, load_sources
-from occurisk_assets.defs.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
+from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.postings.cleaning import clean_postings
+from occurisk_assets.postings.coding import CoderUnavailable, code_postings, load_coder
+from occurisk_assets.postings.crawler import CrawlRefused, crawl
+from occurisk_assets.postings.drift import compute_drift, store_drift, to_markdown
+from occurisk_assets.postings.sources import fetch_options, load_sources
+from occurisk_assets.postings.usajobs import UsajobsClient, UsajobsError, fetch_usajobs
 from occurisk_assets.resources import PlatformDatabase
-from occurisk_assets.settings import get_settings
 from occurisk_assets.versions import active_version
 
 GROUP = "postings"

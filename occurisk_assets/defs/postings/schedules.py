@@ -6,7 +6,7 @@ import datetime as dt
 import dagster as dg
 
 from occurisk_assets.defs.postings.assets import GROUP
-from occurisk_assets.settings import get_settings
+from occurisk_assets.lib.settings import get_settings
 
 postings_daily_job = dg.define_asset_job(
     "postings_daily",

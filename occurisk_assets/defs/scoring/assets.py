@@ -4,10 +4,10 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from occurisk_assets.defs.dbt.assets import onet_dbt_models
-from occurisk_assets.defs.scoring.online import ProgressEvent
-from occurisk_assets.defs.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import LLMProviders, MlflowTracking, PlatformDatabase
+from occurisk_assets.scoring.online import ProgressEvent
+from occurisk_assets.scoring.runs import ScoringEnvironment, ScoringRequest, run_scoring
 
 TASK_AI_SCORE_KEY = dg.AssetKey(["core", "task_ai_score"])
 SCORING_OP = TASK_AI_SCORE_KEY.to_python_identifier()  # its step in a run, where its config goes

@@ -1,5 +1,5 @@
 """The schemas dbt builds into, made by the owner before dbt first runs, so that the API role's privileges
-(occurisk_assets.roles.grant_api_access) can name them from the start.
+(occurisk_assets.lib.roles.grant_api_access) can name them from the start.
 
 Revision ID: 0003
 """

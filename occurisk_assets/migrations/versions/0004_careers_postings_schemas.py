@@ -1,5 +1,5 @@
 """The careers and postings schemas, made by the owner before their domains first build, so that the API
-role's privileges (occurisk_assets.roles.grant_api_access) reach the tables those domains create in them.
+role's privileges (occurisk_assets.lib.roles.grant_api_access) reach the tables those domains create in them.
 
 Revision ID: 0004
 """

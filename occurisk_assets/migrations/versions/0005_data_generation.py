@@ -1,4 +1,4 @@
-"""The data generation the response cache is keyed by (occurisk_assets/data_generation.py): its counters,
+"""The data generation the response cache is keyed by (occurisk_assets/lib/data_generation.py): its counters,
 the bump functions, and the statement trigger on every Python-written table the API and pages serve. dbt
 marts get theirs from their post-hook.
 

@@ -1,6 +1,6 @@
 """The `assistant` schema: people's profiles (personal data, docs/data_model.md "Assistant"), and its grants.
 
-The role `occurisk_assistant` (made with the platform's roles, occurisk_assets/roles.py) is the only writer
+The role `occurisk_assistant` (made with the platform's roles, occurisk_assets/lib/roles.py) is the only writer
 of the schema and reads the platform (tasks, scores, skills) but writes nowhere else; PUBLIC — so the read
 API's role — has no access to the schema at all. Every row of a profile hangs off `assistant.profile` with
 ON DELETE CASCADE, so "delete everything" is one DELETE. Tables made in the schema later (by newer

@@ -1,5 +1,5 @@
 """One build per O*NET version: core.version_build_claim holds the run that is building each version
-(occurisk_assets/build_lock.py). The launching command claims the version before it submits its run; a run
+(occurisk_assets/runs/build_lock.py). The launching command claims the version before it submits its run; a run
 launched from the UI, a sensor or a backfill claims it at its first step; the raw loader writes only for the
 claim's run and records the fingerprint of the files it loaded, which the run checks before the version is
 marked complete. A claim counts only while its run lives: a crashed run's claim is taken over.
