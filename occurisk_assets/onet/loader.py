@@ -218,10 +218,37 @@ def load_release(release: Release, url: str | None = None, run_id: str | None = 
     `building` until the rest of the graph has been built for it, unless it was complete and the files are
     the same as then (`run_id`: the Dagster run building it, which must hold the version's build claim)."""
     started = time.perf_counter()
-    report = ReleaseLoadReport(data_version=release.data_version, source=release.source)
     planned, _ = plan_release(release)
+    # Everything that can be validated without the database, first.
+    report = _validate_files(release, planned)
+    specs = {spec.file_name: spec for spec, _ in planned}
+    paths = {spec.file_name: path for spec, path in planned}
+    with psycopg.connect(url or db.database_url()) as conn:
+        # Serialised per version: a second load of the same version waits for the first to commit instead
+        # of deadlocking with it on the same tables.
+        conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended('occurisk.load.' || %s, 0))",
+            (release.data_version,),
+        )
+        _copy_files(conn, release, report, specs, paths)
+        same_files = _refuse_other_files_for_a_served_version(conn, release, report)
+        _mark_building(conn, release, run_id, same_files)
+        _swap_in_partitions(conn, release, report)
+        _record_files(conn, release, report)
+        if run_id is not None:
+            build_lock.record_load(
+                conn, release.data_version, run_id, {f.file_name: f.sha256 for f in report.present}
+            )
+        conn.commit()
+        _analyze(conn, release, report)
+    report.seconds = time.perf_counter() - started
+    return report
 
-    # Validate everything that can be validated without the database first.
+
+def _validate_files(release: Release, planned: list[tuple[FileSpec, Path | None]]) -> ReleaseLoadReport:
+    """Each planned file's presence, header, row count and hash; a missing required file, a wrong header or
+    a required file without data rows is refused naming the file (and line)."""
+    report = ReleaseLoadReport(data_version=release.data_version, source=release.source)
     for spec, path in planned:
         if path is None:
             if spec.required:
@@ -248,96 +275,109 @@ def load_release(release: Release, url: str | None = None, run_id: str | None = 
                 header,
             )
         )
+    return report
 
-    specs = {spec.file_name: spec for spec, _ in planned}
-    paths = {spec.file_name: path for spec, path in planned}
-    with psycopg.connect(url or db.database_url()) as conn:
-        # Serialised per version: a second load of the same version waits for the first to commit instead
-        # of deadlocking with it on the same tables.
-        conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended('occurisk.load.' || %s, 0))",
-            (release.data_version,),
-        )
-        for f in report.files:
-            _ensure_parent(conn, specs[f.file_name], f.header or specs[f.file_name].headers[0])
-        for f in report.present:
-            loaded = _copy_file(conn, paths[f.file_name], specs[f.file_name], f.header, release.data_version)
-            if loaded != f.rows:
-                raise ReleaseFileError(
-                    f.file_name, None, f"{f.rows} data lines in the file but {loaded} rows loaded"
-                )
-        before = dict(
-            conn.execute(
-                "SELECT file_name, sha256 FROM core.release_files WHERE data_version = %s AND present",
-                (release.data_version,),
-            ).fetchall()
-        )
-        same_files = before == {f.file_name: f.sha256 for f in report.present}
-        if not same_files and build_status(conn, release.data_version) == COMPLETE:
-            # Loading other files into a served version in place would serve a mix of two builds.
+
+def _copy_files(
+    conn: psycopg.Connection,
+    release: Release,
+    report: ReleaseLoadReport,
+    specs: dict[str, FileSpec],
+    paths: dict[str, Path | None],
+) -> None:
+    """COPY every present file into its staging table; every row of the file must arrive."""
+    for f in report.files:
+        _ensure_parent(conn, specs[f.file_name], f.header or specs[f.file_name].headers[0])
+    for f in report.present:
+        loaded = _copy_file(conn, paths[f.file_name], specs[f.file_name], f.header, release.data_version)
+        if loaded != f.rows:
             raise ReleaseFileError(
-                release.folder.name,
-                None,
-                f"O*NET {release.data_version} is complete and served: rebuild it with `occurisk pipeline "
-                f"--version {release.data_version}`, which builds it aside and switches when it is complete",
+                f.file_name, None, f"{f.rows} data lines in the file but {loaded} rows loaded"
             )
+
+
+def _refuse_other_files_for_a_served_version(
+    conn: psycopg.Connection, release: Release, report: ReleaseLoadReport
+) -> bool:
+    """Whether the files are the ones the version was built from; other files for a complete version are
+    refused: loading them in place would serve a mix of two builds."""
+    before = dict(
         conn.execute(
-            """INSERT INTO core.data_version (id, release_date, source, loaded_at, build_status, build_run_id)
-               VALUES (%(v)s, %(date)s, %(source)s, now(), 'building', %(run)s)
-               ON CONFLICT (id) DO UPDATE SET release_date = EXCLUDED.release_date, source = EXCLUDED.source,
-                   loaded_at = EXCLUDED.loaded_at, build_run_id = EXCLUDED.build_run_id, build_error = NULL,
-                   build_status = CASE WHEN core.data_version.build_status = 'complete' AND %(same)s
-                                       THEN 'complete' ELSE 'building' END""",
-            {
-                "v": release.data_version,
-                "date": release.release_date,
-                "source": release.source,
-                "run": run_id,
-                "same": same_files,
-            },
-        )
-        for f in report.files:
-            _swap_in(conn, f.table, release.data_version, f.present)
-        # Tables of files this release no longer has keep no stale partition for this version.
-        stale = conn.execute(
-            "SELECT table_name FROM core.release_files WHERE data_version = %s AND present",
+            "SELECT file_name, sha256 FROM core.release_files WHERE data_version = %s AND present",
             (release.data_version,),
         ).fetchall()
-        for (table,) in stale:
-            if table not in {f.table for f in report.files}:
-                _swap_in(conn, table, release.data_version, False)
-        conn.execute("DELETE FROM core.release_files WHERE data_version = %s", (release.data_version,))
-        with conn.cursor() as cur:
-            cur.executemany(
-                """INSERT INTO core.release_files (data_version, file_name, table_name, present, required,
-                   known_file, rows, bytes, sha256, header) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-                [
-                    (
-                        release.data_version,
-                        f.file_name,
-                        f.table,
-                        f.present,
-                        f.required,
-                        f.known_file,
-                        f.rows,
-                        f.bytes,
-                        f.sha256,
-                        list(f.header) if f.header else None,
-                    )
-                    for f in report.files
-                ],
-            )
-        if run_id is not None:
-            build_lock.record_load(
-                conn, release.data_version, run_id, {f.file_name: f.sha256 for f in report.present}
-            )
-        conn.commit()
-        # Statistics for the new partitions now, not when autovacuum gets to them: dbt builds from them next.
-        for f in report.present:
-            conn.execute(
-                sql.SQL("ANALYZE {}").format(
-                    sql.Identifier("onet_raw", partition_name(f.table, release.data_version))
+    )
+    same_files = before == {f.file_name: f.sha256 for f in report.present}
+    if not same_files and build_status(conn, release.data_version) == COMPLETE:
+        raise ReleaseFileError(
+            release.folder.name,
+            None,
+            f"O*NET {release.data_version} is complete and served: rebuild it with `occurisk pipeline "
+            f"--version {release.data_version}`, which builds it aside and switches when it is complete",
+        )
+    return same_files
+
+
+def _mark_building(conn: psycopg.Connection, release: Release, run_id: str | None, same_files: bool) -> None:
+    conn.execute(
+        """INSERT INTO core.data_version (id, release_date, source, loaded_at, build_status, build_run_id)
+           VALUES (%(v)s, %(date)s, %(source)s, now(), 'building', %(run)s)
+           ON CONFLICT (id) DO UPDATE SET release_date = EXCLUDED.release_date, source = EXCLUDED.source,
+               loaded_at = EXCLUDED.loaded_at, build_run_id = EXCLUDED.build_run_id, build_error = NULL,
+               build_status = CASE WHEN core.data_version.build_status = 'complete' AND %(same)s
+                                   THEN 'complete' ELSE 'building' END""",
+        {
+            "v": release.data_version,
+            "date": release.release_date,
+            "source": release.source,
+            "run": run_id,
+            "same": same_files,
+        },
+    )
+
+
+def _swap_in_partitions(conn: psycopg.Connection, release: Release, report: ReleaseLoadReport) -> None:
+    for f in report.files:
+        _swap_in(conn, f.table, release.data_version, f.present)
+    # Tables of files this release no longer has keep no stale partition for this version.
+    stale = conn.execute(
+        "SELECT table_name FROM core.release_files WHERE data_version = %s AND present",
+        (release.data_version,),
+    ).fetchall()
+    for (table,) in stale:
+        if table not in {f.table for f in report.files}:
+            _swap_in(conn, table, release.data_version, False)
+
+
+def _record_files(conn: psycopg.Connection, release: Release, report: ReleaseLoadReport) -> None:
+    conn.execute("DELETE FROM core.release_files WHERE data_version = %s", (release.data_version,))
+    with conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO core.release_files (data_version, file_name, table_name, present, required,
+               known_file, rows, bytes, sha256, header) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+            [
+                (
+                    release.data_version,
+                    f.file_name,
+                    f.table,
+                    f.present,
+                    f.required,
+                    f.known_file,
+                    f.rows,
+                    f.bytes,
+                    f.sha256,
+                    list(f.header) if f.header else None,
                 )
+                for f in report.files
+            ],
+        )
+
+
+def _analyze(conn: psycopg.Connection, release: Release, report: ReleaseLoadReport) -> None:
+    # Statistics for the new partitions now, not when autovacuum gets to them: dbt builds from them next.
+    for f in report.present:
+        conn.execute(
+            sql.SQL("ANALYZE {}").format(
+                sql.Identifier("onet_raw", partition_name(f.table, release.data_version))
             )
-    report.seconds = time.perf_counter() - started
-    return report
+        )
