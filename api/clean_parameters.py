@@ -1,6 +1,6 @@
 """Every route's text parameters (query and path), and the pages' form fields, refuse a NUL character and an
 unpaired surrogate (occurisk_assets/lib/clean_text.py) before the route reads them: a 422 naming the parameter
-for the API, a page saying what to fix for the pages (web/app.py). Request bodies in JSON are checked by
+for the API, a page saying what to fix for the pages (api/pages/app.py). Request bodies in JSON are checked by
 their models' CleanText fields."""
 
 from __future__ import annotations
@@ -33,6 +33,6 @@ async def clean_parameters(request: Request) -> None:
 
 
 async def clean_form(request: Request) -> None:
-    """A dependency of every page route (web/app.py), after the form token's check (which reads the form)."""
+    """A dependency of every page route (api/pages/app.py), after the form token's check (which reads the form)."""
     if request.method != "GET" and request.headers.get("content-type", "").startswith(FORM_TYPES):
         _refuse("body", (await request.form()).multi_items())

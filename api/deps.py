@@ -102,7 +102,7 @@ async def served_version(
 
 class VersionNotBuilt(HTTPException):
     """`?version=` names a loaded version whose build is not complete (building, or failed): 409. The pages
-    say which (web/app.py)."""
+    say which (api/pages/app.py)."""
 
     def __init__(self, version: str, build_status: str, complete: list[str]):
         super().__init__(

@@ -20,6 +20,8 @@ from api.clean_parameters import clean_parameters
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.errors import UncaughtErrors
+from api.pages import app as web_app
+from api.pages.render import error_page, vary
 from api.privacy import PrivacyMiddleware, log_route_templates, loggable_path
 from api.routes import (
     careers,
@@ -38,8 +40,6 @@ from api.routes import (
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, MB
 from occurisk_assets.lib.db import api_database_url, database_url
 from occurisk_assets.lib.settings import get_settings
-from web import app as web_app
-from web.render import error_page, vary
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def upload_limits(settings: ApiSettings) -> list[tuple[str, int, int]]:
     return [
         (f"{API_PREFIX}/transcribe", audio, audio + MULTIPART_ALLOWANCE),
         (f"{API_PREFIX}/resumes/parse", MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE),
-        # The pages whose forms take a recording (and a résumé file): web/templates/assistant/_speak.html.
+        # The pages whose forms take a recording (and a résumé file): api/pages/templates/assistant/_speak.html.
         (
             r"/my-work(/[^/]+)?/resume",
             audio + MAX_UPLOAD_BYTES,

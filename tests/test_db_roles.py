@@ -77,9 +77,9 @@ def test_migrate_fails_naming_a_table_the_api_role_cannot_read(fresh_database):
 
 
 def test_every_platform_table_the_read_pool_queries_is_granted():
-    """The SQL the API's read pool runs (api/, web/, and the cache's generation read) names no table
+    """The SQL the API's read pool runs (api/, its pages included, and the cache's generation read) names no table
     outside the served schemas that API_TABLES leaves out."""
-    sources = [p.read_text() for folder in ("api", "web") for p in (PROJECT / folder).rglob("*.py")]
+    sources = [p.read_text() for p in (PROJECT / "api").rglob("*.py")]
     read = {
         table
         for text in [*sources, CURRENT_GENERATION]

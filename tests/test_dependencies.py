@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE_DIRS = ["occurisk_assets", "api", "web", "bench", "tests"]
+CODE_DIRS = ["occurisk_assets", "api", "bench", "tests"]
 
 # Used by name rather than by import: (file, text in it that shows the use).
 USED_WITHOUT_IMPORT = {

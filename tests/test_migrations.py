@@ -37,9 +37,9 @@ LAST_REVISION_BEFORE_THIS_WORK = "0006"  # the posting outcomes; 0007 on: the ta
 
 
 def names_in_code() -> set[str]:
-    """Every `schema.name` of an owned schema that the product code (occurisk_assets, api, web) names."""
+    """Every `schema.name` of an owned schema that the product code (occurisk_assets, api) names."""
     found = set()
-    for folder in ("occurisk_assets", "api", "web"):
+    for folder in ("occurisk_assets", "api"):
         for path in (ROOT / folder).rglob("*.py"):
             if "migrations" in path.relative_to(ROOT).parts:
                 continue

@@ -21,7 +21,7 @@ AGE_NEUTRAL_YEARS = 15
 TASK_BULLETS_PER_JOB = 6
 
 # What a draft can say about how it was made, in English (the API's `notes`). The pages show each in the
-# reader's language from the draft's `note_keys` (web/i18n.py `note_<key>`, whose English is this text).
+# reader's language from the draft's `note_keys` (api/pages/i18n.py `note_<key>`, whose English is this text).
 NOTES = {
     "no_llm": "No LLM is configured: this is the offline draft.",
     "over_budget": "The rewording would cost more than the budget allows: this is the offline draft.",

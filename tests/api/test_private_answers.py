@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 import api.routes
 from api.main import API_PREFIX, create_app
-from web import app as web_app
+from api.pages import app as web_app
 
 CSR = "43-4051"
 PARAMETERS = {"index": "0", "fmt": "txt", "posting_id": "1"}

@@ -15,10 +15,10 @@ import httpx
 import pytest
 from pypdf import PdfWriter
 
+from api.pages import csrf
 from occurisk_assets.assistant import voice
 from occurisk_assets.assistant.documents import MAX_PDF_PAGES, UploadProblem, text_of_upload
 from tests.serving import Served, occurisk_serve
-from web import csrf
 
 CSRF_SECRET = "request-limits-test-secret"
 # What a refused request may add to the server's peak memory (the old code added 1.15 GB for the wav).

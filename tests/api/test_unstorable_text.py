@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 
 from api.config import ApiSettings
 from api.main import create_app
+from api.pages import csrf
+from api.pages.app import PAGE_MODULES
 from tests.api.conftest import make_profile
 from tests.built_platform import platform_database
-from web import csrf
-from web.app import PAGE_MODULES
 
 OPENAPI = create_app().openapi()
 OPERATIONS = sorted((path, method.upper()) for path, ops in OPENAPI["paths"].items() for method in ops)

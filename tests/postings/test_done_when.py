@@ -14,10 +14,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.api.pages.test_check_ad import AD
 from tests.browser import serious_violations
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import Board
-from tests.web.test_check_ad import AD
 
 PHONE = {"width": 375, "height": 812}
 

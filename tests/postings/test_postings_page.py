@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from api.main import create_app
+from api.pages.routes.profile_postings import _ad_link
+from tests.api.pages.forms import form_token, post_form
 from tests.browser import serious_violations, tab_to
 from tests.built_platform import platform_database
 from tests.postings.test_coding_and_api import coded  # noqa: F401  (the board's postings, coded)
 from tests.postings.test_done_when import empty_postings_store
-from tests.web.forms import form_token, post_form
-from web.routes.profile_postings import _ad_link
 
 API = "/api/v1"
 CSR = "43-4051"
