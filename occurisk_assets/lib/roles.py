@@ -5,7 +5,7 @@ The platform never connects as a superuser. Each part has a role of its own:
 - `occurisk` (owner): the pipeline, dbt, migrations, the CLI — owns the platform database and its tables;
 - `occurisk_api` (read only): the API — SELECT on what it serves (the marts, among them the BLS view
   marts.soc_bls_metrics; the version registry and diff reports, the scores and their runs, the careers and
-  postings tables) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP, so switching its session to
+  postings tables, the O*NET text embeddings of `meaning`) and nothing else: no INSERT/UPDATE/DELETE/CREATE/TEMP, so switching its session to
   read-write changes nothing;
 - `occurisk_assistant` (no login of its own): the only writer of the `assistant` schema (migration 0009 makes
   the schema and its grants);
@@ -46,7 +46,7 @@ API_TABLES = (
     "core.data_generation",
 )
 # Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
-API_SCHEMAS = ("marts", "careers", "postings")
+API_SCHEMAS = ("marts", "careers", "postings", "meaning")
 
 
 def passfile(secrets_dir: Path, role: str) -> Path:
@@ -203,7 +203,7 @@ def grant_api_access(conn: psycopg.Connection, api_role: str) -> None:
     database = sql.Identifier(conn.info.dbname)
     conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database))
     conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, role))
-    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA core, marts, careers, postings TO {}").format(role))
+    conn.execute(sql.SQL("GRANT USAGE ON SCHEMA core, marts, careers, postings, meaning TO {}").format(role))
     # The BLS figures are served through marts.soc_bls_metrics (a view reads with its owner's rights).
     conn.execute(sql.SQL("REVOKE ALL ON SCHEMA bls FROM {}").format(role))
     conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA bls REVOKE ALL ON TABLES FROM {}").format(role))
@@ -211,7 +211,9 @@ def grant_api_access(conn: psycopg.Connection, api_role: str) -> None:
         schema, name = table.split(".")
         if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
             conn.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(schema, name), role))
-    conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA marts, careers, postings TO {}").format(role))
+    conn.execute(
+        sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA marts, careers, postings, meaning TO {}").format(role)
+    )
     for schema in API_SCHEMAS:
         conn.execute(
             sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}").format(
