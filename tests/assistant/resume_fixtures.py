@@ -350,7 +350,11 @@ def aligned(expected: tuple[Job, ...], found: list) -> list[tuple[Job, dict | No
     pairs = []
     for job in expected:
         fields = {name: getattr(job, name) for name in FIELDS}
-        best = max(left, key=lambda i: sum(_same(fields[n], _found_fields(found[i])[n]) for n in FIELDS), default=None)
+        best = max(
+            left,
+            key=lambda i: sum(_same(fields[n], _found_fields(found[i])[n]) for n in FIELDS),
+            default=None,
+        )
         if best is not None and any(_same(fields[n], _found_fields(found[best])[n]) for n in FIELDS):
             left.remove(best)
             pairs.append((job, _found_fields(found[best]), found[best]))
@@ -368,5 +372,7 @@ def field_scores(results: list[tuple[Resume, list]]) -> dict[str, float]:
         expected_filled += sum(getattr(j, n) is not None for j in resume.jobs for n in FIELDS)
         for job, fields, _ in aligned(resume.jobs, found):
             if fields is not None:
-                right += sum(getattr(job, n) is not None and _same(getattr(job, n), fields[n]) for n in FIELDS)
+                right += sum(
+                    getattr(job, n) is not None and _same(getattr(job, n), fields[n]) for n in FIELDS
+                )
     return {"precision": right / filled if filled else 0.0, "recall": right / expected_filled}

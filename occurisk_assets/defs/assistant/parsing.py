@@ -158,7 +158,12 @@ def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[F
     for n, (i, job) in enumerate(jobs):
         stop = jobs[n + 1][0] if n + 1 < len(jobs) else len(lines)
         for j in range(i + 1, stop):
-            if kinds[j] == "jobs" and j not in consumed and not is_place(lines[j]) and not is_contact(lines[j]):
+            if (
+                kinds[j] == "jobs"
+                and j not in consumed
+                and not is_place(lines[j])
+                and not is_contact(lines[j])
+            ):
                 duty = clean(BULLET.sub("", lines[j]))
                 if duty:
                     job.duties.append(duty)

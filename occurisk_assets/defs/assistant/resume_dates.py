@@ -13,6 +13,8 @@ _MONTH_NAME = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
     r"(?:spring|summer|fall|autumn|winter)"
 )
+
+
 def _date(name: str = "") -> str:
     """One date: a year, with a month written before it (English) or after it (Korean, ISO-like)."""
     year = f"(?P<{name}>{_YEAR})" if name else _YEAR

@@ -28,7 +28,9 @@ OTHER_SECTION = re.compile(
     r"어학|어학\s*능력|인적\s*사항|기본\s*정보|연락처|희망\s*직무|자격\s*및\s*면허|병역)\s*:?$",
     re.IGNORECASE,
 )
-DOCUMENT_TITLE = re.compile(r"^(?:r[ée]sum[ée]|curriculum vitae|cv|이력서|경력\s*기술서)\s*:?$", re.IGNORECASE)
+DOCUMENT_TITLE = re.compile(
+    r"^(?:r[ée]sum[ée]|curriculum vitae|cv|이력서|경력\s*기술서)\s*:?$", re.IGNORECASE
+)
 CONTACT = re.compile(
     r"\S+@\S+\.\w+|https?://|www\.|linkedin|\(?\b\d{2,3}\)?[\s.-]\d{3,4}[\s.-]\d{4}\b|"
     r"^\s*\d+\s+\w+(?:\s+\w+)*\s+(?:st|street|ave|avenue|rd|road|blvd|lane|ln|dr|drive|way|ct|court)\b\.?|"
@@ -38,11 +40,11 @@ CONTACT = re.compile(
     re.IGNORECASE,
 )
 _STATES = (
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"
-).split()
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
+    "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
+)
 PLACE = re.compile(
-    rf"^(?:[A-Z][a-zA-Z.'-]*(?:\s+[A-Z][a-zA-Z.'-]*){{0,2}}\s*,\s*(?:{'|'.join(_STATES)}|[A-Z][a-z]+)"
+    rf"^(?:[A-Z][a-zA-Z.'-]*(?:\s+[A-Z][a-zA-Z.'-]*){{0,2}}\s*,\s*(?:{_STATES}|[A-Z][a-z]+)"
     r"|City\s*,\s*State|(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)"
     r"(?:특별시|광역시|특별자치시|특별자치도|도)?(?:\s+\S+[시군구])?)$"
 )
@@ -69,7 +71,13 @@ _WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 def repaired(text: str) -> str:
     """Mojibake and odd characters repaired, one bullet glyph, no-break spaces made spaces."""
     text = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False)
-    text = text.replace("(주)", "㈜").replace("\u00a0", " ").replace("\uf0b7", "•").replace("\uf0a7", "•").replace("\t", "  ")
+    text = (
+        text.replace("(주)", "㈜")
+        .replace("\u00a0", " ")
+        .replace("\uf0b7", "•")
+        .replace("\uf0a7", "•")
+        .replace("\t", "  ")
+    )
     return "\n".join(_BULLET_GLYPHS.sub("• ", line) for line in text.splitlines())
 
 
