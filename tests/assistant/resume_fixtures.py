@@ -173,6 +173,32 @@ Lincoln High School
         ),
     ),
     Resume(
+        "prose: two jobs in one sentence, a name first",
+        "txt",
+        "My name is Ana. I worked as a nanny for the Lee family from 2001 to 2010 and then as a housekeeper "
+        "at the Grand Hotel since 2010.",
+        (
+            Job("nanny", "Lee family", 2001, 2010, "39"),
+            Job("housekeeper", "Grand Hotel", 2010, None, "37"),
+        ),
+    ),
+    Resume(
+        "a headline under the name; employer above title, years",
+        "txt",
+        """Jane Doe
+Registered Nurse
+Experience
+Kaiser Permanente
+Registered Nurse, 2012 - 2024
+Walgreens
+Pharmacy Technician, 2008 - 2012
+""",
+        (
+            Job("Registered Nurse", "Kaiser Permanente", 2012, 2024, "29"),
+            Job("Pharmacy Technician", "Walgreens", 2008, 2012, "29"),
+        ),
+    ),
+    Resume(
         "jobs as bullets of other glyphs",
         "txt",
         """Sam Rivera

@@ -4,8 +4,6 @@ found, field by field (title, employer, start and end year), from the text and t
 
 from __future__ import annotations
 
-import io
-
 from fpdf import FPDF
 
 from occurisk_assets.defs.assistant.documents import text_docx, text_of_upload, text_pdf
@@ -88,7 +86,7 @@ def test_fixture_resumes_through_the_api_with_occupations(assistant_client):
         assert response.status_code == 200, (resume.name, response.text)
         found = response.json()["jobs"]
         results.append((resume, found))
-        for job, fields, parsed in aligned(resume.jobs, found):
+        for job, _, parsed in aligned(resume.jobs, found):
             if not any("\uac00" <= c <= "\ud7a3" for c in job.title):
                 majors.append(parsed is not None and parsed["occupations"][0]["soc_code"][:2] == job.major)
     scores = field_scores(results)

@@ -29,7 +29,7 @@ _ORG_WORDS = (
 )
 ORGANISATION = re.compile(
     rf"(?:\b(?:{_ORG_WORDS})\.?$|^(?:the|city of|county of|state of|department of|university of)\s|"
-    r"\b[A-Z][a-z]+[A-Z][a-z]+\b|&|"  # "FoodMart", "Smith & Sons"
+    r"(?-i:\b[A-Z][a-z]+[A-Z][a-z]+\b)|&|"  # "FoodMart", "Smith & Sons"
     r"주식회사|\(주\)|㈜|유한회사|(?:상사|회사|요양원|병원|의원|한의원|센터|은행|마트|학교|학원|공사|공단|산업|물산|"
     r"전자|건설|식품|유통|호텔|식당|그룹|재단|협회|시청|구청|군청|복지관|어린이집|유치원|편의점|백화점|제약|"
     r"약국|운수|택시|물류|공업|상회|농협|수협|조합)(?:\s|$))",

@@ -35,7 +35,7 @@ SENTENCE_JOB = re.compile(
     r"(?P<title>[A-Za-z][A-Za-z /&'-]{2,60}?)(?=\s+(?:for|at|in|with|since|from)\b|[.,;]|$)",
     re.IGNORECASE,
 )
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z가-힣\"'(])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z가-힣\"'(])|;\s+|,?\s+and then\s+")
 MAX_JOBS = 15
 MAX_HEADER_LINES = 3
 
@@ -89,8 +89,10 @@ def _header_fields(line: str) -> tuple[str, bool] | None:
     body = BULLET.sub("", line)
     if found is None:
         return (body, True) if SENTENCE_JOB.match(body.strip()) else None
-    rest = clean(line[: found.start] + "  " + line[found.end :])
-    rest = BULLET.sub("", rest)
+    # The column gap the dates leave stays: it separates "햇살요양원  요양보호사" as it did the dates.
+    rest = BULLET.sub("", (line[: found.start] + "  " + line[found.end :]).strip(" ,;:-–—|()[]~"))
+    if rest.endswith(".") and not ABBREVIATION.search(rest):  # a sentence's full stop
+        rest = rest[:-1]
     if is_award(rest):
         return None
     if rest and not is_heading_ish(rest) and not SENTENCE_JOB.search(rest):
@@ -137,7 +139,9 @@ def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[F
     ordered = sorted(anchors)
     # The résumé's way: title lines after its dates (builders' PDFs) or before them.
     open_anchors = [i for i in ordered if len(fragments(anchors[i][0])) < 2]
-    lines_after = bool(open_anchors) and bool(run(open_anchors[0] + 1, 1))
+    # (Short lines after a job's dates that run into the next job's dates are that job's title lines.)
+    after_first = run(open_anchors[0] + 1, 1) if open_anchors else []
+    lines_after = bool(after_first) and after_first[-1] + 1 not in anchors
     consumed: set[int] = set()
     jobs: list[tuple[int, FoundJob]] = []
     for n, i in enumerate(ordered):
@@ -169,7 +173,8 @@ def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[F
                     job.duties.append(duty)
             elif kinds[j] == "other":
                 break
-    return [job for _, job in jobs if job.title or job.employer or job.duties][:MAX_JOBS]
+    found = [job for _, job in jobs if job.title or job.employer or job.duties][:MAX_JOBS]
+    return found or [_one_job(lines, kinds)]
 
 
 def _one_job(lines: list[str], kinds: list[str]) -> FoundJob:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 _YEAR = r"(?:19|20)\d{2}"
 _MONTH_NAME = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|"
-    r"(?:spring|summer|fall|autumn|winter)"
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|spring|summer|fall|autumn|winter)\.?"
 )
 
 

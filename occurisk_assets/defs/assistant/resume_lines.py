@@ -102,7 +102,7 @@ def is_duty(line: str) -> bool:
     ends = line.rstrip()[-1:] in ".!?" and not ABBREVIATION.search(line.rstrip())
     if ends and len(words) >= 3 or _KOREAN_SENTENCE.search(line):
         return True
-    if first not in _TITLE_PARTICIPLES and _DUTY_VERBS.match(first) and len(words) >= 3:
+    if first not in _TITLE_PARTICIPLES and _DUTY_VERBS.match(first) and len(words) >= 2:
         return True
     return len(words) > 12
 
