@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import subprocess
+import sys
 import time
 import types
 
@@ -53,6 +54,7 @@ def _parser_before_issue_23() -> types.ModuleType:
         ["git", "show", PARSER_BEFORE_ISSUE_23], check=True, capture_output=True, text=True
     ).stdout
     module = types.ModuleType("parsing_before_issue_23")
+    sys.modules[module.__name__] = module  # its dataclass looks its module up
     exec(compile(source, PARSER_BEFORE_ISSUE_23, "exec"), module.__dict__)  # our own file, from git
     return module
 

@@ -92,3 +92,13 @@ def test_fixture_resumes_through_the_api_with_occupations(assistant_client):
     scores = field_scores(results)
     assert scores["precision"] >= MIN_PRECISION and scores["recall"] >= MIN_RECALL, scores
     assert sum(majors) / len(majors) >= MIN_MAJOR_GROUP, majors
+
+
+def test_without_cues_the_coder_tells_the_title_from_the_employer(assistant_client):
+    text = "Experience\nSmith Brothers, Millwright, 1990 - 2010\nDunmore Farley, Upholsterer, 1985 - 1990\n"
+    body = assistant_client.post(f"{API}/resumes/parse", json={"text": text}).json()
+    assert [(j["title"], j["employer"]) for j in body["jobs"]] == [
+        ("Millwright", "Smith Brothers"),
+        ("Upholsterer", "Dunmore Farley"),
+    ]
+    assert [j["occupations"][0]["soc_code"] for j in body["jobs"]] == ["49-9044", "51-6093"]

@@ -7,7 +7,7 @@ title of the occupation coder (`title_likeness`). Places ("Dallas, TX") are neit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,19 +115,21 @@ def _cue(text: str) -> float:
     return (1.0 if TITLE.search(text) else 0.0) - (1.0 if ORGANISATION.search(text) else 0.0)
 
 
-def choose(parts: list[str], title_likeness: TitleLikeness | None = None) -> JobFields:
-    """The title and the employer among a job line's parts (the rest: places, departments, dropped)."""
+def choose(parts: list[str], likeness: Mapping[str, float] | None = None) -> JobFields:
+    """The title and the employer among a job line's parts (the rest: places, departments, dropped);
+    `likeness`: each part's title likeness, computed for all of a résumé's parts in one batch."""
     if not parts:
         return JobFields("", None)
     if len(parts) == 1:
         only = parts[0]
         return JobFields("", only) if _cue(only) < 0 else JobFields(only, None)
     scores = np.array([_cue(p) for p in parts], dtype=float)
-    if title_likeness is not None:
-        scores += np.asarray(title_likeness(parts), dtype=float)
+    if likeness is not None:
+        scores += [likeness.get(p, 0.0) for p in parts]
     order = np.arange(len(parts))
     title_at = int(np.argmax(scores - 1e-6 * order))  # a tie: the part written first is the title
-    employer_at = min((i for i in order if i != title_at), key=lambda i: (scores[i], i))
+    # Of the rest, the one with an organisation cue, else the first (later parts: a department, a town).
+    employer_at = min((i for i in order if i != title_at), key=lambda i: (_cue(parts[i]), i))
     return JobFields(parts[title_at], parts[employer_at])
 
 

@@ -83,12 +83,12 @@ def _sections(lines: list[str]) -> list[str]:
     return kinds
 
 
-def _header_fields(line: str) -> tuple[str, bool] | None:
-    """A job line's own words (its date range and bullet removed), and whether it anchors a job."""
+def _header_fields(line: str) -> tuple[str, int | None, int | None] | None:
+    """A job line's own words (its date range and bullet removed) and years; None: the line is no job."""
     found = date_range(line)
     body = BULLET.sub("", line)
     if found is None:
-        return (body, True) if SENTENCE_JOB.match(body.strip()) else None
+        return (body, None, None) if SENTENCE_JOB.match(body.strip()) else None
     # The column gap the dates leave stays: it separates "햇살요양원  요양보호사" as it did the dates.
     rest = BULLET.sub("", (line[: found.start] + "  " + line[found.end :]).strip(" ,;:-–—|()[]~"))
     if rest.endswith(".") and not ABBREVIATION.search(rest):  # a sentence's full stop
@@ -97,7 +97,7 @@ def _header_fields(line: str) -> tuple[str, bool] | None:
         return None
     if rest and not is_heading_ish(rest) and not SENTENCE_JOB.search(rest):
         return None  # "Led the 2019 – 2020 move to a new site": a duty with dates
-    return rest, True
+    return rest, found.start_year, found.end_year
 
 
 def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[FoundJob]:
@@ -111,8 +111,7 @@ def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[F
             continue
         header = _header_fields(line)
         if header is not None:
-            found = date_range(line)
-            anchors[i] = (header[0], found.start_year if found else None, found.end_year if found else None)
+            anchors[i] = header
     if not anchors:
         return [_one_job(lines, kinds)]
     first_heading = next((i for i, k in enumerate(kinds) if k == "heading"), None)
@@ -143,10 +142,9 @@ def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[F
     after_first = run(open_anchors[0] + 1, 1) if open_anchors else []
     lines_after = bool(after_first) and after_first[-1] + 1 not in anchors
     consumed: set[int] = set()
-    jobs: list[tuple[int, FoundJob]] = []
+    job_parts: list[list[str]] = []
     for n, i in enumerate(ordered):
-        rest, start, end = anchors[i]
-        parts = fragments(rest)
+        parts = fragments(anchors[i][0])
         if len(parts) < 2:
             after = [j for j in run(i + 1, 1) if j not in consumed]
             previous_end = ordered[n - 1] if n else -1
@@ -157,8 +155,16 @@ def split_jobs(text: str, title_likeness: TitleLikeness | None = None) -> list[F
                     break  # the next lines are duties written without bullets, or a department
                 parts += more
                 consumed.add(j)
-        fields = choose(parts, title_likeness)
-        jobs.append((i, FoundJob(fields.title, fields.employer, start, end)))
+        job_parts.append(parts)
+    # One batch for the whole résumé: the coder's fixed cost per call is most of its time.
+    ambiguous = sorted({p for parts in job_parts if len(parts) > 1 for p in parts})
+    likeness = (
+        dict(zip(ambiguous, title_likeness(ambiguous), strict=True)) if title_likeness and ambiguous else None
+    )
+    jobs: list[tuple[int, FoundJob]] = []
+    for i, parts in zip(ordered, job_parts, strict=True):
+        fields = choose(parts, likeness)
+        jobs.append((i, FoundJob(fields.title, fields.employer, anchors[i][1], anchors[i][2])))
     for n, (i, job) in enumerate(jobs):
         stop = jobs[n + 1][0] if n + 1 < len(jobs) else len(lines)
         for j in range(i + 1, stop):
