@@ -54,6 +54,10 @@ def test_duties_awards_names_and_contacts_are_never_jobs():
     builder = split_jobs(texts[next(n for n in texts if n.startswith("résumé builder"))].text)
     assert [j.title for j in builder] == ["Sales Manager", "Retail Sales Associate"]
     assert "Served as backup HR Liaison." in builder[0].duties
+    school = split_jobs(
+        "Staff Nurse, Mercy Hospital, 2002 - 2024\nB.S. Nursing, State University, 1998 - 2002"
+    )
+    assert [(j.title, j.employer) for j in school] == [("Staff Nurse", "Mercy Hospital")]
     for resume in RESUMES:
         for job in split_jobs(resume.text):
             assert not any(

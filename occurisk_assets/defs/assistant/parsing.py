@@ -27,6 +27,7 @@ from occurisk_assets.defs.assistant.resume_lines import (
     is_heading_ish,
     is_name,
     is_place,
+    is_schooling,
     repaired,
 )
 
@@ -93,7 +94,7 @@ def _header_fields(line: str) -> tuple[str, int | None, int | None] | None:
     rest = BULLET.sub("", (line[: found.start] + "  " + line[found.end :]).strip(" ,;:-–—|()[]~"))
     if rest.endswith(".") and not ABBREVIATION.search(rest):  # a sentence's full stop
         rest = rest[:-1]
-    if is_award(rest):
+    if is_award(rest) or is_schooling(rest):
         return None
     if rest and not is_heading_ish(rest) and not SENTENCE_JOB.search(rest):
         return None  # "Led the 2019 – 2020 move to a new site": a duty with dates

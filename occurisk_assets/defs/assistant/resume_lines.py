@@ -1,7 +1,7 @@
 """What each line of a résumé is, before any job is read from it: repaired text (mojibake such as "â€¢"
 fixed by ftfy, any bullet glyph made one), section headings (English and Korean), a person's name, address
-or contact line, a place ("Dallas, TX"), an award, a duty ("Served as backup HR Liaison."), or a short line
-that can name a title or an employer."""
+or contact line, a place ("Dallas, TX"), an award, a duty ("Served as backup HR Liaison."), schooling, or a short
+line that can name a title or an employer."""
 
 from __future__ import annotations
 
@@ -53,6 +53,12 @@ AWARD = re.compile(
     r"dean's list|scholarship|winner|certificate of)\b|수상|표창|우수\s*사원|장려상|공로상",
     re.IGNORECASE,
 )
+# A school line outside an Education section ("B.S. Nursing, State University, 1998 - 2002").
+SCHOOLING = re.compile(
+    r"\b(?:b\.?s|b\.?a|m\.?s|m\.?a|mba|ph\.?d|bachelor'?s?|master'?s?|associate degree|degree|diploma|ged|"
+    r"graduated|coursework)\b|졸업|학사|석사|박사|수료",
+    re.IGNORECASE,
+)
 # Words that start a title although they look like verbs ("Registered Nurse").
 _TITLE_PARTICIPLES = {"registered", "licensed", "certified", "qualified", "skilled", "retired", "advanced"}
 _DUTY_VERBS = re.compile(
@@ -91,6 +97,10 @@ def is_place(text: str) -> bool:
 
 def is_award(line: str) -> bool:
     return bool(AWARD.search(line))
+
+
+def is_schooling(line: str) -> bool:
+    return bool(SCHOOLING.search(line))
 
 
 def is_duty(line: str) -> bool:
