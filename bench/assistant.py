@@ -1,7 +1,8 @@
 """The assistant's hot paths, from the real O*NET 30.1 files (no database needed):
 
 1. The occupation coder: training time, and the latency of coding one résumé (split into jobs, then one
-   batched prediction) against the baseline of coding one bare title.
+   batched prediction) against the baseline of coding one bare title, and against the résumé parser as it
+   was before issue 23 (read from git history: PARSER_BEFORE_ISSUE_23, so no copy of it is kept).
 2. Résumé generation: the offline draft (rules and templates) against its exports (.docx, .pdf).
 """
 
@@ -9,10 +10,14 @@ from __future__ import annotations
 
 import csv
 import os
+import subprocess
+import sys
 import time
+import types
 
 from bench.common import machine, median, timed, write_section
 from occurisk_assets.assistant.documents import resume_docx, text_pdf
+from occurisk_assets.assistant.job_fields import coder_title_likeness
 from occurisk_assets.assistant.parsing import split_jobs
 from occurisk_assets.assistant.resume import draft_resume
 from occurisk_assets.coder.corpus import build_corpus
@@ -21,6 +26,7 @@ from occurisk_assets.lib.settings import SHARED_DATA
 
 ONET_30_1 = SHARED_DATA / "onet" / "db_30_1_text"
 REPEAT = 200
+PARSER_BEFORE_ISSUE_23 = "2004241:occurisk_assets/assistant/parsing.py"
 RESUME = """EXPERIENCE
 Customer Service Representative, Acme Telecom 2010 - 2024
 - Answered customer calls about bills and service problems
@@ -43,6 +49,16 @@ def _rows(name: str, columns: list[str]) -> list[tuple]:
         ]
 
 
+def _parser_before_issue_23() -> types.ModuleType:
+    source = subprocess.run(
+        ["git", "show", PARSER_BEFORE_ISSUE_23], check=True, capture_output=True, text=True
+    ).stdout
+    module = types.ModuleType("parsing_before_issue_23")
+    sys.modules[module.__name__] = module  # its dataclass looks its module up
+    exec(compile(source, PARSER_BEFORE_ISSUE_23, "exec"), module.__dict__)  # our own file, from git
+    return module
+
+
 def main() -> None:
     rows = {
         "occupation": _rows("Occupation Data.txt", ["O*NET-SOC Code", "Title", "Description"]),
@@ -60,10 +76,20 @@ def main() -> None:
 
     one_title = median(timed(lambda: coder.predict(["customer service rep"], 3), REPEAT))
 
+    likeness = coder_title_likeness(coder)
+
     def code_resume():
-        jobs = split_jobs(RESUME)
+        jobs = split_jobs(RESUME, likeness)
         return coder.predict([j.title for j in jobs], 3)
 
+    before = _parser_before_issue_23()
+
+    def code_resume_before():
+        jobs = before.split_jobs(RESUME)
+        return coder.predict([j.title for j in jobs], 3)
+
+    assert len(split_jobs(RESUME, likeness)) == len(before.split_jobs(RESUME)) == 5
+    resume_before = median(timed(code_resume_before, REPEAT))
     resume = median(timed(code_resume, REPEAT))
 
     tasks = {
@@ -104,13 +130,16 @@ alike; the ratios hold); O*NET 30.1 files; medians. The coder is trained here fr
 | coder training ({len(corpus.train):,} texts, {len(coder.classes)} SOC codes) | {train_s:.1f} s |
 | held-out evaluation ({metrics["n"]:,} titles: top-1 {metrics["top1"]:.3f}, top-3 {metrics["top3"]:.3f}) | {eval_s:.2f} s |
 | baseline: code one title (top 3) | {one_title * 1000:.2f} ms |
-| code one résumé (5 jobs: split + one batched prediction) | {resume * 1000:.2f} ms |
+| baseline: code one résumé with the parser before issue 23 (5 jobs: split + one batched prediction) | {resume_before * 1000:.2f} ms |
+| code one résumé (5 jobs: split by layout, title vs employer by the coder's title likeness + one batched prediction) | {resume * 1000:.2f} ms |
 | résumé draft, offline (5 jobs, 30 tasks; text) | {draft_s * 1000:.2f} ms |
 | export .docx | {docx_s * 1000:.1f} ms |
 | export .pdf | {pdf_s * 1000:.1f} ms |
 
 A résumé costs {resume / one_title:.1f}× one title: the jobs are coded in one batch, so the fixed cost of a
-prediction (vectorizers, one sparse product) is paid once.""",
+prediction (vectorizers, one sparse product) is paid once. Reading the layout and deciding title against
+employer by meaning makes a résumé {resume / resume_before:.1f}× the parser before issue 23 (the title likeness is one
+more TF-IDF transform of the job lines and one sparse product with the occupation titles).""",
     )
     print(
         f"train {train_s:.1f}s, top1 {metrics['top1']:.3f}, resume {resume * 1000:.2f} ms, draft {draft_s * 1000:.2f} ms"

@@ -13,6 +13,7 @@ from api.deps import ConnectionDep, VersionDep
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from occurisk_assets.assistant.job_fields import coder_title_likeness
 from occurisk_assets.assistant.parsing import split_jobs
 from occurisk_assets.coder import CoderNotTrained, load_production_coder
 from occurisk_assets.coder.serving import log_predictions
@@ -112,8 +113,8 @@ async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDe
 
 async def parse_text(conn, version: str, text: str) -> dict:
     """The jobs in a résumé's text, coded (the API's answer; the résumé page shows the same)."""
-    jobs = split_jobs(text)
     coder = await asyncio.to_thread(load_production_coder, version)
+    jobs = await asyncio.to_thread(split_jobs, text, coder_title_likeness(coder))
     queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
     predictions = await asyncio.to_thread(coder.predict, queries, 3)
     log_predictions(coder.model_version, queries, predictions)

@@ -2,8 +2,8 @@
 
 Uploads: size-limited before parsing; a .docx is a zip held to the safe-archive rules (safe_archives: member
 paths, links, counts, sizes, zip bombs) and checked before python-docx opens it (no macros, no DTDs/entities
-in any XML part, read whole); a .pdf is read by pypdf with a page limit and no
-scripts run. Any problem is an UploadProblem naming it (→ 4xx), never a half-parsed result.
+in any XML part, read whole); a .pdf is read by pypdf in layout order with a page limit
+and no scripts run. Any problem is an UploadProblem naming it (→ 4xx), never a half-parsed result.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ DOCX_LIMITS = ArchiveLimits(
 ENTITY_MARKERS = [m.encode(e) for m in ("<!DOCTYPE", "<!ENTITY") for e in ("utf-8", "utf-16-le", "utf-16-be")]
 MAX_PDF_PAGES = 20
 MAX_TEXT_CHARS = 100_000
+COLUMN_GAP = re.compile(r"[ \t]{3,}")
 DOCX_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
@@ -121,7 +122,9 @@ def _pdf_text(filename: str, data: bytes) -> str:
             raise UploadProblem(f"{filename}: {len(reader.pages)} pages; the limit is {MAX_PDF_PAGES}")
         texts, length = [], 0
         for page in reader.pages:  # only as many pages as the kept text needs
-            texts.append(page.extract_text() or "")
+            # Layout order: a date in a left column stays on the line of the title beside it.
+            layout = page.extract_text(extraction_mode="layout") or ""
+            texts.append(COLUMN_GAP.sub("   ", layout))
             length += len(texts[-1]) + 1
             if length > MAX_TEXT_CHARS:
                 break
