@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from occurisk_assets.defs.coder.korean_terms import KOREAN_TERMS_KEY
 from occurisk_assets.defs.coder.training import train_coder
 from occurisk_assets.defs.onet.checks import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
@@ -14,7 +15,7 @@ SOURCE_TABLES = ("occupation_data", "task_statements", "alternate_titles", "samp
 @dg.asset(
     key=OCCUPATION_CODER_KEY,
     partitions_def=data_version_partitions,
-    deps=[raw_asset_key(t) for t in SOURCE_TABLES],
+    deps=[*(raw_asset_key(t) for t in SOURCE_TABLES), KOREAN_TERMS_KEY],
     group_name="coder",
     kinds={"scikitlearn", "mlflow"},
     description="Free text → SOC code (TF-IDF word + char n-grams, sparse multinomial naive Bayes), trained on "
