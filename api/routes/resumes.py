@@ -17,7 +17,8 @@ from occurisk_assets.clean_text import CleanText, text_problem
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
 from occurisk_assets.defs.assistant.parsing import split_jobs
 from occurisk_assets.defs.coder import CoderNotTrained, load_production_coder
-from occurisk_assets.defs.coder.serving import log_predictions
+from occurisk_assets.defs.coder.model import is_unsure
+from occurisk_assets.defs.coder.serving import input_hash, log_predictions
 
 router = APIRouter(tags=["resumes"])
 
@@ -128,7 +129,7 @@ async def parse_text(conn, version: str, text: str) -> dict:
     predictions = await asyncio.to_thread(coder.predict, queries, 3)
     log_predictions(coder.model_version, queries, predictions)
     found = []
-    for job, occupations in zip(jobs, predictions, strict=True):
+    for job, query, occupations in zip(jobs, queries, predictions, strict=True):
         tasks = await tasks_of(conn, version, occupations[0].soc_code)
         found.append(
             {
@@ -142,6 +143,8 @@ async def parse_text(conn, version: str, text: str) -> dict:
                     for p in occupations
                 ],
                 "proposed_tasks": _propose(coder, job.duties, tasks),
+                "unsure": is_unsure(occupations),
+                "coder_input_sha256": input_hash(query),
             }
         )
     return {"data_version": version, "model_version": coder.model_version, "jobs": found}

@@ -99,7 +99,15 @@ def load_terms(conn: psycopg.Connection, data_version: str, terms: list[KoreanTe
         ) as copy:
             for t in kept:
                 copy.write_row(
-                    (data_version, t.onetsoc_code, t.soc_code, t.term, t.kind, TRANSLATION_VERSION, PROVENANCE)
+                    (
+                        data_version,
+                        t.onetsoc_code,
+                        t.soc_code,
+                        t.term,
+                        t.kind,
+                        TRANSLATION_VERSION,
+                        PROVENANCE,
+                    )
                 )
     return {
         "terms": len(kept),

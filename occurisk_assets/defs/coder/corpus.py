@@ -61,6 +61,11 @@ def is_held_out(title: str) -> bool:
     return int.from_bytes(digest[:8], "big") % HELD_OUT_BUCKETS == 0
 
 
+def in_calibration_half(title: str) -> bool:
+    """Half of the held-out titles fit the coder's calibration, the other half measure it (by text alone)."""
+    return hashlib.sha256(normalise(title).encode()).digest()[8] % 2 == 0
+
+
 def _rows(conn: psycopg.Connection, sql: str, data_version: str) -> list[tuple]:
     """Rows of an optional raw table; none when the release lacks the file (the table may not exist)."""
     table = sql.split(" FROM ")[1].split()[0]

@@ -22,7 +22,9 @@ KOREAN_TERMS_KEY = dg.AssetKey(["coder", "korean_occupation_terms"])
     "(translated and reviewed by the project), into core.occupation_korean_term for the partition's "
     "occupations.",
 )
-def korean_occupation_terms(context: dg.AssetExecutionContext, database: PlatformDatabase) -> dg.MaterializeResult:
+def korean_occupation_terms(
+    context: dg.AssetExecutionContext, database: PlatformDatabase
+) -> dg.MaterializeResult:
     with database.connect() as conn:
         loaded = load_terms(conn, context.partition_key, read_terms())
     if loaded["occupations_without_name"]:

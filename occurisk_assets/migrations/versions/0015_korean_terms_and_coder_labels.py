@@ -47,4 +47,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    run_sql(op, "DROP TABLE IF EXISTS assistant.coder_label; DROP TABLE IF EXISTS core.occupation_korean_term;")
+    run_sql(
+        op, "DROP TABLE IF EXISTS assistant.coder_label; DROP TABLE IF EXISTS core.occupation_korean_term;"
+    )
