@@ -16,8 +16,10 @@ multilingual), blended with the naive Bayes log score:
 
     z_c(x) = a · score_c(x) + b · max_e cos(x, e_c)
 
-a and b are fit by likelihood on the calibration half of the held-out titles (corpus.calibration_half), so
-the confidence — softmax of z — is calibrated; a model saved without exemplars (v1) scores with a = 1, b = 0.
+a and b are fit by likelihood on the calibration half of the held-out titles (corpus.in_calibration_half);
+the softmax of z is still overconfident at the top and underconfident at the bottom, so each shown
+confidence is then mapped by Platt scaling of its logit (fit on the same half: is the best code right?). A
+model saved without exemplars (v1) scores with a = 1, b = 0 and shows the softmax as it is.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from occurisk_assets.defs.coder.corpus import Corpus, Example, in_calibration_half
@@ -51,7 +54,8 @@ PARAMS = {
     "alpha": ALPHA,
     "prior": "empirical (weighted)",
     "meaning": "max cosine to class exemplars (titles, Korean terms), blended with the NB score",
-    "calibration": "z = a·NB + b·cosine, a and b by likelihood on the held-out titles' calibration half",
+    "calibration": "z = a·NB + b·cosine, a and b by likelihood, then Platt scaling of the confidence's logit, "
+    "both on the held-out titles' calibration half",
 }
 # Types skops may rebuild when loading a saved model (nothing else: no pickle).
 TRUSTED_TYPES = [
@@ -106,6 +110,11 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return shifted / shifted.sum(axis=1, keepdims=True)
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 def reliability(
     confidence: np.ndarray, correct: np.ndarray, bins: int = RELIABILITY_BINS
 ) -> tuple[float, list]:
@@ -138,6 +147,7 @@ class OccupationCoder:
         exemplar_starts: np.ndarray | None = None,
         nb_scale: float = 1.0,
         embedding_scale: float = 0.0,
+        confidence_map: tuple[float, float] | None = None,
     ):
         self.features = features
         self.weights = weights  # csr (classes × features): log(1 + n_cf / α)
@@ -155,6 +165,7 @@ class OccupationCoder:
         self.exemplar_starts = exemplar_starts
         self.nb_scale = nb_scale
         self.embedding_scale = embedding_scale
+        self.confidence_map = confidence_map  # (slope, intercept) of the Platt scaling; None: the softmax
         self.vector_cache: dict[str, np.ndarray] | None = None  # set while training: each text embedded once
 
     @classmethod
@@ -239,6 +250,17 @@ class OccupationCoder:
 
         a, b = minimize(loss, np.array([0.35, 3.0]), method="Nelder-Mead").x
         self.nb_scale, self.embedding_scale = float(a), float(b) if self.exemplars is not None else 0.0
+        posterior = _softmax(self.nb_scale * nb + self.embedding_scale * sims)
+        right = posterior.argmax(axis=1) == truth
+        platt = LogisticRegression(C=1e6).fit(_logit(posterior.max(axis=1))[:, None], right)
+        self.confidence_map = (float(platt.coef_[0][0]), float(platt.intercept_[0]))
+
+    def confidences(self, posterior: np.ndarray) -> np.ndarray:
+        """The shown confidence of each code: its posterior, Platt-scaled when the model is calibrated."""
+        if self.confidence_map is None:
+            return posterior
+        slope, intercept = self.confidence_map
+        return 1.0 / (1.0 + np.exp(-(slope * _logit(posterior) + intercept)))
 
     def predict(self, texts: list[str], k: int = TOP_K) -> list[list[Prediction]]:
         """The k most likely SOC codes of each text, most likely first."""
@@ -247,7 +269,7 @@ class OccupationCoder:
         scores = self.scores(list(texts))
         k = max(1, min(k, len(self.classes)))
         top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-        posterior = _softmax(scores)
+        posterior = self.confidences(_softmax(scores))
         return [
             [
                 Prediction(
@@ -309,6 +331,7 @@ class OccupationCoder:
                     **(meaning_labels if meaning else {}),
                     "nb_scale": self.nb_scale,
                     "embedding_scale": self.embedding_scale,
+                    "confidence_map": self.confidence_map,
                     "data_version": self.data_version,
                     "classes": self.classes,
                     "onetsoc_codes": self.onetsoc_codes,
@@ -344,4 +367,5 @@ class OccupationCoder:
             starts,
             labels.get("nb_scale", 1.0),
             labels.get("embedding_scale", 0.0),
+            tuple(labels["confidence_map"]) if labels.get("confidence_map") else None,
         )
