@@ -6,6 +6,7 @@ person keeps stored as a label (codes, model version, input hash — no text).""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -59,7 +60,9 @@ def test_the_production_coder_is_calibrated_and_logged_to_mlflow(built):
     assert metrics["heldout_ece"] <= ECE_TARGET and metrics["heldout_ece_n"] > 3000
     assert 0 < metrics["heldout_unsure_share"] < 1
     assert metrics["heldout_top1_when_sure"] > metrics["heldout_top1"] > metrics["heldout_top1_when_unsure"]
-    table = json.loads(open(mlflow_client.download_artifacts(run.info.run_id, "reliability.json")).read())
+    table = json.loads(
+        Path(mlflow_client.download_artifacts(run.info.run_id, "reliability.json")).read_text()
+    )
     assert sum(row["n"] for row in table) == metrics["heldout_ece_n"]
     assert run.data.params["meaning"].startswith("max cosine")
 
