@@ -5,11 +5,15 @@ each filtered by data_version first and served by an index."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from psycopg import AsyncConnection
+
+from occurisk_assets.text.korean_terms import KoreanIndex, has_hangul
 
 # What ?sort= accepts; a search without ?sort= is ordered by relevance.
 SortKey = Literal["ai", "employment", "wage", "growth", "title"]
@@ -37,7 +41,12 @@ TITLE_ABBREVIATIONS = {
 
 def normalise_search(text: str) -> str:
     """'Nürse-Practitioner!' → 'nurse practitioner': accents dropped, anything else than a-z 0-9 a space;
-    the short forms of TITLE_ABBREVIATIONS written in full."""
+    the short forms of TITLE_ABBREVIATIONS written in full. A Korean query keeps its letters (NFKC, lower
+    case, punctuation a space): it is searched among the project's Korean terms (KOREAN_MATCHES)."""
+    if has_hangul(text):
+        return " ".join(
+            re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKC", text).lower()).split()[:MAX_SEARCH_WORDS]
+        )
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = _NON_ALNUM.sub(" ", ascii_text.lower()).split()[:MAX_SEARCH_WORDS]
     return " ".join(TITLE_ABBREVIATIONS.get(word, word) for word in words)
@@ -119,6 +128,45 @@ matched AS (
     GROUP BY soc_code
 )"""
 
+# A Korean query's matches (KoreanIndex, in memory) given as arrays, in the shape of SEARCH_CTES' `matched`.
+KOREAN_MATCHES = """
+matched AS (
+    SELECT * FROM unnest(%(k_soc)s::text[], %(k_score)s::float8[], %(k_n)s::int[], %(k_term)s::text[],
+                         %(k_kind)s::text[]) AS m(soc_code, best_score, n_terms, match_term, match_kind)
+)"""
+KOREAN_INDEX_TTL_S = 60.0  # a reloaded translation is searched within a minute
+_korean_lock = threading.Lock()
+_korean_indexes: dict[str, tuple[float, KoreanIndex]] = {}
+
+
+async def korean_index(conn: AsyncConnection, version: str) -> KoreanIndex:
+    """The version's Korean terms (core.occupation_korean_term), read at most once a minute."""
+    now = time.monotonic()
+    cached = _korean_indexes.get(version)
+    if cached and cached[0] > now:
+        return cached[1]
+    cur = await conn.execute(
+        "SELECT soc_code, term, term_kind FROM core.occupation_korean_term WHERE data_version = %s "
+        "ORDER BY soc_code, term",
+        [version],
+    )
+    index = KoreanIndex([(r["soc_code"], r["term"], r["term_kind"]) for r in await cur.fetchall()])
+    with _korean_lock:
+        _korean_indexes[version] = (now + KOREAN_INDEX_TTL_S, index)
+    return index
+
+
+async def _korean_params(conn: AsyncConnection, version: str, search: str) -> dict:
+    found = (await korean_index(conn, version)).search(search)
+    return {
+        "k_soc": [m.soc_code for m in found],
+        "k_score": [m.score for m in found],
+        "k_n": [m.n_terms for m in found],
+        "k_term": [m.term for m in found],
+        "k_kind": [f"korean_{m.kind}" for m in found],
+    }
+
+
 RELEVANCE = "(m.best_score + 0.05 * ln(1 + m.n_terms) + 0.01 * log(greatest(coalesce(b.employment, 1), 1)))"
 
 SORT_EXPRESSIONS: dict[str, str] = {
@@ -184,9 +232,13 @@ async def list_occupations(
         else:
             cur = await conn.execute(page_sql.format(match_columns="", join_matches=""), params)
         return Page(await cur.fetchall(), total)
+    matches = SEARCH_CTES
+    if has_hangul(search):
+        matches = KOREAN_MATCHES
+        params |= await _korean_params(conn, version, search)
     # The search runs once: its count rides along with the page.
     cur = await conn.execute(
-        f"WITH {SEARCH_CTES}\n"
+        f"WITH {matches}\n"
         + page_sql.format(
             match_columns=f", m.match_term, m.match_kind, {RELEVANCE} AS relevance, "
             "count(*) OVER () AS total",
@@ -198,7 +250,7 @@ async def list_occupations(
     if rows or offset == 0:
         return Page(rows, rows[0]["total"] if rows else 0)
     # A page past the end has no row to carry the total.
-    cur = await conn.execute(f"WITH {SEARCH_CTES} SELECT count(*) AS total FROM matched", params)
+    cur = await conn.execute(f"WITH {matches} SELECT count(*) AS total FROM matched", params)
     return Page([], (await cur.fetchone())["total"])
 
 

@@ -54,6 +54,19 @@ SEARCHES = [
     "chef",
     "receptionist",
 ]
+# Half Korean (lay words, spacing variants, a typo): searched among the project's Korean terms.
+KOREAN_SEARCHES = [
+    "간호사",
+    "트럭 운전사",
+    "경리",
+    "요양보호시",
+    "택시기사",
+    "경비원",
+    "바리스타",
+    "용접공",
+    "개발자",
+    "미용사",
+]
 SORTS = ["ai", "employment", "wage", "growth", "title"]
 
 
@@ -105,6 +118,9 @@ def request_paths(url: str) -> dict[str, list[str]]:
             for s, o, p in itertools.product(SORTS, ["asc", "desc"], range(1, 45))
         ],
         "search": [f"/api/v1/occupations?{urlencode({'search': q})}" for q in SEARCHES],
+        "search, Korean in the mix": [
+            f"/api/v1/occupations?{urlencode({'search': q})}" for q in SEARCHES[:10] + KOREAN_SEARCHES
+        ],
         "ranking": [
             f"/api/v1/rankings/ai_risk?{urlencode(p)}"
             for p in [{"limit": 50}, {"limit": 50, "order": "asc"}, {"limit": 50, "min_employment": 100000}]
@@ -267,6 +283,7 @@ generator share the machine (1-minute load average {load_average:.1f} before the
   scores, related occupations);
 - list: `/api/v1/occupations?sort=…&order=…&page=…&page_size=20`, every sort, both orders, pages 1-44;
 - search: `/api/v1/occupations?search=…` for 20 lay titles, misspellings included;
+- search, Korean in the mix: 10 of those and 10 Korean queries (the project's Korean terms, matched in memory);
 - ranking: `/api/v1/rankings/ai_risk?limit=50` overall, ascending, min_employment, and per major group;
 - health (baseline): `/api/v1/health` — the framework, the pool and one trivial query.
 

@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench.web",
     "bench.assistant",
     "bench.text",
+    "bench.coder",
 ]
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from occurisk_assets.lib.codes import SOC_CODE_PATTERN
 from occurisk_assets.lib.settings import get_settings
 from occurisk_assets.postings.cleaning import html_to_text, language_of, listed_duties
 from occurisk_assets.postings.coding import (
+    CODED_LANGUAGES,
     OCCUPATIONS_SQL,
     TASKS_SQL,
     CoderUnavailable,
@@ -234,14 +235,15 @@ async def code_ad(
     language = language_of(text)
     duties, duties_from = ad_duties(text, items)
     meta = Meta.for_version(version)
-    if language != "en":
+    if language not in CODED_LANGUAGES:
         return CodedPosting(
             meta=meta,
             coder_version=coder.model_version,
             language=language,
-            note=f"the ad reads as language '{language}': only English ads can be coded",
+            note=f"the ad reads as language '{language}': only English and Korean ads can be coded",
             occupations=[],
             low_confidence=True,
+            unsure=True,
             ai_score=None,
             duties_from=duties_from,
             duties=[],
@@ -264,6 +266,7 @@ async def code_ad(
         ),
         occupations=[PostingOccupation(**o.__dict__) for o in coded.occupations],
         low_confidence=coded.low_confidence,
+        unsure=coded.unsure,
         ai_score=top.ai_score if top else None,
         duties_from=duties_from,
         duties=[_duty(d) for d in coded.duties],

@@ -16,7 +16,8 @@ from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem,
 from occurisk_assets.assistant.job_fields import coder_title_likeness
 from occurisk_assets.assistant.parsing import split_jobs
 from occurisk_assets.coder import CoderNotTrained, load_production_coder
-from occurisk_assets.coder.serving import log_predictions
+from occurisk_assets.coder.model import is_unsure
+from occurisk_assets.coder.serving import input_hash, log_predictions
 from occurisk_assets.lib.clean_text import CleanText, text_problem
 from occurisk_assets.text.requirements import propose_tasks
 
@@ -119,7 +120,7 @@ async def parse_text(conn, version: str, text: str) -> dict:
     predictions = await asyncio.to_thread(coder.predict, queries, 3)
     log_predictions(coder.model_version, queries, predictions)
     found = []
-    for job, occupations in zip(jobs, predictions, strict=True):
+    for job, query, occupations in zip(jobs, queries, predictions, strict=True):
         tasks = await tasks_of(conn, version, occupations[0].soc_code)
         found.append(
             {
@@ -133,6 +134,8 @@ async def parse_text(conn, version: str, text: str) -> dict:
                     for p in occupations
                 ],
                 "proposed_tasks": await asyncio.to_thread(_propose, job.duties, tasks),
+                "unsure": is_unsure(occupations),
+                "coder_input_sha256": input_hash(query),
             }
         )
     return {"data_version": version, "model_version": coder.model_version, "jobs": found}

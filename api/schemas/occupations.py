@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 from api.schemas.careers import Transition
 from api.schemas.common import AIScore, BlsFlag, Meta, Pagination, Rounded
 
-TermKind = Literal["title", "alternate_title", "short_title", "reported_title"]
+TermKind = Literal[
+    "title", "alternate_title", "short_title", "reported_title", "korean_name", "korean_everyday"
+]
 
 # SOC 2018 major groups (the first two digits of a SOC code).
 MAJOR_GROUPS = {

@@ -83,6 +83,10 @@ class CodedPosting(BaseModel):
     note: str | None = Field(description="Why the ad was not coded, or how to read the codes.")
     occupations: list[PostingOccupation]
     low_confidence: bool
+    unsure: bool = Field(
+        description="The coder is not sure which of the occupations it is (best confidence under 0.3, or the "
+        "best two within 0.1)."
+    )
     ai_score: Rounded | None = Field(description="The ad's exposure: its top occupation's AI score.")
     duties_from: Literal["list", "sentences", "none"]
     duties: list[PostingDuty] = Field(description="In the ad's order.")

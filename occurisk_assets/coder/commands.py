@@ -39,4 +39,18 @@ def predict_command(texts: tuple[str, ...], data_version: str | None, k: int) ->
             click.echo(f"  {p.soc_code}  {p.confidence:.3f}  {p.title}")
 
 
+@coder_group.command("live-accuracy")
+def live_accuracy_command() -> None:
+    """The coder's accuracy on the occupations people confirmed or corrected (assistant.coder_label)."""
+    from occurisk_assets.coder.labels import live_accuracy
+    from occurisk_assets.lib import db
+
+    with db.connect() as conn:
+        rows = live_accuracy(conn)
+    if not rows:
+        click.echo("no labels yet: nobody has confirmed or corrected a coded occupation")
+    for model_version, n, top1, top3 in rows:
+        click.echo(f"{model_version}: {n} labels, top-1 {top1:.3f}, top-3 {top3:.3f}")
+
+
 commands = [coder_group]

@@ -1,7 +1,7 @@
 """The coder's training and held-out texts, read from one data_version's raw O*NET tables.
 
 Training: occupation titles (weight 3), descriptions, task statements (weight 1), alternate and reported
-titles (weight 2). Held out: every alternate or reported title whose normalised text hashes into bucket 0
+titles and the project's Korean names and everyday words (weight 2). Held out: every alternate or reported title whose normalised text hashes into bucket 0
 of 10 — decided by the text alone, so a title is held out in every version and every retraining, and two
 models of one version are always compared on the same titles.
 """
@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 import psycopg
 
 HELD_OUT_BUCKETS = 10
-WEIGHTS = {"title": 3.0, "description": 1.0, "task": 1.0, "alternate_title": 2.0, "reported_title": 2.0}
+WEIGHTS = {
+    "title": 3.0,
+    "description": 1.0,
+    "task": 1.0,
+    "alternate_title": 2.0,
+    "reported_title": 2.0,
+    "korean_term": 2.0,
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,11 @@ def is_held_out(title: str) -> bool:
     return int.from_bytes(digest[:8], "big") % HELD_OUT_BUCKETS == 0
 
 
+def in_calibration_half(title: str) -> bool:
+    """Half of the held-out titles fit the coder's calibration, the other half measure it (by text alone)."""
+    return hashlib.sha256(normalise(title).encode()).digest()[8] % 2 == 0
+
+
 def _rows(conn: psycopg.Connection, sql: str, data_version: str) -> list[tuple]:
     """Rows of an optional raw table; none when the release lacks the file (the table may not exist)."""
     table = sql.split(" FROM ")[1].split()[0]
@@ -73,12 +85,12 @@ def build_corpus(rows: dict[str, list[tuple[str, str]]], data_version: str) -> C
         corpus.train.append(Example(title, soc, "title"))
         if description:
             corpus.train.append(Example(description, soc, "description"))
-    for source in ("task", "alternate_title", "reported_title"):
+    for source in ("task", "alternate_title", "reported_title", "korean_term"):
         for onetsoc_code, text in rows.get(source, []):
             if not text or onetsoc_code[:7] not in corpus.titles:
                 continue
             example = Example(text, onetsoc_code[:7], source)
-            if source != "task" and is_held_out(text):
+            if source in ("alternate_title", "reported_title") and is_held_out(text):
                 corpus.held_out.append(example)
             else:
                 corpus.train.append(example)
@@ -100,6 +112,12 @@ def read_corpus(conn: psycopg.Connection, data_version: str) -> Corpus:
         "reported_title": _rows(
             conn,
             f"SELECT onetsoc_code, reported_job_title FROM onet_raw.sample_of_reported_titles {where}",
+            data_version,
+        ),
+        "korean_term": _rows(
+            conn,
+            "SELECT onetsoc_code, term FROM core.occupation_korean_term WHERE data_version = %s "
+            "ORDER BY onetsoc_code, term",
             data_version,
         ),
     }

@@ -8,8 +8,18 @@ split exactly into a sparse part and a per-class constant:
     score_c(x) = Σ_f x_f · log(1 + n_cf / α)  +  |x|₁ · (log α − log(N_c + α·F))  +  log prior_c
 
 (n_cf the weighted TF-IDF mass of feature f in class c, N_c = Σ_f n_cf, F features, α smoothing), so the
-model is ~30 MB, trains in one pass and scores a title in well under a millisecond. Confidence = the
-posterior, softmax of the scores.
+model is ~30 MB, trains in one pass and scores a title in well under a millisecond.
+
+Coder v2 adds meaning: each class's best cosine similarity between the text and its exemplars (the O*NET
+titles of the SOC and the project's Korean names and everyday words, embedded by occurisk_assets.text.encoder,
+multilingual), blended with the naive Bayes log score:
+
+    z_c(x) = a · score_c(x) + b · max_e cos(x, e_c)
+
+a and b are fit by likelihood on the calibration half of the held-out titles (corpus.in_calibration_half);
+the softmax of z is still overconfident at the top and underconfident at the bottom, so each shown
+confidence is then mapped by Platt scaling of its logit (fit on the same half: is the best code right?). A
+model saved without exemplars (v1) scores with a = 1, b = 0 and shows the softmax as it is.
 """
 
 from __future__ import annotations
@@ -22,11 +32,19 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from occurisk_assets.coder.corpus import Corpus, Example
+from occurisk_assets.coder.corpus import Corpus, Example, in_calibration_half
 
 ALPHA = 0.03
+# Examples whose embeddings are a class's exemplars: few enough to embed in about a minute on two cores.
+EXEMPLAR_SOURCES = ("title", "korean_term")
+# SOCcer's review rule (Russ et al. 2016), kept after measuring it on the held-out titles (docs/coder.md):
+# unsure when the best calibrated confidence is under 0.3 or the best two are within 0.1.
+UNSURE_BELOW = 0.3
+UNSURE_MARGIN = 0.1
+RELIABILITY_BINS = 10
 MIN_DF = 2
 TOP_K = 3
 PARAMS = {
@@ -35,6 +53,9 @@ PARAMS = {
     "classifier": "multinomial naive Bayes (sparse log weights)",
     "alpha": ALPHA,
     "prior": "empirical (weighted)",
+    "meaning": "max cosine to class exemplars (titles, Korean terms), blended with the NB score",
+    "calibration": "z = a·NB + b·cosine, a and b by likelihood, then Platt scaling of the confidence's logit, "
+    "both on the held-out titles' calibration half",
 }
 # Types skops may rebuild when loading a saved model (nothing else: no pickle).
 TRUSTED_TYPES = [
@@ -76,8 +97,58 @@ def _features() -> FeatureUnion:
     )
 
 
+def is_unsure(predictions: list[Prediction]) -> bool:
+    """Too weak a guess to take without asking the person (confidences calibrated)."""
+    if not predictions:
+        return True
+    second = predictions[1].confidence if len(predictions) > 1 else 0.0
+    return predictions[0].confidence < UNSURE_BELOW or predictions[0].confidence - second < UNSURE_MARGIN
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def reliability(
+    confidence: np.ndarray, correct: np.ndarray, bins: int = RELIABILITY_BINS
+) -> tuple[float, list]:
+    """Expected calibration error of the top-1 confidence and its reliability table (per bin: range, n, mean
+    confidence, accuracy)."""
+    table, ece = [], 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        inside = (confidence > lo) & (confidence <= hi) if lo > 0 else (confidence <= hi)
+        n = int(inside.sum())
+        if n:
+            mean_conf, accuracy = float(confidence[inside].mean()), float(correct[inside].mean())
+            ece += n / len(confidence) * abs(accuracy - mean_conf)
+            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": n, "confidence": mean_conf, "accuracy": accuracy})
+    return ece, table
+
+
 class OccupationCoder:
-    def __init__(self, features, weights, offset, bias, classes, onetsoc_codes, titles, data_version: str):
+    def __init__(
+        self,
+        features,
+        weights,
+        offset,
+        bias,
+        classes,
+        onetsoc_codes,
+        titles,
+        data_version: str,
+        exemplars: np.ndarray | None = None,
+        exemplar_starts: np.ndarray | None = None,
+        nb_scale: float = 1.0,
+        embedding_scale: float = 0.0,
+        confidence_map: tuple[float, float] | None = None,
+    ):
         self.features = features
         self.weights = weights  # csr (classes × features): log(1 + n_cf / α)
         # features × classes, row-major: a text's sparse row times it touches only the text's features.
@@ -89,6 +160,13 @@ class OccupationCoder:
         self.titles = list(titles)
         self.data_version = data_version
         self.model_version = "unregistered"  # "<registered name>/<version>" once loaded from the registry
+        # Unit vectors of the exemplars, grouped by class; exemplar_starts[i] = first row of class i.
+        self.exemplars = exemplars
+        self.exemplar_starts = exemplar_starts
+        self.nb_scale = nb_scale
+        self.embedding_scale = embedding_scale
+        self.confidence_map = confidence_map  # (slope, intercept) of the Platt scaling; None: the softmax
+        self.vector_cache: dict[str, np.ndarray] | None = None  # set while training: each text embedded once
 
     @classmethod
     def fit(cls, corpus: Corpus, alpha: float = ALPHA) -> OccupationCoder:
@@ -105,6 +183,13 @@ class OccupationCoder:
         weights.data = np.log1p(weights.data / alpha).astype(np.float32)
         per_unit = (np.log(alpha) - np.log(totals + alpha * x.shape[1])).astype(np.float32)
         prior = np.bincount(y, weights=w, minlength=len(classes))
+        exemplar_texts = sorted(
+            {(index[e.soc_code], e.text) for e in corpus.train if e.source in EXEMPLAR_SOURCES}
+        )
+        from occurisk_assets.text.encoder import encode
+
+        exemplars = encode([text for _, text in exemplar_texts])
+        owners = np.array([i for i, _ in exemplar_texts])
         return cls(
             features,
             weights,
@@ -114,12 +199,68 @@ class OccupationCoder:
             [corpus.titles[soc][0] for soc in classes],
             [corpus.titles[soc][1] for soc in classes],
             corpus.data_version,
+            exemplars,
+            np.searchsorted(owners, np.arange(len(classes))),
         )
 
-    def scores(self, texts: list[str]) -> np.ndarray:
+    def nb_scores(self, texts: list[str]) -> np.ndarray:
         x = self.features.transform(texts).tocsr()
         mass = np.asarray(x.sum(axis=1))  # |x|₁ per text
         return (x @ self._by_feature).toarray() + mass * self.offset[None, :] + self.bias[None, :]
+
+    def similarities(self, texts: list[str]) -> np.ndarray:
+        """Per text and class: the best cosine between the text and the class's exemplars."""
+        return np.maximum.reduceat(self._embed(texts) @ self.exemplars.T, self.exemplar_starts, axis=1)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        from occurisk_assets.text.encoder import encode
+
+        if self.vector_cache is None:
+            return encode(texts)
+        missing = [t for t in dict.fromkeys(texts) if t not in self.vector_cache]
+        if missing:
+            self.vector_cache.update(zip(missing, encode(missing), strict=True))
+        return np.stack([self.vector_cache[t] for t in texts])
+
+    @property
+    def uses_meaning(self) -> bool:
+        return self.exemplars is not None and self.embedding_scale != 0.0
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Calibrated log-odds (up to a constant per text): softmax of a row is the confidence."""
+        z = self.nb_scale * self.nb_scores(texts)
+        if self.uses_meaning:
+            z += self.embedding_scale * self.similarities(texts)
+        return z
+
+    def calibrate(self, examples: list[Example]) -> None:
+        """Fit a and b (the blend and its temperature) by likelihood of the examples' codes."""
+        from scipy.optimize import minimize
+
+        texts = [e.text for e in examples]
+        nb = self.nb_scores(texts)
+        sims = self.similarities(texts) if self.exemplars is not None else np.zeros_like(nb)
+        truth = np.array([self.classes.index(e.soc_code) for e in examples])
+        rows = np.arange(len(examples))
+
+        def loss(params: np.ndarray) -> float:
+            z = params[0] * nb + params[1] * sims
+            z -= z.max(axis=1, keepdims=True)
+            return float(-(z[rows, truth] - np.log(np.exp(z).sum(axis=1))).mean())
+
+        a, b = minimize(loss, np.array([0.35, 3.0]), method="Nelder-Mead").x
+        self.nb_scale, self.embedding_scale = float(a), float(b) if self.exemplars is not None else 0.0
+        posterior = _softmax(self.nb_scale * nb + self.embedding_scale * sims)
+        right = posterior.argmax(axis=1) == truth
+        platt = LogisticRegression(C=1e6).fit(_logit(posterior.max(axis=1))[:, None], right)
+        self.confidence_map = (float(platt.coef_[0][0]), float(platt.intercept_[0]))
+
+    def confidences(self, posterior: np.ndarray) -> np.ndarray:
+        """The shown confidence of each code: its posterior, Platt-scaled when the model is calibrated."""
+        if self.confidence_map is None:
+            return posterior
+        slope, intercept = self.confidence_map
+        return 1.0 / (1.0 + np.exp(-(slope * _logit(posterior) + intercept)))
 
     def predict(self, texts: list[str], k: int = TOP_K) -> list[list[Prediction]]:
         """The k most likely SOC codes of each text, most likely first."""
@@ -128,8 +269,7 @@ class OccupationCoder:
         scores = self.scores(list(texts))
         k = max(1, min(k, len(self.classes)))
         top = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
-        posterior = shifted / shifted.sum(axis=1, keepdims=True)
+        posterior = self.confidences(_softmax(scores))
         return [
             [
                 Prediction(
@@ -140,18 +280,36 @@ class OccupationCoder:
             for i, row in enumerate(top)
         ]
 
-    def evaluate(self, examples: list[Example], batch: int = 2000) -> dict[str, float]:
-        """Top-1 and top-3 accuracy on held-out examples."""
+    def evaluate(self, examples: list[Example], batch: int = 2000) -> dict:
+        """On held-out examples: top-1 and top-3 accuracy; on those of them outside the calibration half
+        (corpus.in_calibration_half: the calibration was fit on the others), the expected calibration
+        error of the top-1 confidence, its reliability table and how the unsure flag splits them."""
         if not examples:
             return {"top1": 0.0, "top3": 0.0, "n": 0}
-        hit1 = hit3 = 0
+        hit1, hit3, confidence, unsure = [], [], [], []
         for start in range(0, len(examples), batch):
             chunk = examples[start : start + batch]
             for example, predictions in zip(chunk, self.predict([e.text for e in chunk], k=3), strict=True):
                 codes = [p.soc_code for p in predictions]
-                hit1 += codes[0] == example.soc_code
-                hit3 += example.soc_code in codes
-        return {"top1": hit1 / len(examples), "top3": hit3 / len(examples), "n": len(examples)}
+                hit1.append(codes[0] == example.soc_code)
+                hit3.append(example.soc_code in codes)
+                confidence.append(predictions[0].confidence)
+                unsure.append(is_unsure(predictions))
+        judged = np.array([not in_calibration_half(e.text) for e in examples])
+        hit1, unsure = np.array(hit1), np.array(unsure)
+        ece, table = reliability(np.array(confidence)[judged], hit1[judged])
+        sure = judged & ~unsure
+        return {
+            "top1": float(hit1.mean()),
+            "top3": float(np.mean(hit3)),
+            "n": len(examples),
+            "ece": ece,
+            "ece_n": int(judged.sum()),
+            "reliability": table,
+            "unsure_share": float(unsure[judged].mean()) if judged.any() else 0.0,
+            "top1_when_sure": float(hit1[sure].mean()) if sure.any() else 0.0,
+            "top1_when_unsure": float(hit1[judged & unsure].mean()) if (judged & unsure).any() else 0.0,
+        }
 
     def save(self, path: Path) -> None:
         """skops (no pickle) for the vectorizers, npz for the arrays, json for the labels."""
@@ -160,10 +318,20 @@ class OccupationCoder:
         path.mkdir(parents=True, exist_ok=True)
         skops.io.dump(self.features, path / "features.skops")
         sp.save_npz(path / "weights.npz", self.weights)
-        np.savez(path / "vectors.npz", bias=self.bias, offset=self.offset)
+        meaning = {}
+        if self.exemplars is not None:
+            from occurisk_assets.text.encoder import MODEL_NAME, MODEL_VERSION
+
+            meaning = {"exemplars": self.exemplars, "exemplar_starts": self.exemplar_starts}
+            meaning_labels = {"encoder": MODEL_NAME, "encoder_version": MODEL_VERSION}
+        np.savez(path / "vectors.npz", bias=self.bias, offset=self.offset, **meaning)
         (path / "labels.json").write_text(
             json.dumps(
                 {
+                    **(meaning_labels if meaning else {}),
+                    "nb_scale": self.nb_scale,
+                    "embedding_scale": self.embedding_scale,
+                    "confidence_map": self.confidence_map,
                     "data_version": self.data_version,
                     "classes": self.classes,
                     "onetsoc_codes": self.onetsoc_codes,
@@ -183,6 +351,8 @@ class OccupationCoder:
         weights = sp.load_npz(path / "weights.npz").tocsr()
         with np.load(io.BytesIO((path / "vectors.npz").read_bytes()), allow_pickle=False) as vectors:
             bias, offset = vectors["bias"], vectors["offset"]
+            exemplars = vectors.get("exemplars")
+            starts = vectors.get("exemplar_starts")
         labels = json.loads((path / "labels.json").read_text())
         return cls(
             features,
@@ -193,4 +363,9 @@ class OccupationCoder:
             labels["onetsoc_codes"],
             labels["titles"],
             labels["data_version"],
+            exemplars,
+            starts,
+            labels.get("nb_scale", 1.0),
+            labels.get("embedding_scale", 0.0),
+            tuple(labels["confidence_map"]) if labels.get("confidence_map") else None,
         )

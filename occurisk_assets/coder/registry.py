@@ -37,6 +37,7 @@ class Registration:
     top1: float
     top3: float
     n_held_out: int
+    ece: float | None
     promoted: bool
     reused: bool  # the same corpus was already trained and registered: no new version
     production_version: str
@@ -125,9 +126,16 @@ def register(
                 Metric("heldout_top3", metrics["top3"], now, 0),
                 Metric("heldout_n", metrics["n"], now, 0),
                 Metric("train_seconds", train_seconds, now, 0),
+                *(
+                    Metric(f"heldout_{key}", metrics[key], now, 0)
+                    for key in ("ece", "ece_n", "unsure_share", "top1_when_sure", "top1_when_unsure")
+                    if key in metrics
+                ),
             ],
             params=[Param(k, str(v)) for k, v in params.items()],
         )
+        if "reliability" in metrics:
+            mlflow_client.log_dict(run_id, metrics["reliability"], "reliability.json")
         with tempfile.TemporaryDirectory() as tmp:
             coder.save(Path(tmp) / MODEL_PATH)
             mlflow_client.log_artifacts(run_id, str(Path(tmp) / MODEL_PATH), MODEL_PATH)
@@ -153,6 +161,7 @@ def register(
         top1=metrics["top1"],
         top3=metrics["top3"],
         n_held_out=metrics["n"],
+        ece=metrics.get("ece"),
         promoted=promoted,
         reused=reused,
         production_version=str(current.version) if current else "",

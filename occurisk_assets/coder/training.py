@@ -6,7 +6,7 @@ import time
 
 import psycopg
 
-from occurisk_assets.coder.corpus import read_corpus
+from occurisk_assets.coder.corpus import in_calibration_half, read_corpus
 from occurisk_assets.coder.model import OccupationCoder
 from occurisk_assets.coder.registry import Registration, register
 from occurisk_assets.lib.mlflow_store import MlflowStore
@@ -18,5 +18,9 @@ def train_coder(
     corpus = read_corpus(conn, data_version)
     started = time.monotonic()
     coder = OccupationCoder.fit(corpus)
+    coder.vector_cache = {}  # the held-out titles are embedded once, for calibration and evaluation
+    coder.calibrate([e for e in corpus.held_out if in_calibration_half(e.text)])
     seconds = time.monotonic() - started
-    return register(coder, corpus, coder.evaluate(corpus.held_out), seconds, store)
+    metrics = coder.evaluate(corpus.held_out)
+    coder.vector_cache = None
+    return register(coder, corpus, metrics, seconds, store)

@@ -44,6 +44,7 @@ API_TABLES = (
     "core.model_run",
     "core.task_ai_score",
     "core.data_generation",
+    "core.occupation_korean_term",
 )
 # Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
 API_SCHEMAS = ("marts", "careers", "postings", "meaning")

@@ -16,7 +16,9 @@ import numpy as np
 import psycopg
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from occurisk_assets.coder.model import is_unsure
 from occurisk_assets.lib.settings import get_settings
+from occurisk_assets.text.korean_terms import has_hangul
 from occurisk_assets.versions import active_version
 
 TOP_K = 3
@@ -67,6 +69,12 @@ def load_coder(data_version: str | None = None) -> OccupationCoder:
         raise CoderUnavailable(str(exc)) from exc
 
 
+# Korean duties match tasks by meaning; below this cosine no task of the coded occupations is said to match.
+MIN_MEANING_SIMILARITY = 0.25
+# The languages the coder reads (its Korean comes from the project's Korean terms and the encoder).
+CODED_LANGUAGES = ("en", "ko")
+
+
 @dataclass(frozen=True)
 class OccupationCode:
     rank: int
@@ -92,6 +100,7 @@ class CodedPosting:
     occupations: list[OccupationCode]
     duties: list[DutyMatch]
     low_confidence: bool
+    unsure: bool = False  # the coder's own rule (occurisk_assets.coder.model.is_unsure)
 
     @property
     def top(self) -> OccupationCode | None:
@@ -115,6 +124,27 @@ class TaskIndex:
         sims = (self.vectorizer.transform(texts) @ self.matrix.T).toarray()
         best = sims.argmax(axis=1)
         return [(int(i), float(sims[row, i])) for row, i in enumerate(best)]
+
+    def match_duties_by_meaning(self, duties: list[str], soc_codes: list[str]) -> list[DutyMatch]:
+        """Duties in another language than the tasks' (a Korean ad): each to the nearest task, by the
+        multilingual encoder's cosine, among the tasks of the ad's coded occupations."""
+        from occurisk_assets.text.encoder import encode
+
+        candidates = [i for i, t in enumerate(self.tasks) if t[1][:7] in soc_codes]
+        if not duties or not candidates:
+            return [DutyMatch(n, duty, None, None, None, 0.0, None) for n, duty in enumerate(duties, start=1)]
+        sims = encode(duties) @ encode([self.tasks[i][2] for i in candidates]).T
+        matches = []
+        for n, (duty, row) in enumerate(zip(duties, sims, strict=True), start=1):
+            best = int(row.argmax())
+            task_id, onetsoc, statement, score = self.tasks[candidates[best]]
+            if row[best] < MIN_MEANING_SIMILARITY:
+                matches.append(DutyMatch(n, duty, None, None, None, round(float(row[best]), 4), None))
+            else:
+                matches.append(
+                    DutyMatch(n, duty, task_id, statement, onetsoc, round(float(row[best]), 4), score)
+                )
+        return matches
 
     def match_duties(self, duties: list[str]) -> list[DutyMatch]:
         matches = []
@@ -172,7 +202,11 @@ def code_batch(
             title, score = tables.occupations.get(soc, (None, None))
             occupations.append(OccupationCode(rank, soc, title, round(float(p.confidence), 4), score))
         top_conf = occupations[0].confidence if occupations else 0.0
-        coded.append(CodedPosting(occupations, tables.tasks.match_duties(duties), top_conf < min_confidence))
+        if has_hangul(" ".join(duties)):
+            matched = tables.tasks.match_duties_by_meaning(duties, [o.soc_code for o in occupations])
+        else:
+            matched = tables.tasks.match_duties(duties)
+        coded.append(CodedPosting(occupations, matched, top_conf < min_confidence, is_unsure(prediction)))
     return coded
 
 
@@ -194,7 +228,9 @@ def code_postings(conn: psycopg.Connection, coder: OccupationCoder | None, batch
         n = conn.execute(
             """UPDATE postings.posting SET coding_status = 'not_english', coded_at = now(), soc_code = NULL,
                    confidence = NULL, low_confidence = NULL, ai_score = NULL, data_version = NULL
-               WHERE status = 'accepted' AND language <> 'en' AND coding_status IS DISTINCT FROM 'not_english'"""
+               WHERE status = 'accepted' AND language <> ALL(%s)
+                 AND coding_status IS DISTINCT FROM 'not_english'""",
+            (list(CODED_LANGUAGES),),
         ).rowcount
         if n:
             counts["not_english"] += n
@@ -202,10 +238,10 @@ def code_postings(conn: psycopg.Connection, coder: OccupationCoder | None, batch
     while True:
         rows = conn.execute(
             """SELECT posting_id, title, description, coalesce(duties, '{}') FROM postings.posting
-               WHERE status = 'accepted' AND language = 'en'
+               WHERE status = 'accepted' AND language = ANY(%s)
                  AND (coded_at IS NULL OR data_version IS DISTINCT FROM %s OR coder_version IS DISTINCT FROM %s)
                ORDER BY posting_id LIMIT %s""",
-            (version, coder.model_version, batch_size),
+            (list(CODED_LANGUAGES), version, coder.model_version, batch_size),
         ).fetchall()
         if not rows:
             conn.commit()

@@ -25,6 +25,7 @@ from api.profile_access import ProfileId
 from api.routes.resumes import parse_text, tasks_of
 from occurisk_assets.assistant import exposure, profiles, voice
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
+from occurisk_assets.coder import labels as coder_labels
 from occurisk_assets.lib.codes import PROFILE_ID, SOC_CODE_PATTERN
 
 router = APIRouter(include_in_schema=False)
@@ -504,10 +505,10 @@ async def read_resume(
         }
         for job in parsed["jobs"]
     ]
-    return render_resume_confirm(page, profile_id, version, jobs, [])
+    return render_resume_confirm(page, profile_id, version, jobs, [], parsed["model_version"])
 
 
-def render_resume_confirm(page, profile_id, version, jobs, errors, status=200):
+def render_resume_confirm(page, profile_id, version, jobs, errors, coder_model, status=200):
     return page.render(
         "assistant/resume_confirm.html",
         status=status,
@@ -515,6 +516,7 @@ def render_resume_confirm(page, profile_id, version, jobs, errors, status=200):
         errors=errors,
         action=job_base(profile_id) + "/resume/confirm",
         data_version=version,
+        coder_model=coder_model,
     )
 
 
@@ -534,6 +536,7 @@ async def jobs_as_sent(conn, version: str, form, count: int) -> list[dict]:
                     for k in ("title", "employer", "start_year", "end_year")
                 },
                 "duties": duties_of(str(form.get(f"duties-{i}") or "")),
+                "coder_input_sha256": str(form.get(f"coder-input-{i}") or ""),
                 "keep": form.get(f"keep-{i}") == "yes",
                 "soc_code": str(form.get(f"soc-{i}") or ""),
                 "ticked": {n for v in form.getlist(f"task-{i}") if (n := whole_number(v)) is not None},
@@ -559,7 +562,7 @@ async def confirm_resume(
     row, version = await profile_and_version(conn, profile_id, version)
     form = await request.form()
     count = min(whole_number(form.get("jobs")) or 0, profiles.MAX_JOBS)
-    new_jobs, errors = [], []
+    new_jobs, errors, labels = [], [], []
     for i in range(count):
         if form.get(f"keep-{i}") != "yes":
             continue
@@ -576,6 +579,7 @@ async def confirm_resume(
         if None in numbers:
             errors.append((f"task-{i}", page.t("aw_error_unknown_task")))
         ticked = [n for n in numbers if n in own]
+        labels.append(coder_labels.label_of(form, i, soc))
         new_jobs.append(
             {
                 "soc_code": soc,
@@ -589,11 +593,14 @@ async def confirm_resume(
     if not errors:
         try:
             profile_id = await save_jobs(conn, version, row, [*(row["jobs"] if row else []), *new_jobs])
+            await coder_labels.store(conn, version, str(form.get("coder-model") or ""), labels)
         except (profiles.InvalidProfile, ValueError) as exc:
             errors.append(("keep-0", with_english_problem(page, "aw_error_not_saved", exc)))
     if errors:
         jobs = await jobs_as_sent(conn, version, form, count)
-        return render_resume_confirm(page, profile_id, version, jobs, errors, 400)
+        return render_resume_confirm(
+            page, profile_id, version, jobs, errors, str(form.get("coder-model") or ""), 400
+        )
     return see_other(f"{BASE}/{profile_id}")
 
 

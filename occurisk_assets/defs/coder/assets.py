@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from occurisk_assets.coder.korean_terms import KOREAN_TERMS_KEY
 from occurisk_assets.coder.training import train_coder
 from occurisk_assets.lib.names import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
@@ -14,12 +15,13 @@ SOURCE_TABLES = ("occupation_data", "task_statements", "alternate_titles", "samp
 @dg.asset(
     key=OCCUPATION_CODER_KEY,
     partitions_def=data_version_partitions,
-    deps=[raw_asset_key(t) for t in SOURCE_TABLES],
+    deps=[*(raw_asset_key(t) for t in SOURCE_TABLES), KOREAN_TERMS_KEY],
     group_name="coder",
     kinds={"scikitlearn", "mlflow"},
-    description="Free text → SOC code (TF-IDF word + char n-grams, sparse multinomial naive Bayes), trained on "
-    "the release's titles, alternate and reported titles, tasks and descriptions; top-1/top-3 on held-out "
-    "titles logged to MLflow; registered, and promoted to the `production` alias only when it beats the "
+    description="Free text → SOC code (TF-IDF word + char n-grams, sparse multinomial naive Bayes, blended with "
+    "the multilingual sentence encoder's similarity to each occupation's titles and Korean words, calibrated on "
+    "held-out titles), trained on the release's titles, alternate and reported titles, tasks, descriptions and "
+    "the project's Korean terms; top-1/top-3, ECE and a reliability table on held-out titles logged to MLflow; registered, and promoted to the `production` alias only when it beats the "
     "current production model on the same held-out titles.",
 )
 def occupation_coder(
@@ -40,6 +42,7 @@ def occupation_coder(
             "heldout_top1": result.top1,
             "heldout_top3": result.top3,
             "heldout_titles": result.n_held_out,
+            "heldout_ece": result.ece,
             "promoted": result.promoted,
             "production_version": result.production_version,
             "decision": result.reason,

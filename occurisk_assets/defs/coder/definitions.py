@@ -2,9 +2,10 @@
 
 import dagster as dg
 
+from occurisk_assets.coder.korean_terms import korean_occupation_terms
 from occurisk_assets.defs.coder.assets import occupation_coder
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[occupation_coder])
+    return dg.Definitions(assets=[korean_occupation_terms, occupation_coder])

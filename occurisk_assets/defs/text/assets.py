@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from occurisk_assets.defs.onet.checks import raw_asset_key
+from occurisk_assets.lib.names import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.text.embeddings import build_embeddings
