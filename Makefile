@@ -48,9 +48,10 @@ os-packages:
 		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-# TEST_WORKERS=2: pytest-xdist, each test file whole on one of two workers (its module fixtures and file
-# order kept), each worker with its own PostgreSQL, built platform and browser (docs/benchmarks.md).
-TEST_WORKERS ?= 0
+# Two pytest-xdist workers by default: each test file whole on one of them (its module fixtures and file
+# order kept), each worker with its own PostgreSQL, built platform and browser. A serial run keeps about one
+# of the two cores busy (docs/benchmarks.md "Test suite time"). TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 test: install os-packages lint check-defs
 	@$(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status

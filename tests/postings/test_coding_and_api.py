@@ -20,6 +20,7 @@ from occurisk_assets.postings.coding import code_postings
 from occurisk_assets.postings.importing import import_file
 from tests.built_platform import DATA_VERSION, platform_database
 from tests.postings.board import KOREAN, POSTINGS, job_posting
+from tests.postings.test_done_when import empty_postings_store
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,21 @@ class FixedPredictions:
 
 @pytest.fixture(scope="module")
 def coded(built_database, tmp_path_factory):
-    """The board's postings (and the Korean one) imported into the built platform, cleaned and coded."""
+    """The board's postings (and the Korean one) imported into the built platform's empty postings store,
+    cleaned and coded; the store is emptied again afterwards. Every module that uses it gets the same store,
+    whichever module ran before (each module that imports this fixture runs it again)."""
     path = tmp_path_factory.mktemp("postings") / "board.jsonl"
     lines = [json.dumps(job_posting(p, "https://jobs.example.org")) for p in POSTINGS] + [json.dumps(KOREAN)]
     path.write_text("\n".join(lines) + "\n")
     coder = FixedPredictions()
     with platform_database(built_database), psycopg.connect(built_database, autocommit=True) as conn:
+        empty_postings_store(conn)
         import_file(conn, path)
         clean_postings(conn)
         counts = code_postings(conn, coder)
         again = code_postings(conn, coder)
         yield conn, counts, again, coder
+        empty_postings_store(conn)
 
 
 def test_each_posting_gets_its_top3_exposure_and_matched_duties(coded, db_conn):
