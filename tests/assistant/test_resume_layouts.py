@@ -45,7 +45,7 @@ def upload_of(resume: Resume) -> tuple[str, bytes]:
 
 
 def test_fixture_resumes_are_read_field_by_field():
-    scores = field_scores([(r, split_jobs(r.text)) for r in RESUMES])
+    scores = field_scores([(r, split_jobs(text_of_upload(*upload_of(r)))) for r in RESUMES])
     assert scores["precision"] >= MIN_PRECISION and scores["recall"] >= MIN_RECALL, scores
 
 
