@@ -53,8 +53,8 @@ Springfield Community College, Associate Degree in Nursing, 1998 - 2001
         ),
     ),
     Resume(
-        "title — employer — years",
-        "txt",
+        "title — employer — years, a .docx",
+        "docx",
         """JAMES PARK
 james.park@example.com · 555-201-3344
 
@@ -107,8 +107,8 @@ Employee of the Year, 2015
         ),
     ),
     Resume(
-        "title, employer, place, years each on a line",
-        "txt",
+        "title, employer, place, years each on a line, a PDF",
+        "pdf",
         """Experience
 Customer Service Representative
 Acme Telecom
