@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 import click
 
 from occurisk_assets.lib import db, schema
+from occurisk_assets.lib.names import DATA_VERSION_JOB
 from occurisk_assets.lib.settings import PROJECT_ROOT
 from occurisk_assets.runs import build_lock
 from occurisk_assets.runs import recovery as run_recovery
@@ -56,7 +57,7 @@ def run_job(
     db.export_connection_env()  # what the run starts (dbt) reads the connection from the environment
     instance = instance or dagster_instance()
     run_id = str(uuid.uuid4())
-    holds_version = job_name == build_lock.PIPELINE_JOB and partition_key is not None
+    holds_version = job_name == DATA_VERSION_JOB and partition_key is not None
     with contextlib.ExitStack() as held:
         if holds_version:
             try:
