@@ -39,7 +39,11 @@ FIXED = {  # title → the codes a coder would answer (the right one first, exce
     "Customer Service Representative (Remote)": [("43-4051", 0.7), ("41-3021", 0.1), ("43-9061", 0.05)],
     "Elementary School Teacher - Grade 3": [("25-2021", 0.31), ("25-2022", 0.29), ("25-3031", 0.1)],
     "Dental Hygienist": [("29-1292", 0.93), ("31-9091", 0.04), ("29-1021", 0.01)],
-    "물류센터 재고관리 사원": [("43-5071", 0.62), ("53-7065", 0.15), ("43-5061", 0.05)],  # Korean is coded too
+    "물류센터 재고관리 사원": [
+        ("43-5071", 0.62),
+        ("53-7065", 0.15),
+        ("43-5061", 0.05),
+    ],  # Korean is coded too
 }
 
 
