@@ -142,7 +142,7 @@ Both coders fit in the same run on the O*NET 30.1 release files and the project'
 for v2, embeddings of the exemplars and the calibration included); v1 is v2's naive Bayes alone (the coder
 before issue 23). Held-out: {results["v2"]["held"]["n"]} alternate and reported titles never trained on; ECE and
 the unsure split on the {results["v2"]["held"]["ece_n"]} of them the calibration was not fit on. Ads: the
-hand-coded ads of tests/coder/fixtures/labelled_ads.jsonl (rule in docs/coder.md). Measured
+hand-coded ads of tests/coder/fixtures/labelled_ads.jsonl (rule in docs/methodology.md, "Occupation coder"). Measured
 {time.strftime("%Y-%m-%d")} on {machine()}, a shared machine.
 
 | measure | v1 (naive Bayes) | v2 (blend, calibrated) |

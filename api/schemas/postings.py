@@ -39,7 +39,8 @@ class PostingListItem(BaseModel):
     collected_on: dt.date
     language: str | None
     coding_status: str | None = Field(
-        description="coded, not_english (kept, not coded) or no_active_version; null: not coded yet."
+        description="coded, not_english (neither English nor Korean: kept, not coded) or no_active_version; "
+        "null: not coded yet."
     )
     occupation: PostingOccupation | None = Field(description="The top occupation code.")
     low_confidence: bool | None = Field(

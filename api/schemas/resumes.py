@@ -27,6 +27,9 @@ class ParsedJob(BaseModel):
     end_year: int | None
     duties: list[str]
     occupations: list[CodedOccupation] = Field(description="The 3 likeliest occupations, best first.")
+    proposed_tasks: list[ProposedTask] = Field(
+        description="The first occupation's tasks closest to the duties, to confirm."
+    )
     unsure: bool = Field(
         description="The coder is not sure which of them it is (best confidence under 0.3, or the best two "
         "within 0.1): ask the person to pick one."
@@ -34,9 +37,6 @@ class ParsedJob(BaseModel):
     coder_input_sha256: str = Field(
         description="A hash of the text that was coded (not the text): sent back with the person's choice, "
         "it makes a label for the coder's live accuracy."
-    )
-    proposed_tasks: list[ProposedTask] = Field(
-        description="The first occupation's tasks closest to the duties, to confirm."
     )
 
 

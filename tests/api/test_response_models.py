@@ -258,6 +258,8 @@ PARSED = {
                 {"task_id": 1, "task_statement": "Answer calls.", "similarity": None},
                 {"task_id": 2, "task_statement": "Keep records.", "similarity": 0.1234},
             ],
+            "unsure": False,
+            "coder_input_sha256": "0123456789abcdef",
         }
     ],
 }

@@ -115,8 +115,13 @@ def test_a_korean_ad_is_coded_to_personal_care_with_its_duties_matched(api, site
     coded = api.post("/api/v1/postings/code", json=KOREAN_AD).json()
     assert coded["language"] == "ko" and coded["occupations"], coded
     assert coded["occupations"][0]["soc_code"] in PERSONAL_CARE
+    duties = {d["duty"]: d for d in coded["duties"]}
+    assert len(duties) == 4
+    # Matched by meaning to the personal-care tasks (Korean duty, English task); the licence line to none.
+    assert any(w in duties["어르신 식사 도움"]["task_statement"].lower() for w in ("meal", "eat", "feed"))
+    assert "bathe" in duties["목욕과 옷 갈아입기 도움"]["task_statement"].lower()
+    assert duties["요양보호사 자격증 필수, 주 5일 근무"]["task_id"] is None
     matched = [d for d in coded["duties"] if d["task_id"] is not None]
-    assert len(coded["duties"]) >= 3 and len(matched) >= 3
     assert all(d["onetsoc_code"][:7] in {o["soc_code"] for o in coded["occupations"]} for d in matched)
     page = post_form(site, "/check-job-ad", "/check-job-ad", KOREAN_AD)
     assert page.status_code == 200 and "/occupation/" + coded["occupations"][0]["soc_code"] in page.text

@@ -40,6 +40,11 @@ FIXED = {  # title → the codes a coder would answer (the right one first, exce
     "Customer Service Representative (Remote)": [("43-4051", 0.7), ("41-3021", 0.1), ("43-9061", 0.05)],
     "Elementary School Teacher - Grade 3": [("25-2021", 0.31), ("25-2022", 0.29), ("25-3031", 0.1)],
     "Dental Hygienist": [("29-1292", 0.93), ("31-9091", 0.04), ("29-1021", 0.01)],
+    "물류센터 재고관리 사원": [
+        ("43-5071", 0.62),
+        ("53-7065", 0.15),
+        ("43-5061", 0.05),
+    ],  # Korean is coded too
 }
 
 
@@ -78,7 +83,7 @@ def coded(built_database, tmp_path_factory):
 
 def test_each_posting_gets_its_top3_exposure_and_matched_duties(coded, db_conn):
     conn, counts, again, coder = coded
-    assert counts == {"coded": 7, "low_confidence": 1, "not_english": 1}
+    assert counts == {"coded": 8, "low_confidence": 1}
     assert again == {} and len(coder.calls) == 1  # coded once, in one batch
     rows = conn.execute(
         """SELECT title, soc_code, confidence, low_confidence, ai_score, coding_status FROM postings.posting
@@ -90,13 +95,13 @@ def test_each_posting_gets_its_top3_exposure_and_matched_duties(coded, db_conn):
             (DATA_VERSION,),
         ).fetchall()
     )
-    for title, soc, confidence, low, ai_score, status in rows[:-1]:
+    for title, soc, confidence, low, ai_score, status in rows:
         assert (soc, confidence) == FIXED[title][0] and status == "coded"
         assert ai_score == pytest.approx(scores[soc])  # exposure = the occupation's score
         assert low == (confidence < 0.4)
-    assert rows[-1][1:] == (None, None, None, None, "not_english")  # the Korean ad: kept, not coded
+    assert rows[-1][0] == KOREAN["title"] and rows[-1][1] == "43-5071"  # the Korean ad: coded like the others
     (n_occupations,) = conn.execute("SELECT count(*) FROM postings.posting_occupation").fetchone()
-    assert n_occupations == 3 * len(POSTINGS)
+    assert n_occupations == 3 * (len(POSTINGS) + 1)
 
 
 def test_duties_match_their_nearest_task_statement(coded, db_conn):

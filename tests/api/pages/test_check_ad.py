@@ -98,4 +98,11 @@ def test_korean_interface_and_a_korean_ad(site):
         "description": "환자 간호와 투약 관리를 담당할 간호사를 모집합니다. 병원 경력 우대.",
     }
     korean = post_ad(site, ad)
-    assert korean.status_code == 200 and "영어가 아닌 것 같아서" in korean.text
+    assert korean.status_code == 200 and "/occupation/29-1141" in korean.text  # coded, not refused
+    assert "아닌 것 같아서" not in korean.text
+    spanish = {
+        "title": "Enfermera",
+        "description": "Buscamos enfermera para cuidar pacientes en el hospital.",
+    }
+    refused = post_ad(site, spanish)
+    assert refused.status_code == 200 and "영어도 한국어도 아닌 것 같아서" in refused.text
