@@ -11,6 +11,7 @@ from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
+from api.metrics import RESUMES_PARSED
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
 from occurisk_assets.clean_text import CleanText, text_problem
@@ -123,6 +124,7 @@ async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDe
 async def parse_text(conn, version: str, text: str) -> dict:
     """The jobs in a résumé's text, coded (the API's answer; the résumé page shows the same)."""
     jobs = split_jobs(text)
+    RESUMES_PARSED.inc()
     coder = await asyncio.to_thread(load_production_coder, version)
     queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
     predictions = await asyncio.to_thread(coder.predict, queries, 3)
