@@ -1,5 +1,5 @@
-"""The platform's metrics read from PostgreSQL at each scrape of /metrics: release builds, LLM provider
-calls, postings collection.
+"""The platform's metrics read from PostgreSQL at each scrape of /metrics: release builds and what changed
+(rows, score drift), LLM provider calls, postings collection and the posting mix's drift.
 
 Why a collector in the API rather than an exporter process: these facts already live in PostgreSQL (the
 pipeline writes them as it runs, whichever process ran it), the API is the one process `make run` always
@@ -36,6 +36,15 @@ SELECT split_part(r.seed_url, '/', 3) AS source,
        count(*) AS n
 FROM postings.crawl_url u JOIN postings.crawl_run r USING (crawl_id)
 WHERE u.state = 'done' GROUP BY 1, 2"""
+
+# What changed from the previous release (core.version_diff, defs/lifecycle/diff.py): rows, and the shift of
+# the task-score distribution (KS, JS); the posting mix against its baseline day (postings.mix_drift).
+RELEASE_DIFFS = """
+SELECT data_version, tasks_added, tasks_removed, occupations_added, occupations_removed,
+       task_score_ks, task_score_js
+FROM core.version_diff"""
+LATEST_MIX_DRIFT = """
+SELECT exposure_ks, exposure_js, group_js FROM postings.mix_drift ORDER BY day DESC LIMIT 1"""
 
 
 class PlatformCollector:
@@ -92,4 +101,33 @@ class PlatformCollector:
             )
             for source, outcome, n in conn.execute(POSTINGS_FETCHES).fetchall():
                 fetches.add_metric([source, outcome or "unknown"], n)
-        return [builds, calls, tokens, cost, retries, failures, fetches]
+            changes = GaugeMetricFamily(
+                "occurisk_release_changes",
+                "Rows added or removed by a release against its baseline",
+                labels=["version", "change"],
+            )
+            drift = GaugeMetricFamily(
+                "occurisk_release_drift",
+                "Shift of the task-score distribution against the baseline release (KS statistic, JS)",
+                labels=["version", "measure"],
+            )
+            for version, *counts, ks, js in conn.execute(RELEASE_DIFFS).fetchall():
+                for change, n in zip(
+                    ("tasks_added", "tasks_removed", "occupations_added", "occupations_removed"),
+                    counts,
+                    strict=True,
+                ):
+                    changes.add_metric([version, change], n)
+                for measure, value in (("ks", ks), ("js", js)):
+                    if value is not None:
+                        drift.add_metric([version, measure], value)
+            mix = GaugeMetricFamily(
+                "occurisk_postings_mix_drift",
+                "The latest day's posting mix against its baseline (exposure KS and JS, occupation-group JS)",
+                labels=["measure"],
+            )
+            for row in conn.execute(LATEST_MIX_DRIFT).fetchall():
+                for measure, value in zip(("exposure_ks", "exposure_js", "group_js"), row, strict=True):
+                    if value is not None:
+                        mix.add_metric([measure], value)
+        return [builds, calls, tokens, cost, retries, failures, fetches, changes, drift, mix]
