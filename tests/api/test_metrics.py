@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.serving import occurisk_serve
+from tests.api.test_serve import served_as_make_run_serves
 
 FREE_TEXT = "zebrafinch nightshift secret"
 
@@ -21,8 +21,7 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
 
 
 def test_metrics_name_route_templates_never_a_profile_id_or_a_query(built_database, tmp_path):
-    with occurisk_serve(built_database, "--workers", "2", log=tmp_path / "serve.log") as served:
-        base = served.url
+    with served_as_make_run_serves(built_database, tmp_path / "serve.log") as base:
         job = {"soc_code": "43-4051", "title": "CSR", "start_year": 2000}
         profile_id = httpx.post(f"{base}/api/v1/profiles", json={"jobs": [job]}).json()["id"]
         for path in (
