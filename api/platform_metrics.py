@@ -31,7 +31,7 @@ LLM_FAILURES = "SELECT model, count(*) AS n FROM core.scoring_failure GROUP BY m
 # Per source (the seed's host): each URL fetched, by outcome; robots.txt refusals apart from other skips.
 POSTINGS_FETCHES = """
 SELECT split_part(r.seed_url, '/', 3) AS source,
-       CASE WHEN u.outcome = 'skipped' AND u.reason ILIKE '%%robots%%' THEN 'robots_blocked'
+       CASE WHEN u.outcome = 'skipped' AND u.reason ILIKE '%robots%' THEN 'robots_blocked'
             ELSE u.outcome END AS outcome,
        count(*) AS n
 FROM postings.crawl_url u JOIN postings.crawl_run r USING (crawl_id)

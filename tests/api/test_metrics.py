@@ -55,3 +55,6 @@ def test_metrics_name_route_templates_never_a_profile_id_or_a_query(built_databa
     assert requests("(no route)", "GET", "4xx") == 2
     assert found[("occurisk_response_cache_requests_total", (("result", "hit"),))] >= 1
     assert found[("occurisk_http_request_duration_seconds_count", (("route", "/search"),))] == 1
+    # The platform's figures, read from PostgreSQL at the scrape (api/platform_metrics.py).
+    assert found[("occurisk_platform_metrics_up", ())] == 1
+    assert found[("occurisk_release_builds", (("status", "complete"),))] >= 1
