@@ -26,7 +26,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from starlette.routing import Match, Mount
+from starlette.routing import Mount
 
 from api.cache import UNCACHED_PREFIXES
 from api.platform_metrics import PlatformCollector
@@ -85,28 +85,26 @@ def record_coding(confidence: float | None, unsure: bool) -> None:
 
 
 def route_template(scope: dict) -> str:
-    """The template of the route that answers `scope`, or UNMATCHED. An answer from the response cache never
-    reached the router, so the route is looked up here the way the router would."""
-    if "route" not in scope and "endpoint" in scope:  # a Mount (/static) answered: one series for it all
-        return scope.get("root_path") or UNMATCHED
+    """The template of the route that answered `scope` (UNMATCHED when no route did; `/static` for files)."""
     if "route" not in scope:
-        for route in scope["app"].router.routes:
-            match, child = route.matches(scope)
-            if match == Match.FULL:
-                scope = {**scope, **child, "route": route}
-                break
-        else:
-            return UNMATCHED
+        # A Mount (/static) leaves its endpoint; nothing at all: no route matched.
+        return scope.get("root_path") or UNMATCHED if "endpoint" in scope else UNMATCHED
     if isinstance(scope["route"], Mount):
         return scope["route"].path
     return loggable_path(scope)
 
 
+# Paths the response cache may answer without routing, and their templates (learned from their miss).
+MAX_LEARNED_PATHS = 10_000
+
+
 class MetricsMiddleware:
-    """Pure ASGI, outermost: counts and times every request (the response cache's answers too)."""
+    """Pure ASGI, outermost: counts and times every request (the response cache's answers too: a hit never
+    reaches the router, so its template is the one its path's miss was routed to)."""
 
     def __init__(self, app):
         self.app = app
+        self.cached_templates: dict[str, str] = {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"] == METRICS_PATH:
@@ -126,7 +124,14 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, observed)
         finally:
-            route = route_template(scope)
+            if cache == b"hit":  # answered by the cache, before routing
+                route = self.cached_templates.get(scope["path"], UNMATCHED)
+            else:
+                route = route_template(scope)
+                if cache == b"miss":
+                    if len(self.cached_templates) >= MAX_LEARNED_PATHS:
+                        self.cached_templates.clear()
+                    self.cached_templates[scope["path"]] = route
             HTTP_REQUESTS.labels(route, scope["method"], f"{status // 100}xx").inc()
             HTTP_DURATION.labels(route).observe(time.perf_counter() - started)
             if scope["method"] == "GET" and not scope["path"].startswith(UNCACHED_PREFIXES):
