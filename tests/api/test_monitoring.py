@@ -1,6 +1,6 @@
 """The monitoring configuration in api/monitoring/, checked by the tools that run it: promtool (scrape
 config, rules, the rules' unit tests in rules_test.yml), amtool (the rendered Alertmanager routing); the
-dashboards name only metrics the API exports or the rules record (their queries run in test_alerting.py)."""
+dashboards name only metrics the API exports or the rules record."""
 
 from __future__ import annotations
 
