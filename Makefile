@@ -38,8 +38,9 @@ check-defs: install
 # Debian packages the tests and benchmarks need (CI starts from a clean image as root): Chromium for the
 # browser tests (Playwright cannot download its own browser here), CJK fonts so Korean pages render, wrk for
 # the load benchmark, espeak-ng to make speech for the transcription test, DejaVu fonts so PDF exports carry
-# any script. Installed when missing.
-OS_PACKAGES := chromium fonts-noto-cjk wrk espeak-ng fonts-dejavu-core
+# any script; Prometheus and Alertmanager (promtool, amtool) for the monitoring tests (api/monitoring/).
+# Installed when missing.
+OS_PACKAGES := chromium fonts-noto-cjk wrk espeak-ng fonts-dejavu-core prometheus prometheus-alertmanager
 os-packages:
 	@missing=$$(for p in $(OS_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -39,6 +39,9 @@ class ApiSettings(BaseSettings):
     transcribe_max_seconds: float = Field(default=120.0, gt=0)
     # Bodies the response cache keeps per worker process (0: no cache).
     response_cache_mb: int = Field(default=64, ge=0)
+    # Expensive requests (api/overload.py) of one kind a worker answers at once; past it, 503 + Retry-After.
+    heavy_jobs_per_kind: int = Field(default=2, ge=1)
+    busy_retry_after_s: int = Field(default=10, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

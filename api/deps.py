@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from api.config import ApiSettings
+from api.metrics import POOL_WAIT
 from occurisk_assets.lib.db import SEARCH_PATH
 from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, VERSION_PATTERN
 
@@ -41,7 +43,9 @@ def make_pool(url: str, settings: ApiSettings) -> AsyncConnectionPool:
 
 
 async def get_connection(request: Request) -> AsyncIterator[AsyncConnection]:
+    asked = time.perf_counter()
     async with request.app.state.pool.connection() as conn, conn.transaction():
+        POOL_WAIT.observe(time.perf_counter() - asked)
         # One snapshot for all the queries of a request: a rebuild switched in between two of them
         # (lifecycle/rebuild.py) is seen whole or not at all, never half.
         await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

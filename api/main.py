@@ -20,6 +20,9 @@ from api.clean_parameters import clean_parameters
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.errors import UncaughtErrors
+from api.metrics import MetricsMiddleware
+from api.metrics import router as metrics_router
+from api.overload import OverloadMiddleware
 from api.pages import app as web_app
 from api.pages.render import error_page, vary
 from api.privacy import PrivacyMiddleware, log_route_templates, loggable_path
@@ -129,6 +132,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         transcribe,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(metrics_router)
 
     async def body_too_large(request: Request, exc: BodyTooLarge):
         if web_app.is_page(request):
@@ -139,7 +143,10 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
     app.add_middleware(
         BodySizeLimitMiddleware, default=MAX_BODY_BYTES, limits=upload_limits(settings), refuse=body_too_large
     )
-    web_app.mount(app)  # after: its security headers wrap the 413 page too
+    app.add_middleware(
+        OverloadMiddleware, per_kind=settings.heavy_jobs_per_kind, retry_after_s=settings.busy_retry_after_s
+    )
+    web_app.mount(app)  # after: its security headers wrap the 413 and busy pages too
 
     @app.exception_handler(psycopg.errors.UndefinedTable)
     async def database_not_built(request: Request, exc: psycopg.errors.UndefinedTable):
@@ -169,6 +176,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
     app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb * 1024 * 1024, vary=vary)
     # Around everything: an uncaught exception is logged without its message (it may quote personal text).
     app.add_middleware(UncaughtErrors)
+    app.add_middleware(MetricsMiddleware)  # outermost: sees every answer, the cache's and the 500s
     return app
 
 

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from psycopg import AsyncConnection
 
 from api.deps import ConnectionDep, VersionDep
+from api.metrics import record_coding
 from api.schemas.common import ERROR_RESPONSES, UNPROCESSABLE, Meta, Pagination
 from api.schemas.postings import (
     CodedPosting,
@@ -253,6 +254,7 @@ async def code_ad(
     tables = await _version_tables(request, conn, version)
     threshold = get_settings().postings_min_confidence
     [coded] = await run_in_threadpool(code_batch, coder, tables, [(title, text, duties)], threshold)
+    record_coding(coded.top.confidence if coded.top else None, coded.low_confidence)
     scored = sorted((d for d in coded.duties if d.ai_score is not None), key=lambda d: -d.ai_score)
     top = coded.top
     return CodedPosting(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
+from api.metrics import LETTERS_MADE
 from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.profiles import CoverLetter, Exposure, PersonalTransitions, Profile, Resume
@@ -242,6 +243,7 @@ async def make_cover_letter(
         ],
     }
     await profiles.save_document(conn, profile_id, "cover_letter", result)
+    LETTERS_MADE.inc()
     return result
 
 

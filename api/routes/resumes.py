@@ -10,6 +10,7 @@ from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
+from api.metrics import RESUMES_PARSED
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
@@ -116,6 +117,7 @@ async def parse_text(conn, version: str, text: str) -> dict:
     """The jobs in a résumé's text, coded (the API's answer; the résumé page shows the same)."""
     coder = await asyncio.to_thread(load_production_coder, version)
     jobs = await asyncio.to_thread(split_jobs, text, coder_title_likeness(coder))
+    RESUMES_PARSED.inc()
     queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
     predictions = await asyncio.to_thread(coder.predict, queries, 3)
     log_predictions(coder.model_version, queries, predictions)

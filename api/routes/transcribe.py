@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, HTTPException, UploadFile
 
 from api.config import get_api_settings
+from api.metrics import AUDIO_SECONDS
 from api.schemas.voice import Transcription
 from occurisk_assets.assistant.voice import AudioProblem, transcribe
 
@@ -32,6 +33,7 @@ async def transcribe_audio(
         )
     except AudioProblem as exc:
         raise HTTPException(exc.status, str(exc)) from exc
+    AUDIO_SECONDS.inc(result.seconds)
     return {
         "text": result.text,
         "seconds": result.seconds,

@@ -19,6 +19,7 @@ from api import queries
 from api.assistant_db import AssistantConnectionDep
 from api.config import get_api_settings
 from api.deps import ConnectionDep, VersionDep
+from api.metrics import AUDIO_SECONDS
 from api.pages.numbers import whole_number
 from api.pages.render import PageDep
 from api.profile_access import ProfileId
@@ -367,6 +368,7 @@ async def transcribed(page, audio) -> tuple[str | None, list[tuple[str, str]]]:
         )
     except voice.AudioProblem as exc:
         return None, [("audio", with_english_problem(page, "aw_error_audio", exc))]
+    AUDIO_SECONDS.inc(result.seconds)
     return result.text.strip(), []
 
 

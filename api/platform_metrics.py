@@ -1,0 +1,133 @@
+"""The platform's metrics read from PostgreSQL at each scrape of /metrics: release builds and what changed
+(rows, score drift), LLM provider calls, postings collection and the posting mix's drift.
+
+Why a collector in the API rather than an exporter process: these facts already live in PostgreSQL (the
+pipeline writes them as it runs, whichever process ran it), the API is the one process `make run` always
+keeps up, and one scrape target means one thing to deploy and one `up` to alert on. Each scrape reads a few
+aggregates over indexed tables (with a statement timeout): no state is kept here, and a database that cannot
+be read gives `occurisk_platform_metrics_up 0` instead of a failed scrape.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import psycopg
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from occurisk_assets.lib import db
+
+log = logging.getLogger(__name__)
+
+STATEMENT_TIMEOUT_MS = 2000
+
+RELEASE_BUILDS = "SELECT build_status AS status, count(*) AS n FROM core.data_version GROUP BY 1"
+LLM_CALLS = """
+SELECT model, count(*) AS calls, coalesce(sum(input_tokens), 0) AS input_tokens,
+       coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cost_usd), 0) AS cost_usd,
+       coalesce(sum(greatest(paid_attempts - 1, 0)), 0) AS retries
+FROM core.llm_call GROUP BY model"""
+LLM_FAILURES = "SELECT model, count(*) AS n FROM core.scoring_failure GROUP BY model"
+# Per source (the seed's host): each URL fetched, by outcome; robots.txt refusals apart from other skips.
+POSTINGS_FETCHES = """
+SELECT split_part(r.seed_url, '/', 3) AS source,
+       CASE WHEN u.outcome = 'skipped' AND u.reason ILIKE '%robots%' THEN 'robots_blocked'
+            ELSE u.outcome END AS outcome,
+       count(*) AS n
+FROM postings.crawl_url u JOIN postings.crawl_run r USING (crawl_id)
+WHERE u.state = 'done' GROUP BY 1, 2"""
+
+# What changed from the previous release (core.version_diff, defs/lifecycle/diff.py): rows, and the shift of
+# the task-score distribution (KS, JS); the posting mix against its baseline day (postings.mix_drift).
+RELEASE_DIFFS = """
+SELECT data_version, tasks_added, tasks_removed, occupations_added, occupations_removed,
+       task_score_ks, task_score_js
+FROM core.version_diff"""
+LATEST_MIX_DRIFT = """
+SELECT exposure_ks, exposure_js, group_js FROM postings.mix_drift ORDER BY day DESC LIMIT 1"""
+
+
+class PlatformCollector:
+    """A prometheus-client custom collector (collect() is called at each scrape)."""
+
+    def collect(self):
+        up = GaugeMetricFamily("occurisk_platform_metrics_up", "1 if the platform's tables could be read")
+        try:
+            families = list(self._read())
+        except psycopg.Error as exc:
+            log.warning("platform metrics unavailable: %s", type(exc).__name__)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from families
+
+    def _read(self):
+        with db.connect(connect_timeout=2) as conn:
+            conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+            builds = GaugeMetricFamily(
+                "occurisk_release_builds", "O*NET releases by build status", labels=["status"]
+            )
+            for status, n in conn.execute(RELEASE_BUILDS).fetchall():
+                builds.add_metric([status or "unknown"], n)
+            calls = CounterMetricFamily(
+                "occurisk_llm_calls", "Scoring calls answered, per model", labels=["model"]
+            )
+            tokens = CounterMetricFamily(
+                "occurisk_llm_tokens", "Tokens billed, per model", labels=["model", "direction"]
+            )
+            cost = CounterMetricFamily(
+                "occurisk_llm_cost_usd", "Provider cost in USD, per model", labels=["model"]
+            )
+            retries = CounterMetricFamily(
+                "occurisk_llm_retries", "Paid attempts beyond the first, per model", labels=["model"]
+            )
+            for model, n, tokens_in, tokens_out, usd, retried in conn.execute(LLM_CALLS).fetchall():
+                calls.add_metric([model], n)
+                tokens.add_metric([model, "input"], tokens_in)
+                tokens.add_metric([model, "output"], tokens_out)
+                cost.add_metric([model], float(usd))
+                retries.add_metric([model], retried)
+            failures = CounterMetricFamily(
+                "occurisk_llm_failures", "Tasks a model failed to score, per model", labels=["model"]
+            )
+            for model, n in conn.execute(LLM_FAILURES).fetchall():
+                failures.add_metric([model], n)
+            fetches = CounterMetricFamily(
+                "occurisk_postings_fetches",
+                "Posting URLs fetched, per source and outcome (error, robots_blocked, posting, …)",
+                labels=["source", "outcome"],
+            )
+            for source, outcome, n in conn.execute(POSTINGS_FETCHES).fetchall():
+                fetches.add_metric([source, outcome or "unknown"], n)
+            changes = GaugeMetricFamily(
+                "occurisk_release_changes",
+                "Rows added or removed by a release against its baseline",
+                labels=["version", "change"],
+            )
+            drift = GaugeMetricFamily(
+                "occurisk_release_drift",
+                "Shift of the task-score distribution against the baseline release (KS statistic, JS)",
+                labels=["version", "measure"],
+            )
+            for version, *counts, ks, js in conn.execute(RELEASE_DIFFS).fetchall():
+                for change, n in zip(
+                    ("tasks_added", "tasks_removed", "occupations_added", "occupations_removed"),
+                    counts,
+                    strict=True,
+                ):
+                    changes.add_metric([version, change], n)
+                for measure, value in (("ks", ks), ("js", js)):
+                    if value is not None:
+                        drift.add_metric([version, measure], value)
+            mix = GaugeMetricFamily(
+                "occurisk_postings_mix_drift",
+                "The latest day's posting mix against its baseline (exposure KS and JS, occupation-group JS)",
+                labels=["measure"],
+            )
+            for row in conn.execute(LATEST_MIX_DRIFT).fetchall():
+                for measure, value in zip(("exposure_ks", "exposure_js", "group_js"), row, strict=True):
+                    if value is not None:
+                        mix.add_metric([measure], value)
+        return [builds, calls, tokens, cost, retries, failures, fetches, changes, drift, mix]
