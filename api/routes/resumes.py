@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import asyncio
 
-import numpy as np
 from fastapi import APIRouter, HTTPException, Request
-from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
+from api.services import resumes
 from occurisk_assets.clean_text import CleanText, text_problem
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
-from occurisk_assets.defs.assistant.parsing import split_jobs
-from occurisk_assets.defs.coder import CoderNotTrained, load_production_coder
-from occurisk_assets.defs.coder.serving import log_predictions
 
 router = APIRouter(tags=["resumes"])
-
-PROPOSED_TASKS = 8
-MIN_TASK_SIMILARITY = 0.05
 
 
 class ParseRequest(BaseModel):
@@ -59,37 +52,6 @@ async def _text_of(request: Request) -> str:
     return body.text
 
 
-async def tasks_of(conn, version: str, soc_code: str) -> list[dict]:
-    """The occupation's tasks, core first (on the read pool or the assistant's, whatever its row factory)."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(
-            "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
-            "ORDER BY task_type NULLS LAST, task_id",
-            [version, soc_code],
-        )
-        return [
-            {"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()
-        ]
-
-
-def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
-    """The occupation's tasks closest to the person's own words (cosine of the coder's TF-IDF features);
-    without duties, its first tasks (core first)."""
-    if not tasks:
-        return []
-    if not duties:
-        return [{**t, "similarity": None} for t in tasks[:PROPOSED_TASKS]]
-    vectors = coder.features.transform([" ".join(duties)] + [t["task_statement"] for t in tasks])
-    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()) + 1e-9
-    similarity = (vectors[1:] @ vectors[0].T).toarray().ravel() / (norms[1:] * norms[0])
-    order = np.argsort(-similarity, kind="stable")[:PROPOSED_TASKS]
-    return [
-        {**tasks[i], "similarity": round(float(similarity[i]), 4)}
-        for i in order
-        if similarity[i] >= MIN_TASK_SIMILARITY
-    ]
-
-
 # The body is read by hand (JSON or multipart), so it is documented here for clients and schemathesis.
 PARSE_BODY = {
     "requestBody": {
@@ -114,34 +76,4 @@ PARSE_BODY = {
 async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDep) -> dict:
     """Send `{"text": "…"}` or a multipart upload `file` (.txt, .docx or .pdf, at most 2 MB). Returns the jobs
     found, each with `occupations` (soc_code, title, confidence) and `proposed_tasks` to confirm."""
-    try:
-        return await parse_text(conn, version, await _text_of(request))
-    except CoderNotTrained as exc:
-        raise HTTPException(503, str(exc)) from exc
-
-
-async def parse_text(conn, version: str, text: str) -> dict:
-    """The jobs in a résumé's text, coded (the API's answer; the résumé page shows the same)."""
-    jobs = split_jobs(text)
-    coder = await asyncio.to_thread(load_production_coder, version)
-    queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
-    predictions = await asyncio.to_thread(coder.predict, queries, 3)
-    log_predictions(coder.model_version, queries, predictions)
-    found = []
-    for job, occupations in zip(jobs, predictions, strict=True):
-        tasks = await tasks_of(conn, version, occupations[0].soc_code)
-        found.append(
-            {
-                "title": job.title,
-                "employer": job.employer,
-                "start_year": job.start_year,
-                "end_year": job.end_year,
-                "duties": job.duties,
-                "occupations": [
-                    {"soc_code": p.soc_code, "title": p.title, "confidence": p.confidence}
-                    for p in occupations
-                ],
-                "proposed_tasks": _propose(coder, job.duties, tasks),
-            }
-        )
-    return {"data_version": version, "model_version": coder.model_version, "jobs": found}
+    return await resumes.parse_text(conn, version, await _text_of(request))

@@ -15,14 +15,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from api import queries
 from api.assistant_db import AssistantConnectionDep
 from api.config import get_api_settings
 from api.deps import ConnectionDep, VersionDep
 from api.pages.numbers import whole_number
 from api.pages.render import PageDep
 from api.profile_access import ProfileId
-from api.routes.resumes import parse_text, tasks_of
+from api.queries import occupations as occupation_queries
+from api.queries.tasks import tasks_of
+from api.services.resumes import parse_text
 from occurisk_assets.codes import PROFILE_ID, SOC_CODE_PATTERN
 from occurisk_assets.defs.assistant import exposure, profiles, voice
 from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
@@ -141,10 +142,10 @@ async def find_job(
 ) -> HTMLResponse:
     """Search the occupations in lay words (the API's search) and choose one."""
     _, version = await profile_and_version(assistant, profile_id, version)
-    query_norm = queries.normalise_search(q) if q.strip() else ""
+    query_norm = occupation_queries.normalise_search(q) if q.strip() else ""
     results = []
     if query_norm:
-        found = await queries.list_occupations(
+        found = await occupation_queries.list_occupations(
             conn, version, query_norm, "relevance", "desc", limit=SEARCH_RESULTS, offset=0
         )
         results = found.rows

@@ -1,7 +1,7 @@
 """A person's matched job ads as a page (/profile/{id}/postings): the postings ranked for their profile,
 each with its occupation, its exposure and why it is on the list, in plain words, and a small form to mark
 what came of it (applied / interview / offer / rejected). No number on the page is a chance of being hired:
-none exists. It reuses the JSON API's ranking and outcome code (api/routes/profile_postings.py)."""
+none exists. The same service as the JSON API's (api/services/profile_postings.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse
 from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
 from api.pages.numbers import whole_number
+from api.pages.profile_steps import load_profile, redirect, render
 from api.pages.render import Page, PageDep, PageError
-from api.pages.routes.assistant_results import load_profile, redirect, render
-from api.routes.profile_postings import OUTCOMES, UnknownPosting, postings_for, record_outcome
+from api.services.profile_postings import OUTCOMES, UnknownPosting, postings_for, record_outcome
 
 router = APIRouter(include_in_schema=False)
 
