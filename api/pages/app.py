@@ -20,14 +20,17 @@ from api.pages import csrf
 from api.pages.render import PageError, error_page, page_for_error
 from api.pages.routes import (
     about,
-    assistant_history,
-    assistant_results,
     check_ad,
     compare,
     explore,
     home,
+    moved_urls,
+    my_work,
+    my_work_jobs,
+    my_work_postings,
+    my_work_results,
+    my_work_resume,
     occupation,
-    profile_postings,
 )
 from api.services.errors import ServiceError
 from occurisk_assets.defs.assistant.documents import plain_size
@@ -47,9 +50,13 @@ PAGE_MODULES = (
     compare,
     check_ad,
     about,
-    assistant_history,
-    assistant_results,
-    profile_postings,
+    my_work_jobs,
+    my_work_resume,
+    my_work_results,
+    my_work_postings,
+    moved_urls,
+    # Last: its /my-work/{profile_id} would otherwise take /my-work/resume, /my-work/deleted and the like.
+    my_work,
 )
 
 

@@ -10,14 +10,14 @@ from api.pages.render import Page, PageError
 from occurisk_assets.codes import PROFILE_ID
 from occurisk_assets.defs.assistant import profiles
 
-# The steps, in order: (URL, i18n key); the work history is assistant_history's page.
+# The steps, in order: (URL, i18n key); the work history is api/pages/routes/my_work.py's page.
 STEPS = (
     ("/my-work/{id}", "step_history"),
-    ("/profile/{id}/exposure", "step_exposure"),
-    ("/profile/{id}/transitions", "step_transitions"),
-    ("/profile/{id}/resume", "step_resume"),
-    ("/profile/{id}/cover-letter", "step_letter"),
-    ("/profile/{id}/postings", "step_postings"),
+    ("/my-work/{id}/exposure", "step_exposure"),
+    ("/my-work/{id}/transitions", "step_transitions"),
+    ("/my-work/{id}/resume/draft", "step_resume"),
+    ("/my-work/{id}/cover-letter", "step_letter"),
+    ("/my-work/{id}/postings", "step_postings"),
 )
 NO_STORE = {"cache-control": "no-store"}
 

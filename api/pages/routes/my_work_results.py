@@ -25,22 +25,22 @@ MAX_TEXT = 20000
 MIN_POSTING = 20
 
 
-@router.get("/profile/{profile_id}/exposure", response_class=HTMLResponse)
+@router.get("/my-work/{profile_id}/exposure", response_class=HTMLResponse)
 async def exposure_page(profile_id: str, page: PageDep, conn: AssistantConnectionDep) -> HTMLResponse:
     row = await load_profile(conn, profile_id)
     result = await service.personal_exposure(conn, row)
     jobs_by_ordinal = {job["ordinal"]: job for job in result["jobs"]}
     return render(
-        page, "profile_exposure.html", row, "exposure", result=result, jobs_by_ordinal=jobs_by_ordinal
+        page, "my_work/exposure.html", row, "exposure", result=result, jobs_by_ordinal=jobs_by_ordinal
     )
 
 
-@router.get("/profile/{profile_id}/transitions", response_class=HTMLResponse)
+@router.get("/my-work/{profile_id}/transitions", response_class=HTMLResponse)
 async def transitions_page(profile_id: str, page: PageDep, conn: AssistantConnectionDep) -> HTMLResponse:
     row = await load_profile(conn, profile_id)
     _, moves = await service.personal_transitions(conn, row)
     titles = await exposure.occupation_scores(conn, row["data_version"], profiles.socs_of(row))
-    return render(page, "profile_transitions.html", row, "transitions", moves=moves, own=titles)
+    return render(page, "my_work/transitions.html", row, "transitions", moves=moves, own=titles)
 
 
 async def _resume_targets(conn: AsyncConnection, row: dict) -> list[dict]:
@@ -55,9 +55,9 @@ async def _resume_response(
     resume = await service.current_resume(conn, row)
     return render(
         page,
-        "profile_resume.html",
+        "my_work/resume_draft.html",
         row,
-        "resume",
+        "resume/draft",
         status=status,
         resume=resume,
         resume_text=values.get("text", resume.get("edited_text") or resume["text"]),
@@ -67,12 +67,12 @@ async def _resume_response(
     )
 
 
-@router.get("/profile/{profile_id}/resume", response_class=HTMLResponse)
+@router.get("/my-work/{profile_id}/resume/draft", response_class=HTMLResponse)
 async def resume_page(profile_id: str, page: PageDep, conn: AssistantConnectionDep) -> HTMLResponse:
     return await _resume_response(page, conn, await load_profile(conn, profile_id))
 
 
-@router.post("/profile/{profile_id}/resume", response_class=HTMLResponse)
+@router.post("/my-work/{profile_id}/resume/draft", response_class=HTMLResponse)
 async def make_resume(
     profile_id: str,
     page: PageDep,
@@ -90,10 +90,10 @@ async def make_resume(
         conn, profile_id, target or None, age_neutral is not None, use_llm is not None
     )
     await service.make_resume(conn, profile_id, use_llm=use_llm is not None)
-    return redirect(f"/profile/{profile_id}/resume?done=draft#draft")
+    return redirect(f"/my-work/{profile_id}/resume/draft?done=draft#draft")
 
 
-@router.post("/profile/{profile_id}/resume/text", response_class=HTMLResponse)
+@router.post("/my-work/{profile_id}/resume/draft/text", response_class=HTMLResponse)
 async def save_resume_text(
     profile_id: str, page: PageDep, conn: AssistantConnectionDep, text: Annotated[str, Form()] = ""
 ):
@@ -105,17 +105,19 @@ async def save_resume_text(
     current = await service.current_resume(conn, row)
     saved = {**current, "edited_text": text.replace("\r\n", "\n")}
     await profiles.save_document(conn, profile_id, "resume", saved)
-    return redirect(f"/profile/{profile_id}/resume?done=text#edit")
+    return redirect(f"/my-work/{profile_id}/resume/draft?done=text#edit")
 
 
-@router.get("/profile/{profile_id}/cover-letter", response_class=HTMLResponse)
+@router.get("/my-work/{profile_id}/cover-letter", response_class=HTMLResponse)
 async def letter_page(profile_id: str, page: PageDep, conn: AssistantConnectionDep) -> HTMLResponse:
     row = await load_profile(conn, profile_id)
     letter = await profiles.stored_document(conn, profile_id, "cover_letter")
-    return render(page, "profile_letter.html", row, "cover-letter", letter=letter, posting="", problems=[])
+    return render(
+        page, "my_work/cover_letter.html", row, "cover-letter", letter=letter, posting="", problems=[]
+    )
 
 
-@router.post("/profile/{profile_id}/cover-letter", response_class=HTMLResponse)
+@router.post("/my-work/{profile_id}/cover-letter", response_class=HTMLResponse)
 async def make_letter(
     profile_id: str, page: PageDep, conn: AssistantConnectionDep, posting: Annotated[str, Form()] = ""
 ):
@@ -130,7 +132,7 @@ async def make_letter(
         letter = await profiles.stored_document(conn, profile_id, "cover_letter")
         return render(
             page,
-            "profile_letter.html",
+            "my_work/cover_letter.html",
             row,
             "cover-letter",
             400,
@@ -142,4 +144,4 @@ async def make_letter(
         await service.make_cover_letter(conn, profile_id, posting)
     except NotFound as exc:  # the profile went away between the two steps
         raise PageError(404, [("profile", "profile_unknown", "")]) from exc
-    return redirect(f"/profile/{profile_id}/cover-letter#letter")
+    return redirect(f"/my-work/{profile_id}/cover-letter#letter")
