@@ -223,7 +223,7 @@ def test_page_numbers(client, profile_id):
     url = f"/my-work/{profile_id}/postings"
     past = client.get(url, params={"page": 2})
     assert past.status_code == 200 and "There is no page 2. The last page of job ads is page 1." in past.text
-    assert 'href="/profile/' in past.text and "outcome-form" not in past.text
+    assert 'href="/my-work/' in past.text and "outcome-form" not in past.text
     for bad in ("0", "abc", "1001"):
         response = client.get(url, params={"page": bad})
         assert response.status_code == 400 and f"“{bad}” is not a valid page." in response.text, bad

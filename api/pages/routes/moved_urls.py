@@ -19,7 +19,7 @@ OLD_PAGE = re.compile(r"exposure|transitions|resume(/text)?|cover-letter|posting
 RENAMED = {"resume": "resume/draft", "resume/text": "resume/draft/text"}
 
 
-@router.api_route("/profile/{profile_id}/{old:path}", methods=["GET", "HEAD", "POST"])
+@router.api_route("/profile/{profile_id}/{old:path}", methods=["GET", "POST"])
 async def moved(profile_id: str, old: str, request: Request) -> RedirectResponse:
     if not (PROFILE_ID.fullmatch(profile_id) and OLD_PAGE.fullmatch(old)):
         raise PageError(404, [("profile", "profile_unknown", "")])
@@ -27,5 +27,5 @@ async def moved(profile_id: str, old: str, request: Request) -> RedirectResponse
     if request.url.query:
         url += "?" + request.url.query
     # 301 for a link; a form sent to the old address keeps its method and body (308).
-    status = 301 if request.method in ("GET", "HEAD") else 308
+    status = 301 if request.method == "GET" else 308
     return RedirectResponse(url, status_code=status, headers=NO_STORE)

@@ -238,7 +238,7 @@ def test_age_neutral_leaves_out_early_years_and_is_remembered(
     assert "with 30 years of experience" in page.locator(".resume-preview").inner_text()
     page.get_by_label("Leave out early dates").check()
     page.get_by_role("button", name="Make a new draft").click()
-    page.wait_for_url("**/resume?done=draft#draft")
+    page.wait_for_url("**/resume/draft?done=draft#draft")
     preview = page.locator(".resume-preview").inner_text()
     assert "Cashier, Corner Market — earlier experience, without dates" in preview
     assert "1994" not in preview and "1998" not in preview and "years of experience" not in preview
@@ -258,7 +258,7 @@ def test_an_edit_persists_and_is_what_downloads(browser, live_server, make_profi
     edited = page.locator("#text").input_value().replace("SUMMARY", "ABOUT ME") + "Languages: Spanish\n"
     page.locator("#text").fill(edited)
     page.get_by_role("button", name="Save my changes").click()
-    page.wait_for_url("**/resume?done=text#edit")
+    page.wait_for_url("**/resume/draft?done=text#edit")
     assert page.get_by_role("status").inner_text() == "Your changes are saved. The downloads use your text."
     page.goto(f"{live_server}/my-work/{profile_id}/resume/draft")
     assert page.locator("#text").input_value() == edited
@@ -281,7 +281,7 @@ def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
     page = context.new_page()
     page.goto(f"{live_server}/my-work/{profile_id}/resume/draft")
     page.get_by_role("button", name="Make a new draft").click()  # not ticked: nothing is sent
-    page.wait_for_url("**/resume?done=draft#draft")
+    page.wait_for_url("**/resume/draft?done=draft#draft")
     assert fake_llm.completions("openai") == 0
     draft = site_session.post(f"{API}/profiles/{profile_id}/resume", json={}).json()
     jobs = [{"bullets": job["bullets"]} for job in draft["jobs"]]
@@ -289,7 +289,7 @@ def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
     fake_llm.enqueue("openai", Reply.content(json.dumps(reply)))
     page.get_by_label("Improve the wording with AI (sends my text to OpenAI or Anthropic)").check()
     page.get_by_role("button", name="Make a new draft").click()
-    page.wait_for_url("**/resume?done=draft#draft")
+    page.wait_for_url("**/resume/draft?done=draft#draft")
     assert fake_llm.completions("openai") == 1
     note = page.locator("#draft .notice").inner_text()
     assert "The LLM's rewording was not used" in note and "This is the offline draft." in note
