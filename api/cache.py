@@ -25,8 +25,9 @@ from occurisk_assets.lib.data_generation import CURRENT_GENERATION
 log = logging.getLogger(__name__)
 
 # Never cached: liveness must reach the database; the docs and static files are not data.
-# Personal data (profiles, résumés; their pages under /my-work and /profile/) changes without a new data
-# generation and must never sit in a shared cache; postings change with every crawl or import.
+# Personal data (profiles, résumés; their pages under /my-work, and the old /profile/ addresses) changes
+# without a new data generation and must never sit in a shared cache; postings change with every crawl or
+# import.
 UNCACHED_PREFIXES = (
     "/api/v1/health",
     *PERSONAL_PREFIXES,

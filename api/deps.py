@@ -6,13 +6,14 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from api.config import ApiSettings
 from api.metrics import POOL_WAIT
+from occurisk_assets.lib.codes import SOC_CODE_PATTERN
 from occurisk_assets.lib.db import SEARCH_PATH
 from occurisk_assets.versions import COMPLETE, SQL_SORT_KEY, VERSION_PATTERN
 
@@ -118,3 +119,14 @@ class VersionNotBuilt(HTTPException):
 
 
 VersionDep = Annotated[str, Depends(served_version)]
+
+
+# A 6-digit SOC code as a path parameter (the occupations and careers routes).
+SocCode = Annotated[
+    str,
+    Path(
+        pattern=SOC_CODE_PATTERN,
+        examples=["15-1252"],
+        description="6-digit SOC code, e.g. 15-1252 (not an O*NET-SOC code like 15-1252.00).",
+    ),
+]

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.responses import PlainTextResponse
 
+from api.services.errors import Conflict, Invalid, NotFound, ServiceError, Unavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -20,6 +22,19 @@ def validation_error_response(exc: RequestValidationError) -> JSONResponse:
         {"detail": [{k: error[k] for k in ("type", "loc", "msg") if k in error} for error in exc.errors()]},
         status_code=422,
     )
+
+
+# The one place a service's domain error becomes an HTTP status.
+STATUS = {NotFound: 404, Invalid: 422, Conflict: 409, Unavailable: 503}
+
+
+def status_of(exc: ServiceError) -> int:
+    return next((status for kind, status in STATUS.items() if isinstance(exc, kind)), 500)
+
+
+def service_error_response(exc: ServiceError) -> JSONResponse:
+    """A JSON route's answer to a domain error: its status and message, as FastAPI's HTTPException gives."""
+    return JSONResponse({"detail": str(exc)}, status_code=status_of(exc))
 
 
 class UncaughtErrors:

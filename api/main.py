@@ -73,7 +73,7 @@ def upload_limits(settings: ApiSettings) -> list[tuple[str, int, int]]:
     return [
         (f"{API_PREFIX}/transcribe", audio, audio + MULTIPART_ALLOWANCE),
         (f"{API_PREFIX}/resumes/parse", MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES + MULTIPART_ALLOWANCE),
-        # The pages whose forms take a recording (and a résumé file): api/pages/templates/assistant/_speak.html.
+        # The pages whose forms take a recording (and a résumé file): api/pages/templates/my_work/_speak.html.
         (
             r"/my-work(/[^/]+)?/resume",
             audio + MAX_UPLOAD_BYTES,

@@ -15,20 +15,24 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.body_limit import BodyTooLarge
 from api.clean_parameters import UNSTORABLE_TEXT, clean_form
 from api.deps import VersionNotBuilt
-from api.errors import validation_error_response
+from api.errors import service_error_response, status_of, validation_error_response
 from api.pages import csrf
 from api.pages.render import PageError, error_page, page_for_error
 from api.pages.routes import (
     about,
-    assistant_history,
-    assistant_results,
     check_ad,
     compare,
     explore,
     home,
+    moved_urls,
+    my_work,
+    my_work_jobs,
+    my_work_postings,
+    my_work_results,
+    my_work_resume,
     occupation,
-    profile_postings,
 )
+from api.services.errors import ServiceError
 from occurisk_assets.assistant.documents import plain_size
 from occurisk_assets.versions import FAILED
 
@@ -46,9 +50,13 @@ PAGE_MODULES = (
     compare,
     check_ad,
     about,
-    assistant_history,
-    assistant_results,
-    profile_postings,
+    my_work_jobs,
+    my_work_resume,
+    my_work_results,
+    my_work_postings,
+    moved_urls,
+    # Last: its /my-work/{profile_id} would otherwise take /my-work/resume, /my-work/deleted and the like.
+    my_work,
 )
 
 
@@ -91,6 +99,15 @@ def mount(app: FastAPI) -> None:
             problem = "version_failed" if exc.build_status == FAILED else "version_building"
             return error_page(request, 409, [("version", problem, exc.version)])
         return error_page(request, exc.status_code if exc.status_code in (400, 404) else 503)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError):
+        # A JSON route's answer is its status (api/errors.py); a page that did not explain it shows the
+        # page of that kind, as for an HTTPException.
+        if not is_page(request):
+            return service_error_response(exc)
+        status = status_of(exc)
+        return error_page(request, status if status in (400, 404) else 503)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -6,9 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from psycopg import AsyncConnection
 
-from api import career_queries
-from api.deps import ConnectionDep, VersionDep
-from api.routes.occupations import SocCode, ai_score
+from api.deps import ConnectionDep, SocCode, VersionDep
+from api.queries import careers as career_queries
 from api.schemas.careers import (
     SimilarityComponent,
     SimilarOccupation,
@@ -18,6 +17,7 @@ from api.schemas.careers import (
     Transitions,
 )
 from api.schemas.common import ERROR_RESPONSES, Meta
+from api.services.occupations import ai_score
 from occurisk_assets.careers import transitions as careers_transitions
 from occurisk_assets.careers.similarity import COMPONENTS, DEFAULT_TOP_K
 

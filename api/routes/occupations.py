@@ -1,12 +1,13 @@
 from math import ceil
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Query
 
-from api import career_queries, queries
-from api.deps import ConnectionDep, VersionDep
+from api.deps import ConnectionDep, SocCode, VersionDep
+from api.queries import careers as career_queries
+from api.queries import occupations as occupation_queries
 from api.schemas.careers import Transition
-from api.schemas.common import ERROR_RESPONSES, AIScore, Meta, Pagination
+from api.schemas.common import ERROR_RESPONSES, Meta, Pagination
 from api.schemas.occupations import (
     MAJOR_GROUPS,
     AIScoreDetail,
@@ -23,30 +24,10 @@ from api.schemas.occupations import (
     RelatedOccupation,
     SearchMatch,
 )
+from api.services.occupations import ai_score
 from occurisk_assets.careers.transitions import DEFAULTS as DEFAULT_TRANSITION_FILTERS
-from occurisk_assets.lib.codes import SOC_CODE_PATTERN
 
 router = APIRouter(tags=["occupations"])
-
-SocCode = Annotated[
-    str,
-    Path(
-        pattern=SOC_CODE_PATTERN,
-        examples=["15-1252"],
-        description="6-digit SOC code, e.g. 15-1252 (not an O*NET-SOC code like 15-1252.00).",
-    ),
-]
-
-
-def ai_score(row: dict) -> AIScore | None:
-    if row["ai_n_tasks_scored"] is None:
-        return None
-    return AIScore(
-        mean=row["ai_mean"],
-        std=row["ai_std"],
-        coverage=row["ai_coverage"],
-        n_tasks_scored=row["ai_n_tasks_scored"],
-    )
 
 
 def list_item(row: dict) -> OccupationListItem:
@@ -79,27 +60,27 @@ async def list_occupations(
         ),
     ] = None,
     sort: Annotated[
-        queries.SortKey | None,
+        occupation_queries.SortKey | None,
         Query(
             description="ai (score), employment, wage (median annual), growth (projected), title. Default: "
             "relevance with a search, ai without.",
         ),
     ] = None,
     order: Annotated[
-        queries.Order | None, Query(description="Default: asc for title, desc otherwise.")
+        occupation_queries.Order | None, Query(description="Default: asc for title, desc otherwise.")
     ] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> OccupationList:
     """Occupations (SOC codes) with their AI score and BLS figures: searched, sorted and paged."""
-    search_text = queries.normalise_search(search) if search and search.strip() else None
+    search_text = occupation_queries.normalise_search(search) if search and search.strip() else None
     sort_by = sort or ("relevance" if search_text is not None else "ai")
     order = order or ("asc" if sort_by == "title" else "desc")
     if search_text == "":
         # Nothing searchable in it (only punctuation, say): nothing matches.
-        result = queries.Page([], 0)
+        result = occupation_queries.Page([], 0)
     else:
-        result = await queries.list_occupations(
+        result = await occupation_queries.list_occupations(
             conn, version, search_text, sort_by, order, limit=page_size, offset=(page - 1) * page_size
         )
     return OccupationList(
@@ -171,7 +152,7 @@ async def get_occupation(
     projections, its O*NET-SOC occupations, its heaviest tasks with each model's score (and rationale, where
     an LLM gave one) and the ensemble, related occupations (`safer` when their AI score is lower), and the
     5 best moves to safer work under the default filters (see /occupations/{soc_code}/transitions)."""
-    row = await queries.occupation(conn, version, soc_code, tasks)
+    row = await occupation_queries.occupation(conn, version, soc_code, tasks)
     if row is None:
         raise HTTPException(404, f"no occupation with SOC code {soc_code} in O*NET {version}")
     score = None

@@ -3,23 +3,19 @@ route takes the profile's random id; there is no listing, and DELETE removes eve
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Response
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, Field
 
 from api.assistant_db import AssistantConnectionDep
 from api.deps import VersionDep
-from api.metrics import LETTERS_MADE
-from api.profile_access import NOT_FOUND, ProfileId, profile_or_404
+from api.profile_access import ProfileId
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.profiles import CoverLetter, Exposure, PersonalTransitions, Profile, Resume
-from occurisk_assets.assistant import documents, exposure, profiles, skills
-from occurisk_assets.assistant.facts import Facts
-from occurisk_assets.assistant.letter import checklist, draft_letter
-from occurisk_assets.assistant.resume import Note, ResumeDraft, draft_resume
-from occurisk_assets.assistant.rewrite import rewrite_draft
+from api.services import profiles as service
+from occurisk_assets.assistant import documents, profiles
+from occurisk_assets.assistant.resume import ResumeDraft
 from occurisk_assets.lib.clean_text import CleanText
 from occurisk_assets.lib.codes import SOC_CODE_PATTERN
 
@@ -57,18 +53,12 @@ def _public(row: dict) -> dict:
 @router.post("/profiles", status_code=201, response_model=Profile, responses=UNPROCESSABLE)
 async def create_profile(body: profiles.ProfileIn, conn: AssistantConnectionDep, version: VersionDep) -> dict:
     """Save a work history; the answer's `id` (192 random bits) is the only way back to it."""
-    try:
-        await profiles.validate_against_catalog(conn, version, body)
-    except profiles.InvalidProfile as exc:
-        raise HTTPException(422, str(exc)) from exc
-    profile_id = profiles.new_profile_id()
-    await profiles.save(conn, profile_id, version, body, new=True)
-    return _public(await profile_or_404(conn, profile_id))
+    return _public(await service.create(conn, version, body))
 
 
 @router.get("/profiles/{profile_id}", response_model=Profile)
 async def get_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> dict:
-    return _public(await profile_or_404(conn, profile_id))
+    return _public(await service.load(conn, profile_id))
 
 
 @router.put("/profiles/{profile_id}", response_model=Profile, responses=UNPROCESSABLE)
@@ -76,20 +66,13 @@ async def replace_profile(
     profile_id: ProfileId, body: profiles.ProfileIn, conn: AssistantConnectionDep
 ) -> dict:
     """Replace the whole work history (in one transaction; on any error the previous one stays)."""
-    row = await profile_or_404(conn, profile_id)
-    try:
-        await profiles.validate_against_catalog(conn, row["data_version"], body)
-    except profiles.InvalidProfile as exc:
-        raise HTTPException(422, str(exc)) from exc
-    await profiles.save(conn, profile_id, row["data_version"], body, new=False)
-    return _public(await profile_or_404(conn, profile_id))
+    return _public(await service.replace_history(conn, profile_id, body))
 
 
 @router.delete("/profiles/{profile_id}", status_code=204)
 async def delete_profile(profile_id: ProfileId, conn: AssistantConnectionDep) -> Response:
     """Delete everything: the profile, its jobs and tasks, drafts, letters and cached rewrites."""
-    if not await profiles.delete(conn, profile_id):
-        raise HTTPException(404, NOT_FOUND)
+    await service.delete(conn, profile_id)
     return Response(status_code=204)
 
 
@@ -98,8 +81,8 @@ async def get_exposure(profile_id: ProfileId, conn: AssistantConnectionDep) -> d
     """A personal AI-exposure score over the tasks this person did (weighting in `weighting` and
     docs/methodology.md), their most and least exposed tasks with each rater's score, and their
     occupations' average for comparison."""
-    row = await profile_or_404(conn, profile_id)
-    return {"data_version": row["data_version"], **await exposure.personal_exposure(conn, row)}
+    row = await service.load(conn, profile_id)
+    return {"data_version": row["data_version"], **await service.personal_exposure(conn, row)}
 
 
 @router.get("/profiles/{profile_id}/transitions", response_model=PersonalTransitions)
@@ -107,10 +90,8 @@ async def get_transitions(profile_id: ProfileId, conn: AssistantConnectionDep) -
     """Where the person's experience carries: the careers transitions (safer, within reach, similar pay) from
     each of their occupations, ranked by how much of their own ticked work (detailed work activities) each
     target shares; what carries over and the skill gaps."""
-    row = await profile_or_404(conn, profile_id)
-    method, found = await skills.personal_transitions(
-        conn, row["data_version"], profiles.task_ids_of(row), profiles.socs_of(row)
-    )
+    row = await service.load(conn, profile_id)
+    method, found = await service.personal_transitions(conn, row)
     return {"data_version": row["data_version"], "method": method, "transitions": found}
 
 
@@ -121,38 +102,6 @@ class ResumeRequest(BaseModel):
     text: CleanText | None = Field(
         default=None, max_length=20000, description="your edited résumé text, kept as is"
     )
-
-
-async def facts_and_draft(
-    conn, row: dict, target: str | None, age_neutral: bool
-) -> tuple[ResumeDraft, Facts]:
-    version = row["data_version"]
-    tasks = await exposure.task_scores(conn, version, profiles.task_ids_of(row))
-    supported = await skills.supported_skills(conn, version, profiles.task_ids_of(row), profiles.socs_of(row))
-    target_title, target_tasks = None, set()
-    if target:
-        occupation = (await exposure.occupation_scores(conn, version, [target])).get(target)
-        if occupation is None:
-            raise HTTPException(422, f"target_soc_code: no occupation {target} in O*NET {version}")
-        target_title = occupation["title"]
-        target_tasks = await skills.tasks_sharing_activities(conn, version, profiles.task_ids_of(row), target)
-    draft = draft_resume(
-        row["jobs"],
-        tasks,
-        [s["skill"] for s in supported],
-        age_neutral=age_neutral,
-        target_title=target_title,
-        target_task_ids=target_tasks,
-    )
-    facts = Facts.of(
-        *[
-            job["title"] + " " + (job["employer"] or "") + " " + " ".join(job["duties"])
-            for job in row["jobs"]
-        ],
-        *[str(job[k]) for job in row["jobs"] for k in ("start_year", "end_year") if job[k]],
-        draft.text(),  # the offline draft states only the person's facts (and O*NET text)
-    )
-    return draft, facts
 
 
 # exclude_unset: `edited_text` stays absent unless the person sent their own text.
@@ -170,24 +119,9 @@ async def make_resume(
     """A résumé draft: past-tense bullets per job (least exposed and target-relevant tasks first), a summary
     and the O*NET skills the person's tasks support. `text` saves the person's own edit instead."""
     body = body or ResumeRequest()
-    row = await profile_or_404(conn, profile_id)
-    age_neutral = row["age_neutral"] if body.age_neutral is None else body.age_neutral
-    draft, facts = await facts_and_draft(
-        conn, row, body.target_soc_code or row["target_soc_code"], age_neutral
+    return await service.make_resume(
+        conn, profile_id, body.target_soc_code, body.age_neutral, body.use_llm, body.text
     )
-    if body.use_llm:
-        if not row["llm_opt_in"]:
-            raise HTTPException(
-                409, "use_llm: this profile has not agreed to send its text to an LLM provider (llm_opt_in)"
-            )
-        draft = await rewrite_draft(conn, profile_id, draft, facts)
-    if body.text is not None:
-        draft = replace(draft, notes=[*draft.notes, Note("edited")])
-    result = draft.as_dict()
-    if body.text is not None:
-        result["edited_text"] = body.text
-    await profiles.save_document(conn, profile_id, "resume", result)
-    return result
 
 
 @router.get("/profiles/{profile_id}/resume.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES)
@@ -195,11 +129,8 @@ async def download_resume(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:
     """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft)."""
-    row = await profile_or_404(conn, profile_id)
-    body = await profiles.stored_document(conn, profile_id, "resume")
-    if body is None:
-        draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
-        body = draft.as_dict()
+    row = await service.load(conn, profile_id)
+    body = await service.current_resume(conn, row)
     text = body.get("edited_text") or body["text"]
     if fmt == "txt":
         content = text.encode("utf-8")
@@ -226,25 +157,9 @@ class CoverLetterRequest(BaseModel):
 async def make_cover_letter(
     profile_id: ProfileId, body: CoverLetterRequest, conn: AssistantConnectionDep
 ) -> dict:
-    """A cover letter from the résumé and the posting, and the posting's single demands matched to the
-    person's experience (a checklist: shown, partly shown or not shown, and the résumé line that shows it)."""
-    row = await profile_or_404(conn, profile_id)
-    stored = await profiles.stored_document(conn, profile_id, "resume")
-    if stored is not None:
-        draft = ResumeDraft.from_dict(stored)
-    else:
-        draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
-    items = checklist(body.posting, draft)
-    result = {
-        "text": draft_letter(draft, items),
-        "checklist": [
-            {"requirement": r.requirement, "status": r.status, "met": r.met, "evidence": r.evidence}
-            for r in items
-        ],
-    }
-    await profiles.save_document(conn, profile_id, "cover_letter", result)
-    LETTERS_MADE.inc()
-    return result
+    """A cover letter from the résumé and the posting, and the posting's key requirements matched to the
+    person's experience (a checklist: met, and the résumé line that shows it)."""
+    return await service.make_cover_letter(conn, profile_id, body.posting)
 
 
 @router.get(
@@ -253,11 +168,7 @@ async def make_cover_letter(
 async def download_cover_letter(
     profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
 ) -> Response:
-    await profile_or_404(conn, profile_id)
-    body = await profiles.stored_document(conn, profile_id, "cover_letter")
-    if body is None:
-        raise HTTPException(404, "no cover letter yet: POST a posting to /profiles/{id}/cover-letter first")
-    text = body["text"]
+    text = (await service.stored_cover_letter(conn, profile_id))["text"]
     content = {
         "txt": lambda: text.encode(),
         "docx": lambda: documents.text_docx(text),

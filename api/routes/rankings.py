@@ -2,11 +2,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api import queries
 from api.deps import ConnectionDep, VersionDep
-from api.routes.occupations import ai_score
+from api.queries import occupations as occupation_queries
 from api.schemas.common import ERROR_RESPONSES, Meta
 from api.schemas.occupations import Ranking, RankingItem
+from api.services.occupations import ai_score
 
 router = APIRouter(tags=["rankings"])
 
@@ -18,7 +18,7 @@ async def ai_risk(
     limit: Annotated[
         int, Query(ge=1, le=1000, description="At most this many occupations (default: all).")
     ] = 1000,
-    order: Annotated[queries.Order, Query(description="desc: most exposed first.")] = "desc",
+    order: Annotated[occupation_queries.Order, Query(description="desc: most exposed first.")] = "desc",
     major_group: Annotated[
         str | None,
         Query(
@@ -39,7 +39,7 @@ async def ai_risk(
 ) -> Ranking:
     """Scored occupations ranked by AI-replacement score."""
     group = f"{major_group[:2]}-0000" if major_group else None
-    result = await queries.ranking(conn, version, order, limit, group, job_zone, min_employment)
+    result = await occupation_queries.ranking(conn, version, order, limit, group, job_zone, min_employment)
     return Ranking(
         meta=Meta.for_version(version),
         total=result.total,

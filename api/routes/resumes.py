@@ -6,25 +6,16 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, HTTPException, Request
-from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep, VersionDep
-from api.metrics import RESUMES_PARSED
 from api.schemas.common import UNPROCESSABLE
 from api.schemas.resumes import ParsedResume
+from api.services import resumes
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, UploadProblem, text_of_upload
-from occurisk_assets.assistant.job_fields import coder_title_likeness
-from occurisk_assets.assistant.parsing import split_jobs
-from occurisk_assets.coder import CoderNotTrained, load_production_coder
-from occurisk_assets.coder.model import is_unsure
-from occurisk_assets.coder.serving import input_hash, log_predictions
 from occurisk_assets.lib.clean_text import CleanText, text_problem
-from occurisk_assets.text.requirements import propose_tasks
 
 router = APIRouter(tags=["resumes"])
-
-PROPOSED_TASKS = 8
 
 
 class ParseRequest(BaseModel):
@@ -61,28 +52,6 @@ async def _text_of(request: Request) -> str:
     return body.text
 
 
-async def tasks_of(conn, version: str, soc_code: str) -> list[dict]:
-    """The occupation's tasks, core first (on the read pool or the assistant's, whatever its row factory)."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(
-            "SELECT task_id, task_statement FROM marts.task_statements WHERE data_version = %s AND soc_code = %s "
-            "ORDER BY task_type NULLS LAST, task_id",
-            [version, soc_code],
-        )
-        return [
-            {"task_id": r["task_id"], "task_statement": r["task_statement"]} for r in await cur.fetchall()
-        ]
-
-
-def _propose(duties: list[str], tasks: list[dict]) -> list[dict]:
-    """The occupation's tasks that the person's own words show (the requirement matcher of
-    occurisk_assets.text); without duties, its first tasks (core first)."""
-    if not duties:
-        return [{**t, "similarity": None} for t in tasks[:PROPOSED_TASKS]]
-    shown = propose_tasks(duties, [t["task_statement"] for t in tasks], PROPOSED_TASKS)
-    return [{**tasks[i], "similarity": score} for i, score in shown]
-
-
 # The body is read by hand (JSON or multipart), so it is documented here for clients and schemathesis.
 PARSE_BODY = {
     "requestBody": {
@@ -107,37 +76,4 @@ PARSE_BODY = {
 async def parse_resume(request: Request, conn: ConnectionDep, version: VersionDep) -> dict:
     """Send `{"text": "…"}` or a multipart upload `file` (.txt, .docx or .pdf, at most 2 MB). Returns the jobs
     found, each with `occupations` (soc_code, title, confidence) and `proposed_tasks` to confirm."""
-    try:
-        return await parse_text(conn, version, await _text_of(request))
-    except CoderNotTrained as exc:
-        raise HTTPException(503, str(exc)) from exc
-
-
-async def parse_text(conn, version: str, text: str) -> dict:
-    """The jobs in a résumé's text, coded (the API's answer; the résumé page shows the same)."""
-    coder = await asyncio.to_thread(load_production_coder, version)
-    jobs = await asyncio.to_thread(split_jobs, text, coder_title_likeness(coder))
-    RESUMES_PARSED.inc()
-    queries = [job.title or " ".join(job.duties)[:200] for job in jobs]
-    predictions = await asyncio.to_thread(coder.predict, queries, 3)
-    log_predictions(coder.model_version, queries, predictions)
-    found = []
-    for job, query, occupations in zip(jobs, queries, predictions, strict=True):
-        tasks = await tasks_of(conn, version, occupations[0].soc_code)
-        found.append(
-            {
-                "title": job.title,
-                "employer": job.employer,
-                "start_year": job.start_year,
-                "end_year": job.end_year,
-                "duties": job.duties,
-                "occupations": [
-                    {"soc_code": p.soc_code, "title": p.title, "confidence": p.confidence}
-                    for p in occupations
-                ],
-                "proposed_tasks": await asyncio.to_thread(_propose, job.duties, tasks),
-                "unsure": is_unsure(occupations),
-                "coder_input_sha256": input_hash(query),
-            }
-        )
-    return {"data_version": version, "model_version": coder.model_version, "jobs": found}
+    return await resumes.parse_text(conn, version, await _text_of(request))

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path
 
 from api.deps import VERSION_PATTERN, ConnectionDep
+from api.queries import versions as version_queries
 from api.schemas.common import ERROR_RESPONSES, Meta
 from occurisk_assets.lifecycle.diff import VersionDiff
 from occurisk_assets.versions import COMPLETE
@@ -33,23 +34,12 @@ async def version_diff(
     the AI-score distribution (Kolmogorov–Smirnov, Jensen–Shannon); the occupations whose rank moved most;
     the provider calls the version's scoring needed — against the baseline version (the previously active
     one). 404 when the version has no report."""
-    # Before the first report the table does not exist yet: that is "no report", not "database not built".
-    cur = await conn.execute("SELECT to_regclass('core.version_diff') IS NOT NULL AS built")
-    found = None
-    if (await cur.fetchone())["built"]:
-        cur = await conn.execute(
-            "SELECT report, markdown, created_at FROM core.version_diff WHERE data_version = %s",
-            (data_version,),
-        )
-        found = await cur.fetchone()
+    found = await version_queries.diff_report(conn, data_version)
     if found is None:
         raise HTTPException(404, f"no diff report for O*NET {data_version}")
-    cur = await conn.execute("SELECT build_status FROM core.data_version WHERE id = %s", (data_version,))
-    status = await cur.fetchone()
-    if status is not None and status["build_status"] != COMPLETE:
-        raise HTTPException(
-            409, f"O*NET {data_version} is not completely built (build status: {status['build_status']})"
-        )
+    status = await version_queries.build_status(conn, data_version)
+    if status is not None and status != COMPLETE:
+        raise HTTPException(409, f"O*NET {data_version} is not completely built (build status: {status})")
     return VersionDiffReport(
         **found["report"],
         created_at=found["created_at"],

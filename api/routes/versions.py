@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
-from api import queries
 from api.deps import ConnectionDep
+from api.queries import versions as version_queries
 from api.schemas.common import ERROR_RESPONSES, Meta
 from api.schemas.versions import VersionInfo, Versions
 
@@ -12,6 +12,6 @@ router = APIRouter(tags=["versions"])
 async def list_versions(conn: ConnectionDep) -> Versions:
     """Every servable (completely built) O*NET version, oldest first; `is_active` marks the one served by
     default. A version still building or whose build failed is not listed (`occurisk versions list` shows it)."""
-    rows = await queries.versions(conn)
+    rows = await version_queries.versions(conn)
     active = next((row["id"] for row in rows if row["is_active"]), None)
     return Versions(meta=Meta.for_version(active), items=[VersionInfo(**row) for row in rows])

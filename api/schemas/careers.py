@@ -93,7 +93,7 @@ class Transition(BaseModel):
 
     @classmethod
     def from_row(cls, row: dict) -> Transition:
-        """From a row of api.career_queries.transitions."""
+        """From a row of api.queries.careers.transitions."""
         return cls(
             soc_code=row["soc_code"],
             title=row["title"],

@@ -1,4 +1,4 @@
-"""Reading a résumé: POST /resumes/parse (built in api/routes/resumes.py; nothing is stored)."""
+"""Reading a résumé: POST /resumes/parse (built in api/services/resumes.py; nothing is stored)."""
 
 from __future__ import annotations
 

@@ -30,11 +30,10 @@ class Label:
         return "picked_other_offered" if self.chosen in self.offered else "corrected"
 
 
-def label_of(form, i: int, chosen: str) -> Label | None:
-    """The label of job `i` of a confirm form (offered-soc-i, coder-input-i), or None when the form does not
-    carry a well-formed one (a label is a by-product: it never stops a save)."""
-    offered = tuple(str(v) for v in form.getlist(f"offered-soc-{i}"))
-    digest = str(form.get(f"coder-input-{i}") or "")
+def label_of(offered: tuple[str, ...], digest: str, chosen: str) -> Label | None:
+    """The label of a job a person kept: the codes the coder offered (best first), the hash of the text it
+    coded and the code they chose; None when these are not well-formed (a label is a by-product of a
+    confirm form: it never stops a save)."""
     if not offered or not INPUT_SHA256.match(digest) or not SOC_CODE.match(chosen):
         return None
     if not all(SOC_CODE.match(code) for code in offered):

@@ -54,7 +54,7 @@ def test_every_answer_under_a_profile_is_no_store(built_database):
             if method == "GET" and template in (
                 "/api/v1/profiles/{profile_id}",
                 "/api/v1/profiles/{profile_id}/exposure",
-                "/profile/{profile_id}/exposure",
+                "/my-work/{profile_id}/exposure",
             ):
                 assert response.status_code == 200, template
         unknown = client.get("/api/v1/profiles/" + "x" * 32)

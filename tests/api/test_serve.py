@@ -47,7 +47,7 @@ def test_the_access_log_names_the_route_never_the_profile_id(built_database, tmp
         for path in (
             f"/api/v1/profiles/{profile_id}",
             f"/api/v1/profiles/{profile_id}/exposure",
-            f"/profile/{profile_id}/exposure?lang=ko",
+            f"/my-work/{profile_id}/exposure?lang=ko",
             f"/my-work/{profile_id}",
             f"/my-work/{profile_id}/no-such-page",
         ):
@@ -57,7 +57,7 @@ def test_the_access_log_names_the_route_never_the_profile_id(built_database, tmp
     for template in (
         '"GET /api/v1/profiles/{profile_id} HTTP/1.1" 200',
         '"GET /api/v1/profiles/{profile_id}/exposure HTTP/1.1" 200',
-        '"GET /profile/{profile_id}/exposure HTTP/1.1" 200',
+        '"GET /my-work/{profile_id}/exposure HTTP/1.1" 200',
         '"GET /my-work/{profile_id} HTTP/1.1" 200',
         '"GET (no route) HTTP/1.1" 404',
     ):

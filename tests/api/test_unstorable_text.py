@@ -232,7 +232,7 @@ READ_BY_HAND = {
     "/my-work/{profile_id}/resume": ["text", "action"],
     "/my-work/resume/confirm": ["title-0", "employer-0", "duties-0", "soc-0", "jobs"],
     "/my-work/{profile_id}/resume/confirm": ["title-0", "employer-0", "duties-0", "soc-0", "jobs"],
-    "/profile/{profile_id}": ["done"],
+    "/my-work/{profile_id}/resume/draft": ["done"],
 }
 
 

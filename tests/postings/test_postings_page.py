@@ -1,4 +1,4 @@
-"""A person's job ads as a page (/profile/{id}/postings), on the built 30.1 platform with the board's postings
+"""A person's job ads as a page (/my-work/{id}/postings), on the built 30.1 platform with the board's postings
 coded (the `coded` fixture of test_coding_and_api): ranked as the API ranks them, each with its occupation,
 exposure and reasons in plain words and no number presented as a chance of being hired; the outcome form
 (CSRF, no JavaScript) round-trips to the assistant schema and shows after reload; bad input gets an error
@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from api.main import create_app
-from api.pages.routes.profile_postings import _ad_link
+from api.pages.routes.my_work_postings import _ad_link
 from tests.api.pages.forms import form_token, post_form
 from tests.browser import serious_violations, tab_to
 from tests.built_platform import platform_database
@@ -69,7 +69,7 @@ def test_with_no_postings_the_page_says_how_to_add_them(
         empty_postings_store(conn)
     profile_id = new_profile(client)
     client.cookies.clear()
-    response = client.get(f"/profile/{profile_id}/postings")
+    response = client.get(f"/my-work/{profile_id}/postings")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     html = response.text
     assert "There are no job ads yet" in html
@@ -79,13 +79,13 @@ def test_with_no_postings_the_page_says_how_to_add_them(
     )
     assert 'href="/check-job-ad"' in html and "outcome-form" not in html
     assert "No such number exists" in html
-    korean = client.get(f"/profile/{profile_id}/postings", params={"lang": "ko"}).text
+    korean = client.get(f"/my-work/{profile_id}/postings", params={"lang": "ko"}).text
     assert "아직 구인 광고가 없습니다" in korean and "그런 숫자는 없습니다" in korean
     client.cookies.clear()
 
     context = browser.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/postings")
+    page.goto(f"{live_server}/my-work/{profile_id}/postings")
     assert serious_violations(page) == []
     page.screenshot(path=screenshots / "profile-postings-empty-en-375.png", full_page=True)
     context.close()
@@ -104,17 +104,17 @@ def card_texts(html: str) -> dict[int, str]:
 
 
 def test_the_profile_pages_link_to_it(client, profile_id):
-    link = f'href="/profile/{profile_id}/postings"'
+    link = f'href="/my-work/{profile_id}/postings"'
     assert link in client.get(f"/my-work/{profile_id}").text  # the history's "next steps"
-    exposure = client.get(f"/profile/{profile_id}/exposure").text
-    assert f'<a href="/profile/{profile_id}/postings">6. Job ads for you</a>' in exposure  # the step list
+    exposure = client.get(f"/my-work/{profile_id}/exposure").text
+    assert f'<a href="/my-work/{profile_id}/postings">6. Job ads for you</a>' in exposure  # the step list
 
 
 def test_the_page_lists_the_ranked_postings_with_plain_reasons(client, profile_id, csr_posting):
     posting_id, tasks = csr_posting
     ranked = client.get(f"{API}/profiles/{profile_id}/postings").json()
     client.cookies.clear()
-    response = client.get(f"/profile/{profile_id}/postings")
+    response = client.get(f"/my-work/{profile_id}/postings")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     html = response.text
     cards = card_texts(html)
@@ -148,7 +148,7 @@ def test_the_page_lists_the_ranked_postings_with_plain_reasons(client, profile_i
     assert 'href="https://jobs.example.org/' in first  # the ad itself
     assert "No number on this page is your chance of getting a job. No such number exists" in html
     assert "probab" not in html.lower()
-    korean = client.get(f"/profile/{profile_id}/postings", params={"lang": "ko"}).text
+    korean = client.get(f"/my-work/{profile_id}/postings", params={"lang": "ko"}).text
     client.cookies.clear()
     assert (
         "나에게 맞는 구인 광고" in korean
@@ -161,7 +161,7 @@ def test_an_outcome_marked_on_the_page_is_stored_and_shows_after_reload(
     client, profile_id, csr_posting, db_conn
 ):
     posting_id, _ = csr_posting
-    url = f"/profile/{profile_id}/postings"
+    url = f"/my-work/{profile_id}/postings"
     action = f"{url}/{posting_id}/outcome"
     sent = post_form(client, url, action, {"outcome": "applied", "page": "1"}, follow_redirects=False)
     assert sent.status_code == 303
@@ -188,7 +188,7 @@ def test_a_bad_outcome_gets_an_error_summary_and_stores_nothing(
     client, profile_id, csr_posting, db_conn, value
 ):
     posting_id, _ = csr_posting
-    url = f"/profile/{profile_id}/postings"
+    url = f"/my-work/{profile_id}/postings"
     response = post_form(client, url, f"{url}/{posting_id}/outcome", {"outcome": value})
     assert response.status_code == 400
     message = (
@@ -203,7 +203,7 @@ def test_a_bad_outcome_gets_an_error_summary_and_stores_nothing(
 
 def test_unknown_posting_profile_or_token_change_nothing(client, profile_id, csr_posting, db_conn):
     posting_id, _ = csr_posting
-    url = f"/profile/{profile_id}/postings"
+    url = f"/my-work/{profile_id}/postings"
     for choice in ("offer", ""):
         unknown = post_form(client, url, f"{url}/999999999/outcome", {"outcome": choice})
         assert unknown.status_code == 404 and "There is no job ad 999999999 any more." in unknown.text
@@ -212,7 +212,7 @@ def test_unknown_posting_profile_or_token_change_nothing(client, profile_id, csr
     assert form_token(client.get(url).text)  # the browser has its token cookie, but the form below lacks it
     forged = client.post(f"{url}/{posting_id}/outcome", data={"outcome": "offer"})
     assert forged.status_code == 403
-    nobody = f"/profile/{'x' * 32}/postings"
+    nobody = f"/my-work/{'x' * 32}/postings"
     assert client.get(nobody).status_code == 404
     gone = post_form(client, url, f"{nobody}/{posting_id}/outcome", {"outcome": "offer"})
     assert gone.status_code == 404 and "There is no profile at this link." in gone.text
@@ -220,10 +220,10 @@ def test_unknown_posting_profile_or_token_change_nothing(client, profile_id, csr
 
 
 def test_page_numbers(client, profile_id):
-    url = f"/profile/{profile_id}/postings"
+    url = f"/my-work/{profile_id}/postings"
     past = client.get(url, params={"page": 2})
     assert past.status_code == 200 and "There is no page 2. The last page of job ads is page 1." in past.text
-    assert 'href="/profile/' in past.text and "outcome-form" not in past.text
+    assert 'href="/my-work/' in past.text and "outcome-form" not in past.text
     for bad in ("0", "abc", "1001"):
         response = client.get(url, params={"page": bad})
         assert response.status_code == 400 and f"“{bad}” is not a valid page." in response.text, bad
@@ -240,10 +240,10 @@ def test_only_web_addresses_become_links():
 def test_the_page_is_axe_clean_at_375_px(browser, live_server, client, profile_id, screenshots, lang):
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale=lang)
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/postings?lang={lang}")
+    page.goto(f"{live_server}/my-work/{profile_id}/postings?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("li.card").count() == 8
-    assert page.locator("[aria-current=step]").get_attribute("href") == f"/profile/{profile_id}/postings"
+    assert page.locator("[aria-current=step]").get_attribute("href") == f"/my-work/{profile_id}/postings"
     assert serious_violations(page) == []
     page.screenshot(path=screenshots / f"profile-postings-{lang}-375.png", full_page=True)
     # With the error summary (JavaScript off: the form alone).
@@ -260,7 +260,7 @@ def test_an_outcome_is_marked_by_keyboard_alone(
     posting_id, _ = csr_posting
     context = browser.new_context(viewport={"width": 375, "height": 800}, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/postings")
+    page.goto(f"{live_server}/my-work/{profile_id}/postings")
     tab_to(page, f"#outcome-{posting_id}-applied")
     page.keyboard.press("Space")  # choose "I applied"
     page.keyboard.press("ArrowDown")  # then move on to "I had an interview"
@@ -281,7 +281,7 @@ def test_no_sideways_scroll_at_320_px(browser, live_server, profile_id):
     context = browser.new_context(viewport={"width": 320, "height": 800})
     page = context.new_page()
     for lang in ("en", "ko"):
-        page.goto(f"{live_server}/profile/{profile_id}/postings?lang={lang}")
+        page.goto(f"{live_server}/my-work/{profile_id}/postings?lang={lang}")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         wide = page.evaluate(
             "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "

@@ -5,10 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api import queries
 from api.deps import ConnectionDep, VersionDep
-from api.pages import queries as page_queries
 from api.pages.render import PageDep
+from api.queries import versions as version_queries
 from occurisk_assets.versions import version_sort_key
 
 router = APIRouter(include_in_schema=False)
@@ -21,8 +20,12 @@ async def methodology(page: PageDep, version: VersionDep) -> HTMLResponse:
 
 @router.get("/changes", response_class=HTMLResponse)
 async def changes(page: PageDep, conn: ConnectionDep, version: VersionDep) -> HTMLResponse:
-    versions = sorted(await queries.versions(conn), key=lambda r: version_sort_key(r["id"]), reverse=True)
+    versions = sorted(
+        await version_queries.versions(conn), key=lambda r: version_sort_key(r["id"]), reverse=True
+    )
     reports = sorted(
-        await page_queries.diff_reports(conn), key=lambda r: version_sort_key(r["data_version"]), reverse=True
+        await version_queries.diff_reports(conn),
+        key=lambda r: version_sort_key(r["data_version"]),
+        reverse=True,
     )
     return page.render("changes.html", versions=versions, reports=reports, data_version=version)

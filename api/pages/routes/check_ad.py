@@ -8,8 +8,9 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ConnectionDep, VersionDep
 from api.pages.render import PageDep
-from api.routes.postings import AdWithoutText, code_ad
-from occurisk_assets.postings.coding import CoderUnavailable
+from api.services import postings
+from api.services.errors import Unavailable
+from api.services.postings import AdWithoutText
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,10 +59,10 @@ async def check_ad(page: PageDep, conn: ConnectionDep, version: VersionDep) -> H
     problems = problems_of(title, description)
     if not problems:
         try:
-            coded = await code_ad(page.request, conn, version, title, description)
+            coded = await postings.code_ad(page.request.app.state, conn, version, title, description)
         except AdWithoutText as exc:  # only HTML tags, no words
             problems = [(exc.field, f"ad_{exc.field}_missing")]
-        except CoderUnavailable:
+        except Unavailable:
             return _form(page, 503, title, description, coder_unavailable=True, data_version=version)
     if problems:
         return _form(page, 400, title, description, problems, data_version=version)

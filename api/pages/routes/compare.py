@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ConnectionDep, VersionDep
 from api.pages import charts
+from api.pages.occupations import load_occupation
 from api.pages.render import PageDep, PageError
-from api.pages.routes.occupation import load_occupation, task_score
+from api.services.occupations import task_score
 from occurisk_assets.lib.codes import SOC_CODE
 
 router = APIRouter(include_in_schema=False)

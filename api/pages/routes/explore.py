@@ -9,10 +9,10 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from psycopg import AsyncConnection
 
-from api import queries
 from api.deps import ConnectionDep, VersionDep
 from api.pages import charts
 from api.pages.render import Page, PageDep, PageError
+from api.queries import occupations as occupation_queries
 from api.schemas.occupations import MAJOR_GROUPS
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +68,7 @@ def read_filters(page: Page) -> dict:
 
 async def ranked(conn: AsyncConnection, version: str, filters: dict) -> list[dict]:
     group = f"{filters['major_group']}-0000" if filters["major_group"] else None
-    result = await queries.ranking(conn, version, "desc", 1000, group, filters["job_zone"], None)
+    result = await occupation_queries.ranking(conn, version, "desc", 1000, group, filters["job_zone"], None)
     key = SORTS[filters["sort"]][0]
     present = [r for r in result.rows if key(r) is not None]
     missing = [r for r in result.rows if key(r) is None]

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from api import queries
 from api.deps import ConnectionDep, VersionDep
-from api.pages import queries as page_queries
 from api.pages.render import PageDep, PageError
+from api.queries import occupations as occupation_queries
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,15 +28,15 @@ async def search(
 ) -> HTMLResponse:
     if len(q) > 100:
         raise PageError(400, [("q", "q", q[:20] + "…")])
-    query_norm = queries.normalise_search(q) if q.strip() else ""
+    query_norm = occupation_queries.normalise_search(q) if q.strip() else ""
     results, total, suggestions = [], 0, []
     if query_norm:
-        found = await queries.list_occupations(
+        found = await occupation_queries.list_occupations(
             conn, version, query_norm, "relevance", "desc", limit=RESULTS, offset=0
         )
         results, total = found.rows, found.total
         if not results:
-            suggestions = await page_queries.suggestions(conn, version, query_norm)
+            suggestions = await occupation_queries.suggestions(conn, version, query_norm)
     return page.render(
         "search.html",
         q=q.strip(),

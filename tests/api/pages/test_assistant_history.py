@@ -126,7 +126,10 @@ def test_the_work_history_leads_on_to_the_result_pages(site):
         f"{API}/profiles", json={"jobs": [{"soc_code": CSR, "title": "CSR", "start_year": 2000}]}
     ).json()["id"]
     history = site.get(f"/my-work/{profile_id}").text
-    links = re.findall(rf'href="(/profile/{profile_id}/[a-z-]+)">([^<]+)</a>', history)
+    links = re.findall(
+        rf'href="(/my-work/{profile_id}/(?:exposure|transitions|resume/draft|cover-letter|postings))">([^<]+)</a>',
+        history,
+    )
     assert [label for _, label in links] == [
         "2. Your exposure",
         "3. Where your experience carries",

@@ -212,8 +212,8 @@ def test_keyboard_only_from_a_misspelt_title_to_the_exposure(
     page.screenshot(path=screenshots / "my-work-history-en-desktop.png", full_page=True)
 
     # 5. On to the exposure of the tasks they did.
-    press(page, f"a[href='/profile/{profile_id}/exposure']")
-    page.wait_for_url(f"**/profile/{profile_id}/exposure")
+    press(page, f"a[href='/my-work/{profile_id}/exposure']")
+    page.wait_for_url(f"**/my-work/{profile_id}/exposure")
     exposure = site_session.get(f"{API}/profiles/{profile_id}/exposure").json()
     assert page.locator("h1").inner_text() == "Your exposure to AI"
     assert page.locator(".verdict-main").inner_text() == (

@@ -66,7 +66,7 @@ def test_other_digits_on_the_resume_confirm_page_are_named(site, profile_id, dig
 
 @pytest.mark.parametrize("digit", ["²", "٣"])
 def test_other_digits_on_the_postings_page_are_named(site, profile_id, digit):
-    postings = f"/profile/{profile_id}/postings"
+    postings = f"/my-work/{profile_id}/postings"
     shown = site.get(postings, params={"saved": digit})
     assert shown.status_code == 400 and "saved" in shown.text
     # (With no job ads the postings page has no form: the token comes from another page of the profile.)

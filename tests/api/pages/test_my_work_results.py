@@ -21,7 +21,7 @@ from tests.fakes.llm_server import Reply
 API = "/api/v1"
 CSR = "43-4051"  # Customer Service Representatives
 CSR_TASKS = 8
-STEPS = ("exposure", "transitions", "resume", "cover-letter")
+STEPS = ("exposure", "transitions", "resume/draft", "cover-letter")
 POSTING = """Customer Support Specialist
 We are looking for someone to join our team of 40.
 Requirements:
@@ -104,7 +104,7 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
     allowed = input_numbers(site_session, jobs)
     context = browser.new_context(viewport={"width": 375, "height": 800}, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/exposure")
+    page.goto(f"{live_server}/my-work/{profile_id}/exposure")
 
     # 1. The exposure: a share of their work, explained, with the occupation's average and each rater.
     exposure = site_session.get(f"{API}/profiles/{profile_id}/exposure").json()
@@ -127,8 +127,8 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
     page.screenshot(path=screenshots / "profile-exposure-en-375.png", full_page=True)
 
     # 2. Where the experience carries: safer jobs with what carries over and the gaps, linked.
-    press_link(page, f"a[href='/profile/{profile_id}/transitions'].button")
-    page.wait_for_url(f"**/profile/{profile_id}/transitions")
+    press_link(page, f"a[href='/my-work/{profile_id}/transitions'].button")
+    page.wait_for_url(f"**/my-work/{profile_id}/transitions")
     moves = site_session.get(f"{API}/profiles/{profile_id}/transitions").json()["transitions"]
     cards = page.locator("li.card")
     assert cards.count() == len(moves) >= 1
@@ -143,8 +143,8 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
     page.screenshot(path=screenshots / "profile-transitions-en-375.png", full_page=True)
 
     # 3. The résumé: the offline draft, downloaded as .docx from the keyboard.
-    press_link(page, f"a[href='/profile/{profile_id}/resume'].button")
-    page.wait_for_url(f"**/profile/{profile_id}/resume")
+    press_link(page, f"a[href='/my-work/{profile_id}/resume/draft'].button")
+    page.wait_for_url(f"**/my-work/{profile_id}/resume/draft")
     assert not page.locator("#use_llm").is_checked()  # sending text to an LLM is opt-in
     preview = page.locator(".resume-preview").inner_text()
     assert "Customer service representative, Acme Telecom (2000–2024)" in preview
@@ -161,13 +161,13 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
     page.screenshot(path=screenshots / "profile-resume-en-375.png", full_page=True)
 
     # 4. The cover letter: the posting typed in, the checklist, the .docx.
-    press_link(page, f"a[href='/profile/{profile_id}/cover-letter'].button")
-    page.wait_for_url(f"**/profile/{profile_id}/cover-letter")
+    press_link(page, f"a[href='/my-work/{profile_id}/cover-letter'].button")
+    page.wait_for_url(f"**/my-work/{profile_id}/cover-letter")
     tab_to(page, "#posting")
     page.keyboard.insert_text(POSTING)
     tab_to(page, "form button[type=submit]")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/profile/{profile_id}/cover-letter#letter")
+    page.wait_for_url(f"**/my-work/{profile_id}/cover-letter#letter")
     items = page.locator(".checklist li")
     assert items.count() == 3
     assert items.nth(0).get_attribute("class") == "met"
@@ -196,12 +196,12 @@ def test_result_pages_are_axe_clean_at_375_px(
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale=lang)
     page = context.new_page()
     for step in STEPS:
-        page.goto(f"{live_server}/profile/{profile_id}/{step}?lang={lang}")
+        page.goto(f"{live_server}/my-work/{profile_id}/{step}?lang={lang}")
         assert page.locator("html").get_attribute("lang") == lang
-        assert page.locator("[aria-current=step]").get_attribute("href") == f"/profile/{profile_id}/{step}"
+        assert page.locator("[aria-current=step]").get_attribute("href") == f"/my-work/{profile_id}/{step}"
         assert serious_violations(page) == [], step
         if lang == "ko":
-            page.screenshot(path=screenshots / f"profile-{step}-ko-375.png", full_page=True)
+            page.screenshot(path=screenshots / f"profile-{step.split('/')[0]}-ko-375.png", full_page=True)
         if step == "exposure":
             assert (
                 page.locator("h1").inner_text()
@@ -217,7 +217,7 @@ def test_result_pages_never_scroll_sideways_at_320_px(browser, live_server, site
     page = context.new_page()
     for lang in ("en", "ko"):
         for step in STEPS:
-            page.goto(f"{live_server}/profile/{profile_id}/{step}?lang={lang}")
+            page.goto(f"{live_server}/my-work/{profile_id}/{step}?lang={lang}")
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             wide = page.evaluate(
                 "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
@@ -233,12 +233,12 @@ def test_age_neutral_leaves_out_early_years_and_is_remembered(
     profile_id, _ = make_profile(earlier_job=True)
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/resume")
+    page.goto(f"{live_server}/my-work/{profile_id}/resume/draft")
     assert "Cashier, Corner Market (1994–1998)" in page.locator(".resume-preview").inner_text()
     assert "with 30 years of experience" in page.locator(".resume-preview").inner_text()
     page.get_by_label("Leave out early dates").check()
     page.get_by_role("button", name="Make a new draft").click()
-    page.wait_for_url("**/resume?done=draft#draft")
+    page.wait_for_url("**/resume/draft?done=draft#draft")
     preview = page.locator(".resume-preview").inner_text()
     assert "Cashier, Corner Market — earlier experience, without dates" in preview
     assert "1994" not in preview and "1998" not in preview and "years of experience" not in preview
@@ -254,13 +254,13 @@ def test_an_edit_persists_and_is_what_downloads(browser, live_server, make_profi
     profile_id, _ = make_profile()
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/resume")
+    page.goto(f"{live_server}/my-work/{profile_id}/resume/draft")
     edited = page.locator("#text").input_value().replace("SUMMARY", "ABOUT ME") + "Languages: Spanish\n"
     page.locator("#text").fill(edited)
     page.get_by_role("button", name="Save my changes").click()
-    page.wait_for_url("**/resume?done=text#edit")
+    page.wait_for_url("**/resume/draft?done=text#edit")
     assert page.get_by_role("status").inner_text() == "Your changes are saved. The downloads use your text."
-    page.goto(f"{live_server}/profile/{profile_id}/resume")
+    page.goto(f"{live_server}/my-work/{profile_id}/resume/draft")
     assert page.locator("#text").input_value() == edited
     assert page.request.get(f"{live_server}{API}/profiles/{profile_id}/resume.txt").text() == edited
     # An empty text is refused, naming the field; the saved edit stays.
@@ -279,9 +279,9 @@ def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
     offline = site_session.get(f"{API}/profiles/{profile_id}/resume.txt").text
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server}/profile/{profile_id}/resume")
+    page.goto(f"{live_server}/my-work/{profile_id}/resume/draft")
     page.get_by_role("button", name="Make a new draft").click()  # not ticked: nothing is sent
-    page.wait_for_url("**/resume?done=draft#draft")
+    page.wait_for_url("**/resume/draft?done=draft#draft")
     assert fake_llm.completions("openai") == 0
     draft = site_session.post(f"{API}/profiles/{profile_id}/resume", json={}).json()
     jobs = [{"bullets": job["bullets"]} for job in draft["jobs"]]
@@ -289,7 +289,7 @@ def test_llm_rewording_is_opt_in_and_a_rejected_reply_leaves_the_offline_draft(
     fake_llm.enqueue("openai", Reply.content(json.dumps(reply)))
     page.get_by_label("Improve the wording with AI (sends my text to OpenAI or Anthropic)").check()
     page.get_by_role("button", name="Make a new draft").click()
-    page.wait_for_url("**/resume?done=draft#draft")
+    page.wait_for_url("**/resume/draft?done=draft#draft")
     assert fake_llm.completions("openai") == 1
     note = page.locator("#draft .notice").inner_text()
     assert "The LLM's rewording was not used" in note and "This is the offline draft." in note
@@ -302,7 +302,7 @@ def test_the_drafts_notes_are_in_the_pages_language(site, make_profile, fake_llm
     """How a draft was made is interface text: Korean on a Korean page (the facts it names as they were),
     English on an English one and in the API."""
     profile_id, _ = make_profile()
-    resume_page = f"/profile/{profile_id}/resume"
+    resume_page = f"/my-work/{profile_id}/resume/draft"
     draft = site.post(f"{API}/profiles/{profile_id}/resume", json={}).json()
     reply = {
         "summary": "Top performer at Google who raised sales by 40%.",
@@ -330,15 +330,15 @@ def test_the_drafts_notes_are_in_the_pages_language(site, make_profile, fake_llm
 
 def test_bad_input_names_the_field_and_unknown_profiles_are_not_found(site, make_profile):
     profile_id, _ = make_profile()
-    letter_page = f"/profile/{profile_id}/cover-letter"
+    letter_page = f"/my-work/{profile_id}/cover-letter"
     short = post_form(site, letter_page, letter_page, {"posting": "too short"})
     assert short.status_code == 400
     assert 'href="#posting">Paste the job advert: it needs at least 20 characters.' in short.text
     assert "too short</textarea>" in short.text  # what they typed stays
-    resume_page = f"/profile/{profile_id}/resume"
+    resume_page = f"/my-work/{profile_id}/resume/draft"
     bad_target = post_form(site, resume_page, resume_page, {"target": "99-9999"})
     assert bad_target.status_code == 400 and 'href="#target">Choose a job from the list.' in bad_target.text
-    for path in ("exposure", "resume", "cover-letter"):
-        missing = site.get(f"/profile/{'x' * 32}/{path}")
+    for path in ("exposure", "resume/draft", "cover-letter"):
+        missing = site.get(f"/my-work/{'x' * 32}/{path}")
         assert missing.status_code == 404 and "There is no profile at this link." in missing.text
-    assert site.get(f"/profile/{profile_id}/exposure").headers["cache-control"] == "no-store"
+    assert site.get(f"/my-work/{profile_id}/exposure").headers["cache-control"] == "no-store"

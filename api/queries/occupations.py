@@ -1,4 +1,4 @@
-"""Every SQL statement the API runs: reads of the dbt marts (marts.*, the serving models of
+"""The occupations' SQL (search, list, detail, ranking, titles): reads of the dbt marts (marts.*, the serving models of
 dbt_project/models/serving among them), the BLS view marts.soc_bls_metrics and the scoring tables (core.*),
 each filtered by data_version first and served by an index."""
 
@@ -341,48 +341,28 @@ async def ranking(
     return Page(rows, rows[0]["total"] if rows else 0)
 
 
-async def task(conn: AsyncConnection, version: str, task_id: int) -> dict | None:
-    """One task in one statement: catalog row and ensemble, and as JSON arrays the occupation(s) it belongs
-    to and every score of it by model and run (latest run first), marking those the ensemble uses."""
-    cur = await conn.execute(
-        """SELECT c.task_id, c.task_statement AS statement, c.task_type, c.importance, c.relevance, c.frequency,
-                  CASE WHEN e.task_id IS NOT NULL THEN json_build_object(
-                      'mean', e.mean, 'std', e.std, 'min', e.min, 'max', e.max, 'n_models', e.n_models)
-                  END AS ensemble,
-                  json_build_array(json_build_object(
-                      'soc_code', c.soc_code, 'soc_title', s.title, 'onetsoc_code', c.onetsoc_code,
-                      'title', c.occupation_title, 'weight', w.weight, 'weight_method', w.weight_method))
-                      AS occupations,
-                  (SELECT coalesce(json_agg(json_build_object(
-                              'model', a.model, 'run_id', a.run_id, 'score', a.score, 'rationale', a.rationale,
-                              'model_version', a.model_version, 'prompt_version', a.prompt_version,
-                              'run_status', r.status, 'scored_at', a.created_at,
-                              'is_current', cur.run_id IS NOT NULL)
-                          ORDER BY a.model, r.created_at DESC NULLS LAST, a.created_at DESC, a.run_id), '[]')
-                   FROM core.task_ai_score a
-                   LEFT JOIN core.model_run r ON r.run_id = a.run_id
-                   LEFT JOIN marts.task_model_score cur
-                       ON cur.data_version = a.data_version AND cur.task_id = a.task_id AND cur.model = a.model
-                       AND cur.run_id = a.run_id
-                   WHERE a.data_version = c.data_version AND a.task_id = c.task_id) AS scores
-           FROM marts.task_catalog c
-           LEFT JOIN marts.task_ai_ensemble e ON e.data_version = c.data_version AND e.task_id = c.task_id
-           LEFT JOIN marts.occupation_task_weight w ON w.data_version = c.data_version AND w.task_id = c.task_id
-           LEFT JOIN marts.occupation_summary s ON s.data_version = c.data_version AND s.soc_code = c.soc_code
-           WHERE c.data_version = %s AND c.task_id = %s""",
-        (version, task_id),
-    )
-    return await cur.fetchone()
+# More than any SOC code has: the occupation page shows every task.
+ALL_TASKS = 10_000
 
 
-async def versions(conn: AsyncConnection) -> list[dict]:
+async def suggestions(conn: AsyncConnection, version: str, query_norm: str, limit: int = 3) -> list[str]:
+    """Titles nearest to a search that matched nothing ("did you mean"), by trigram similarity."""
     cur = await conn.execute(
-        """SELECT d.id, d.release_date, d.is_active, d.loaded_at, d.built_at,
-                  coalesce(n.n_occupations, 0) AS n_occupations, coalesce(n.n_scored, 0) AS n_scored
-           FROM core.data_version d
-           LEFT JOIN (SELECT data_version, count(*) AS n_occupations, count(ai_rank) AS n_scored
-                      FROM marts.occupation_summary GROUP BY data_version) n ON n.data_version = d.id
-           WHERE d.loaded_at IS NOT NULL AND d.build_status = 'complete'
-           ORDER BY core.version_sort_key(d.id)"""
+        """SELECT term FROM (
+               SELECT DISTINCT ON (term_norm) term, similarity(term_norm, %(q)s) AS closeness
+               FROM marts.occupation_search_terms
+               WHERE data_version = %(v)s AND term_norm %% %(q)s
+               ORDER BY term_norm, closeness DESC) near
+           ORDER BY closeness DESC, term LIMIT %(limit)s""",
+        {"v": version, "q": query_norm, "limit": limit},
     )
-    return await cur.fetchall()
+    return [row["term"] for row in await cur.fetchall()]
+
+
+async def title_of(conn: AsyncConnection, version: str, soc_code: str) -> str | None:
+    cur = await conn.execute(
+        "SELECT title FROM marts.occupation_summary WHERE data_version = %s AND soc_code = %s",
+        (version, soc_code),
+    )
+    row = await cur.fetchone()
+    return row["title"] if row else None

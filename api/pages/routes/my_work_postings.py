@@ -1,7 +1,7 @@
-"""A person's matched job ads as a page (/profile/{id}/postings): the postings ranked for their profile,
+"""A person's matched job ads as a page (/my-work/{id}/postings): the postings ranked for their profile,
 each with its occupation, its exposure and why it is on the list, in plain words, and a small form to mark
 what came of it (applied / interview / offer / rejected). No number on the page is a chance of being hired:
-none exists. It reuses the JSON API's ranking and outcome code (api/routes/profile_postings.py)."""
+none exists. The same service as the JSON API's (api/services/profile_postings.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from fastapi.responses import HTMLResponse
 from api.assistant_db import AssistantConnectionDep
 from api.deps import ConnectionDep
 from api.pages.numbers import whole_number
+from api.pages.profile_steps import load_profile, redirect, render
 from api.pages.render import Page, PageDep, PageError
-from api.pages.routes.assistant_results import load_profile, redirect, render
-from api.routes.profile_postings import OUTCOMES, UnknownPosting, postings_for, record_outcome
+from api.services.profile_postings import OUTCOMES, UnknownPosting, postings_for, record_outcome
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +64,7 @@ async def _response(
         problems.append((outcome_field(unmarked), page.error_text("outcome", "outcome_missing", title)))
     return render(
         page,
-        "profile_postings.html",
+        "my_work/postings.html",
         row,
         "postings",
         status=status,
@@ -77,7 +77,7 @@ async def _response(
     )
 
 
-@router.get("/profile/{profile_id}/postings", response_class=HTMLResponse)
+@router.get("/my-work/{profile_id}/postings", response_class=HTMLResponse)
 async def postings_page(
     profile_id: str,
     page: PageDep,
@@ -91,7 +91,7 @@ async def postings_page(
     return await _response(page, conn, platform, row, page_number, saved=saved_id)
 
 
-@router.post("/profile/{profile_id}/postings/{posting_id}/outcome", response_class=HTMLResponse)
+@router.post("/my-work/{profile_id}/postings/{posting_id}/outcome", response_class=HTMLResponse)
 async def mark_outcome(
     profile_id: str,
     posting_id: PostingId,
@@ -111,4 +111,4 @@ async def mark_outcome(
         await record_outcome(conn, platform, profile_id, posting_id, outcome)
     except UnknownPosting as exc:
         raise PageError(404, [("posting", "posting_unknown", posting_id)]) from exc
-    return redirect(f"/profile/{profile_id}/postings?page={number}&saved={posting_id}#posting-{posting_id}")
+    return redirect(f"/my-work/{profile_id}/postings?page={number}&saved={posting_id}#posting-{posting_id}")
