@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench.postings",
     "bench.web",
     "bench.assistant",
+    "bench.voice",
 ]
 
 if __name__ == "__main__":
