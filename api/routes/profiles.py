@@ -4,9 +4,10 @@ route takes the profile's random id; there is no listing, and DELETE removes eve
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, HTTPException, Response
+from fastapi import APIRouter, Body, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from api.assistant_db import AssistantConnectionDep
@@ -16,7 +17,7 @@ from api.schemas.common import UNPROCESSABLE
 from api.schemas.profiles import CoverLetter, Exposure, PersonalTransitions, Profile, Resume
 from occurisk_assets.clean_text import CleanText
 from occurisk_assets.codes import SOC_CODE_PATTERN
-from occurisk_assets.defs.assistant import documents, exposure, profiles, skills
+from occurisk_assets.defs.assistant import documents, exposure, korean_resume, profiles, skills
 from occurisk_assets.defs.assistant.facts import Facts
 from occurisk_assets.defs.assistant.letter import checklist, draft_letter
 from occurisk_assets.defs.assistant.resume import Note, ResumeDraft, draft_resume
@@ -189,12 +190,67 @@ async def make_resume(
     return result
 
 
+DocumentLanguage = Annotated[
+    Literal["en", "ko"] | None,
+    Query(
+        description="ko: a Korean 이력서 / 자기소개서; default: ko when the work history is written in Korean"
+    ),
+]
+
+
+def language_of(row: dict, asked: str | None) -> str:
+    own = " ".join(f"{job['title']} {' '.join(job['duties'])}" for job in row["jobs"])
+    return asked or ("ko" if korean_resume.is_korean(own) else "en")
+
+
+async def korean_download(conn, row: dict, kind: str, fmt: str, filename: str) -> Response:
+    """The Korean 이력서 (kind "resume") or 자기소개서 ("cover_letter"), fresh from the profile and
+    fact-checked against it; .docx and .pdf in Noto Sans CJK KR."""
+    version = row["data_version"]
+    tasks = await exposure.task_scores(conn, version, profiles.task_ids_of(row))
+    target = None
+    if kind == "resume":
+        document = korean_resume.korean_resume(row["jobs"], tasks, age_neutral=row["age_neutral"])
+    else:
+        if row["target_soc_code"]:
+            occupation = (await exposure.occupation_scores(conn, version, [row["target_soc_code"]])).get(
+                row["target_soc_code"]
+            )
+            target = occupation["title"] if occupation else None
+        document = korean_resume.korean_cover_letter(
+            row["jobs"], age_neutral=row["age_neutral"], target_title=target
+        )
+    facts = korean_resume.person_facts(row["jobs"], tasks, date.today().year)
+    if target:
+        facts.add(target)
+    document = korean_resume.fact_checked(document, facts)
+    content = {
+        "txt": lambda: document.text().encode(),
+        "docx": lambda: korean_resume.korean_docx(document),
+        "pdf": lambda: documents.text_pdf(document.text()),
+    }[fmt]()
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={
+            "content-disposition": f'attachment; filename="{filename}.{fmt}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
 @router.get("/profiles/{profile_id}/resume.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES)
 async def download_resume(
-    profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
+    profile_id: ProfileId,
+    fmt: Literal["txt", "docx", "pdf"],
+    conn: AssistantConnectionDep,
+    language: DocumentLanguage = None,
 ) -> Response:
-    """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft)."""
+    """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft); in
+    Korean (`language=ko`, or a history written in Korean), a 이력서 in Korean conventions."""
     row = await profile_or_404(conn, profile_id)
+    if language_of(row, language) == "ko":
+        return await korean_download(conn, row, "resume", fmt, "resume-ko")
     body = await profiles.stored_document(conn, profile_id, "resume")
     if body is None:
         draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
@@ -246,9 +302,16 @@ async def make_cover_letter(
     "/profiles/{profile_id}/cover-letter.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES
 )
 async def download_cover_letter(
-    profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
+    profile_id: ProfileId,
+    fmt: Literal["txt", "docx", "pdf"],
+    conn: AssistantConnectionDep,
+    language: DocumentLanguage = None,
 ) -> Response:
-    await profile_or_404(conn, profile_id)
+    """The saved cover letter; in Korean (`language=ko`, or a history written in Korean), a 자기소개서 from the
+    work history."""
+    row = await profile_or_404(conn, profile_id)
+    if language_of(row, language) == "ko":
+        return await korean_download(conn, row, "cover_letter", fmt, "cover-letter-ko")
     body = await profiles.stored_document(conn, profile_id, "cover_letter")
     if body is None:
         raise HTTPException(404, "no cover letter yet: POST a posting to /profiles/{id}/cover-letter first")

