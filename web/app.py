@@ -30,6 +30,7 @@ from web.routes import (
     home,
     occupation,
     profile_postings,
+    resume_review,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -49,6 +50,7 @@ PAGE_MODULES = (
     assistant_history,
     assistant_results,
     profile_postings,
+    resume_review,
 )
 
 
