@@ -90,8 +90,9 @@ async def postings_for(conn, platform, row: dict, q: str | None, page: int, page
         candidates = [tuple(r.values()) for r in await cur.fetchall()]
         cur = await platform.execute(SIMILARITY_SQL, (row["data_version"], person.soc_codes))
         similarities = [tuple(r.values()) for r in await cur.fetchall()]
-    ranked = await run_in_threadpool(rank, candidates, similarities, person)
-    shown = ranked[(page - 1) * page_size : page * page_size]
+    page_slice = slice((page - 1) * page_size, page * page_size)
+    ranked = await run_in_threadpool(rank, candidates, similarities, person, page_slice)
+    shown = ranked[page_slice]
     outcomes = await _outcomes(conn, row["id"], [m.posting_id for m in shown])
     return {
         "data_version": row["data_version"],

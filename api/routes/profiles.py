@@ -281,8 +281,8 @@ class CoverLetterRequest(BaseModel):
 async def make_cover_letter(
     profile_id: ProfileId, body: CoverLetterRequest, conn: AssistantConnectionDep
 ) -> dict:
-    """A cover letter from the résumé and the posting, and the posting's key requirements matched to the
-    person's experience (a checklist: met, and the résumé line that shows it)."""
+    """A cover letter from the résumé and the posting, and the posting's single demands matched to the
+    person's experience (a checklist: shown, partly shown or not shown, and the résumé line that shows it)."""
     row = await profile_or_404(conn, profile_id)
     stored = await profiles.stored_document(conn, profile_id, "resume")
     if stored is not None:
@@ -292,7 +292,10 @@ async def make_cover_letter(
     items = checklist(body.posting, draft)
     result = {
         "text": draft_letter(draft, items),
-        "checklist": [{"requirement": r.requirement, "met": r.met, "evidence": r.evidence} for r in items],
+        "checklist": [
+            {"requirement": r.requirement, "status": r.status, "met": r.met, "evidence": r.evidence}
+            for r in items
+        ],
     }
     await profiles.save_document(conn, profile_id, "cover_letter", result)
     return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from psycopg.rows import dict_row
 from pydantic import BaseModel, Field
@@ -18,11 +17,11 @@ from occurisk_assets.defs.assistant.documents import MAX_UPLOAD_BYTES, UploadPro
 from occurisk_assets.defs.assistant.parsing import split_jobs
 from occurisk_assets.defs.coder import CoderNotTrained, load_production_coder
 from occurisk_assets.defs.coder.serving import log_predictions
+from occurisk_assets.text.requirements import propose_tasks
 
 router = APIRouter(tags=["resumes"])
 
 PROPOSED_TASKS = 8
-MIN_TASK_SIMILARITY = 0.05
 
 
 class ParseRequest(BaseModel):
@@ -72,22 +71,13 @@ async def tasks_of(conn, version: str, soc_code: str) -> list[dict]:
         ]
 
 
-def _propose(coder, duties: list[str], tasks: list[dict]) -> list[dict]:
-    """The occupation's tasks closest to the person's own words (cosine of the coder's TF-IDF features);
-    without duties, its first tasks (core first)."""
-    if not tasks:
-        return []
+def _propose(duties: list[str], tasks: list[dict]) -> list[dict]:
+    """The occupation's tasks that the person's own words show (the requirement matcher of
+    occurisk_assets.text); without duties, its first tasks (core first)."""
     if not duties:
         return [{**t, "similarity": None} for t in tasks[:PROPOSED_TASKS]]
-    vectors = coder.features.transform([" ".join(duties)] + [t["task_statement"] for t in tasks])
-    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()) + 1e-9
-    similarity = (vectors[1:] @ vectors[0].T).toarray().ravel() / (norms[1:] * norms[0])
-    order = np.argsort(-similarity, kind="stable")[:PROPOSED_TASKS]
-    return [
-        {**tasks[i], "similarity": round(float(similarity[i]), 4)}
-        for i in order
-        if similarity[i] >= MIN_TASK_SIMILARITY
-    ]
+    shown = propose_tasks(duties, [t["task_statement"] for t in tasks], PROPOSED_TASKS)
+    return [{**tasks[i], "similarity": score} for i, score in shown]
 
 
 # The body is read by hand (JSON or multipart), so it is documented here for clients and schemathesis.
@@ -141,7 +131,7 @@ async def parse_text(conn, version: str, text: str) -> dict:
                     {"soc_code": p.soc_code, "title": p.title, "confidence": p.confidence}
                     for p in occupations
                 ],
-                "proposed_tasks": _propose(coder, job.duties, tasks),
+                "proposed_tasks": await asyncio.to_thread(_propose, job.duties, tasks),
             }
         )
     return {"data_version": version, "model_version": coder.model_version, "jobs": found}

@@ -28,7 +28,8 @@ class MatchedRequirement(BaseModel):
     kind: Literal["matched_requirement"]
     text: str
     requirement: str = Field(description="A duty of the ad.")
-    yours: str = Field(description="The person's duty or task closest to it.")
+    yours: str = Field(description="The person's duty or task (or the clause of it) that shows it, quoted.")
+    status: Literal["shown", "partly_shown"] = Field(description="How far that line shows the duty.")
     similarity: float
 
 

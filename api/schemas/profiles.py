@@ -163,9 +163,13 @@ class Resume(BaseModel):
 
 
 class Requirement(BaseModel):
-    requirement: str = Field(description="A key requirement of the posting.")
-    met: bool
-    evidence: str | None = Field(description="The résumé line that shows it.")
+    requirement: str = Field(description="A single demand of the posting.")
+    status: Literal["shown", "partly_shown", "not_shown"] = Field(
+        description="How far the person's lines show it (by meaning; a language, licence, certificate or "
+        "named product only when the line names it)."
+    )
+    met: bool = Field(description="status is shown.")
+    evidence: str | None = Field(description="The résumé line (or the clause of it) that shows it.")
 
 
 class CoverLetter(BaseModel):

@@ -15,7 +15,8 @@ class ProposedTask(BaseModel):
     task_id: int
     task_statement: str
     similarity: float | None = Field(
-        description="Closeness to the job's duties (TF-IDF cosine); null when the job lists no duties."
+        description="How well the job's duties show it (the requirement matcher's score); null when the job lists "
+        "no duties."
     )
 
 

@@ -188,8 +188,8 @@ DRAFT = ResumeDraft(
 COVER_LETTER = {
     "text": "Dear hiring manager,",
     "checklist": [
-        {"requirement": "Answering calls", "met": True, "evidence": "Answered calls."},
-        {"requirement": "Forklift licence", "met": False, "evidence": None},
+        {"requirement": "Answering calls", "status": "shown", "met": True, "evidence": "Answered calls."},
+        {"requirement": "Forklift licence", "status": "not_shown", "met": False, "evidence": None},
     ],
 }
 RANKED = {
@@ -203,7 +203,14 @@ RANKED = {
     "match_score": 0.61,
     "match_score_components": {"text_similarity": 0.4, "occupation_similarity": 1.0, "safety": 0.3},
     "reasons": [
-        {"kind": "matched_requirement", "text": "t", "requirement": "r", "yours": "y", "similarity": 0.3},
+        {
+            "kind": "matched_requirement",
+            "text": "t",
+            "requirement": "r",
+            "yours": "y",
+            "status": "shown",
+            "similarity": 0.3,
+        },
         {"kind": "matched_task", "text": "t", "task_id": 7, "task_statement": "Answer calls."},
         {
             "kind": "occupation",

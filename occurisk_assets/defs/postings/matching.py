@@ -12,8 +12,9 @@ import psycopg
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from occurisk_assets.text.requirements import NOT_SHOWN, judge
+
 WEIGHTS = {"text": 0.5, "occupation": 0.3, "safety": 0.2}
-MATCHED_DUTY_MIN_SIMILARITY = 0.2
 MAX_CANDIDATES = 2000
 NOT_A_PROBABILITY = (
     "The match score (0 to 1) only orders these postings for you: "
@@ -87,12 +88,15 @@ def rank_postings(
     similarities = []
     if conn.execute("SELECT to_regclass('careers.occupation_similarity') IS NOT NULL").fetchone()[0]:
         similarities = conn.execute(SIMILARITY_SQL, (version, person.soc_codes)).fetchall()
-    return rank(candidates, similarities, person)[:limit]
+    return rank(candidates, similarities, person, shown=slice(0, limit))[:limit]
 
 
-def rank(candidates: list[tuple], similarities: list[tuple], person: Person) -> list[PostingMatch]:
+def rank(
+    candidates: list[tuple], similarities: list[tuple], person: Person, shown: slice = slice(None)
+) -> list[PostingMatch]:
     """All `candidates` (rows of CANDIDATES_SQL) best first; `similarities`: rows of SIMILARITY_SQL for the
-    person's SOCs."""
+    person's SOCs. Only the matches in `shown` (the page a person sees) carry their reasons: judging an ad's
+    duties by meaning takes the encoder, too slow for thousands of ads a request."""
     if not candidates:
         return []
     sims: dict[tuple[str, str], float] = {(s, s): 1.0 for s in person.soc_codes}
@@ -106,42 +110,46 @@ def rank(candidates: list[tuple], similarities: list[tuple], person: Person) -> 
         cosine_similarity(matrix[-1], matrix[:-1]).ravel() if own_text.strip() else np.zeros(len(texts))
     )
     statement_of = dict(zip(person.task_ids, person.task_statements, strict=False))
-    matches = []
-    for i, (pid, title, _, duties, soc, ai, org, location, url, occ_title, task_ids) in enumerate(candidates):
+    scored = []
+    for i, row in enumerate(candidates):
+        soc, ai = row[4], row[5]
         occ_sim, via = max(((sims.get((s, soc), 0.0), s) for s in person.soc_codes), default=(0.0, None))
         safety = 1.0 - ai if ai is not None else 0.5
         score = WEIGHTS["text"] * text_sim[i] + WEIGHTS["occupation"] * occ_sim + WEIGHTS["safety"] * safety
-        shared = sorted(set(task_ids) & set(statement_of))
-        reasons = _reasons(
-            vectorizer, own_lines, list(duties), [(t, statement_of[t]) for t in shared], occ_sim, via, soc,
-            occ_title, ai,
-        )  # fmt: skip
+        scored.append((round(float(score), 4), row, float(text_sim[i]), occ_sim, via, safety))
+    scored.sort(key=lambda s: (-s[0], s[1][0]))
+    explained = set(range(len(scored))[shown])
+    matches = []
+    for n, (score, row, text_similarity, occ_sim, via, safety) in enumerate(scored):
+        pid, title, _, duties, soc, ai, org, location, url, occ_title, task_ids = row
+        reasons = []
+        if n in explained:
+            shared = sorted(set(task_ids) & set(statement_of))
+            reasons = _reasons(own_lines, list(duties), [(t, statement_of[t]) for t in shared], occ_sim, via, soc,
+                               occ_title, ai)  # fmt: skip
         matches.append(
-            PostingMatch(pid, title, org, location, url, soc, occ_title, ai, round(float(score), 4),
-                         round(float(text_sim[i]), 4), round(occ_sim, 4), round(safety, 4), reasons)
+            PostingMatch(pid, title, org, location, url, soc, occ_title, ai, score, round(text_similarity, 4),
+                         round(occ_sim, 4), round(safety, 4), reasons)
         )  # fmt: skip
-    matches.sort(key=lambda m: (-m.match_score, m.posting_id))
     return matches
 
 
-def _reasons(vectorizer, own_lines, duties, shared_tasks, occ_sim, via, soc, occ_title, ai) -> list[Reason]:
+def _reasons(own_lines, duties, shared_tasks, occ_sim, via, soc, occ_title, ai) -> list[Reason]:
     reasons = []
-    if own_lines and duties:
-        sim = cosine_similarity(vectorizer.transform(duties), vectorizer.transform(own_lines))
-        for d, row in enumerate(sim):
-            j = int(row.argmax())
-            if row[j] >= MATCHED_DUTY_MIN_SIMILARITY:
-                reasons.append(
-                    Reason(
-                        "matched_requirement",
-                        f"“{duties[d]}” — like your “{own_lines[j]}”",
-                        {
-                            "requirement": duties[d],
-                            "yours": own_lines[j],
-                            "similarity": round(float(row[j]), 4),
-                        },
-                    )
+    for judged in judge(duties, own_lines) if own_lines else []:  # the one requirement matcher
+        if judged.status != NOT_SHOWN:
+            reasons.append(
+                Reason(
+                    "matched_requirement",
+                    f"“{judged.requirement}” — like your “{judged.evidence}”",
+                    {
+                        "requirement": judged.requirement,
+                        "yours": judged.evidence,
+                        "status": judged.status,
+                        "similarity": judged.similarity,
+                    },
                 )
+            )
     for task_id, statement in shared_tasks:
         reasons.append(
             Reason(
