@@ -291,7 +291,7 @@ async def make_cover_letter(
         draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
     items = checklist(body.posting, draft)
     result = {
-        "text": draft_letter(draft, items),
+        "text": draft_letter(draft, items, body.posting),
         "checklist": [
             {"requirement": r.requirement, "status": r.status, "met": r.met, "evidence": r.evidence}
             for r in items

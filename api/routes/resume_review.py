@@ -16,8 +16,9 @@ from api.schemas.profiles import Resume
 from api.schemas.review import ResumeReview
 from occurisk_assets.clean_text import CleanText
 from occurisk_assets.defs.assistant import exposure, profiles, review, skills
-from occurisk_assets.defs.assistant.letter import checklist
-from occurisk_assets.defs.assistant.resume import AGE_NEUTRAL_YEARS, ResumeDraft
+from occurisk_assets.defs.assistant.pasttense import to_past_tense
+from occurisk_assets.defs.assistant.resume import AGE_NEUTRAL_YEARS, sentence
+from occurisk_assets.text.requirements import judge, split_demands
 
 router = APIRouter(tags=["profiles"])
 TARGET_SKILLS = 8
@@ -42,6 +43,12 @@ async def _target_skills(conn, version: str, target: str) -> list[str]:
     return [r[0] for r in await cur.fetchall()]
 
 
+def _sections_by_job(document: dict, row: dict) -> list[str | None]:
+    """The saved draft's heading for each of the profile's jobs (matched by title and employer)."""
+    headings = {(j["title"], j["employer"]): j["heading"] for j in document.get("jobs", [])}
+    return [headings.get((job["title"], job["employer"])) for job in row["jobs"]]
+
+
 async def reviewed(conn, profile_id: str, postings: list[str]) -> tuple[dict, dict, list, list]:
     """(profile row, saved résumé, suggestions, keyword coverage); the saved résumé is the last draft or
     edit, else a fresh offline draft (saved, so an accepted change has something to change)."""
@@ -52,30 +59,41 @@ async def reviewed(conn, profile_id: str, postings: list[str]) -> tuple[dict, di
         document = draft.as_dict()
         await profiles.save_document(conn, profile_id, "resume", document)
     version, target = row["data_version"], row["target_soc_code"]
+    statements = await exposure.task_scores(conn, version, profiles.task_ids_of(row))
+    shared = (
+        await skills.tasks_sharing_activities(conn, version, profiles.task_ids_of(row), target)
+        if target
+        else set()
+    )
     hidden: dict[str, list[str]] = {}
+    history: list[tuple[str, str]] = []  # (job heading, one of the person's own lines)
+    for job, heading in zip(row["jobs"], _sections_by_job(document, row), strict=True):
+        if heading is None:
+            continue
+        ticked = [
+            (t, sentence(to_past_tense(statements[t]["task_statement"])))
+            for t in job["task_ids"]
+            if t in statements
+        ]
+        hidden[heading] = [line for t, line in ticked if t in shared]
+        history += [(heading, line) for _, line in ticked] + [(heading, sentence(d)) for d in job["duties"]]
     keywords: list[dict] = []
     if target:
-        shared = await skills.tasks_sharing_activities(conn, version, profiles.task_ids_of(row), target)
-        statements = await exposure.task_scores(conn, version, sorted(shared))
-        for job, section in zip(row["jobs"], _sections_by_job(document, row), strict=True):
-            mine = [statements[t]["task_statement"] for t in job["task_ids"] if t in statements]
-            if mine and section:
-                hidden[section] = mine
         coverage = review.keyword_coverage(document, await _target_skills(conn, version, target))
         keywords += [{**k, "source": "occupation"} for k in coverage]
-    draft = ResumeDraft.from_dict(document)
+    resume_lines = [line for _, line in review.lines_of(document) if line]
     for posting in postings:
-        keywords += [
-            {"keyword": r.requirement, "found": r.met, "source": "posting"} for r in checklist(posting, draft)
-        ]
-    suggestions = review.review(document, age_neutral=row["age_neutral"], hidden_tasks=hidden)
+        demands = split_demands(posting)
+        in_resume = judge(demands, resume_lines)
+        in_history = judge(demands, [line for _, line in history])
+        for on_resume, in_past in zip(in_resume, in_history, strict=True):
+            keywords.append({"keyword": on_resume.requirement, "found": on_resume.met, "source": "posting"})
+            if in_past.met and not on_resume.met:  # their history shows it, their wording hides it
+                heading = next((h for h, line in history if in_past.evidence in line), None)
+                if heading is not None:
+                    hidden.setdefault(heading, []).append(in_past.evidence)
+    suggestions = review.review(document, age_neutral=row["age_neutral"], hidden=hidden)
     return row, document, suggestions, keywords
-
-
-def _sections_by_job(document: dict, row: dict) -> list[str | None]:
-    """The saved draft's heading for each of the profile's jobs (matched by title and employer)."""
-    headings = {(j["title"], j["employer"]): j["heading"] for j in document.get("jobs", [])}
-    return [headings.get((job["title"], job["employer"])) for job in row["jobs"]]
 
 
 @router.post("/profiles/{profile_id}/resume/review", response_model=ResumeReview, responses=UNPROCESSABLE)
@@ -108,7 +126,7 @@ async def accept_suggestion(profile_id: ProfileId, body: AcceptRequest, conn: As
     facts.add(document.get("edited_text") or document["text"])
     facts.add(str(AGE_NEUTRAL_YEARS))
     if chosen.kind == "hidden":
-        facts.add(chosen.after or "")  # the person's own ticked task, O*NET's words
+        facts.add(chosen.after or "")  # the person's own line: a ticked task (O*NET's words) or a duty
     try:
         changed = review.apply(document, chosen, facts)
     except review.NotApplicable as exc:

@@ -45,7 +45,9 @@ PROTECTED = ["사진", "생년월일", "나이", "연령", "가족", "결혼", "
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """Text read back from a PDF without spacing: pypdf reads the two-byte glyph ids of a CJK font with NULs
+    and spaces between the letters."""
+    return re.sub(r"[\s\x00]+", "", text)
 
 
 def test_the_korean_resume_has_korean_sections_dates_and_the_persons_own_words():

@@ -2,9 +2,10 @@
 from their own text, ranked by how much each helps.
 
 Kinds, in rank order:
-1. hidden: work the person ticked that the target occupation shares (O*NET tasks sharing a detailed work
-   activity) but their résumé's wording does not show — the sentence to add is that ticked task in the past
-   tense (their history, O*NET's words).
+1. hidden: work the person's history shows that their résumé's wording does not (judged by the one
+   requirement matcher, occurisk_assets.text.requirements): tasks they ticked that the target occupation
+   shares (a detailed work activity), and demands of ads they pasted — the sentence to add is their own
+   line (a ticked task in the past tense, O*NET's words, or a duty in their words).
 2. vague_verb: a line opening with "Responsible for", "Duties included", "Worked on"… → the action itself
    ("Responsible for training new staff" → "Trained new staff").
 3. age (only under the age-neutral choice): a year more than AGE_NEUTRAL_YEARS ago, a graduation year, or a
@@ -26,13 +27,12 @@ import re
 from dataclasses import asdict, dataclass
 
 from occurisk_assets.defs.assistant.facts import Facts, added_facts
-from occurisk_assets.defs.assistant.letter import words
-from occurisk_assets.defs.assistant.pasttense import IRREGULAR, past, to_past_tense
+from occurisk_assets.defs.assistant.pasttense import IRREGULAR, past
 from occurisk_assets.defs.assistant.resume import AGE_NEUTRAL_YEARS, ResumeDraft, sentence
+from occurisk_assets.text.requirements import SHOWN, content_stems, judge
 
 LONG_WORDS = 30
 SHORT_WORDS = 3
-HIDDEN_SHOWN = 0.5  # a ticked task counts as shown when half its content words are in the résumé
 MAX_KEYWORDS = 12
 RANK = ["hidden", "vague_verb", "age", "outdated", "long", "short", "no_number"]
 VAGUE = re.compile(
@@ -156,19 +156,19 @@ def review(
     document: dict,
     *,
     age_neutral: bool,
-    hidden_tasks: dict[str, list[str]] | None = None,
+    hidden: dict[str, list[str]] | None = None,
     this_year: int | None = None,
 ) -> list[Suggestion]:
     """The suggestions for the saved résumé `document` (ResumeDraft.as_dict, maybe with edited_text);
-    `hidden_tasks`: job heading → the statements of the person's ticked tasks the target shares."""
+    `hidden`: job heading → the person's own lines their résumé should show (ticked tasks the target
+    shares, duties that show an ad's demand)."""
     this_year = this_year or dt.date.today().year
     found: list[Suggestion] = []
-    text_words = words(document.get("edited_text") or document["text"])
-    for heading, statements in (hidden_tasks or {}).items():
-        for statement in statements:
-            need = words(statement)
-            if need and len(need & text_words) / len(need) < HIDDEN_SHOWN:
-                found.append(suggestion("hidden", heading, "", sentence(to_past_tense(statement))))
+    resume_lines = [line for _, line in lines_of(document) if line]
+    wanted = [(heading, sentence(line)) for heading, lines in (hidden or {}).items() for line in lines]
+    for (heading, line), judged in zip(wanted, judge([w for _, w in wanted], resume_lines), strict=True):
+        if judged.status != SHOWN:
+            found.append(suggestion("hidden", heading, "", line))
     for heading, line in lines_of(document):
         if not line or line.isupper():  # a blank line or a section heading
             continue
@@ -189,9 +189,10 @@ def review(
 
 def keyword_coverage(document: dict, keywords: list[str]) -> list[dict]:
     """Each keyword of the target (its skills' and tasks' names) and whether the résumé's text has it."""
-    text_words = words(document.get("edited_text") or document["text"])
+    text_words = content_stems(document.get("edited_text") or document["text"])
     return [
-        {"keyword": k, "found": bool(words(k)) and words(k) <= text_words} for k in keywords[:MAX_KEYWORDS]
+        {"keyword": k, "found": bool(content_stems(k)) and content_stems(k) <= text_words}
+        for k in keywords[:MAX_KEYWORDS]
     ]
 
 
