@@ -229,13 +229,15 @@ async def korean_download(conn, row: dict, kind: str, fmt: str, filename: str) -
         "docx": lambda: korean_resume.korean_docx(document),
         "pdf": lambda: documents.text_pdf(document.text()),
     }[fmt]()
+    return attachment(content, fmt, filename)
+
+
+def attachment(content: bytes, fmt: str, name: str) -> Response:
+    """A download: never kept by any cache (personal data)."""
     return Response(
         content,
         media_type=MEDIA_TYPES[fmt],
-        headers={
-            "content-disposition": f'attachment; filename="{filename}.{fmt}"',
-            "cache-control": "no-store",
-        },
+        headers={"content-disposition": f'attachment; filename="{name}.{fmt}"', "cache-control": "no-store"},
     )
 
 
@@ -324,11 +326,4 @@ async def download_cover_letter(
         "docx": lambda: documents.text_docx(text),
         "pdf": lambda: documents.text_pdf(text),
     }[fmt]()
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "content-disposition": f'attachment; filename="cover-letter.{fmt}"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(content, fmt, "cover-letter")

@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.assistant.test_resume_review import EDITED
 from tests.browser import serious_violations, tab_to
 
 API = "/api/v1"
 CSR = "43-4051"
-EDITED = """Customer service representative with 26 years of experience.
-Acme Telecom 1999-2024
-- Responsible for answering phone calls about billing
-- Sent e-mail replies to customers
-Corner Market 1994-1998
-- In charge of the till and the daily count
-"""
 
 
 @pytest.fixture
