@@ -34,6 +34,7 @@ from api.routes import (
     profile_postings,
     profiles,
     rankings,
+    resume_review,
     resumes,
     tasks,
     transcribe,
@@ -129,6 +130,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         profile_postings,
         profiles,
         resumes,
+        resume_review,
         transcribe,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.assistant",
     "bench.text",
     "bench.coder",
+    "bench.voice",
 ]
 
 if __name__ == "__main__":

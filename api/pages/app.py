@@ -30,6 +30,7 @@ from api.pages.routes import (
     my_work_postings,
     my_work_results,
     my_work_resume,
+    my_work_review,
     occupation,
 )
 from api.services.errors import ServiceError
@@ -55,6 +56,7 @@ PAGE_MODULES = (
     my_work_results,
     my_work_postings,
     moved_urls,
+    my_work_review,
     # Last: its /my-work/{profile_id} would otherwise take /my-work/resume, /my-work/deleted and the like.
     my_work,
 )

@@ -154,6 +154,7 @@ async def transcribed(page, audio) -> tuple[str | None, list[tuple[str, str]]]:
             data,
             max_bytes=settings.transcribe_max_bytes,
             max_seconds=settings.transcribe_max_seconds,
+            language=page.lang,  # a Korean page expects Korean speech: the multilingual model
         )
     except voice.AudioProblem as exc:
         return None, [("audio", with_english_problem(page, "aw_error_audio", exc))]

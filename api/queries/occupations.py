@@ -366,3 +366,13 @@ async def title_of(conn: AsyncConnection, version: str, soc_code: str) -> str | 
     )
     row = await cur.fetchone()
     return row["title"] if row else None
+
+
+async def top_skills(conn, version: str, soc_code: str, limit: int) -> list[str]:
+    """An occupation's most important O*NET skills (importance scale), best first."""
+    cur = await conn.execute(
+        "SELECT element_name FROM onet_raw.skills WHERE data_version = %s AND left(onetsoc_code, 7) = %s "
+        "AND scale_id = 'IM' GROUP BY element_name ORDER BY max(data_value) DESC, element_name LIMIT %s",
+        [version, soc_code, limit],
+    )
+    return [r[0] for r in await cur.fetchall()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, Field
 
 from api.assistant_db import AssistantConnectionDep
@@ -124,12 +124,35 @@ async def make_resume(
     )
 
 
+DocumentLanguage = Annotated[
+    Literal["en", "ko"] | None,
+    Query(
+        description="ko: a Korean 이력서 / 자기소개서; default: ko when the work history is written in Korean"
+    ),
+]
+
+
+def attachment(content: bytes, fmt: str, name: str) -> Response:
+    """A download: never kept by any cache (personal data)."""
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"content-disposition": f'attachment; filename="{name}.{fmt}"', "cache-control": "no-store"},
+    )
+
+
 @router.get("/profiles/{profile_id}/resume.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES)
 async def download_resume(
-    profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
+    profile_id: ProfileId,
+    fmt: Literal["txt", "docx", "pdf"],
+    conn: AssistantConnectionDep,
+    language: DocumentLanguage = None,
 ) -> Response:
-    """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft)."""
+    """The saved résumé (your edit when you made one; else the last draft; else a fresh offline draft); in
+    Korean (`language=ko`, or a history written in Korean), a 이력서 in Korean conventions."""
     row = await service.load(conn, profile_id)
+    if service.document_language(row, language) == "ko":
+        return attachment(await service.korean_document(conn, row, "resume", fmt), fmt, "resume-ko")
     body = await service.current_resume(conn, row)
     text = body.get("edited_text") or body["text"]
     if fmt == "txt":
@@ -142,11 +165,7 @@ async def download_resume(
         )
     else:
         content = documents.text_pdf(text)
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[fmt],
-        headers={"content-disposition": f'attachment; filename="resume.{fmt}"', "cache-control": "no-store"},
-    )
+    return attachment(content, fmt, "resume")
 
 
 class CoverLetterRequest(BaseModel):
@@ -157,8 +176,8 @@ class CoverLetterRequest(BaseModel):
 async def make_cover_letter(
     profile_id: ProfileId, body: CoverLetterRequest, conn: AssistantConnectionDep
 ) -> dict:
-    """A cover letter from the résumé and the posting, and the posting's key requirements matched to the
-    person's experience (a checklist: met, and the résumé line that shows it)."""
+    """A cover letter from the résumé and the posting, and the posting's single demands matched to the
+    person's experience (a checklist: shown, partly shown or not shown, and the résumé line that shows it)."""
     return await service.make_cover_letter(conn, profile_id, body.posting)
 
 
@@ -166,19 +185,22 @@ async def make_cover_letter(
     "/profiles/{profile_id}/cover-letter.{fmt}", response_class=Response, responses=DOWNLOAD_RESPONSES
 )
 async def download_cover_letter(
-    profile_id: ProfileId, fmt: Literal["txt", "docx", "pdf"], conn: AssistantConnectionDep
+    profile_id: ProfileId,
+    fmt: Literal["txt", "docx", "pdf"],
+    conn: AssistantConnectionDep,
+    language: DocumentLanguage = None,
 ) -> Response:
+    """The saved cover letter; in Korean (`language=ko`, or a history written in Korean), a 자기소개서 from the
+    work history."""
+    row = await service.load(conn, profile_id)
+    if service.document_language(row, language) == "ko":
+        return attachment(
+            await service.korean_document(conn, row, "cover_letter", fmt), fmt, "cover-letter-ko"
+        )
     text = (await service.stored_cover_letter(conn, profile_id))["text"]
     content = {
         "txt": lambda: text.encode(),
         "docx": lambda: documents.text_docx(text),
         "pdf": lambda: documents.text_pdf(text),
     }[fmt]()
-    return Response(
-        content,
-        media_type=MEDIA_TYPES[fmt],
-        headers={
-            "content-disposition": f'attachment; filename="cover-letter.{fmt}"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(content, fmt, "cover-letter")

@@ -4,9 +4,9 @@ anywhere, nothing is stored)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 
 from api.config import get_api_settings
 from api.metrics import AUDIO_SECONDS
@@ -19,8 +19,13 @@ router = APIRouter(tags=["voice"])
 @router.post("/transcribe", response_model=Transcription)
 async def transcribe_audio(
     audio: Annotated[UploadFile, File(description="a .wav, .webm, .ogg or .mp3 recording")],
+    language: Annotated[
+        Literal["en", "ko"] | None,
+        Form(description="The language spoken: en or ko; omitted → detected by the model."),
+    ] = None,
 ) -> dict:
-    """The text of a recording (English). Too long or too large → 413 saying the limit."""
+    """The text of a recording in English or Korean (named, or detected when omitted). Too long or too
+    large → 413 saying the limit."""
     settings = get_api_settings()
     data = await audio.read(settings.transcribe_max_bytes + 1)
     try:
@@ -30,6 +35,7 @@ async def transcribe_audio(
             data,
             max_bytes=settings.transcribe_max_bytes,
             max_seconds=settings.transcribe_max_seconds,
+            language=language,
         )
     except AudioProblem as exc:
         raise HTTPException(exc.status, str(exc)) from exc

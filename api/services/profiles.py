@@ -4,12 +4,13 @@ the JSON routes under /profiles and of the pages under /my-work. Raises domain e
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from psycopg import AsyncConnection
 
 from api.metrics import LETTERS_MADE
 from api.services.errors import Conflict, Invalid, NotFound
-from occurisk_assets.assistant import exposure, profiles, skills
+from occurisk_assets.assistant import documents, exposure, korean_resume, profiles, skills
 from occurisk_assets.assistant.facts import Facts
 from occurisk_assets.assistant.letter import checklist, draft_letter
 from occurisk_assets.assistant.resume import Note, ResumeDraft, draft_resume
@@ -147,7 +148,7 @@ async def make_cover_letter(conn: AsyncConnection, profile_id: str, posting: str
         draft, _ = await facts_and_draft(conn, row, row["target_soc_code"], row["age_neutral"])
     items = checklist(posting, draft)
     result = {
-        "text": draft_letter(draft, items),
+        "text": draft_letter(draft, items, posting),
         "checklist": [
             {"requirement": r.requirement, "status": r.status, "met": r.met, "evidence": r.evidence}
             for r in items
@@ -164,3 +165,38 @@ async def stored_cover_letter(conn: AsyncConnection, profile_id: str) -> dict:
     if body is None:
         raise NotFound("no cover letter yet: POST a posting to /profiles/{id}/cover-letter first")
     return body
+
+
+def document_language(row: dict, asked: str | None) -> str:
+    """The language of a downloaded résumé or letter: the one asked for, else Korean when the person wrote
+    their history in Korean."""
+    own = " ".join(f"{job['title']} {' '.join(job['duties'])}" for job in row["jobs"])
+    return asked or ("ko" if korean_resume.is_korean(own) else "en")
+
+
+async def korean_document(conn: AsyncConnection, row: dict, kind: str, fmt: str) -> bytes:
+    """The Korean 이력서 (kind "resume") or 자기소개서 ("cover_letter"), fresh from the profile and
+    fact-checked against it; .docx and .pdf in Noto Sans CJK KR."""
+    version = row["data_version"]
+    tasks = await exposure.task_scores(conn, version, profiles.task_ids_of(row))
+    target = None
+    if kind == "resume":
+        document = korean_resume.korean_resume(row["jobs"], tasks, age_neutral=row["age_neutral"])
+    else:
+        if row["target_soc_code"]:
+            occupation = (await exposure.occupation_scores(conn, version, [row["target_soc_code"]])).get(
+                row["target_soc_code"]
+            )
+            target = occupation["title"] if occupation else None
+        document = korean_resume.korean_cover_letter(
+            row["jobs"], age_neutral=row["age_neutral"], target_title=target
+        )
+    facts = korean_resume.person_facts(row["jobs"], tasks, date.today().year)
+    if target:
+        facts.add(target)
+    document = korean_resume.fact_checked(document, facts)
+    return {
+        "txt": lambda: document.text().encode(),
+        "docx": lambda: korean_resume.korean_docx(document),
+        "pdf": lambda: documents.text_pdf(document.text()),
+    }[fmt]()

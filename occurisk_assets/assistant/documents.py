@@ -182,10 +182,14 @@ FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
 ]
+# Noto Sans CJK (fonts-noto-cjk): face 1 of the collection is the Korean one (Noto Sans CJK KR).
+CJK_FONT = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 1)
+CJK = re.compile(r"[\u1100-\u11ff\u3000-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7a3]")
 
 
 def text_pdf(text: str) -> bytes:
-    """A plain PDF of `text`: DejaVu Sans when installed (any script), else Helvetica (Latin-1 only)."""
+    """A plain PDF of `text`: Noto Sans CJK KR when it has Korean (or other CJK) letters, else DejaVu Sans
+    when installed (any other script), else Helvetica (Latin-1 only)."""
     from pathlib import Path
 
     from fpdf import FPDF
@@ -194,7 +198,10 @@ def text_pdf(text: str) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     font = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
-    if font:
+    if CJK.search(text) and Path(CJK_FONT[0]).exists():
+        pdf.add_font("body", fname=CJK_FONT[0], collection_font_number=CJK_FONT[1])
+        pdf.set_font("body", size=11)
+    elif font:
         pdf.add_font("body", fname=font)
         pdf.set_font("body", size=11)
     else:

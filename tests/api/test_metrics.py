@@ -26,7 +26,7 @@ def test_metrics_name_route_templates_never_a_profile_id_or_a_query(built_databa
         profile_id = httpx.post(f"{base}/api/v1/profiles", json={"jobs": [job]}).json()["id"]
         for path in (
             f"/api/v1/profiles/{profile_id}",
-            f"/profile/{profile_id}/exposure",
+            f"/my-work/{profile_id}/exposure",
             f"/my-work/{profile_id}/no-such-page",
             f"/api/v1/occupations?q={FREE_TEXT}",
             f"/search?q={FREE_TEXT}",
@@ -49,7 +49,7 @@ def test_metrics_name_route_templates_never_a_profile_id_or_a_query(built_databa
 
     assert requests("/api/v1/profiles", "POST", "2xx") == 1
     assert requests("/api/v1/profiles/{profile_id}", "GET", "2xx") == 1
-    assert requests("/profile/{profile_id}/exposure", "GET", "2xx") == 1
+    assert requests("/my-work/{profile_id}/exposure", "GET", "2xx") == 1
     assert requests("/api/v1/occupations", "GET", "2xx") == 1
     assert requests("/api/v1/occupations/{soc_code}", "GET", "2xx") == 4
     assert requests("(no route)", "GET", "4xx") == 2

@@ -280,7 +280,7 @@ PARSED = {
         ("/profiles/{profile_id}/postings", "GET", PROFILE_POSTINGS),
         ("/profiles/{profile_id}/postings/{posting_id}/outcome", "PUT", OUTCOME),
         ("/resumes/parse", "POST", PARSED),
-        ("/transcribe", "POST", {"text": "hello", "seconds": 1.25, "language": "en", "model": "tiny.en"}),
+        ("/transcribe", "POST", {"text": "hello", "seconds": 1.25, "language": "en", "model": "base"}),
     ],
 )
 def test_assistant_answers_are_written_as_before(path, method, answer):

@@ -15,7 +15,9 @@ from occurisk_assets.lib.codes import PROFILE_ID
 router = APIRouter(include_in_schema=False)
 
 # Each old page (after /profile/{id}/) and where it is now (after /my-work/{id}/).
-OLD_PAGE = re.compile(r"exposure|transitions|resume(/text)?|cover-letter|postings(/[0-9]{1,19}/outcome)?")
+OLD_PAGE = re.compile(
+    r"exposure|transitions|resume(/text|/review)?|cover-letter|postings(/[0-9]{1,19}/outcome)?"
+)
 RENAMED = {"resume": "resume/draft", "resume/text": "resume/draft/text"}
 
 

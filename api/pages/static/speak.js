@@ -17,6 +17,9 @@
     function send(blob) {
       var form = new FormData();
       form.append("audio", blob, "speech.webm");
+      // The page's language is the language spoken: a Korean page gets Korean transcribed.
+      var lang = document.documentElement.lang;
+      if (lang === "en" || lang === "ko") form.append("language", lang);
       say("working");
       fetch("/api/v1/transcribe", { method: "POST", body: form })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })

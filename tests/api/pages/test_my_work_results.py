@@ -180,7 +180,7 @@ def test_whole_flow_by_keyboard_to_downloaded_resume_and_letter(
     download.value.save_as(letter_file)
     letter = docx_text(letter_file)
     assert letter.startswith("Dear hiring manager,")
-    assert "My most recent role was Customer service representative at Acme Telecom." in letter
+    assert "most recently as a customer service representative at Acme Telecom." in letter
     assert "Forklift" not in letter
     assert numbers(letter) <= allowed | numbers(POSTING), numbers(letter) - allowed
     page.screenshot(path=screenshots / "profile-letter-en-375.png", full_page=True)
