@@ -64,7 +64,8 @@ class PlatformCollector:
         yield from families
 
     def _read(self):
-        with db.connect(connect_timeout=2) as conn:
+        # As the API's own read-only role, like every other query of the API.
+        with db.connect(db.api_database_url(), connect_timeout=2) as conn:
             conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
             builds = GaugeMetricFamily(
                 "occurisk_release_builds", "O*NET releases by build status", labels=["status"]

@@ -45,6 +45,9 @@ API_TABLES = (
     "core.task_ai_score",
     "core.data_generation",
     "core.occupation_korean_term",
+    # Read (as counts per model) by the API's /metrics collector, api/platform_metrics.py.
+    "core.llm_call",
+    "core.scoring_failure",
 )
 # Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
 API_SCHEMAS = ("marts", "careers", "postings", "meaning")
