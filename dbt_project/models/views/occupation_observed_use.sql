@@ -48,15 +48,31 @@ by_code as (
     inner join {{ ref('stg_aei__job_exposure') }} as exposure using (soc_code)
 )
 
+combined as (
+    select
+        coalesce(by_code.aei_release, by_tasks.aei_release) as aei_release,
+        coalesce(by_code.data_version, by_tasks.data_version) as data_version,
+        coalesce(by_code.soc_code, by_tasks.soc_code) as soc_code,
+        by_code.observed_exposure,
+        by_tasks.penetration,
+        by_tasks.penetration_coverage,
+        coalesce(by_tasks.n_tasks_observed, 0) as n_tasks_observed,
+        by_tasks.automation_share,
+        by_tasks.augmentation_share
+    from by_code
+    full outer join by_tasks using (aei_release, data_version, soc_code)
+)
+
 select
-    coalesce(by_code.aei_release, by_tasks.aei_release) as aei_release,
-    coalesce(by_code.data_version, by_tasks.data_version) as data_version,
-    coalesce(by_code.soc_code, by_tasks.soc_code) as soc_code,
-    by_code.observed_exposure,
-    by_tasks.penetration,
-    by_tasks.penetration_coverage,
-    coalesce(by_tasks.n_tasks_observed, 0) as n_tasks_observed,
-    by_tasks.automation_share,
-    by_tasks.augmentation_share
-from by_code
-full outer join by_tasks using (aei_release, data_version, soc_code)
+    combined.aei_release,
+    releases.published_on,
+    combined.data_version,
+    combined.soc_code,
+    combined.observed_exposure,
+    combined.penetration,
+    combined.penetration_coverage,
+    combined.n_tasks_observed,
+    combined.automation_share,
+    combined.augmentation_share
+from combined
+inner join {{ ref('stg_aei__releases') }} as releases using (aei_release)

@@ -10,16 +10,14 @@ from dagster import (
     MultiPartitionsDefinition,
     asset,
 )
-from dagster_dbt import DbtCliResource, dbt_assets
 
 from occurisk_assets.aei.files import ATTRIBUTION, find_releases
 from occurisk_assets.aei.loader import load_release
 from occurisk_assets.aei.matching import SIMILARITY_THRESHOLD, match_release
+from occurisk_assets.aei.validation import validate
 from occurisk_assets.defs.aei.checks import match_rate_check, release_rows_check
-from occurisk_assets.defs.dbt.assets import AEI_SELECTION, dbt_translator
-from occurisk_assets.defs.dbt.project import dbt_project
 from occurisk_assets.partitions import data_version_partitions
-from occurisk_assets.resources import PlatformDatabase
+from occurisk_assets.resources import MlflowTracking, PlatformDatabase
 from occurisk_assets.settings import get_settings
 
 GROUP = "aei"
@@ -96,17 +94,64 @@ def task_match(context: AssetExecutionContext, database: PlatformDatabase):
     yield match_rate_check.evaluate(report)
 
 
-@dbt_assets(
-    name="aei_dbt_models",
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=dbt_translator,
-    select=AEI_SELECTION,
-    pool="dbt",
+VALIDATION_EXPERIMENT = "aei_validation"
+
+
+def log_validation(mlflow: MlflowTracking, report) -> str:
+    """One MLflow run per report (experiment aei_validation); its id."""
+    from mlflow.entities import Metric, Param
+
+    store = mlflow.store()
+    client = store.client()
+    run = client.create_run(
+        store.experiment_id(client, VALIDATION_EXPERIMENT),
+        run_name=f"observed use {report.aei_release} vs modelled {report.data_version}",
+    )
+    params = {
+        "aei_release": report.aei_release,
+        "data_version": report.data_version,
+        "verdict": report.verdict,
+    }
+    client.log_batch(
+        run.info.run_id,
+        metrics=[Metric(k, float(v), 0, 0) for k, v in report.metrics().items()],
+        params=[Param(k, str(v)[:500]) for k, v in params.items()],
+    )
+    client.set_terminated(run.info.run_id, "FINISHED")
+    return run.info.run_id
+
+
+@asset(
+    key_prefix="aei",
+    group_name=GROUP,
+    partitions_def=release_by_version,
+    deps=[task_match],
+    description="Modelled exposure (occurisk's occupation score) vs observed use (the release's observed "
+    "exposure): Spearman overall and by major group, the share with high modelled and zero observed use, and "
+    "Massenkoff & McCrory's coverage ↔ projected growth relation re-estimated with its 95% interval; logged "
+    "to MLflow (experiment aei_validation). See docs/methodology.md.",
 )
-def aei_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """The views over every release and data_version (no --vars: none of them is built per version)."""
-    yield from dbt.cli(["build"], context=context).stream()
+def validation_report(context: AssetExecutionContext, database: PlatformDatabase, mlflow: MlflowTracking):
+    keys = context.partition_key.keys_by_dimension
+    with database.connect() as conn:
+        report = validate(conn, keys["aei_release"], keys["data_version"])
+    if report is None:
+        context.log.info(
+            "this release publishes no observed exposure of a scored occupation: nothing to compare"
+        )
+        return MaterializeResult(metadata={"compared": False})
+    context.log.info(
+        f"Spearman {report.spearman:.3f} over {report.n_occupations} occupations; {report.verdict}"
+    )
+    return MaterializeResult(
+        metadata={
+            "compared": True,
+            **{k: float(v) for k, v in report.metrics().items() if "/" not in k},
+            "spearman_by_major_group": MetadataValue.json(report.spearman_by_major_group),
+            "verdict": report.verdict,
+            "mlflow_run_id": log_validation(mlflow, report),
+        }
+    )
 
 
-assets = [release, task_match, aei_dbt_models]
+assets = [release, task_match, validation_report]

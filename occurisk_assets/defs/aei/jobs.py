@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from occurisk_assets.defs.aei.assets import aei_dbt_models, release, task_match
+from occurisk_assets.defs.aei.assets import release, task_match, validation_report
 
 LOAD_JOB = "aei_load"
 MATCH_JOB = "aei_match"
@@ -14,7 +14,7 @@ aei_load_job = dg.define_asset_job(
 )
 aei_match_job = dg.define_asset_job(
     MATCH_JOB,
-    selection=dg.AssetSelection.assets(task_match, aei_dbt_models),
-    description="Match one AEI release's task texts to one O*NET data_version's task ids, then build the views "
-    "over the matches (dbt tag:aei).",
+    selection=dg.AssetSelection.assets(task_match, validation_report),
+    description="Match one AEI release's task texts to one O*NET data_version's task ids (the dbt views over "
+    "the matches show them at once), then compare modelled and observed exposure (validation_report).",
 )

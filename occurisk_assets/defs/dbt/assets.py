@@ -28,8 +28,6 @@ SCORES_SELECTION = "tag:scores"
 CAREERS_SELECTION = "tag:careers"
 # Built after the Python BLS link, by defs/bls (its own @dbt_assets).
 BLS_SELECTION = "tag:bls"
-# Views over the Anthropic Economic Index, built after each AEI match, by defs/aei (its own @dbt_assets).
-AEI_SELECTION = "tag:aei"
 # Only what dbt_project/macros/current_data_version.sql accepts: a version or its rebuild key (versions.py).
 DATA_VERSION_RE = re.compile(r"[0-9A-Za-z._-]+(~new)?")
 
@@ -117,7 +115,7 @@ def partitioned_dbt_assets(name: str, select: str = "fqn:*", exclude: str | None
 
 
 onet_dbt_models = partitioned_dbt_assets(
-    "onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION} {AEI_SELECTION}"
+    "onet_dbt_models", exclude=f"{SCORES_SELECTION} {CAREERS_SELECTION} {BLS_SELECTION}"
 )
 score_dbt_models = partitioned_dbt_assets(
     "score_dbt_models", select=SCORES_SELECTION, exclude=CAREERS_SELECTION
