@@ -46,7 +46,7 @@ by_code as (
         exposure.observed_exposure
     from occupations
     inner join {{ ref('stg_aei__job_exposure') }} as exposure using (soc_code)
-)
+),
 
 combined as (
     select
