@@ -133,7 +133,7 @@ def test_match_rate_check_and_unmatched_list(platform):
     assert query(
         "SELECT count(DISTINCT task_text), count(*) FILTER (WHERE method = 'exact') FROM aei.task_match "
         "WHERE aei_release = 'labor_market_impacts' AND data_version = '30.1'"
-    ) == [(17992, 18212)]
+    ) == [(17992, 18683)]
 
 
 def test_observed_use_by_occupation(platform):
