@@ -145,7 +145,8 @@ def test_observed_use_by_occupation(platform):
         "FROM marts.occupation_observed_use WHERE data_version = '30.1' AND soc_code = '43-4051' ORDER BY 1"
     )
     by_release = {row[0]: row[1:] for row in rows}
-    assert sorted(by_release) == ["2025_02_10", "2025_03_27", "labor_market_impacts"]
+    # 2025_02_10 publishes only usage shares: no exposure, penetration or patterns, so no row
+    assert sorted(by_release) == ["2025_03_27", "labor_market_impacts"]
     observed, penetration, coverage, n_tasks, automation, augmentation = by_release["labor_market_impacts"]
     assert observed == 0.7011 and 0 < penetration <= 1 and 0 < coverage <= 1 and n_tasks > 10
     assert automation is None  # this release has no interaction patterns
