@@ -82,7 +82,7 @@ class OccupationList(BaseModel):
     meta: Meta
     pagination: Pagination
     search: str | None
-    sort: Literal["relevance", "ai", "employment", "wage", "growth", "title"]
+    sort: Literal["relevance", "ai", "observed", "employment", "wage", "growth", "title"]
     order: Literal["asc", "desc"]
     items: list[OccupationListItem]
 
