@@ -33,10 +33,12 @@ def data_version_job(domains: dg.Definitions):
     ]
     return dg.define_asset_job(
         DATA_VERSION_JOB,
-        # Every BLS table, also the one only a check reads (nem_occupational_coverage).
+        # Every BLS table, also the one only a check reads (nem_occupational_coverage). Not the AEI releases
+        # the views over them read: partitioned by AEI release, they load on their own sensor (defs/aei).
         selection=(dg.AssetSelection.assets(*keys) | dg.AssetSelection.groups("bls"))
         .upstream()
-        .materializable(),
+        .materializable()
+        - dg.AssetSelection.groups("aei"),
         description="Load one O*NET release and build everything derived from it (partition = data_version).",
     )
 

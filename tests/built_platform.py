@@ -15,6 +15,9 @@ import psycopg
 import pytest
 from dagster import DagsterInstance
 
+from occurisk_assets.aei.files import find_releases
+from occurisk_assets.aei.loader import load_release as load_aei_release
+from occurisk_assets.aei.matching import match_release
 from occurisk_assets.definitions import defs
 from occurisk_assets.defs.careers.assets import careers_dbt_models
 from occurisk_assets.defs.dbt.assets import score_dbt_models
@@ -35,6 +38,7 @@ BUILT_DATABASE = "occurisk_built"
 BUILT_PRISTINE = "occurisk_built_pristine"
 LLM_MODEL = "openai:gpt-4.1-mini"
 LLM_TASKS = 12  # the catalog's first tasks by priority
+AEI_RELEASES = ("labor_market_impacts", "2025_03_27")
 
 
 @contextmanager
@@ -101,6 +105,16 @@ def add_llm_run(instance: DagsterInstance, workdir: Path) -> None:
     )
 
 
+def add_observed_use() -> None:
+    """The Anthropic Economic Index releases with observed exposure, penetration and interaction patterns,
+    matched to 30.1 (the AEI loader and matcher the aei assets run)."""
+    releases = find_releases(*get_settings().aei_release_roots)
+    with db.connect() as conn:
+        for key in AEI_RELEASES:
+            load_aei_release(releases[key])
+            match_release(conn, key, DATA_VERSION)
+
+
 @contextmanager
 def raw_version_served(url: str, data_version: str = "30.0") -> Iterator[None]:
     """For the block, `data_version` is active with only its raw files loaded and marked built (its marts
@@ -130,6 +144,7 @@ def built_database(pg_server, tmp_path_factory) -> str:
         instance = DagsterInstance.ephemeral()
         build_real_database(instance)
         add_llm_run(instance, tmp_path_factory.mktemp("api_llm"))
+        add_observed_use()
     with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{BUILT_PRISTINE}" TEMPLATE "{BUILT_DATABASE}" STRATEGY FILE_COPY')
     return url

@@ -34,6 +34,9 @@ PYTHON_ASSETS = {
     "version_diff",
     "version_activation",
 }
+# Partitioned by AEI release (× data_version): loaded and matched by their own sensor, outside the
+# data_version job.
+AEI_ASSETS = {"aei/release", "aei/task_match", "aei/validation_report"}
 DBT_MODELS = {
     "stg_onet__occupations",
     "stg_onet__task_statements",
@@ -78,6 +81,14 @@ DBT_MODELS = {
     "soc_detailed_work_activity",
     "soc_technology_skill",
     "occupation_transitions",
+    "stg_aei__releases",
+    "stg_aei__job_exposure",
+    "stg_aei__task_penetration",
+    "stg_aei__task_interactions",
+    "stg_aei__task_matches",
+    "int_aei_observations_by_task",
+    "occupation_observed_use",
+    "task_observed_use",
 }
 PYTHON_CHECKS = {
     "core/task_ai_score:scores_within_0_1",
@@ -94,6 +105,8 @@ PYTHON_CHECKS = {
     "careers/occupation_similarity:similarity_in_range_and_symmetric",
     "careers/occupation_similarity:similarity_covers_scored_socs",
     "occupation_transitions:transitions_cover_scored_socs",
+    "aei/release:rows_match_files",
+    "aei/task_match:match_rate",
 }
 
 
@@ -110,10 +123,17 @@ def test_every_domain_is_found_in_the_defs_folder(repository):
         k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).is_materializable
     }
     raw = {f"onet_raw/{spec.table}" for spec in SPECS}
-    assert materializable == PYTHON_ASSETS | DBT_MODELS | raw
-    # Observed, not built: the landing folder (release sensor) and the scoring runs table (a dbt source).
+    assert materializable == PYTHON_ASSETS | AEI_ASSETS | DBT_MODELS | raw
+    # Observed, not built: the landing folder (release sensor), the scoring runs table and the AEI tables
+    # other than the release asset's own name (dbt sources).
     external = {k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).is_materializable}
-    assert external == {"onet_landing", "core/model_run"}
+    assert external == {
+        "onet_landing",
+        "core/model_run",
+        "aei/job_exposure",
+        "aei/task_penetration",
+        "aei/task_interaction",
+    }
 
 
 def test_checks_sensors_schedules_and_jobs(repository):
@@ -121,7 +141,11 @@ def test_checks_sensors_schedules_and_jobs(repository):
     assert checks >= PYTHON_CHECKS
     # dbt tests are checks of the models they test.
     assert "occupation_master:not_null_occupation_master_title" in checks
-    assert {s.name for s in repository.sensor_defs} == {"onet_release_sensor", "dead_run_sensor"}
+    assert {s.name for s in repository.sensor_defs} == {
+        "onet_release_sensor",
+        "dead_run_sensor",
+        "aei_release_sensor",
+    }
     assert {s.name for s in repository.schedule_defs} == {
         "weekly_rescore",
         "daily_profile_retention",
@@ -135,6 +159,8 @@ def test_checks_sensors_schedules_and_jobs(repository):
         "retention_job",
         "profile_retention_job",
         "postings_daily",
+        "aei_load",
+        "aei_match",
     }
     assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
 

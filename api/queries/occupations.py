@@ -16,7 +16,7 @@ from psycopg import AsyncConnection
 from occurisk_assets.text.korean_terms import KoreanIndex, has_hangul
 
 # What ?sort= accepts; a search without ?sort= is ordered by relevance.
-SortKey = Literal["ai", "employment", "wage", "growth", "title"]
+SortKey = Literal["ai", "observed", "employment", "wage", "growth", "title"]
 Order = Literal["asc", "desc"]
 
 # Searches use at most this many words of the query (a longer query only costs time, not relevance).
@@ -172,6 +172,7 @@ RELEVANCE = "(m.best_score + 0.05 * ln(1 + m.n_terms) + 0.01 * log(greatest(coal
 SORT_EXPRESSIONS: dict[str, str] = {
     "relevance": RELEVANCE,
     "ai": "s.ai_mean",
+    "observed": "obs.observed_exposure",
     "employment": "b.employment",
     # A top-coded wage (null, flagged) is above every published one.
     "wage": "coalesce(b.median_annual_wage::numeric, "
@@ -185,10 +186,21 @@ SUMMARY_SORTS = ("ai", "title")
 
 LIST_COLUMNS = """
     s.soc_code, s.title, s.ai_mean, s.ai_std, s.ai_coverage, s.ai_n_tasks_scored,
-    b.employment, b.median_annual_wage, b.median_annual_wage_flag, b.growth_pct, b.oews_match_type"""
+    b.employment, b.median_annual_wage, b.median_annual_wage_flag, b.growth_pct, b.oews_match_type,
+    obs.observed_exposure"""
 
 # BLS figures are read live (a reload shows at once); (data_version, soc_code) is the view's key.
 JOIN_BLS = "LEFT JOIN marts.soc_bls_metrics b ON b.data_version = s.data_version AND b.soc_code = s.soc_code"
+# Observed use of AI (Anthropic Economic Index), read live like BLS: the latest release that publishes an
+# observed_exposure of the occupation, else the latest that observes any of its tasks. No row: not observed.
+OBSERVED_USE = """
+    SELECT o.aei_release, o.published_on, o.observed_exposure, o.penetration, o.penetration_coverage,
+           o.n_tasks_observed, o.automation_share, o.augmentation_share
+    FROM marts.occupation_observed_use o
+    WHERE o.data_version = s.data_version AND o.soc_code = s.soc_code
+    ORDER BY o.observed_exposure IS NULL, o.published_on DESC, o.aei_release
+    LIMIT 1"""
+JOIN_OBSERVED = f"LEFT JOIN LATERAL ({OBSERVED_USE}) obs ON true"
 
 
 @dataclass
@@ -209,7 +221,7 @@ async def list_occupations(
     params = {"v": version, "q": search, "limit": limit, "offset": offset}
     page_sql = f"""
         SELECT {LIST_COLUMNS}{{match_columns}}
-        FROM marts.occupation_summary s {{join_matches}} {JOIN_BLS}
+        FROM marts.occupation_summary s {{join_matches}} {JOIN_BLS} {JOIN_OBSERVED}
         WHERE s.data_version = %(v)s
         ORDER BY {_order_by(sort, order)}
         LIMIT %(limit)s OFFSET %(offset)s"""
@@ -225,7 +237,7 @@ async def list_occupations(
                 WITH page AS (
                     SELECT * FROM marts.occupation_summary s WHERE s.data_version = %(v)s
                     ORDER BY {_order_by(sort, order)} LIMIT %(limit)s OFFSET %(offset)s)
-                SELECT {LIST_COLUMNS} FROM page s {JOIN_BLS}
+                SELECT {LIST_COLUMNS} FROM page s {JOIN_BLS} {JOIN_OBSERVED}
                 ORDER BY {_order_by(sort, order)}""",
                 params,
             )
@@ -261,6 +273,7 @@ async def occupation(conn: AsyncConnection, version: str, soc_code: str, n_tasks
     cur = await conn.execute(
         # b first: where no BLS row matches, its NULL keys must not hide the summary's.
         f"""SELECT b.*, s.*,
+            (SELECT row_to_json(obs) FROM ({OBSERVED_USE}) obs) AS observed_use,
             (SELECT coalesce(json_agg(json_build_object(
                         'model', m.model, 'score', m.score, 'coverage', m.coverage,
                         'n_tasks_scored', m.n_tasks_scored, 'updated_at', m.updated_at) ORDER BY m.model), '[]')
@@ -277,6 +290,10 @@ async def occupation(conn: AsyncConnection, version: str, soc_code: str, n_tasks
                        CASE WHEN e.task_id IS NOT NULL THEN json_build_object(
                            'mean', e.mean, 'std', e.std, 'min', e.min, 'max', e.max, 'n_models', e.n_models)
                        END AS ensemble,
+                       (SELECT t.penetration FROM marts.task_observed_use t
+                        WHERE t.data_version = w.data_version AND t.task_id = w.task_id
+                              AND t.penetration IS NOT NULL
+                        ORDER BY t.published_on DESC, t.aei_release LIMIT 1) AS observed_penetration,
                        (SELECT coalesce(json_agg(json_build_object(
                                    'model', ms.model, 'score', ms.score, 'rationale', ms.rationale,
                                    'run_id', ms.run_id, 'model_version', ms.model_version,
@@ -329,7 +346,7 @@ async def ranking(
         "min_employment": min_employment,
     }
     direction = "ASC" if order == "asc" else "DESC"
-    from_where = f"FROM marts.occupation_summary s {JOIN_BLS} WHERE {' AND '.join(filters)}"
+    from_where = f"FROM marts.occupation_summary s {JOIN_BLS} {JOIN_OBSERVED} WHERE {' AND '.join(filters)}"
     cur = await conn.execute(
         f"""SELECT {LIST_COLUMNS}, s.major_group, s.job_zone, s.ai_rank, s.ai_percentile, count(*) OVER () AS total
         {from_where}

@@ -14,6 +14,7 @@ from api.schemas.occupations import (
     BlsMetrics,
     MajorGroup,
     ModelScore,
+    ObservedUse,
     OccupationDetail,
     OccupationList,
     OccupationListItem,
@@ -44,6 +45,7 @@ def list_item(row: dict) -> OccupationListItem:
         growth_pct=row["growth_pct"],
         bls_match_type=row["oews_match_type"],
         match=match,
+        observed_exposure=row["observed_exposure"],
     )
 
 
@@ -62,7 +64,7 @@ async def list_occupations(
     sort: Annotated[
         occupation_queries.SortKey | None,
         Query(
-            description="ai (score), employment, wage (median annual), growth (projected), title. Default: "
+            description="ai (score), observed (observed use of AI, Anthropic Economic Index), employment, wage (median annual), growth (projected), title. Default: "
             "relevance with a search, ai without.",
         ),
     ] = None,
@@ -186,6 +188,7 @@ async def get_occupation(
         job_zone=row["job_zone"],
         n_tasks=row["n_tasks"],
         ai_score=score,
+        observed_use=ObservedUse(**row["observed_use"]) if row["observed_use"] else None,
         model_scores=[ModelScore(**m) for m in row["model_scores"]],
         bls=bls_metrics(row),
         onet_occupations=[OnetOccupation(**o) for o in row["onet_occupations"]],

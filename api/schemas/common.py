@@ -9,6 +9,10 @@ from pydantic import BaseModel, Field, PlainSerializer
 from api.config import onet_attribution
 
 ANSWER_DECIMALS = 4
+AEI_ATTRIBUTION = (
+    "Observed use: Anthropic Economic Index (CC BY); Handa et al. (2025), arXiv:2503.04761; "
+    "Massenkoff & McCrory (2026)."
+)
 
 
 def _to_answer_decimals(value: float) -> float:
@@ -26,6 +30,10 @@ BlsFlag = Literal["suppressed", "top_coded"]
 class Meta(BaseModel):
     data_version: str | None = Field(description="The O*NET release the response was built from, e.g. 30.1.")
     attribution: str = Field(description="O*NET attribution (CC BY 4.0).")
+    observed_use_attribution: str = Field(
+        default=AEI_ATTRIBUTION,
+        description="Attribution of the observed-use figures (Anthropic Economic Index).",
+    )
 
     @classmethod
     def for_version(cls, version: str | None) -> Meta:

@@ -73,13 +73,18 @@ class OccupationListItem(BaseModel):
         "or aggregate (they cover several occupations: do not sum them)."
     )
     match: SearchMatch | None = Field(default=None, description="With ?search=: why this occupation matched.")
+    observed_exposure: Rounded | None = Field(
+        default=None,
+        description="Observed use of AI (Anthropic Economic Index, observed_use.aei_release of the detail): "
+        "null when no release observes the occupation — not the same as zero.",
+    )
 
 
 class OccupationList(BaseModel):
     meta: Meta
     pagination: Pagination
     search: str | None
-    sort: Literal["relevance", "ai", "employment", "wage", "growth", "title"]
+    sort: Literal["relevance", "ai", "observed", "employment", "wage", "growth", "title"]
     order: Literal["asc", "desc"]
     items: list[OccupationListItem]
 
@@ -171,6 +176,27 @@ class OccupationTask(BaseModel):
     weight_method: str
     ensemble: TaskEnsemble | None
     model_scores: list[TaskModelScore]
+    observed_penetration: Rounded | None = Field(
+        default=None,
+        description="Share of the task observed done with AI (Anthropic Economic Index, latest release with "
+        "it, 0-1); null: no observation, which is not zero.",
+    )
+
+
+class ObservedUse(BaseModel):
+    """What people are using AI for today, as one provider's usage data shows it (the Anthropic Economic
+    Index), beside the modelled score (what AI could do)."""
+
+    aei_release: str = Field(description="The AEI release, e.g. labor_market_impacts or 2025_03_27.")
+    published_on: dt.date
+    observed_exposure: Rounded | None = Field(description="The release's observed exposure, 0-1.")
+    penetration: Rounded | None = Field(
+        description="Σ task weight × task penetration over the observed tasks (the AI score's weights)."
+    )
+    penetration_coverage: Rounded | None = Field(description="Weight share of the tasks with an observation.")
+    n_tasks_observed: int
+    automation_share: Rounded | None = Field(description="Automation share of the interaction patterns.")
+    augmentation_share: Rounded | None = Field(description="Augmentation share of the interaction patterns.")
 
 
 class RelatedOccupation(BaseModel):
@@ -190,6 +216,9 @@ class OccupationDetail(BaseModel):
     job_zone: int | None
     n_tasks: int
     ai_score: AIScoreDetail | None
+    observed_use: ObservedUse | None = Field(
+        description="Observed use of AI (Anthropic Economic Index); null when no release observes it."
+    )
     model_scores: list[ModelScore]
     bls: BlsMetrics
     onet_occupations: list[OnetOccupation]

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
 
     bls_dir: Path | None = None
     exposure_dir: Path | None = None
+    # Anthropic Economic Index releases (occurisk_assets/aei): one folder per release.
+    aei_dir: Path | None = None
     # A TOML file merged over the scoring package's models.toml (models, prices, limits, base_url).
     scoring_config: Path | None = None
 
@@ -99,6 +101,14 @@ class Settings(BaseSettings):
     @property
     def exposure_data_dir(self) -> Path:
         return self.exposure_dir or (SHARED_DATA / "exposure" / "gpts_are_gpts")
+
+    @property
+    def aei_release_roots(self) -> list[Path]:
+        """Where AEI release folders are looked for: the data folder, then the landing folder."""
+        return [
+            self.aei_dir or (SHARED_DATA / "exposure" / "anthropic_economic_index"),
+            self.landing_dir / "aei",
+        ]
 
 
 @lru_cache

@@ -63,10 +63,11 @@ def platform_defs():
 
 
 class Ticks:
-    """Evaluates the release sensor as the daemon does: the cursor carried over, partition requests applied."""
+    """Evaluates a release sensor as the daemon does: the cursor carried over, partition requests applied."""
 
-    def __init__(self, instance: DagsterInstance):
+    def __init__(self, instance: DagsterInstance, sensor=onet_release_sensor):
         self.instance = instance
+        self.sensor = sensor
         self.cursor: str | None = None
 
     def tick(self):
@@ -80,7 +81,7 @@ class Ticks:
             ) as context,
             partition_loading_context(dynamic_partitions_store=self.instance),  # as the sensor daemon does
         ):
-            data = onet_release_sensor.evaluate_tick(context)
+            data = self.sensor.evaluate_tick(context)
         for request in data.dynamic_partitions_requests or []:
             self.instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
         self.cursor = data.cursor or self.cursor

@@ -1,0 +1,5 @@
+select
+    aei_release,
+    published_on,
+    citation
+from {{ source('aei', 'release') }}
