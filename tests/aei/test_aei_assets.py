@@ -181,7 +181,9 @@ def test_a_dropped_release_loads_and_a_bad_file_keeps_the_previous_data(platform
     )
     assert not refused.success
     (failure,) = [e for e in refused.all_events if e.is_step_failure]
-    message = failure.step_failure_data.error.message
+    error = failure.step_failure_data.error
+    # Dagster wraps the step's exception: the loader's own message is the cause's.
+    message = error.message + (error.cause.message if error.cause else "")
     assert f"{aei_folder}/labor_market_impacts/task_penetration.csv: line 4242: column penetration" in message
     assert table_rows() == {**before, "task_usage": before["task_usage"] + 3365}
     assert (
