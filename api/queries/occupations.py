@@ -200,7 +200,14 @@ OBSERVED_USE = """
     WHERE o.data_version = s.data_version AND o.soc_code = s.soc_code
     ORDER BY o.observed_exposure IS NULL, o.published_on DESC, o.aei_release
     LIMIT 1"""
-JOIN_OBSERVED = f"LEFT JOIN LATERAL ({OBSERVED_USE}) obs ON true"
+# For lists: the view read once for the version (a LATERAL per row re-evaluates the view for every occupation,
+# past the statement timeout when a whole list is sorted by it); same choice of release as OBSERVED_USE.
+JOIN_OBSERVED = """LEFT JOIN (
+    SELECT DISTINCT ON (o.soc_code) o.soc_code, o.observed_exposure
+    FROM marts.occupation_observed_use o
+    WHERE o.data_version = %(v)s
+    ORDER BY o.soc_code, o.observed_exposure IS NULL, o.published_on DESC, o.aei_release
+) obs ON obs.soc_code = s.soc_code"""
 
 
 @dataclass
