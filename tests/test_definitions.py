@@ -27,6 +27,8 @@ PYTHON_ASSETS = {
     "careers/occupation_similarity",
     "core/task_ai_score",
     "coder/occupation_coder",
+    "coder/korean_occupation_terms",
+    "text/onet_text_embeddings",
     "postings/collected",
     "postings/cleaned",
     "postings/coded",

