@@ -67,6 +67,10 @@ BODIES = {
         "posting": "We need someone patient to answer customer calls and fix billing problems."
     },
     ("/api/v1/profiles/{profile_id}/postings/{posting_id}/outcome", "PUT"): {"outcome": "applied"},
+    ("/api/v1/profiles/{profile_id}/resume/review", "POST"): {
+        "postings": ["We need someone patient to answer customer calls and fix billing problems."]
+    },
+    ("/api/v1/profiles/{profile_id}/resume/review/accept", "POST"): {"id": "0123456789ab"},
     ("/api/v1/resumes/parse", "POST"): {"text": "I was a customer service rep for 25 years."},
 }
 
