@@ -63,8 +63,13 @@ def rows_of_profile(db_conn, profile_id: str) -> dict[str, int]:
         "JOIN information_schema.columns c USING (table_schema, table_name) "
         "WHERE t.table_schema = 'assistant' AND t.table_type = 'BASE TABLE' GROUP BY t.table_name"
     ).fetchall()
+    # The coder's labels keep a hash of the title and the codes, never the profile: nothing there to delete.
+    unlinked = {table for table, has_profile_id in tables if not has_profile_id} - {"profile"}
+    assert unlinked == {"coder_label"}, f"a new assistant table without profile_id: {unlinked}"
     counts = {}
     for table, has_profile_id in tables:
+        if table in unlinked:
+            continue
         column = "profile_id" if has_profile_id else "id"
         counts[table] = db_conn.execute(
             f"SELECT count(*) FROM assistant.{table} WHERE {column} = %s", [profile_id]
