@@ -27,6 +27,9 @@ from psycopg.conninfo import conninfo_to_dict
 from occurisk_assets.lib import db
 from tests.dagster_platform import wait_for
 
+# Builds whole releases end to end (minutes): started first, see tests/conftest.py.
+pytestmark = pytest.mark.builds_releases
+
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 VERSION = "30.1"
 FINISH_WITHIN_S = 900  # the whole graph for 30.1 on a busy 2-core machine, with room to spare

@@ -22,8 +22,12 @@ from psycopg import sql
 
 from occurisk_assets.lib import db
 from occurisk_assets.lib.settings import PROJECT_ROOT
+from occurisk_assets.runs import recovery as run_recovery
 from occurisk_assets.runs.pipeline import _stop
 from tests.serving import free_port
+
+# Builds whole releases end to end (minutes): started first, see tests/conftest.py.
+pytestmark = pytest.mark.builds_releases
 
 BIN = Path(sys.executable).parent
 REPOSITORY = {"repositoryLocationName": "occurisk", "repositoryName": "__repository__"}
@@ -174,6 +178,15 @@ def wait_for_location(port: int, seconds: float) -> None:
     raise AssertionError(f"the code location did not load within {seconds:.0f} s")
 
 
+def test_every_pool_has_its_limit_before_a_run_claims_a_slot(postgres_instance):
+    storage = postgres_instance.event_log_storage
+    assert storage.get_pool_limits() == []  # a new instance: Dagster would make them at the first claims
+    for _ in range(2):  # a second start finds them and changes nothing
+        run_recovery.ensure_pool_limits(postgres_instance)
+        limits = {p.name: (p.limit, p.from_default) for p in storage.get_pool_limits()}
+        assert limits == dict.fromkeys(run_recovery.POOLS, (1, True))
+
+
 def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp_path, monkeypatch):
     """Slow by its point (about 6 min): two whole data_version runs from an empty database, the job's
     partition set as the UI launches it, each step forked by the run's server and dbt taking turns on its
@@ -202,6 +215,8 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
             start_new_session=True,
         ),
     ]
+    # `occurisk up` does this before it starts the daemon (without it the two runs raced to make the pools).
+    run_recovery.ensure_pool_limits(postgres_instance)
     try:
         wait_for_location(port, 300)
         for version in ("30.0", "30.1"):

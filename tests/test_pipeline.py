@@ -10,9 +10,13 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from occurisk_assets.lib import db, roles
 from occurisk_assets.lib.settings import PROJECT_ROOT
+
+# Builds whole releases end to end (minutes): started first, see tests/conftest.py.
+pytestmark = pytest.mark.builds_releases
 
 OCCURISK = str(Path(sys.executable).parent / "occurisk")
 TABLES = (

@@ -186,9 +186,9 @@ class OccupationCoder:
         exemplar_texts = sorted(
             {(index[e.soc_code], e.text) for e in corpus.train if e.source in EXEMPLAR_SOURCES}
         )
-        from occurisk_assets.text.encoder import encode
+        from occurisk_assets.text.vector_cache import encode_reusing
 
-        exemplars = encode([text for _, text in exemplar_texts])
+        exemplars = encode_reusing([text for _, text in exemplar_texts]).vectors
         owners = np.array([i for i, _ in exemplar_texts])
         return cls(
             features,
@@ -217,9 +217,12 @@ class OccupationCoder:
 
         if self.vector_cache is None:
             return encode(texts)
+        # Training: O*NET's held-out titles, also kept on disk (never a person's words, which take the path above).
+        from occurisk_assets.text.vector_cache import encode_reusing
+
         missing = [t for t in dict.fromkeys(texts) if t not in self.vector_cache]
         if missing:
-            self.vector_cache.update(zip(missing, encode(missing), strict=True))
+            self.vector_cache.update(zip(missing, encode_reusing(missing).vectors, strict=True))
         return np.stack([self.vector_cache[t] for t in texts])
 
     @property

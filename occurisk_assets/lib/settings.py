@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     retention_keep_versions: int = Field(default=4, ge=1)
     retention_keep_runs: int = Field(default=3, ge=1)  # per model and version
     archive_dir: Path | None = None
+    # Meaning vectors of O*NET texts already encoded (occurisk_assets/text/vector_cache.py).
+    vector_cache_dir: Path | None = None
     rescore_cron: str = "0 3 * * 1"
     rescore_budget_usd: float | None = Field(default=None, ge=0)
 
@@ -89,6 +91,10 @@ class Settings(BaseSettings):
     @property
     def archive_path(self) -> Path:
         return self.archive_dir or (self.home / "archive")
+
+    @property
+    def vector_cache_path(self) -> Path:
+        return self.vector_cache_dir or (self.home / "cache")
 
     @property
     def shared_onet(self) -> Path:

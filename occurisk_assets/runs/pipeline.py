@@ -46,7 +46,9 @@ def run_pipeline(data_version: str, instance=None, echo=None):
 
 def recover_dead_runs(instance) -> None:
     """Before starting: fail the runs whose process is gone (freeing their pool slots and their versions'
-    build claims). A live build of the same version refuses this one when it is launched (build_lock)."""
+    build claims), and make sure every pool has its limit before two runs can claim it at once. A live build
+    of the same version refuses this one when it is launched (build_lock)."""
+    run_recovery.ensure_pool_limits(instance)
     for dead in run_recovery.fail_dead_runs(instance, run_recovery.mark_versions_failed):
         click.echo(
             f"run {dead.run_id} ({dead.job_name}"

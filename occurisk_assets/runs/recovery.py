@@ -94,6 +94,17 @@ def held_pools(instance, run_id: str) -> list[str]:
     ]
 
 
+def ensure_pool_limits(instance) -> None:
+    """Give every pool its limit row before any run claims a slot. Dagster makes the row at a pool's first
+    claim; two runs making it at once on PostgreSQL (a backfill of two releases) fail one of them with a
+    unique violation its own retry cannot survive, the transaction being aborted."""
+    storage = instance.event_log_storage
+    known = {limit.name for limit in storage.get_pool_limits()}
+    for pool in POOLS:
+        if pool not in known:
+            storage.initialize_concurrency_limit_to_default(pool)
+
+
 def fail_dead_runs(
     instance, on_version_failed: Callable[[str, str, str], None] | None = None
 ) -> list[DeadRun]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import psycopg
 
-from occurisk_assets.text.encoder import DIMENSIONS, MODEL_NAME, MODEL_VERSION, encode
+from occurisk_assets.text.encoder import DIMENSIONS, MODEL_NAME, MODEL_VERSION
+from occurisk_assets.text.vector_cache import encode_reusing
 
 # source → the raw table's query (a release that lacks the file has no such table or no rows: 0 texts).
 SOURCES = {
@@ -22,7 +23,6 @@ SOURCES = {
     "task": "SELECT onetsoc_code, task_id::text, task FROM onet_raw.task_statements",
     "dwa": "SELECT NULL, dwa_id, dwa_title FROM onet_raw.dwa_reference",
 }
-BATCH = 512
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class EmbeddingBuild:
     data_version: str
     counts: dict[str, int]
     distinct_texts: int
+    encoded_now: int  # distinct texts the model encoded (the others were in the vector cache)
     seconds: float
 
 
@@ -47,14 +48,14 @@ def source_rows(conn: psycopg.Connection, data_version: str) -> dict[str, list[t
 
 
 def build_embeddings(conn: psycopg.Connection, data_version: str) -> EmbeddingBuild:
-    """Encode every text of the release (each distinct text once) and replace the version's rows in one
-    transaction: a re-run leaves the same rows, a failed one the previous ones."""
+    """Encode every text of the release (each distinct text once, texts already encoded on this machine read
+    from the vector cache) and replace the version's rows in one transaction: a re-run leaves the same rows,
+    a failed one the previous ones."""
     started = time.perf_counter()
     rows = source_rows(conn, data_version)
     texts = list(dict.fromkeys(text for found in rows.values() for *_, text in found))
-    vectors = np.concatenate(
-        [encode(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)] or [np.zeros((0, DIMENSIONS))]
-    ).astype("<f2")
+    encoded = encode_reusing(texts)
+    vectors = encoded.vectors.astype("<f2")
     row_of = {text: i for i, text in enumerate(texts)}
     counts = {source: len(found) for source, found in rows.items()}
     with conn.transaction():
@@ -79,7 +80,7 @@ def build_embeddings(conn: psycopg.Connection, data_version: str) -> EmbeddingBu
                    seconds = excluded.seconds, built_at = now()""",
             [data_version, MODEL_NAME, MODEL_VERSION, DIMENSIONS, json.dumps(counts), len(texts), seconds],
         )
-    return EmbeddingBuild(data_version, counts, len(texts), seconds)
+    return EmbeddingBuild(data_version, counts, len(texts), encoded.encoded_now, seconds)
 
 
 def load_embeddings(conn, data_version: str, source: str) -> tuple[list[tuple], np.ndarray]:

@@ -22,6 +22,9 @@ from occurisk_assets.lib import db
 from occurisk_assets.lifecycle.activation import activate
 from tests.conftest import ONET_DATA
 
+# Builds whole releases end to end (minutes): started first, see tests/conftest.py.
+pytestmark = pytest.mark.builds_releases
+
 RELEASE = "db_30_1_text"
 SOC = "11-1011"
 TASK_ID = "8823"

@@ -33,6 +33,9 @@ from tests.lifecycle.conftest import Ticks, drop_release, execute, platform_defs
 from tests.resources import resources_for_tests
 from tests.scoring.conftest import ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, fake_config
 
+# Builds whole releases end to end (minutes): started first, see tests/conftest.py.
+pytestmark = pytest.mark.builds_releases
+
 
 @dataclass
 class Flow:

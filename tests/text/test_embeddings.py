@@ -1,7 +1,7 @@
 """The O*NET texts' meaning vectors of the built 30.1 platform (the data_version job materialises the
 text/onet_text_embeddings asset): every source stored with the model's name and version, vectors that
 decode to unit length and find an occupation from Korean, readable by the API role, and a re-run that
-leaves the same rows."""
+leaves the same rows without encoding a text again."""
 
 from __future__ import annotations
 
@@ -54,4 +54,11 @@ def test_a_rebuild_leaves_the_same_rows(built_database_copy):
         build = build_embeddings(conn, DATA_VERSION)
         after = conn.execute(SNAPSHOT, [DATA_VERSION]).fetchall()
     assert after == before and {source: n for source, n, *_ in after} == build.counts
+    # The platform's build filled this machine's vector cache: the rebuild encodes nothing again.
+    with psycopg.connect(built_database_copy) as conn:
+        distinct_texts = conn.execute(
+            "SELECT count(DISTINCT text) FROM meaning.onet_text_embedding WHERE data_version = %s",
+            [DATA_VERSION],
+        ).fetchone()[0]
+    assert build.encoded_now == 0 and build.distinct_texts == distinct_texts
     assert all(n == distinct for _, n, distinct, _ in after)

@@ -185,6 +185,7 @@ def onet_release_sensor(context: SensorEvaluationContext, database: PlatformData
     "slots and marks the O*NET version they were building failed, so that no later run waits for them.",
 )
 def dead_run_sensor(context: SensorEvaluationContext):
+    run_recovery.ensure_pool_limits(context.instance)  # a daemon started without `occurisk up`
     dead = run_recovery.fail_dead_runs(context.instance, run_recovery.mark_versions_failed)
     for run in dead:
         context.log.warning(

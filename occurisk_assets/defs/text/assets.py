@@ -21,7 +21,7 @@ SOURCE_TABLES = ("occupation_data", "alternate_titles", "sample_of_reported_titl
     kinds={"python", "postgres"},
     description="The release's occupation titles, alternate and reported titles, task statements and DWAs as "
     f"unit-length meaning vectors ({MODEL_NAME}, offline, Korean and English), each distinct text encoded "
-    "once; stored with the model's name and version in meaning.onet_text_embedding (a re-run replaces the "
+    "once (texts already encoded on this machine read from the vector cache); stored with the model's name and version in meaning.onet_text_embedding (a re-run replaces the "
     "version's rows), counts per source (0 where the release lacks the file) in meaning.embedding_build.",
 )
 def onet_text_embeddings(
@@ -31,8 +31,9 @@ def onet_text_embeddings(
         build = build_embeddings(conn, context.partition_key)
     missing = [source for source, n in build.counts.items() if n == 0]
     context.log.info(
-        f"O*NET {build.data_version}: {sum(build.counts.values())} texts ({build.distinct_texts} distinct) "
-        f"encoded in {build.seconds:.1f}s" + (f"; none for {', '.join(missing)}" if missing else "")
+        f"O*NET {build.data_version}: {sum(build.counts.values())} texts ({build.distinct_texts} distinct, "
+        f"{build.encoded_now} encoded now, the rest from the vector cache) in {build.seconds:.1f}s"
+        + (f"; none for {', '.join(missing)}" if missing else "")
     )
     return dg.MaterializeResult(
         metadata={
@@ -40,6 +41,7 @@ def onet_text_embeddings(
             "model_version": MODEL_VERSION,
             **{f"texts_{source}": n for source, n in build.counts.items()},
             "distinct_texts": build.distinct_texts,
+            "encoded_now": build.encoded_now,
             "build_seconds": round(build.seconds, 2),
         }
     )
