@@ -393,10 +393,10 @@ async def title_of(conn: AsyncConnection, version: str, soc_code: str) -> str | 
 
 
 async def top_skills(conn, version: str, soc_code: str, limit: int) -> list[str]:
-    """An occupation's most important O*NET skills (importance scale), best first."""
+    """An occupation's most important O*NET skills (mean importance over its O*NET-SOC codes), best first."""
     cur = await conn.execute(
-        "SELECT element_name FROM onet_raw.skills WHERE data_version = %s AND left(onetsoc_code, 7) = %s "
-        "AND scale_id = 'IM' GROUP BY element_name ORDER BY max(data_value) DESC, element_name LIMIT %s",
+        "SELECT element_name FROM marts.soc_descriptor_profile WHERE data_version = %s AND soc_code = %s "
+        "AND domain = 'skill' AND importance IS NOT NULL ORDER BY importance DESC, element_name LIMIT %s",
         [version, soc_code, limit],
     )
     return [r[0] for r in await cur.fetchall()]
