@@ -48,6 +48,10 @@ API_TABLES = (
     # Read (as counts per model) by the API's /metrics collector, api/platform_metrics.py.
     "core.llm_call",
     "core.scoring_failure",
+    # The coder's held-out and live accuracy per model version (migration 0017; the view aggregates
+    # assistant.coder_label with its owner's rights: the API role reads counts, never a label).
+    "core.coder_evaluation",
+    "core.coder_live_accuracy",
 )
 # Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
 API_SCHEMAS = ("marts", "careers", "postings", "meaning")
