@@ -20,12 +20,8 @@ from occurisk_assets.lib.scraped import read_or_down
 STATEMENT_TIMEOUT_MS = 2000
 
 RELEASE_BUILDS = "SELECT build_status AS status, count(*) AS n FROM core.data_version GROUP BY 1"
-LLM_CALLS = """
-SELECT model, count(*) AS calls, coalesce(sum(input_tokens), 0) AS input_tokens,
-       coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cost_usd), 0) AS cost_usd,
-       coalesce(sum(greatest(paid_attempts - 1, 0)), 0) AS retries
-FROM core.llm_call GROUP BY model"""
-LLM_FAILURES = "SELECT model, count(*) AS n FROM core.scoring_failure GROUP BY model"
+LLM_CALLS = "SELECT model, calls, input_tokens, output_tokens, cost_usd, retries FROM core.llm_call_totals"
+LLM_FAILURES = "SELECT model, failures FROM core.scoring_failure_totals"
 # Per source (the seed's host): each URL fetched, by outcome; robots.txt refusals apart from other skips.
 POSTINGS_FETCHES = """
 SELECT split_part(r.seed_url, '/', 3) AS source,

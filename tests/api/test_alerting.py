@@ -37,6 +37,8 @@ from tests.serving import free_port, occurisk_serve
 # A generous bound for each wait on a machine shared with other sessions; passing runs take seconds.
 WAIT_S = 150
 HEALTH = "/api/v1/health"
+# Seconds between scrapes, and how long one may take.
+SCRAPE_S = 2
 
 
 class DatabaseProxy:
@@ -195,9 +197,9 @@ def stack(module_database, tmp_path_factory) -> Iterator[dict]:
     proxied = database._replace(netloc=f"{database.netloc.rsplit(':', 1)[0]}:{proxy.port}").geturl()
     processes = []
     try:
-        # Waiting for a pooled connection gives up after a second: a request the database cannot answer
-        # is a 503 at once instead of after the default wait.
-        env = {"OCCURISK_API_POOL_TIMEOUT_S": "1"}
+        # Waiting for a pooled connection gives up after as long as a scrape may take, as deployed (10 s
+        # both by default): a request the database cannot answer is a 503 sooner than by default.
+        env = {"OCCURISK_API_POOL_TIMEOUT_S": str(SCRAPE_S)}
         with occurisk_serve(proxied, "--workers", "2", env=env, log=tmp / "serve.log") as served:
             am_port, prom_port = free_port(), free_port()
             routing = render_alertmanager_config(
@@ -221,7 +223,11 @@ def stack(module_database, tmp_path_factory) -> Iterator[dict]:
                 )
             )
             config = yaml.safe_load((MONITORING / "prometheus.yml").read_text())
-            config["global"] = {"scrape_interval": "2s", "evaluation_interval": "1s"}
+            config["global"] = {
+                "scrape_interval": f"{SCRAPE_S}s",
+                "scrape_timeout": f"{SCRAPE_S}s",
+                "evaluation_interval": "1s",
+            }
             config["rule_files"] = [str(tmp / "rules.yml")]
             config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] = [f"127.0.0.1:{am_port}"]
             # The API's job only (no Dagster exporter runs here).
