@@ -24,7 +24,8 @@ from occurisk_assets.lib.data_generation import CURRENT_GENERATION
 
 log = logging.getLogger(__name__)
 
-# Never cached: liveness must reach the database; the docs and static files are not data.
+# Never cached: liveness must reach the database; the docs and static files are not data; /metrics must not
+# wait for the generation (a pooled connection) when the database is down, or every scrape fails with it.
 # Personal data (profiles, résumés; their pages under /my-work, and the old /profile/ addresses) changes
 # without a new data generation and must never sit in a shared cache; postings change with every crawl or
 # import.
@@ -36,6 +37,7 @@ UNCACHED_PREFIXES = (
     "/redoc",
     "/openapi.json",
     "/static/",
+    "/metrics",
 )
 
 

@@ -1,5 +1,6 @@
 """The platform's metrics read from PostgreSQL at each scrape of /metrics: release builds and what changed
-(rows, score drift), LLM provider calls, postings collection and the posting mix's drift.
+(rows, score drift), LLM provider calls, postings collection and the posting mix's drift, the coder's held-out
+and live accuracy per model version.
 
 Why a collector in the API rather than an exporter process: these facts already live in PostgreSQL (the
 pipeline writes them as it runs, whichever process ran it), the API is the one process `make run` always
@@ -10,24 +11,17 @@ be read gives `occurisk_platform_metrics_up 0` instead of a failed scrape.
 
 from __future__ import annotations
 
-import logging
-
 import psycopg
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from occurisk_assets.lib import db
-
-log = logging.getLogger(__name__)
+from occurisk_assets.lib.scraped import read_or_down
 
 STATEMENT_TIMEOUT_MS = 2000
 
 RELEASE_BUILDS = "SELECT build_status AS status, count(*) AS n FROM core.data_version GROUP BY 1"
-LLM_CALLS = """
-SELECT model, count(*) AS calls, coalesce(sum(input_tokens), 0) AS input_tokens,
-       coalesce(sum(output_tokens), 0) AS output_tokens, coalesce(sum(cost_usd), 0) AS cost_usd,
-       coalesce(sum(greatest(paid_attempts - 1, 0)), 0) AS retries
-FROM core.llm_call GROUP BY model"""
-LLM_FAILURES = "SELECT model, count(*) AS n FROM core.scoring_failure GROUP BY model"
+LLM_CALLS = "SELECT model, calls, input_tokens, output_tokens, cost_usd, retries FROM core.llm_call_totals"
+LLM_FAILURES = "SELECT model, failures FROM core.scoring_failure_totals"
 # Per source (the seed's host): each URL fetched, by outcome; robots.txt refusals apart from other skips.
 POSTINGS_FETCHES = """
 SELECT split_part(r.seed_url, '/', 3) AS source,
@@ -45,23 +39,17 @@ SELECT data_version, tasks_added, tasks_removed, occupations_added, occupations_
 FROM core.version_diff"""
 LATEST_MIX_DRIFT = """
 SELECT exposure_ks, exposure_js, group_js FROM postings.mix_drift ORDER BY day DESC LIMIT 1"""
+# The coder per registered version: held-out accuracy (written when trained) and live accuracy (the
+# occupations people confirmed or corrected, aggregated by the view core.coder_live_accuracy).
+CODER_HELD_OUT = "SELECT model_version, heldout_top1, heldout_top3 FROM core.coder_evaluation"
+CODER_LIVE = "SELECT model_version, labels, top1, top3 FROM core.coder_live_accuracy"
 
 
 class PlatformCollector:
     """A prometheus-client custom collector (collect() is called at each scrape)."""
 
     def collect(self):
-        up = GaugeMetricFamily("occurisk_platform_metrics_up", "1 if the platform's tables could be read")
-        try:
-            families = list(self._read())
-        except psycopg.Error as exc:
-            log.warning("platform metrics unavailable: %s", type(exc).__name__)
-            up.add_metric([], 0)
-            yield up
-            return
-        up.add_metric([], 1)
-        yield up
-        yield from families
+        return read_or_down("platform metrics", "occurisk_platform_metrics_up", self._read, psycopg.Error)
 
     def _read(self):
         # As the API's own read-only role, like every other query of the API.
@@ -131,4 +119,41 @@ class PlatformCollector:
                 for measure, value in zip(("exposure_ks", "exposure_js", "group_js"), row, strict=True):
                     if value is not None:
                         mix.add_metric([measure], value)
-        return [builds, calls, tokens, cost, retries, failures, fetches, changes, drift, mix]
+            held_out = GaugeMetricFamily(
+                "occurisk_coder_heldout_accuracy",
+                "The coder's accuracy on held-out titles, per registered version (top1, top3)",
+                labels=["model_version", "k"],
+            )
+            for model_version, top1, top3 in conn.execute(CODER_HELD_OUT).fetchall():
+                held_out.add_metric([model_version, "top1"], top1)
+                held_out.add_metric([model_version, "top3"], top3)
+            live = GaugeMetricFamily(
+                "occurisk_coder_live_accuracy",
+                "Share of coded jobs whose occupation people confirmed (top1) or found among those offered "
+                "(top3), per model version",
+                labels=["model_version", "k"],
+            )
+            labels = GaugeMetricFamily(
+                "occurisk_coder_live_labels",
+                "Occupations people confirmed or corrected, per model version",
+                labels=["model_version"],
+            )
+            for model_version, n, top1, top3 in conn.execute(CODER_LIVE).fetchall():
+                live.add_metric([model_version, "top1"], top1)
+                live.add_metric([model_version, "top3"], top3)
+                labels.add_metric([model_version], n)
+        return [
+            builds,
+            calls,
+            tokens,
+            cost,
+            retries,
+            failures,
+            fetches,
+            changes,
+            drift,
+            mix,
+            held_out,
+            live,
+            labels,
+        ]

@@ -78,6 +78,9 @@ COMMANDS = {
     "restore": Subcommand(
         _LIFECYCLE, "Put an archived O*NET version or set of scoring runs back into the database."
     ),
+    "metrics": Subcommand(
+        "occurisk_assets.runs.metrics", "Prometheus exporters for what the API's /metrics cannot read."
+    ),
     "serve": Subcommand("api.commands", "Serve the read API (OpenAPI docs at /docs) on HOST:PORT."),
     "backup": Subcommand(
         "occurisk_assets.backup", "Dump the whole platform database (pg_dump, custom format) to one file."

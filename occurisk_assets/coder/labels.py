@@ -58,12 +58,8 @@ async def store(conn, data_version: str, model_version: str, labels: list[Label 
     return len(kept)
 
 
-LIVE_ACCURACY_SQL = """
-SELECT model_version, count(*) AS n,
-       avg((outcome = 'confirmed')::int)::float8 AS top1,
-       avg((outcome <> 'corrected')::int)::float8 AS top3
-FROM assistant.coder_label GROUP BY model_version ORDER BY model_version
-"""
+# The view (migration 0017) aggregates assistant.coder_label; the API's /metrics reads it too.
+LIVE_ACCURACY_SQL = "SELECT model_version, labels, top1, top3 FROM core.coder_live_accuracy ORDER BY 1"
 
 
 def live_accuracy(conn: psycopg.Connection) -> list[tuple[str, int, float, float]]:

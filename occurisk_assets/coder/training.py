@@ -23,4 +23,24 @@ def train_coder(
     seconds = time.monotonic() - started
     metrics = coder.evaluate(corpus.held_out)
     coder.vector_cache = None
-    return register(coder, corpus, metrics, seconds, store)
+    registration = register(coder, corpus, metrics, seconds, store)
+    record_evaluation(conn, data_version, registration)
+    return registration
+
+
+def record_evaluation(conn: psycopg.Connection, data_version: str, registration: Registration) -> None:
+    """The registered version's held-out accuracy in core.coder_evaluation, for the API's /metrics (its
+    collector cannot read MLflow); again for the same version (a reused corpus) it is replaced."""
+    conn.execute(
+        """INSERT INTO core.coder_evaluation (model_version, data_version, heldout_top1, heldout_top3, heldout_n)
+           VALUES (%s, %s, %s, %s, %s)
+           ON CONFLICT (model_version) DO UPDATE SET heldout_top1 = EXCLUDED.heldout_top1,
+               heldout_top3 = EXCLUDED.heldout_top3, heldout_n = EXCLUDED.heldout_n, evaluated_at = now()""",
+        (
+            f"{registration.name}/{registration.version}",
+            data_version,
+            registration.top1,
+            registration.top3,
+            registration.n_held_out,
+        ),
+    )

@@ -45,9 +45,13 @@ API_TABLES = (
     "core.task_ai_score",
     "core.data_generation",
     "core.occupation_korean_term",
-    # Read (as counts per model) by the API's /metrics collector, api/platform_metrics.py.
-    "core.llm_call",
-    "core.scoring_failure",
+    # Read by the API's /metrics collector, api/platform_metrics.py (migration 0017): the provider calls and
+    # failures per model, the coder's held-out and live accuracy per version. The views aggregate with their
+    # owner's rights: the API role reads counts, never a prompt, an answer or a person's label.
+    "core.llm_call_totals",
+    "core.scoring_failure_totals",
+    "core.coder_evaluation",
+    "core.coder_live_accuracy",
 )
 # Schemas whose every table (made by the migrations or, in marts, by dbt, as the owner) the API may read.
 API_SCHEMAS = ("marts", "careers", "postings", "meaning")
@@ -211,6 +215,8 @@ def grant_api_access(conn: psycopg.Connection, api_role: str) -> None:
     # The BLS figures are served through marts.soc_bls_metrics (a view reads with its owner's rights).
     conn.execute(sql.SQL("REVOKE ALL ON SCHEMA bls FROM {}").format(role))
     conn.execute(sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA bls REVOKE ALL ON TABLES FROM {}").format(role))
+    # In core, exactly API_TABLES: what an older grant gave (core.llm_call before migration 0017) goes.
+    conn.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA core FROM {}").format(role))
     for table in API_TABLES:
         schema, name = table.split(".")
         if conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:

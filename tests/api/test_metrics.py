@@ -58,3 +58,11 @@ def test_metrics_name_route_templates_never_a_profile_id_or_a_query(built_databa
     # The platform's figures, read from PostgreSQL at the scrape (api/platform_metrics.py).
     assert found[("occurisk_platform_metrics_up", ())] == 1
     assert found[("occurisk_release_builds", (("status", "complete"),))] >= 1
+    # The coder the pipeline trained and registered, its held-out accuracy as the API role reads it.
+    held_out = {
+        dict(labels)["model_version"]: value
+        for (name, labels), value in found.items()
+        if name == "occurisk_coder_heldout_accuracy" and ("k", "top1") in labels
+    }
+    assert held_out and all(v.startswith("occurisk-occupation-coder-30.1/") for v in held_out), held_out
+    assert all(0 < accuracy <= 1 for accuracy in held_out.values()), held_out

@@ -17,7 +17,12 @@ from api.alerting import MissingSetting, render_alertmanager_config
 
 MONITORING = Path(__file__).parents[2] / "api" / "monitoring"
 DASHBOARDS = sorted((MONITORING / "dashboards").glob("*.json"))
-EXPORTERS = [Path(__file__).parents[2] / "api" / name for name in ("metrics.py", "platform_metrics.py")]
+ROOT = Path(__file__).parents[2]
+EXPORTERS = [
+    ROOT / "api" / "metrics.py",
+    ROOT / "api" / "platform_metrics.py",
+    ROOT / "occurisk_assets" / "runs" / "metrics.py",
+]
 SUFFIXES = ("", "_total", "_bucket", "_count", "_sum", "_created")
 
 
