@@ -16,6 +16,7 @@ Outcome = Literal["applied", "interview", "offer", "rejected"]
 class MatchOccupation(BaseModel):
     soc_code: str
     title: str | None
+    confidence: float | None = Field(description="The coder's confidence in this code (0-1).")
 
 
 class MatchComponents(BaseModel):
@@ -72,6 +73,9 @@ class RankedPosting(BaseModel):
     job_location: str | None
     url: str | None
     occupation: MatchOccupation | None = Field(description="The posting's top occupation code.")
+    low_confidence: bool | None = Field(
+        description="The top code's confidence is below the threshold: shown, to be read with care."
+    )
     ai_score: float | None = Field(description="The posting's exposure: its top occupation's AI score.")
     match_score: float = Field(description="Orders the list (0-1); not a probability of being hired.")
     match_score_components: MatchComponents

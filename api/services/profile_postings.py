@@ -71,7 +71,14 @@ async def postings_for(conn, platform, row: dict, q: str | None, page: int, page
                 "hiring_organization": m.hiring_organization,
                 "job_location": m.job_location,
                 "url": m.url,
-                "occupation": {"soc_code": m.soc_code, "title": m.occupation_title} if m.soc_code else None,
+                "occupation": {
+                    "soc_code": m.soc_code,
+                    "title": m.occupation_title,
+                    "confidence": m.confidence,
+                }
+                if m.soc_code
+                else None,
+                "low_confidence": m.low_confidence,
                 "ai_score": m.ai_score,
                 "match_score": m.match_score,
                 "match_score_components": {

@@ -28,7 +28,8 @@ NOT_A_PROBABILITY = (
 CANDIDATES_SQL = """
 SELECT p.posting_id, p.title, p.description, coalesce(p.duties, '{}') AS duties, p.soc_code, p.ai_score,
        p.hiring_organization, p.job_location, p.url, o.title AS occupation_title,
-       coalesce(array_agg(d.task_id) FILTER (WHERE d.task_id IS NOT NULL), '{}') AS task_ids
+       coalesce(array_agg(d.task_id) FILTER (WHERE d.task_id IS NOT NULL), '{}') AS task_ids,
+       p.confidence, p.low_confidence
 FROM postings.posting p
 LEFT JOIN postings.posting_occupation o ON o.posting_id = p.posting_id AND o.rank = 1
 LEFT JOIN postings.posting_duty d ON d.posting_id = p.posting_id
@@ -71,6 +72,8 @@ class PostingMatch:
     url: str | None
     soc_code: str | None
     occupation_title: str | None
+    confidence: float | None  # the coder's, in the posting's occupation
+    low_confidence: bool | None  # below the postings threshold: shown, with the flag, never hidden
     ai_score: float | None
     match_score: float  # orders the list; not a probability of anything
     text_similarity: float
@@ -121,22 +124,24 @@ def rank(
     explained = set(range(len(scored))[shown])
     matches = []
     for n, (score, row, text_similarity, occ_sim, via, safety) in enumerate(scored):
-        pid, title, _, duties, soc, ai, org, location, url, occ_title, task_ids = row
+        pid, title, _, duties, soc, ai, org, location, url, occ_title, task_ids, confidence, low = row
         reasons = []
         if n in explained:
             shared = sorted(set(task_ids) & set(statement_of))
             reasons = _reasons(own_lines, list(duties), [(t, statement_of[t]) for t in shared], occ_sim, via, soc,
                                occ_title, ai)  # fmt: skip
         matches.append(
-            PostingMatch(pid, title, org, location, url, soc, occ_title, ai, score, round(text_similarity, 4),
-                         round(occ_sim, 4), round(safety, 4), reasons)
+            PostingMatch(pid, title, org, location, url, soc, occ_title, confidence, low, ai, score,
+                         round(text_similarity, 4), round(occ_sim, 4), round(safety, 4), reasons)
         )  # fmt: skip
     return matches
 
 
 def _reasons(own_lines, duties, shared_tasks, occ_sim, via, soc, occ_title, ai) -> list[Reason]:
     reasons = []
-    for judged in judge(duties, own_lines) if own_lines else []:  # the one requirement matcher
+    judgements = judge(duties, own_lines) if own_lines else []  # the one requirement matcher
+    # The strongest match first (the ad's order among equals): a person reads the top reason.
+    for judged in sorted(judgements, key=lambda j: -j.similarity):
         if judged.status != NOT_SHOWN:
             reasons.append(
                 Reason(

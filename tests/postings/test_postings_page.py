@@ -21,6 +21,7 @@ from api.pages.routes.my_work_postings import _ad_link
 from tests.api.pages.forms import form_token, post_form
 from tests.browser import serious_violations, tab_to
 from tests.built_platform import platform_database
+from tests.postings.board import KOREAN, POSTINGS
 from tests.postings.test_coding_and_api import coded  # noqa: F401  (the board's postings, coded)
 from tests.postings.test_done_when import empty_postings_store
 
@@ -28,6 +29,7 @@ API = "/api/v1"
 CSR = "43-4051"
 DUTY = "Answered billing complaints on the telephone and refunded money to customers"
 JOB_TITLE = "Customer service agent"
+ADS = len(POSTINGS) + 1  # the `coded` fixture's ads: the board's English ones and the Korean one
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +120,26 @@ def test_the_page_lists_the_ranked_postings_with_plain_reasons(client, profile_i
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     html = response.text
     cards = card_texts(html)
-    # The API's order, the API's count (the 8 coded English ads of the board).
-    assert list(cards) == [i["posting_id"] for i in ranked["items"]] and len(cards) == 8
-    assert "8 job ads, closest to your work first." in html
+    # The API's order, the API's count: every coded ad, the board's English ones and the Korean one (coded
+    # since coder v2), its title marked as Korean for screen readers.
+    assert list(cards) == [i["posting_id"] for i in ranked["items"]] and len(cards) == ADS
+    assert f"{ADS} job ads, closest to your work first." in html
+    assert f'<h2 class="card-title" lang="ko">{KOREAN["title"]}</h2>' in html
+    assert html.count('<h2 class="card-title" lang="en">') == len(POSTINGS)
     for item in ranked["items"]:
         card = cards[item["posting_id"]]
         occupation = item["occupation"]
         assert f'<a href="/occupation/{occupation["soc_code"]}">{escape(occupation["title"])}</a>' in card
         assert f"AI score: {round(item['ai_score'] * 100)}%" in card
+        # A low-confidence code is shown with its flag, never hidden (the teacher's ad: 31% sure).
+        guess = (
+            f"This occupation is only a guess: we are {round(occupation['confidence'] * 100)}% sure of it."
+        )
+        assert (
+            (guess in card)
+            == item["low_confidence"]
+            == (item["title"] == "Elementary School Teacher - Grade 3")
+        )
         # No number of the ranking is shown, let alone as a chance.
         for value in (item["match_score"], *item["match_score_components"].values()):
             assert str(value) not in card and f"{value:.2f}" not in card
@@ -197,7 +211,7 @@ def test_a_bad_outcome_gets_an_error_summary_and_stores_nothing(
     )
     assert f'<li><a href="#outcome-{posting_id}-applied">{message}</a></li>' in response.text
     assert f'id="outcome-{posting_id}-applied-error"' in response.text
-    assert len(card_texts(response.text)) == 8  # the whole page, still there
+    assert len(card_texts(response.text)) == ADS  # the whole page, still there
     assert outcome_rows(db_conn, profile_id) == ([], [])
 
 
@@ -242,7 +256,7 @@ def test_the_page_is_axe_clean_at_375_px(browser, live_server, client, profile_i
     page = context.new_page()
     page.goto(f"{live_server}/my-work/{profile_id}/postings?lang={lang}")
     assert page.locator("html").get_attribute("lang") == lang
-    assert page.locator("li.card").count() == 8
+    assert page.locator("li.card").count() == ADS
     assert page.locator("[aria-current=step]").get_attribute("href") == f"/my-work/{profile_id}/postings"
     assert serious_violations(page) == []
     page.screenshot(path=screenshots / f"profile-postings-{lang}-375.png", full_page=True)

@@ -60,7 +60,12 @@ def test_postings_ranked_for_the_person_with_reasons(client, profile_id, csr_pos
     assert "not a probability of being hired" in body["note"]
     first = body["items"][0]
     assert first["posting_id"] == posting_id
-    assert first["occupation"] == {"soc_code": CSR, "title": "Customer Service Representatives"}
+    assert first["occupation"] == {
+        "soc_code": CSR,
+        "title": "Customer Service Representatives",
+        "confidence": 0.7,
+    }
+    assert first["low_confidence"] is False
     scores = [i["match_score"] for i in body["items"]]
     assert scores == sorted(scores, reverse=True)
     parts = first["match_score_components"]

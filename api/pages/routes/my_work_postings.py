@@ -17,6 +17,7 @@ from api.pages.numbers import whole_number
 from api.pages.profile_steps import load_profile, redirect, render
 from api.pages.render import Page, PageDep, PageError
 from api.services.profile_postings import OUTCOMES, UnknownPosting, postings_for, record_outcome
+from occurisk_assets.assistant.korean_resume import is_korean
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,10 +35,15 @@ def _ad_link(url: str | None) -> str | None:
     return url if url and urlsplit(url).scheme in ("http", "https") else None
 
 
+def _lang(text: str | None) -> str:
+    """The language of an ad's or a person's words, for its `lang` attribute: Korean ads are listed too."""
+    return "ko" if text and is_korean(text) else "en"
+
+
 def _view(item: dict, own_titles: dict[str, str]) -> dict:
     """What a card shows of an API item: its reasons in plain words (the exposure is shown as the badge;
-    match score components are never shown). A ticked task already quoted as what the person did, next to
-    the ad's requirement it matches, is not listed a second time."""
+    match score components are never shown), each text marked with its language. A ticked task already
+    quoted as what the person did, next to the ad's requirement it matches, is not listed a second time."""
     quoted = {r["yours"] for r in item["reasons"] if r["kind"] == "matched_requirement"}
     reasons = [
         r
@@ -47,7 +53,17 @@ def _view(item: dict, own_titles: dict[str, str]) -> dict:
     for reason in reasons:
         if reason["kind"] == "occupation":
             reason["your_title"] = own_titles.get(reason["your_soc_code"], reason["your_soc_code"])
-    return {**item, "reasons": reasons, "ad_link": _ad_link(item["url"])}
+        if reason["kind"] == "matched_requirement":
+            reason["requirement_lang"] = _lang(reason["requirement"])
+            reason["yours_lang"] = _lang(reason["yours"])
+    organization = " · ".join(filter(None, [item["hiring_organization"], item["job_location"]]))
+    return {
+        **item,
+        "reasons": reasons,
+        "ad_link": _ad_link(item["url"]),
+        "title_lang": _lang(item["title"]),
+        "organization_lang": _lang(organization),
+    }
 
 
 async def _response(
