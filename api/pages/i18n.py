@@ -61,7 +61,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 
 def _read_catalog(path: Path):
     with path.open("rb") as f:
-        return read_po(f)
+        return read_po(f, abort_invalid=True)  # a broken entry (e.g. a msgstr a merge dropped) is an error
 
 
 class MessageCatalog:
