@@ -145,6 +145,15 @@ class Formatter:
             return self.t("not_scored")
         return f"{value * 100:.{digits}f}%"
 
+    def observed(self, value: float | None) -> str:
+        """Observed use (Anthropic Economic Index): a share, "under 1%" rather than a rounded 0% that would
+        read as none, and "no observations" where the index has none (which is not 0%)."""
+        if value is None:
+            return self.t("no_observations")
+        if 0 < value < 0.005:
+            return self.t("under_one_pct")
+        return f"{value * 100:.0f}%"
+
     def number(self, value: int | float | None) -> str:
         return self.t("unknown") if value is None else f"{value:,.0f}"
 
