@@ -234,7 +234,7 @@ class ScatterPoint:
 def scatter(points: list[ScatterPoint], x_label: str, y_label: str, title: str, desc: str) -> Markup:
     """Each point a job on 0–100% axes (x across, y up), one ink colour: position alone carries the values,
     and each point's <title> names the job and both its values. Gridlines every 25%."""
-    width, height, left, bottom, top, right = 640, 520, 78, 78, 16, 20
+    width, height, left, bottom, top, right = 520, 480, 100, 90, 20, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = []
     for pct in (0, 25, 50, 75, 100):
@@ -244,17 +244,17 @@ def scatter(points: list[ScatterPoint], x_label: str, y_label: str, title: str, 
         )
         parts.append(f'<line class="scatter-grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}"/>')
         parts.append(
-            f'<text class="chart-axis" x="{left - 8}" y="{y + 6:.1f}" text-anchor="end">{pct}%</text>'
+            f'<text class="scatter-axis" x="{left - 8}" y="{y + 6:.1f}" text-anchor="end">{pct}%</text>'
         )
         parts.append(
-            f'<text class="chart-axis" x="{x:.1f}" y="{top + plot_h + 26}" text-anchor="middle">{pct}%</text>'
+            f'<text class="scatter-axis" x="{x:.1f}" y="{top + plot_h + 32}" text-anchor="middle">{pct}%</text>'
         )
     parts.append(
-        f'<text class="chart-label" x="{left + plot_w / 2:.1f}" y="{height - 10}" text-anchor="middle">'
+        f'<text class="scatter-label" x="{left + plot_w / 2:.1f}" y="{height - 12}" text-anchor="middle">'
         f"{escape(x_label)}</text>"
     )
     parts.append(
-        f'<text class="chart-label" transform="translate(20 {top + plot_h / 2:.1f}) rotate(-90)" '
+        f'<text class="scatter-label" transform="translate(26 {top + plot_h / 2:.1f}) rotate(-90)" '
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
     for point in points:

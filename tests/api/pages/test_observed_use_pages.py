@@ -34,11 +34,10 @@ def observed_use(db_conn, soc_code: str):
 
 
 def unobserved_occupation(db_conn) -> str:
-    """A scored occupation no AEI release has any figure for."""
+    """An occupation no AEI release has any figure for (on 30.1: an "All Other" one, without tasks)."""
     row = db_conn.execute(
         f"""SELECT s.soc_code FROM marts.occupation_summary s
-            WHERE s.data_version = '30.1' AND s.ai_mean IS NOT NULL
-              AND s.soc_code NOT IN (SELECT soc_code FROM ({OBSERVED_USE}) o)
+            WHERE s.data_version = '30.1' AND s.soc_code NOT IN (SELECT soc_code FROM ({OBSERVED_USE}) o)
             ORDER BY s.soc_code LIMIT 1"""
     ).fetchone()
     assert row, "the 30.1 build has an occupation without observed use"
@@ -46,7 +45,7 @@ def unobserved_occupation(db_conn) -> str:
 
 
 def section(html: str, heading_id: str) -> str:
-    return html.split(f'id="{heading_id}"')[1].split("</section>")[0]
+    return html.split(f'id="{heading_id}">')[1].split("</section>")[0]
 
 
 def text_of(html: str) -> str:
@@ -56,6 +55,7 @@ def text_of(html: str) -> str:
 def test_occupation_page_shows_observed_use_beside_the_score_with_its_release(site, db_conn):
     observed = observed_use(db_conn, CUSTOMER_SERVICE)
     assert observed[1] == "labor_market_impacts" and observed[3] is not None
+    release = observed[1].replace("_", " ")  # the release's key in words
     ai_mean = db_conn.execute(
         "SELECT ai_mean FROM marts.occupation_summary WHERE data_version = '30.1' AND soc_code = %s",
         [CUSTOMER_SERVICE],
@@ -64,7 +64,7 @@ def test_occupation_page_shows_observed_use_beside_the_score_with_its_release(si
     assert response.status_code == 200
     block = text_of(section(response.text, "observed-heading"))
     assert block.startswith(
-        f"Observed use of AI today (Anthropic Economic Index, release {observed[1]}, published {observed[2]})"
+        f"Observed use of AI today (Anthropic Economic Index, release “{release}”, published {observed[2]})"
     )
     assert f"What AI could do (AI score) {ai_mean * 100:.0f}%" in block
     assert f"What AI is being used for (observed use) {observed_text(observed[3])}" in block
@@ -74,7 +74,7 @@ def test_occupation_page_shows_observed_use_beside_the_score_with_its_release(si
     assert "Anthropic Economic Index (CC BY)" in block
     _, korean = get_page(site, f"/occupation/{CUSTOMER_SERVICE}?lang=ko")
     assert (
-        f"현재 실제 AI 사용 (Anthropic Economic Index, {observed[2]}에 공개된 {observed[1]} 자료)"
+        f"현재 실제 AI 사용 (Anthropic Economic Index, {observed[2]}에 공개된 “{release}” 자료)"
         in korean.text
     )
     assert f"AI가 실제로 쓰이는 일 (실제 사용) {observed_text(observed[3])}" in korean.text
@@ -123,10 +123,32 @@ def test_an_occupation_without_observed_use_says_so_plainly(site, db_conn):
     assert "The Anthropic Economic Index has no figures for this job" in block
     assert "release" not in block and "%" not in block
     assert "that is not the same as nobody using AI for them" in block
-    tasks = re.findall(r'<p class="task-observed">Observed use today: (.*?)</p>', response.text)
-    assert tasks and set(tasks) == {"No observations"}
+    assert set(re.findall(r'<p class="task-observed">Observed use today: (.*?)</p>', response.text)) <= {
+        "No observations"
+    }
     _, korean = get_page(site, f"/occupation/{soc_code}?lang=ko")
     assert "Anthropic Economic Index에는 이 직업에 대한 수치가 없어서" in korean.text
+
+
+def test_an_occupation_observed_only_through_its_tasks_says_which_part(site, db_conn):
+    soc_code, release, n_observed, coverage, penetration, n_tasks = db_conn.execute(
+        f"""SELECT o.soc_code, o.aei_release, u.n_tasks_observed, u.penetration_coverage, u.penetration,
+                   (SELECT count(*) FROM marts.occupation_task_weight w
+                    WHERE w.data_version = '30.1' AND w.soc_code = o.soc_code)
+            FROM ({OBSERVED_USE}) o
+            JOIN marts.occupation_observed_use u
+                ON u.data_version = '30.1' AND u.soc_code = o.soc_code AND u.aei_release = o.aei_release
+            WHERE o.observed_exposure IS NULL AND u.penetration > 0 ORDER BY o.soc_code LIMIT 1"""
+    ).fetchone()
+    response = site.get(f"/occupation/{soc_code}")
+    block = text_of(section(response.text, "observed-heading"))
+    assert f"release “{release.replace('_', ' ')}”" in block
+    assert "What AI is being used for (observed use) No figure for the job as a whole" in block
+    assert (
+        f"{n_observed} of this job’s {n_tasks} tasks have observations, and they make up "
+        f"{float(coverage) * 100:.0f}% of the work. Across those tasks, observed use is "
+        f"{observed_text(penetration)}." in block
+    )
 
 
 def scored_with_observed_use(db_conn) -> dict[str, tuple]:
@@ -200,7 +222,7 @@ def test_explore_sorts_and_downloads_observed_use_and_refuses_an_unknown_colour(
     assert [r["soc_code"] for r in table] == order
     by_soc = {r["soc_code"]: r["observed_exposure"] for r in table}
     assert float(by_soc[CUSTOMER_SERVICE]) == float(jobs[CUSTOMER_SERVICE][2])
-    assert by_soc[unobserved_occupation(db_conn)] == ""
+    assert {by_soc[s] for s, v in jobs.items() if v[2] is None} == {""}
     response, page = get_page(site, "/explore", params={"colour": "rainbow"})
     assert response.status_code == 400
     assert "The map can be coloured by “ai” or “observed” only." in page.text and "rainbow" not in page.text
@@ -214,9 +236,12 @@ def test_compare_includes_observed_use(site, db_conn):
     row = re.search(r'<tr><th scope="row">Observed use today</th>(.*?)</tr>', response.text).group(1)
     cells = [text_of(c) for c in re.findall(r"<td>(.*?)</td>", row)]
     assert cells == [
-        f"{observed_text(observed[3])} release {observed[1]}, published {observed[2]}",
+        f"{observed_text(observed[3])} release “{observed[1].replace('_', ' ')}”, published {observed[2]}",
         "No observations",
     ]
     assert "one AI provider’s users" in page.text
     _, korean = get_page(site, "/compare", params=[("soc", CUSTOMER_SERVICE), ("soc", other), ("lang", "ko")])
-    assert "현재 실제 AI 사용" in korean.text and f"{observed[2]}에 공개된 {observed[1]} 자료" in korean.text
+    assert (
+        "현재 실제 AI 사용" in korean.text
+        and f"{observed[2]}에 공개된 “{observed[1].replace('_', ' ')}” 자료" in korean.text
+    )
