@@ -1,4 +1,5 @@
-"""Charts drawn on the server as inline SVG: the score gauge, task bars, the compare bars and the treemap.
+"""Charts drawn on the server as inline SVG: the score gauge, task bars, the compare bars, the treemap and the
+scatter of modelled exposure against observed use.
 
 Each chart is an <svg role="img"> with a <title> and a <desc> (its accessible name and description); the
 page next to it always holds the same numbers as text or a table. Colours come from one colour-blind-safe
@@ -19,6 +20,13 @@ from markupsafe import Markup
 PALETTE = ("#00306f", "#4a5470", "#7b7b78", "#b2a46d", "#e9d355")
 TEXT_ON = ("#ffffff", "#ffffff", "#000000", "#000000", "#000000")
 BIN_EDGES = (0.2, 0.4, 0.6, 0.8)
+# A tile without a value (a job the colouring measure has no figure for): white, hatched, not a palette colour.
+NO_VALUE_FILL = "url(#no-value)"
+NO_VALUE_PATTERN = (
+    '<defs><pattern id="no-value" width="8" height="8" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
+    '<line x1="0" y1="0" x2="0" y2="8" stroke="#6f6f6f" stroke-width="3"/></pattern></defs>'
+)
 
 
 def bin_of(score: float) -> int:
@@ -179,7 +187,7 @@ class TreemapItem:
     group: str
     label: str
     value: float
-    score: float
+    score: float | None  # None: hatched, no palette colour (the legend's "no figures")
 
 
 def treemap(items: list[TreemapItem], title: str, desc: str, width: int = 1200, height: int = 720) -> Markup:
@@ -195,12 +203,13 @@ def treemap(items: list[TreemapItem], title: str, desc: str, width: int = 1200, 
         members = sorted(members, key=lambda i: -i.value)
         inner = squarify([m.value for m in members], Rect(area.x + 1, area.y + 1, area.w - 2, area.h - 2))
         for member, r in zip(members, inner, strict=True):
-            b = bin_of(member.score)
+            b = None if member.score is None else bin_of(member.score)
+            fill = NO_VALUE_FILL if b is None else PALETTE[b]
             parts.append(
-                f'<rect x="{r.x:.1f}" y="{r.y:.1f}" width="{r.w:.1f}" height="{r.h:.1f}" fill="{PALETTE[b]}" '
+                f'<rect x="{r.x:.1f}" y="{r.y:.1f}" width="{r.w:.1f}" height="{r.h:.1f}" fill="{fill}" '
                 'class="tile"/>'
             )
-            if r.w > 90 and r.h > 34:
+            if r.w > 90 and r.h > 34 and b is not None:
                 chars = int(r.w / 8.5)
                 text = member.label if len(member.label) <= chars else member.label[: chars - 1] + "…"
                 parts.append(
@@ -211,4 +220,47 @@ def treemap(items: list[TreemapItem], title: str, desc: str, width: int = 1200, 
             f'<rect x="{area.x:.1f}" y="{area.y:.1f}" width="{area.w:.1f}" height="{area.h:.1f}" '
             'class="group-outline"/>'
         )
-    return _svg(width, height, title, desc, "".join(parts), "treemap")
+    defs = NO_VALUE_PATTERN if any(item.score is None for item in items) else ""
+    return _svg(width, height, title, desc, defs + "".join(parts), "treemap")
+
+
+@dataclass
+class ScatterPoint:
+    label: str  # the point's own <title>: the job and both its values, in words
+    x: float
+    y: float
+
+
+def scatter(points: list[ScatterPoint], x_label: str, y_label: str, title: str, desc: str) -> Markup:
+    """Each point a job on 0–100% axes (x across, y up), one ink colour: position alone carries the values,
+    and each point's <title> names the job and both its values. Gridlines every 25%."""
+    width, height, left, bottom, top, right = 520, 480, 100, 90, 20, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = []
+    for pct in (0, 25, 50, 75, 100):
+        x, y = left + pct / 100 * plot_w, top + (1 - pct / 100) * plot_h
+        parts.append(
+            f'<line class="scatter-grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        parts.append(f'<line class="scatter-grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}"/>')
+        parts.append(
+            f'<text class="scatter-axis" x="{left - 8}" y="{y + 6:.1f}" text-anchor="end">{pct}%</text>'
+        )
+        parts.append(
+            f'<text class="scatter-axis" x="{x:.1f}" y="{top + plot_h + 32}" text-anchor="middle">{pct}%</text>'
+        )
+    parts.append(
+        f'<text class="scatter-label" x="{left + plot_w / 2:.1f}" y="{height - 12}" text-anchor="middle">'
+        f"{escape(x_label)}</text>"
+    )
+    parts.append(
+        f'<text class="scatter-label" transform="translate(26 {top + plot_h / 2:.1f}) rotate(-90)" '
+        f'text-anchor="middle">{escape(y_label)}</text>'
+    )
+    for point in points:
+        cx, cy = left + point.x * plot_w, top + (1 - point.y) * plot_h
+        parts.append(
+            f'<circle class="scatter-point" cx="{cx:.1f}" cy="{cy:.1f}" r="5">'
+            f"<title>{escape(point.label)}</title></circle>"
+        )
+    return _svg(width, height, title, desc, "".join(parts), "scatter")

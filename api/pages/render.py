@@ -3,6 +3,7 @@ the served data version) and the error pages."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -144,6 +145,20 @@ class Formatter:
         if value is None:
             return self.t("not_scored")
         return f"{value * 100:.{digits}f}%"
+
+    def observed(self, value: float | None) -> str:
+        """Observed use (Anthropic Economic Index): a share, "under 1%" rather than a rounded 0% that would
+        read as none, and "no observations" where the index has none (which is not 0%)."""
+        if value is None:
+            return self.t("no_observations")
+        if 0 < value < 0.005:
+            return self.t("under_one_pct")
+        return f"{value * 100:.0f}%"
+
+    def release(self, key: str) -> str:
+        """An AEI release key as words: 'labor_market_impacts' → 'labor market impacts', '2025_03_27' →
+        '2025-03-27' (a long key with underscores cannot wrap on a phone)."""
+        return key.replace("_", "-" if re.fullmatch(r"\d{4}_\d\d_\d\d", key) else " ")
 
     def number(self, value: int | float | None) -> str:
         return self.t("unknown") if value is None else f"{value:,.0f}"

@@ -1,4 +1,5 @@
-"""Explore: the treemap of every scored occupation, filters, the sortable ranking and its CSV."""
+"""Explore: the treemap of every scored occupation (coloured by the AI score or by observed use), the scatter of
+the two, filters, the sortable ranking and its CSV."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from psycopg import AsyncConnection
 
 from api.deps import ConnectionDep, VersionDep
 from api.pages import charts
-from api.pages.render import Page, PageDep, PageError
+from api.pages.render import Formatter, Page, PageDep, PageError
 from api.queries import occupations as occupation_queries
 from api.schemas.occupations import MAJOR_GROUPS
 
@@ -25,6 +26,13 @@ SORTS = {
     "employment": (lambda r: r["employment"], "desc"),
     "wage": (lambda r: r["median_annual_wage"], "desc"),
     "growth": (lambda r: r["growth_pct"], "desc"),
+    "observed": (lambda r: r["observed_exposure"], "desc"),
+}
+# What colours the treemap (?colour=): the modelled AI score, or observed use (Anthropic Economic Index); the
+# row's column, and the keys of the treemap's title and description.
+COLOURS = {
+    "ai": ("ai_mean", "treemap_title", "treemap_desc"),
+    "observed": ("observed_exposure", "treemap_title_observed", "treemap_desc_observed"),
 }
 CSV_COLUMNS = (
     "rank",
@@ -37,11 +45,13 @@ CSV_COLUMNS = (
     "median_annual_wage",
     "median_annual_wage_flag",
     "growth_pct",
+    "observed_exposure",
 )
 
 
 def read_filters(page: Page) -> dict:
-    """?major_group=15&job_zone=3&sort=wage&order=asc, each checked; every problem reported at once."""
+    """?major_group=15&job_zone=3&sort=wage&order=asc&colour=observed, each checked; every problem reported
+    at once."""
     params = page.request.query_params
     problems = []
     group = params.get("major_group") or None
@@ -61,9 +71,12 @@ def read_filters(page: Page) -> dict:
     order = params.get("order") or SORTS[sort][1]
     if order not in ("asc", "desc"):
         problems.append(("order", "order", order[:20]))
+    colour = params.get("colour") or "ai"
+    if colour not in COLOURS:
+        problems.append(("colour", "colour", colour[:20]))
     if problems:
         raise PageError(400, problems)
-    return {"major_group": group, "job_zone": zone, "sort": sort, "order": order}
+    return {"major_group": group, "job_zone": zone, "sort": sort, "order": order, "colour": colour}
 
 
 async def ranked(conn: AsyncConnection, version: str, filters: dict) -> list[dict]:
@@ -80,23 +93,59 @@ async def ranked(conn: AsyncConnection, version: str, filters: dict) -> list[dic
 async def explore(page: PageDep, conn: ConnectionDep, version: VersionDep) -> HTMLResponse:
     filters = read_filters(page)
     rows = await ranked(conn, version, filters)
+    colour_by, title_key, desc_key = COLOURS[filters["colour"]]
     items = [
-        charts.TreemapItem(r["major_group"], r["title"], r["employment"], r["ai_mean"])
+        charts.TreemapItem(r["major_group"], r["title"], r["employment"], r[colour_by])
         for r in rows
         if r["employment"]
     ]
     t = page.t
-    treemap = charts.treemap(items, t("treemap_title"), t("treemap_desc", n=len(items))) if items else None
+    treemap = None
+    if items:
+        treemap = charts.treemap(items, t(title_key), t(desc_key, n=len(items)))
     return page.render(
         "explore.html",
         rows=rows,
         filters=filters,
         treemap=treemap,
         n_missing=len(rows) - len(items),
+        n_no_colour=sum(item.score is None for item in items),
+        scatter=observed_scatter(page, rows),
         major_groups=sorted(MAJOR_GROUPS.items()),
         legend=charts.legend_bins(),
         data_version=version,
     )
+
+
+def observed_scatter(page: Page, rows: list[dict]) -> dict | None:
+    """The scatter of the AI score (x) against observed use (y), one point per job that has both; None when
+    no job shown has both."""
+    t, fmt = page.t, Formatter(page.lang)
+    both = [r for r in rows if r["observed_exposure"] is not None]
+    if not both:
+        return None
+    points = [
+        charts.ScatterPoint(
+            t(
+                "scatter_point",
+                title=r["title"],
+                ai=fmt.pct(r["ai_mean"]),
+                observed=fmt.observed(r["observed_exposure"]),
+            ),
+            r["ai_mean"],
+            r["observed_exposure"],
+        )
+        for r in both
+    ]
+    n_zero = sum(r["observed_exposure"] == 0 for r in both)
+    svg = charts.scatter(
+        points,
+        t("scatter_x"),
+        t("scatter_y"),
+        t("scatter_title"),
+        t("scatter_desc", n=len(points), n_zero=n_zero),
+    )
+    return {"svg": svg, "n": len(points), "n_without": len(rows) - len(points)}
 
 
 @router.get("/explore.csv")
@@ -119,6 +168,7 @@ async def explore_csv(page: PageDep, conn: ConnectionDep, version: VersionDep) -
                 r["median_annual_wage"],
                 r["median_annual_wage_flag"],
                 r["growth_pct"],
+                r["observed_exposure"],
             ]
         )
     name = f"occurisk-{version}-ranking.csv"

@@ -1,5 +1,6 @@
-"""The occupation page: the verdict, the gauge, every task with each rater's score and reason, BLS figures,
-the O*NET-SOC occupations and the safer moves (defs/careers: what carries over, the skill gaps)."""
+"""The occupation page: the verdict, the gauge, observed use of AI (Anthropic Economic Index), every task with
+each rater's score and reason and its observed use, BLS figures, the O*NET-SOC occupations and the safer moves
+(defs/careers: what carries over, the skill gaps)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,12 @@ PAGE_TYPES = {
     "search": "/search?q=truck+driver",
     "no-results": "/search?q=zzqx",
     "occupation": f"/occupation/{TRUCK_DRIVERS}",
+    # Observed use (Anthropic Economic Index): published for Customer Service Representatives, none at all
+    # for Education Administrators, All Other (no tasks).
+    "occupation-observed": "/occupation/43-4051",
+    "occupation-unobserved": "/occupation/11-9039",
     "explore": "/explore",
+    "explore-observed": "/explore?colour=observed",
     "compare": f"/compare?soc={TRUCK_DRIVERS}&soc=15-1252&soc=29-1141",
     "methodology": "/methodology",
     "changes": "/changes",
@@ -35,11 +40,11 @@ def test_no_serious_accessibility_violations(browser, live_server, screenshots, 
     serious = serious_violations(page)
     assert serious == [], serious
     # High contrast mode: the same page, AAA contrast (axe's color-contrast-enhanced rule).
-    if name in ("home", "occupation", "explore"):
+    if name in ("home", "occupation", "occupation-observed", "explore", "explore-observed"):
         page.goto(f"{live_server}{PAGE_TYPES[name]}{separator}lang={lang}&contrast=high")
         enhanced = AXE.run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast-enhanced"]}})
         assert [v["id"] for v in enhanced.response["violations"]] == []
-    page.screenshot(path=screenshots / f"{name}-{lang}-desktop.png", full_page=name != "explore")
+    page.screenshot(path=screenshots / f"{name}-{lang}-desktop.png", full_page=not name.startswith("explore"))
     context.close()
 
 
@@ -81,14 +86,26 @@ def test_keyboard_only_journey_search_occupation_transition_compare(browser, liv
 def test_phone_screens_never_scroll_sideways(browser, live_server, screenshots, width):
     context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=1)
     page = context.new_page()
-    for name in ("home", "search", "occupation", "explore", "compare", "changes", "methodology"):
+    for name in (
+        "home",
+        "search",
+        "occupation",
+        "occupation-observed",
+        "explore",
+        "explore-observed",
+        "compare",
+        "changes",
+        "methodology",
+    ):
         for lang in ("en", "ko"):
             path = PAGE_TYPES[name]
             page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name} ({lang}) scrolls {overflow}px sideways at {width}px"
             if width == 375:
-                page.screenshot(path=screenshots / f"{name}-{lang}-375.png", full_page=name != "explore")
+                page.screenshot(
+                    path=screenshots / f"{name}-{lang}-375.png", full_page=not name.startswith("explore")
+                )
     context.close()
 
 

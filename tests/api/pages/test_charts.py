@@ -69,3 +69,25 @@ def test_treemap_draws_one_tile_per_item_with_a_title_and_description():
     assert svg.count('class="tile"') == 10
     assert re.search(r"<title id=\"[^\"]+\">Jobs</title><desc id=\"[^\"]+\">Ten jobs</desc>", svg)
     assert 'role="img"' in svg
+
+
+def test_treemap_hatches_the_tiles_without_a_value_and_labels_none_of_them():
+    items = [charts.TreemapItem("11-0000", f"Job {i}", 1000, 0.5) for i in range(3)]
+    items.append(charts.TreemapItem("11-0000", "Never observed", 5000, None))
+    svg = str(charts.treemap(items, "Jobs", "Four jobs"))
+    assert svg.count('fill="url(#no-value)"') == 1 and svg.count('<pattern id="no-value"') == 1
+    assert "Never observed" not in svg and svg.count('class="tile-label"') == 3
+    assert "no-value" not in str(charts.treemap(items[:3], "Jobs", "Three jobs"))
+
+
+def test_scatter_places_each_job_by_its_two_values_and_names_it():
+    points = [charts.ScatterPoint("A: 0%, 0%", 0, 0), charts.ScatterPoint("B & C: 100%, 50%", 1, 0.5)]
+    svg = str(charts.scatter(points, "Could do", "Used for", "Jobs", "Two jobs"))
+    circles = re.findall(
+        r'<circle class="scatter-point" cx="([\d.]+)" cy="([\d.]+)" r="5"><title>(.*?)</title>', svg
+    )
+    (x0, y0, a), (x1, y1, b) = circles
+    assert (a, b) == ("A: 0%, 0%", "B &amp; C: 100%, 50%")
+    assert float(x1) > float(x0) and float(y1) < float(y0)  # right of, and above, the origin
+    assert "Could do" in svg and "Used for" in svg and 'role="img"' in svg
+    assert re.search(r"<title id=\"[^\"]+\">Jobs</title><desc id=\"[^\"]+\">Two jobs</desc>", svg)
