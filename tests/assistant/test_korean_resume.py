@@ -204,3 +204,13 @@ def test_a_korean_history_downloads_a_korean_resume_in_docx_and_pdf(assistant_cl
     assert letter.startswith("자기소개서") and "한빛통신에서 고객 상담원으로 일하며 맡은 일입니다." in letter
     english = assistant_client.get(f"{API}/profiles/{profile_id}/resume.txt?language=en").text
     assert "이력서" not in english and "EXPERIENCE" in english
+
+
+def test_an_english_history_downloads_its_korean_documents(assistant_client, history):
+    """The request that answered 500: an English employer and title in the Korean 자기소개서 and 이력서."""
+    profile_id = assistant_client.post(f"{API}/profiles", json=history).json()["id"]
+    letter = assistant_client.get(f"{API}/profiles/{profile_id}/cover-letter.txt?language=ko")
+    assert letter.status_code == 200, letter.text
+    assert "Acme Telecom에서 Customer service representative(으)로 일하며 맡은 일입니다." in letter.text
+    resume = assistant_client.get(f"{API}/profiles/{profile_id}/resume.txt?language=ko")
+    assert resume.status_code == 200 and "Acme Telecom · Customer service representative" in resume.text
