@@ -2,10 +2,11 @@
 
 fpdf2 parses the font file whole for each PDF and subsets it again on output: for the Noto Sans CJK
 collection (65,535 glyphs, 19 MB) that took seconds per document. Its Korean face reduced to Hangul, Latin,
-digits and punctuation (about 12,000 glyphs, under 2 MB) parses and subsets several times faster. The file
+digits and punctuation (about 12,000 glyphs, under 2 MB) parses and subsets about three times faster. The file
 is written under a temporary name and renamed, so a crash half-way leaves nothing a later call would trust;
-its name carries a digest of the source font and of the ranges, so an upgraded font makes a new one. Text
-with any other letter (a name in Hanja) uses the whole collection.
+its name carries a digest of the source font and of the ranges, so an upgraded font makes a new one. It is
+made in a background thread on the first Korean PDF, which (like text with any other letter, a name in
+Hanja) uses the whole collection meanwhile.
 """
 
 from __future__ import annotations
@@ -41,24 +42,42 @@ KOREAN_RANGES = (
 OUTSIDE_RANGES = re.compile(
     "[^\t\n\r" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in KOREAN_RANGES) + "]"
 )
-_making = threading.Lock()
+_starting = threading.Lock()
+_started: set[Path] = set()  # reduced fonts this process has begun to make
+_making = threading.Lock()  # one making at a time: a second caller waits for the first's file
 
 
 def korean_font(text: str) -> tuple[str, int]:
-    """(file, face number) of the Korean font for `text`: the reduced one when it has every letter of it."""
+    """(file, face number) of the Korean font for `text`: the reduced one when it has every letter of it and
+    is made; until then the whole collection, while a background thread makes it (a request never waits
+    the tens of seconds that takes)."""
     if OUTSIDE_RANGES.search(text):
         return CJK_FONT
-    return str(reduced_font(*CJK_FONT)), 0
+    reduced = reduced_font_file(*CJK_FONT)
+    if reduced.exists():
+        return str(reduced), 0
+    with _starting:
+        if reduced not in _started:
+            _started.add(reduced)
+            threading.Thread(target=make_reduced_font, args=CJK_FONT, daemon=True).start()
+    return CJK_FONT
 
 
-def reduced_font(source: str, face: int) -> Path:
-    """OCCURISK_HOME/fonts/NotoSansCJKkr-<digest>.otf: face `face` of `source` with KOREAN_RANGES only."""
+def reduced_font_file(source: str, face: int) -> Path:
+    """OCCURISK_HOME/fonts/NotoSansCJKkr-<digest>.otf: where face `face` of `source`, reduced to
+    KOREAN_RANGES, is kept; the digest changes with the source font and the ranges."""
     stat = Path(source).stat()
     key = repr((source, face, stat.st_size, stat.st_mtime_ns, KOREAN_RANGES))
-    target = (
+    return (
         get_settings().home / "fonts" / f"NotoSansCJKkr-{hashlib.sha256(key.encode()).hexdigest()[:16]}.otf"
     )
-    with _making:  # two first requests must not both spend the seconds it takes
+
+
+def make_reduced_font(source: str, face: int) -> Path:
+    """The reduced font, made when it is not there yet: written under a temporary name and renamed, so a
+    crash half-way leaves no file that a later call would trust."""
+    target = reduced_font_file(source, face)
+    with _making:
         if target.exists():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
