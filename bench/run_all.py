@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench.postings",
     "bench.web",
     "bench.assistant",
+    "bench.korean_pdf",
     "bench.text",
     "bench.coder",
     "bench.voice",

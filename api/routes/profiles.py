@@ -26,14 +26,16 @@ MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-# The downloads are files, not JSON: documented as such (each route answers one of these by its `fmt`).
+# The downloads are files, not JSON: documented as such (each route answers one of these by its `fmt`); a 422
+# names `language` when the Korean document would state a fact the profile does not.
 DOWNLOAD_RESPONSES: dict[int | str, dict] = {
     200: {
         "description": "The document as an attachment.",
         "content": {
             t.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for t in MEDIA_TYPES.values()
         },
-    }
+    },
+    **UNPROCESSABLE,
 }
 
 

@@ -176,12 +176,16 @@ def document_language(row: dict, asked: str | None) -> str:
 
 async def korean_document(conn: AsyncConnection, row: dict, kind: str, fmt: str) -> bytes:
     """The Korean 이력서 (kind "resume") or 자기소개서 ("cover_letter"), fresh from the profile and
-    fact-checked against it; .docx and .pdf in Noto Sans CJK KR."""
+    fact-checked against it; .docx and .pdf in Noto Sans CJK KR. Invalid (`language`) when the document would
+    state a fact the profile does not: no invented fact is ever sent, and the English one still can be."""
     version = row["data_version"]
+    this_year = date.today().year
     tasks = await exposure.task_scores(conn, version, profiles.task_ids_of(row))
     target = None
     if kind == "resume":
-        document = korean_resume.korean_resume(row["jobs"], tasks, age_neutral=row["age_neutral"])
+        document = korean_resume.korean_resume(
+            row["jobs"], tasks, age_neutral=row["age_neutral"], this_year=this_year
+        )
     else:
         if row["target_soc_code"]:
             occupation = (await exposure.occupation_scores(conn, version, [row["target_soc_code"]])).get(
@@ -189,12 +193,19 @@ async def korean_document(conn: AsyncConnection, row: dict, kind: str, fmt: str)
             )
             target = occupation["title"] if occupation else None
         document = korean_resume.korean_cover_letter(
-            row["jobs"], age_neutral=row["age_neutral"], target_title=target
+            row["jobs"], age_neutral=row["age_neutral"], target_title=target, this_year=this_year
         )
-    facts = korean_resume.person_facts(row["jobs"], tasks, date.today().year)
+    facts = korean_resume.person_facts(row["jobs"], tasks, this_year)
     if target:
         facts.add(target)
-    document = korean_resume.fact_checked(document, facts)
+    try:
+        document = korean_resume.fact_checked(document, facts)
+    except korean_resume.UnsupportedFacts as exc:
+        raise Invalid(
+            "language: the Korean document cannot be made from this work history without stating something "
+            "it does not say; download it in English (language=en)",
+            "language",
+        ) from exc
     return {
         "txt": lambda: document.text().encode(),
         "docx": lambda: korean_resume.korean_docx(document),

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 
+from occurisk_assets.assistant.korean_font import CJK_FONT, korean_font
 from occurisk_assets.lib.safe_archives import ArchiveLimits, UnsafeArchive, checked_members
 
 MB = 1024 * 1024
@@ -182,8 +183,6 @@ FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
 ]
-# Noto Sans CJK (fonts-noto-cjk): face 1 of the collection is the Korean one (Noto Sans CJK KR).
-CJK_FONT = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 1)
 CJK = re.compile(r"[\u1100-\u11ff\u3000-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7a3]")
 
 
@@ -199,7 +198,8 @@ def text_pdf(text: str) -> bytes:
     pdf.add_page()
     font = next((p for p in FONT_CANDIDATES if Path(p).exists()), None)
     if CJK.search(text) and Path(CJK_FONT[0]).exists():
-        pdf.add_font("body", fname=CJK_FONT[0], collection_font_number=CJK_FONT[1])
+        file, face = korean_font(text)
+        pdf.add_font("body", fname=file, collection_font_number=face)
         pdf.set_font("body", size=11)
     elif font:
         pdf.add_font("body", fname=font)

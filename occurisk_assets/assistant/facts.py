@@ -5,11 +5,17 @@ the input is an invented fact, and the rewrite is rejected."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?")
+# Latin-script letters (accented ones too) and digits. Not \w, which would glue a Korean particle to the name
+# before it ("Telecom에서": a word the person never wrote) and hide a number after Hangul ("하루80건").
+LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+NUMBER = re.compile(rf"(?<![{LATIN}_.])\d+(?:[.,]\d+)*%?")  # not inside a word ("A4", "v2")
+LATIN_REST = rf"[{LATIN}&'-]*"
+WORD = re.compile(r"[A-Za-z]" + LATIN_REST)
 # Capitalised words not at a sentence start: names, employers, places, credentials (e.g. "CPA", "Acme").
-CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][\w&'-]*(?: [A-Z][\w&'-]*)*")
+CAPITALISED = re.compile(rf"(?<=[a-z,;:] )[A-Z]{LATIN_REST}(?: [A-Z]{LATIN_REST})*")
 ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*\b")
 NUMBER_WORDS = [
     "one",
@@ -43,7 +49,9 @@ NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE
 
 
 def _norm_number(text: str) -> str:
-    return text.replace(",", "").rstrip("%")
+    """The number's value as ASCII digits: "1,000", "1000" and "１０００" are one fact."""
+    digits = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return digits.replace(",", "").rstrip("%")
 
 
 @dataclass
@@ -65,7 +73,7 @@ class Facts:
         for match in [*CAPITALISED.findall(text), *ACRONYM.findall(text)]:
             self.names |= {w.lower() for w in match.split()}
         # Every word the person wrote may reappear capitalised (a sentence start, a heading).
-        self.names |= {w.lower() for w in re.findall(r"[A-Za-z][\w&'-]*", text)}
+        self.names |= {w.lower() for w in WORD.findall(text)}
 
 
 @dataclass(frozen=True)

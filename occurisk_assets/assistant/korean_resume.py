@@ -15,7 +15,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from occurisk_assets.assistant.facts import Facts, added_facts
+from occurisk_assets.assistant.facts import WORD, Facts, added_facts
 from occurisk_assets.assistant.resume import AGE_NEUTRAL_YEARS, TASK_BULLETS_PER_JOB, years_of_experience
 
 HANGUL = ("\uac00", "\ud7a3")
@@ -185,11 +185,20 @@ def person_facts(jobs: list[dict], tasks: dict[int, dict], this_year: int) -> Fa
     return facts
 
 
+class UnsupportedFacts(ValueError):
+    """A document states a number or name the profile does not (a bug in a template or in the check)."""
+
+
 def fact_checked(document: KoreanDocument, facts: Facts) -> KoreanDocument:
-    """The document, when it states no number or name the person did not give; else an error (a bug)."""
-    added = added_facts(facts, document.text())
-    if added:
-        raise ValueError(f"the {document.title} states facts not in the profile: {added.describe()}")
+    """The document, when it states no number or name the person did not give; else UnsupportedFacts. The
+    Korean templates have no Latin word of their own, so every Latin word, whatever its case, must be one the
+    person or O*NET wrote."""
+    text = document.text()
+    added = added_facts(facts, text)
+    foreign = sorted({word for word in WORD.findall(text) if word.lower() not in facts.names})
+    if added or foreign:
+        described = ", ".join(filter(None, [added.describe(), *foreign]))
+        raise UnsupportedFacts(f"the {document.title} states facts not in the profile: {described}")
     return document
 
 

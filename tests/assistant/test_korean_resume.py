@@ -8,9 +8,14 @@ import io
 import re
 
 import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from occurisk_assets.assistant.korean_resume import (
+    Line,
+    UnsupportedFacts,
     as_role,
     fact_checked,
     korean_cover_letter,
@@ -95,6 +100,73 @@ def test_an_invented_number_fails_the_fact_check():
         raise AssertionError("an invented 40% passed the fact check")
 
 
+# The history of tests/api/conftest.py's make_profile, whose Korean 자기소개서 answered 500: "Acme Telecom에서"
+# read as the name "Telecom에서", which the person never wrote.
+ENGLISH_JOB = {
+    "title": "Customer service rep",
+    "employer": "Acme Telecom",
+    "start_year": 2000,
+    "end_year": 2024,
+    "task_ids": [1],
+    "duties": [],
+}
+
+
+@pytest.mark.parametrize("age_neutral", [True, False])
+def test_an_english_employer_before_a_korean_particle_passes_the_fact_check(age_neutral):
+    facts = person_facts([ENGLISH_JOB], TASKS, THIS_YEAR)
+    letter = fact_checked(
+        korean_cover_letter([ENGLISH_JOB], age_neutral=age_neutral, this_year=THIS_YEAR), facts
+    )
+    assert "Acme Telecom에서 Customer service rep(으)로 일했습니다." in letter.text()
+    fact_checked(korean_resume([ENGLISH_JOB], TASKS, age_neutral=age_neutral, this_year=THIS_YEAR), facts)
+
+
+@pytest.mark.parametrize(
+    "invented",
+    [
+        "Google에서 일했습니다.",  # a name after a line start, glued to a particle
+        "최근에는 google 본사에서 일했습니다.",  # lower-case, after Hangul: still a name from nowhere
+        "하루90건을 처리했습니다.",  # a number glued to Hangul
+    ],
+)
+def test_an_invented_latin_word_or_number_in_korean_fails_the_fact_check(invented):
+    document = korean_resume([ENGLISH_JOB], TASKS, age_neutral=False, this_year=THIS_YEAR)
+    document.sections[-1].lines[0] = Line(invented)
+    with pytest.raises(UnsupportedFacts):
+        fact_checked(document, person_facts([ENGLISH_JOB], TASKS, THIS_YEAR))
+
+
+# Histories mixing English and Korean words, particles, digits of other scripts and punctuation: whatever the
+# person wrote, both documents state only their facts.
+WORDS = st.sampled_from(
+    ["Acme", "Telecom", "rep", "CPA", "ABC's", "3M", "7-Eleven", "Route 66", "고객", "상담원", "에서", "Nestlé",
+     "O'Brien", "and", "Ten", "1,000", "٢٥", "２０", "v2", ".5", ",", ";", "(", "·", "하루80건", "Über", "40%"]
+)  # fmt: skip
+WRITTEN = st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
+JOB = st.fixed_dictionaries(
+    {
+        "title": WRITTEN,
+        "employer": st.none() | WRITTEN,
+        "start_year": st.none() | st.integers(1950, THIS_YEAR),
+        "end_year": st.none() | st.integers(1950, THIS_YEAR),
+        "task_ids": st.just([1]),
+        "duties": st.lists(WRITTEN, max_size=3),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(jobs=st.lists(JOB, min_size=1, max_size=3), age_neutral=st.booleans(), target=st.none() | WRITTEN)
+def test_korean_documents_of_any_mixed_history_state_only_its_facts(jobs, age_neutral, target):
+    facts = person_facts(jobs, TASKS, THIS_YEAR)
+    if target:
+        facts.add(target)
+    fact_checked(korean_resume(jobs, TASKS, age_neutral=age_neutral, this_year=THIS_YEAR), facts)
+    letter = korean_cover_letter(jobs, age_neutral=age_neutral, target_title=target, this_year=THIS_YEAR)
+    fact_checked(letter, facts)
+
+
 def test_the_role_particle_follows_the_last_sound():
     assert as_role("상담원") == "상담원으로" and as_role("매니저") == "매니저로"
     assert as_role("운전기사") == "운전기사로" and as_role("기술직") == "기술직으로"
@@ -132,3 +204,13 @@ def test_a_korean_history_downloads_a_korean_resume_in_docx_and_pdf(assistant_cl
     assert letter.startswith("자기소개서") and "한빛통신에서 고객 상담원으로 일하며 맡은 일입니다." in letter
     english = assistant_client.get(f"{API}/profiles/{profile_id}/resume.txt?language=en").text
     assert "이력서" not in english and "EXPERIENCE" in english
+
+
+def test_an_english_history_downloads_its_korean_documents(assistant_client, history):
+    """The request that answered 500: an English employer and title in the Korean 자기소개서 and 이력서."""
+    profile_id = assistant_client.post(f"{API}/profiles", json=history).json()["id"]
+    letter = assistant_client.get(f"{API}/profiles/{profile_id}/cover-letter.txt?language=ko")
+    assert letter.status_code == 200, letter.text
+    assert "Acme Telecom에서 Customer service representative(으)로 일하며 맡은 일입니다." in letter.text
+    resume = assistant_client.get(f"{API}/profiles/{profile_id}/resume.txt?language=ko")
+    assert resume.status_code == 200 and "Acme Telecom · Customer service representative" in resume.text

@@ -45,6 +45,14 @@ def test_added_facts_catches_numbers_years_and_names():
     assert "Google" in added.names and "MBA" in added.names
 
 
+def test_added_facts_reads_latin_words_and_numbers_apart_from_the_hangul_around_them():
+    # A duty written in Korean names its employer with a particle: the English rewrite may still name it.
+    assert not added_facts(Facts.of("Acme에서 요금 문의를 받았습니다"), "Answered billing questions at Acme.")
+    # A number right after Hangul is a number; the same value in other digits is the same fact.
+    assert added_facts(Facts.of("하루 80건 받았습니다"), "하루90건 받았습니다").numbers == ["90"]
+    assert not added_facts(Facts.of("경력 ٢٥년, 직원 １２명"), "for 25 years, trained 12 staff")
+
+
 def _numbers(text: str) -> set[str]:
     return set(re.findall(r"\d+", text))
 
