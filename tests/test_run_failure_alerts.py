@@ -8,8 +8,10 @@ import time
 from datetime import UTC, datetime
 
 import dagster as dg
+import httpx
 import pytest
 import yaml
+from dagster._core.remote_origin import RegisteredCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
 from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from api.alerting import render_alertmanager_config
@@ -102,14 +104,23 @@ def failed_run():
     result = fragile_job.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
 
-    def context(**tags: str):
+    def context(relaunchable: bool = False, **tags: str):
+        """`relaunchable`: the run as the daemon launched it, with the origin it can re-launch it from."""
         if tags:
             instance.add_run_tags(result.run_id, tags)
+        run = instance.get_run_by_id(result.run_id)
+        if relaunchable:
+            location = RegisteredCodeLocationOrigin("occurisk_assets")
+            run = run._replace(
+                remote_job_origin=RemoteJobOrigin(
+                    RemoteRepositoryOrigin(location, "__repository__"), run.job_name
+                )
+            )
         return dg.build_run_status_sensor_context(
             sensor_name="run_failure_alert_sensor",
             dagster_event=result.get_run_failure_event(),
             dagster_instance=instance,
-            dagster_run=instance.get_run_by_id(result.run_id),
+            dagster_run=run,
         ).for_run_failure()
 
     return result.run_id, context
@@ -160,3 +171,18 @@ def test_without_an_alertmanager_url_the_failure_is_only_logged(alertmanager, fa
     alertmanager_url(None)
     skipped = run_failure_alert_sensor(context())
     assert isinstance(skipped, dg.SkipReason) and "OCCURISK_ALERTMANAGER_URL is unset" in skipped.skip_message
+
+
+def test_a_run_the_daemon_will_retry_is_left_to_its_retry(alertmanager, failed_run, alertmanager_url):
+    url, webhook = alertmanager
+    run_id, context = failed_run
+    alertmanager_url(url)
+    skipped = run_failure_alert_sensor(context(relaunchable=True, **{WILL_RETRY_TAG: "true"}))
+    assert isinstance(skipped, dg.SkipReason) and "will be retried" in skipped.skip_message
+    # Alertmanager holds what was posted to it at once.
+    held = httpx.get(f"{url}/api/v2/alerts").json()
+    assert not [a for a in held if a["annotations"].get("run_id") == run_id]
+    # The same run, not to be retried, is posted.
+    run_failure_alert_sensor(context(relaunchable=True, **{WILL_RETRY_TAG: "false"}))
+    held = httpx.get(f"{url}/api/v2/alerts").json()
+    assert [a["labels"]["job"] for a in held if a["annotations"].get("run_id") == run_id] == ["fragile_job"]
