@@ -227,7 +227,7 @@ def run_failure_alert_sensor(context: RunFailureSensorContext):
         failed_at=_ended_at(context),
         first_failed_step=failed_steps[0].step_key if failed_steps else None,
         failure_reason=run.tags.get(RUN_FAILURE_REASON_TAG),
-        data_version=run.tags.get("dagster/partition"),
+        data_version=run.tags.get(run_recovery.PARTITION_TAG),
     )
     post_alerts(url, [alert])
     context.log.info(f"run {run.run_id} ({run.job_name}) failed: alert sent to Alertmanager")
