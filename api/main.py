@@ -26,6 +26,7 @@ from api.overload import OverloadMiddleware
 from api.pages import app as web_app
 from api.pages.render import error_page, vary
 from api.privacy import PrivacyMiddleware, log_route_templates, loggable_path
+from api.request_log import RequestIdMiddleware
 from api.routes import (
     careers,
     health,
@@ -178,7 +179,8 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
     app.add_middleware(ResponseCacheMiddleware, max_bytes=settings.response_cache_mb * 1024 * 1024, vary=vary)
     # Around everything: an uncaught exception is logged without its message (it may quote personal text).
     app.add_middleware(UncaughtErrors)
-    app.add_middleware(MetricsMiddleware)  # outermost: sees every answer, the cache's and the 500s
+    app.add_middleware(MetricsMiddleware)  # sees every answer, the cache's and the 500s; logs each
+    app.add_middleware(RequestIdMiddleware)  # outermost: every record of a request carries its id
     return app
 
 

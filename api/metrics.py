@@ -31,6 +31,7 @@ from starlette.routing import Mount
 from api.cache import UNCACHED_PREFIXES
 from api.platform_metrics import PlatformCollector
 from api.privacy import UNMATCHED, loggable_path
+from api.request_log import log_request
 
 METRICS_PATH = "/metrics"
 
@@ -99,8 +100,9 @@ MAX_LEARNED_PATHS = 10_000
 
 
 class MetricsMiddleware:
-    """Pure ASGI, outermost: counts and times every request (the response cache's answers too: a hit never
-    reaches the router, so its template is the one its path's miss was routed to)."""
+    """Pure ASGI, around everything but the request id: counts, times and logs every request (the response
+    cache's answers too: a hit never reaches the router, so its template is the one its path's miss was
+    routed to)."""
 
     def __init__(self, app):
         self.app = app
@@ -133,7 +135,9 @@ class MetricsMiddleware:
                         self.cached_templates.clear()
                     self.cached_templates[scope["path"]] = route
             HTTP_REQUESTS.labels(route, scope["method"], f"{status // 100}xx").inc()
-            HTTP_DURATION.labels(route).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            HTTP_DURATION.labels(route).observe(elapsed)
+            log_request(scope["method"], route, status, elapsed)
             if scope["method"] == "GET" and not scope["path"].startswith(UNCACHED_PREFIXES):
                 RESPONSE_CACHE.labels(cache.decode() if cache else "bypass").inc()
 

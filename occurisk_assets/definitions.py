@@ -40,6 +40,10 @@ def data_version_job(domains: dg.Definitions):
         .materializable()
         - dg.AssetSelection.groups("aei"),
         description="Load one O*NET release and build everything derived from it (partition = data_version).",
+        # dagster.yaml's run retry re-runs a lost run: all its steps, as `occurisk pipeline` does after a crash,
+        # since the first one claims the version for the new run (runs/build_lock.py; from the failed step on,
+        # the retry would not hold the claim its last step checks).
+        tags={"dagster/retry_strategy": "ALL_STEPS"},
     )
 
 

@@ -3,6 +3,7 @@ log, its memory): started on a free port, ready once /api/v1/health answers, sto
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -67,3 +68,8 @@ def occurisk_serve(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def log_records(log: Path) -> list[dict]:
+    """The server's log, one JSON object a line (api/request_log.py); a line that is not one fails the test."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]

@@ -147,6 +147,7 @@ def test_checks_sensors_schedules_and_jobs(repository):
         "onet_release_sensor",
         "dead_run_sensor",
         "aei_release_sensor",
+        "run_failure_alert_sensor",
     }
     assert {s.name for s in repository.schedule_defs} == {
         "weekly_rescore",
@@ -165,6 +166,19 @@ def test_checks_sensors_schedules_and_jobs(repository):
         "aei_match",
     }
     assert repository.get_schedule_def("weekly_rescore").job_name == "rescore_active_version"
+
+
+def test_a_lost_run_is_retried_once_from_its_first_step(repository):
+    """dagster.yaml (read as Dagster reads it) re-runs a run whose worker was lost, not one a step failed;
+    the data_version job's retry starts from its first step, which claims the version for the new run."""
+    from dagster._core.instance.config import dagster_instance_config
+
+    config, _ = dagster_instance_config(str(PROJECT_ROOT))
+    assert config["run_retries"] == {"enabled": True, "max_retries": 1, "retry_on_asset_or_op_failure": False}
+    assert config["run_monitoring"]["enabled"] is True
+    assert repository.get_job("data_version_pipeline").tags["dagster/retry_strategy"] == "ALL_STEPS"
+    run_failure_sensor = repository.get_sensor_def("run_failure_alert_sensor")
+    assert run_failure_sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
 def test_runs_outside_the_cli_fork_their_steps_from_a_server_with_the_code_loaded(repository):

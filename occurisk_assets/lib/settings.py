@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     vector_cache_dir: Path | None = None
     rescore_cron: str = "0 3 * * 1"
     rescore_budget_usd: float | None = Field(default=None, ge=0)
+    # Where the run-failure sensor posts its alerts (Alertmanager's base URL); unset: failures only logged.
+    alertmanager_url: str | None = None
 
     bls_dir: Path | None = None
     exposure_dir: Path | None = None

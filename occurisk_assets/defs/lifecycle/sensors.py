@@ -1,5 +1,6 @@
 """The release sensor: a new O*NET release (dropped in the landing folder, or listed on the official page
-when OCCURISK_ONET_CHECK_ONLINE=1) becomes a data_version partition and a run of the whole graph.
+when OCCURISK_ONET_CHECK_ONLINE=1) becomes a data_version partition and a run of the whole graph. Also the
+sensors that watch runs: the dead-run sensor, and the run-failure sensor that alerts through Alertmanager.
 
 The cursor maps each version to the fingerprint of what was last evaluated for it, so a release fires
 once; a rejected release is reported once and looked at again only when its files change.
@@ -7,6 +8,7 @@ once; a rejected release is reported once and looked at again only when its file
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import psycopg
 from dagster import (
@@ -14,12 +16,15 @@ from dagster import (
     AssetObservation,
     DefaultSensorStatus,
     MetadataValue,
+    RunFailureSensorContext,
     RunRequest,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    run_failure_sensor,
     sensor,
 )
+from dagster._core.storage.tags import RUN_FAILURE_REASON_TAG, WILL_RETRY_TAG
 
 from occurisk_assets.lib.names import DATA_VERSION_JOB
 from occurisk_assets.lib.settings import Settings, get_settings
@@ -33,6 +38,7 @@ from occurisk_assets.lifecycle.landing import (
 from occurisk_assets.partitions import data_version_partitions
 from occurisk_assets.resources import PlatformDatabase
 from occurisk_assets.runs import recovery as run_recovery
+from occurisk_assets.runs.alerts import post_alerts, run_failure_alert
 from occurisk_assets.versions import version_sort_key
 
 # An external asset standing for the landing folder: the sensor's findings are its observations in the UI.
@@ -197,3 +203,36 @@ def dead_run_sensor(context: SensorEvaluationContext):
         if dead
         else "every in-progress run has its process"
     )
+
+
+@run_failure_sensor(
+    name="run_failure_alert_sensor",
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Sends each failed run of this code location's jobs to Alertmanager "
+    "(OCCURISK_ALERTMANAGER_URL) as OccuriskDagsterRunFailed; a run Dagster will retry is left to its retry.",
+)
+def run_failure_alert_sensor(context: RunFailureSensorContext):
+    run = context.dagster_run
+    # The daemon re-launches only runs it can (a CLI run, executed in its process, has no origin to re-launch).
+    if run.tags.get(WILL_RETRY_TAG) == "true" and run.remote_job_origin is not None:
+        return SkipReason(f"run {run.run_id} ({run.job_name}) failed and will be retried: its retry alerts")
+    url = get_settings().alertmanager_url
+    if not url:
+        context.log.warning(f"run {run.run_id} ({run.job_name}) failed; OCCURISK_ALERTMANAGER_URL is unset")
+        return SkipReason("OCCURISK_ALERTMANAGER_URL is unset: failure logged, no alert sent")
+    failed_steps = context.get_step_failure_events()
+    alert = run_failure_alert(
+        job=run.job_name,
+        run_id=run.run_id,
+        failed_at=_ended_at(context),
+        first_failed_step=failed_steps[0].step_key if failed_steps else None,
+        failure_reason=run.tags.get(RUN_FAILURE_REASON_TAG),
+        data_version=run.tags.get(run_recovery.PARTITION_TAG),
+    )
+    post_alerts(url, [alert])
+    context.log.info(f"run {run.run_id} ({run.job_name}) failed: alert sent to Alertmanager")
+
+
+def _ended_at(context: RunFailureSensorContext) -> datetime:
+    record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+    return datetime.fromtimestamp(record.end_time, UTC) if record and record.end_time else datetime.now(UTC)
