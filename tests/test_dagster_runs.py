@@ -197,6 +197,9 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
         monkeypatch.setenv(cron, "0 0 1 1 *")
     (tmp_path / "landing").mkdir()
     monkeypatch.setenv("OCCURISK_ONET_LANDING", str(tmp_path / "landing"))
+    # Nor may the AEI release sensor find the releases of the data folder (tests/aei covers it).
+    (tmp_path / "aei").mkdir()
+    monkeypatch.setenv("OCCURISK_AEI_DIR", str(tmp_path / "aei"))
     workspace = str(PROJECT_ROOT / "workspace.yaml")
     logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("webserver", "daemon")}  # noqa: SIM115
     children = [

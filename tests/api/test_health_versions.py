@@ -1,6 +1,7 @@
 import psycopg
 import pytest
 
+from api.schemas.common import AEI_ATTRIBUTION
 from occurisk_assets.lifecycle.activation import UnknownVersion, activate
 from occurisk_assets.onet.loader import load_release
 from occurisk_assets.onet.sources import resolve_release
@@ -10,6 +11,12 @@ ATTRIBUTION_30_1 = (
     "This product includes information from the O*NET 30.1 Database by the U.S. Department of "
     "Labor, Employment and Training Administration (USDOL/ETA). Used under the CC BY 4.0 license."
 )
+# Every answer's meta also credits the observed-use figures (issue 25), whether or not it shows them.
+META_30_1 = {
+    "data_version": "30.1",
+    "attribution": ATTRIBUTION_30_1,
+    "observed_use_attribution": AEI_ATTRIBUTION,
+}
 
 
 def test_health_reports_the_active_version(client):
@@ -19,7 +26,7 @@ def test_health_reports_the_active_version(client):
         "status": "ok",
         "database": "reachable",
         "active_version": "30.1",
-        "meta": {"data_version": "30.1", "attribution": ATTRIBUTION_30_1},
+        "meta": META_30_1,
     }
 
 
@@ -28,7 +35,7 @@ def test_versions_lists_the_loaded_version_with_its_counts(client, db_conn):
         "SELECT count(*) FROM marts.occupation_ai_score WHERE data_version = '30.1' AND mean IS NOT NULL"
     ).fetchone()[0]
     body = client.get("/api/v1/versions").json()
-    assert body["meta"] == {"data_version": "30.1", "attribution": ATTRIBUTION_30_1}
+    assert body["meta"] == META_30_1
     item = next(item for item in body["items"] if item["id"] == "30.1")
     assert (item["release_date"], item["is_active"]) == ("2025-12-01", True)
     assert item["n_occupations"] == 867  # distinct SOC codes of Occupation Data.txt 30.1
