@@ -83,12 +83,7 @@ DBT_MODELS = {
     "soc_detailed_work_activity",
     "soc_technology_skill",
     "occupation_transitions",
-    "stg_aei__releases",
-    "stg_aei__job_exposure",
-    "stg_aei__task_penetration",
-    "stg_aei__task_interactions",
-    "stg_aei__task_matches",
-    "int_aei_observations_by_task",
+    # The AEI staging and intermediate models are ephemeral (dbt_project.yml): no asset of their own.
     "occupation_observed_use",
     "task_observed_use",
 }
