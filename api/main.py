@@ -147,7 +147,12 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         BodySizeLimitMiddleware, default=MAX_BODY_BYTES, limits=upload_limits(settings), refuse=body_too_large
     )
     app.add_middleware(
-        OverloadMiddleware, per_kind=settings.heavy_jobs_per_kind, retry_after_s=settings.busy_retry_after_s
+        OverloadMiddleware,
+        per_kind=settings.heavy_jobs_per_kind,
+        retry_after_s=settings.busy_retry_after_s,
+        per_client_per_minute=settings.heavy_requests_per_client_per_minute,
+        redis_url=settings.redis_url,
+        lease_s=settings.heavy_lease_s,
     )
     web_app.mount(app)  # after: its security headers wrap the 413 and busy pages too
 
