@@ -3,6 +3,7 @@ unless a request names another (`?version=`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
@@ -43,6 +44,7 @@ from api.routes import (
     versions,
 )
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, MB
+from occurisk_assets.assistant.voice import preload_model
 from occurisk_assets.lib.db import api_database_url, database_url
 from occurisk_assets.lib.settings import get_settings
 
@@ -100,6 +102,11 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         assistant_pool = make_assistant_pool(owner_url, settings)
         await assistant_pool.open(wait=False)
         app.state.assistant_pool = assistant_pool
+        if settings.preload_speech_model:  # before serving: its load would stall the event loop under traffic
+            try:
+                await asyncio.to_thread(preload_model)
+            except Exception as exc:  # the API serves without it; transcriptions will say what is wrong
+                log.warning("speech model not preloaded: %s", exc)
         try:
             yield
         finally:

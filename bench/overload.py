@@ -57,11 +57,9 @@ def serve(database: str, log: Path) -> tuple[subprocess.Popen, int]:
         )
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
-                return server, port
-        except httpx.TransportError:
-            pass
+        # Every worker started (its speech model loaded), not just the first to answer.
+        if log.read_text().count("Application startup complete") == WORKERS:
+            return server, port
         if time.monotonic() > deadline or server.poll() is not None:
             server.terminate()
             raise RuntimeError(f"occurisk serve did not start (its log: {log})")
@@ -84,7 +82,7 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-async def probe_health(port: int, stop: asyncio.Event | None, count: int = 0) -> list[float]:
+async def probe_health(port: int, count: int = 0, stop: threading.Event | None = None) -> list[float]:
     """/api/v1/health over one keep-alive connection, HEALTH_GAP_S apart: `count` times, or until `stop`."""
     conn = await HttpConnection.open(port)
     latencies = []
@@ -99,14 +97,10 @@ async def probe_health(port: int, stop: asyncio.Event | None, count: int = 0) ->
     return latencies
 
 
-async def flood(port: int, clips: list[bytes]) -> tuple[list[float], list[httpx.Response], float]:
-    """TRANSCRIPTIONS recordings at once while /health is probed; the probe's latencies and the answers."""
-    stop = asyncio.Event()
-    prober = asyncio.create_task(probe_health(port, stop))
-    limits = httpx.Limits(max_connections=TRANSCRIPTIONS + 1)
+async def send_all(port: int, clips: list[bytes]) -> list[httpx.Response]:
+    limits = httpx.Limits(max_connections=TRANSCRIPTIONS)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=600, limits=limits) as client:
-        started = time.perf_counter()
-        answers = await asyncio.gather(
+        return await asyncio.gather(
             *(
                 client.post(
                     "/api/v1/transcribe",
@@ -116,9 +110,22 @@ async def flood(port: int, clips: list[bytes]) -> tuple[list[float], list[httpx.
                 for i in range(TRANSCRIPTIONS)
             )
         )
+
+
+def flood(port: int, clips: list[bytes]) -> tuple[list[float], list[httpx.Response], float]:
+    """TRANSCRIPTIONS recordings at once while /health is probed from another thread (its own event loop:
+    encoding 50 uploads here must not delay reading its answers); the probe's latencies and the answers."""
+    stop, probed = threading.Event(), []
+    prober = threading.Thread(target=lambda: probed.extend(asyncio.run(probe_health(port, stop=stop))))
+    prober.start()
+    started = time.perf_counter()
+    try:
+        answers = asyncio.run(send_all(port, clips))
+    finally:
         seconds = time.perf_counter() - started
-    stop.set()
-    return await prober, answers, seconds
+        stop.set()
+        prober.join()
+    return probed, answers, seconds
 
 
 def scrape_every_second(port: int, stop: threading.Event, scrapes: list[float]) -> None:
@@ -163,8 +170,8 @@ def measure(url: str) -> dict:
         clips = speech(Path(tmp))
         server, port = serve(url, Path(tmp) / "serve.log")
         try:
-            quiet = asyncio.run(probe_health(port, None, BASELINE_HEALTH_REQUESTS))
-            loaded, answers, flood_s = asyncio.run(flood(port, clips))
+            quiet = asyncio.run(probe_health(port, BASELINE_HEALTH_REQUESTS))
+            loaded, answers, flood_s = flood(port, clips)
             load_during_flood = os.getloadavg()[0]
             without, with_scraping, scrapes = metrics_cost(port, detail_paths(url))
         finally:

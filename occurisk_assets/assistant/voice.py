@@ -82,6 +82,12 @@ def _model(path: str):
     return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2, local_files_only=True)
 
 
+def preload_model() -> None:
+    """Load the speech model now. Loading holds the GIL for most of a second (ctranslate2 reads the weights):
+    done at a worker's start, not under its first recording, the event loop never stalls on it."""
+    _model(model_for()[0])
+
+
 def model_for() -> tuple[str, str]:
     """(folder, name) of the speech model: OCCURISK_WHISPER_MODEL when set, else the bundled base."""
     chosen = os.environ.get("OCCURISK_WHISPER_MODEL")
