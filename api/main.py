@@ -3,7 +3,6 @@ unless a request names another (`?version=`)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextlib import asynccontextmanager
 from importlib.metadata import version as package_version
@@ -14,6 +13,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from api import speech
 from api.assistant_db import make_assistant_pool
 from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyTooLarge
 from api.cache import ResponseCacheMiddleware
@@ -44,7 +44,6 @@ from api.routes import (
     versions,
 )
 from occurisk_assets.assistant.documents import MAX_UPLOAD_BYTES, MB
-from occurisk_assets.assistant.voice import preload_model
 from occurisk_assets.lib.db import api_database_url, database_url
 from occurisk_assets.lib.settings import get_settings
 
@@ -102,14 +101,16 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         assistant_pool = make_assistant_pool(owner_url, settings)
         await assistant_pool.open(wait=False)
         app.state.assistant_pool = assistant_pool
-        if settings.preload_speech_model:  # before serving: its load would stall the event loop under traffic
+        app.state.speech = speech.start(settings.preload_speech_model)
+        if settings.preload_speech_model:  # loaded before serving, not under a first recording
             try:
-                await asyncio.to_thread(preload_model)
+                await speech.ready(app.state.speech)
             except Exception as exc:  # the API serves without it; transcriptions will say what is wrong
                 log.warning("speech model not preloaded: %s", exc)
         try:
             yield
         finally:
+            app.state.speech.shutdown(wait=False, cancel_futures=True)
             await assistant_pool.close()
             await pool.close()
 

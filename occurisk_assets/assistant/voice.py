@@ -32,6 +32,9 @@ class AudioProblem(ValueError):
         super().__init__(message)
         self.status = status
 
+    def __reduce__(self):  # raised in the API's speech process (api/speech.py), its status kept
+        return AudioProblem, (str(self), self.status)
+
 
 @dataclass(frozen=True)
 class Transcript:
