@@ -38,9 +38,11 @@ check-defs: install
 # Debian packages the tests and benchmarks need (CI starts from a clean image as root): Chromium for the
 # browser tests (Playwright cannot download its own browser here), CJK fonts so Korean pages render, wrk for
 # the load benchmark, espeak-ng to make speech for the transcription test, DejaVu fonts so PDF exports carry
-# any script; Prometheus and Alertmanager (promtool, amtool) for the monitoring tests (api/monitoring/).
+# any script; Prometheus and Alertmanager (promtool, amtool) for the monitoring tests (api/monitoring/);
+# redis-server for the overload limits shared by replicas (tests/api/test_overload_shared.py).
 # Installed when missing.
-OS_PACKAGES := chromium fonts-noto-cjk wrk espeak-ng fonts-dejavu-core prometheus prometheus-alertmanager
+OS_PACKAGES := chromium fonts-noto-cjk wrk espeak-ng fonts-dejavu-core prometheus prometheus-alertmanager \
+	redis-server
 os-packages:
 	@missing=$$(for p in $(OS_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -39,9 +39,19 @@ class ApiSettings(BaseSettings):
     transcribe_max_seconds: float = Field(default=120.0, gt=0)
     # Bodies the response cache keeps per worker process (0: no cache).
     response_cache_mb: int = Field(default=64, ge=0)
+    # Load the speech model when a worker starts (its load holds the GIL for most of a second; see
+    # docs/benchmarks.md "Overload"); off, the first recording a worker transcribes loads it.
+    preload_speech_model: bool = True
     # Expensive requests (api/overload.py) of one kind a worker answers at once; past it, 503 + Retry-After.
     heavy_jobs_per_kind: int = Field(default=2, ge=1)
     busy_retry_after_s: int = Field(default=10, ge=1)
+    # Expensive requests of one kind a client (its address, and the profile the path names) may send a minute.
+    heavy_requests_per_client_per_minute: int = Field(default=10, ge=1)
+    # Redis shared by every replica (redis://host:6379/0): the two limits above then count across all of them
+    # (the cap is then the total in flight, not per worker). Unset: each worker counts its own.
+    redis_url: str | None = None
+    # A slot in flight in Redis expires this long after its replica stopped renewing it (a crash).
+    heavy_lease_s: int = Field(default=30, ge=3)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from api import speech
 from api.assistant_db import make_assistant_pool
 from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyTooLarge
 from api.cache import ResponseCacheMiddleware
@@ -100,9 +101,16 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         assistant_pool = make_assistant_pool(owner_url, settings)
         await assistant_pool.open(wait=False)
         app.state.assistant_pool = assistant_pool
+        app.state.speech = speech.start(settings.preload_speech_model)
+        if settings.preload_speech_model:  # loaded before serving, not under a first recording
+            try:
+                await speech.ready(app.state.speech)
+            except Exception as exc:  # the API serves without it; transcriptions will say what is wrong
+                log.warning("speech model not preloaded: %s", exc)
         try:
             yield
         finally:
+            app.state.speech.shutdown(wait=False, cancel_futures=True)
             await assistant_pool.close()
             await pool.close()
 
@@ -147,7 +155,12 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         BodySizeLimitMiddleware, default=MAX_BODY_BYTES, limits=upload_limits(settings), refuse=body_too_large
     )
     app.add_middleware(
-        OverloadMiddleware, per_kind=settings.heavy_jobs_per_kind, retry_after_s=settings.busy_retry_after_s
+        OverloadMiddleware,
+        per_kind=settings.heavy_jobs_per_kind,
+        retry_after_s=settings.busy_retry_after_s,
+        per_client_per_minute=settings.heavy_requests_per_client_per_minute,
+        redis_url=settings.redis_url,
+        lease_s=settings.heavy_lease_s,
     )
     web_app.mount(app)  # after: its security headers wrap the 413 and busy pages too
 

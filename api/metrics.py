@@ -64,6 +64,15 @@ HEAVY_IN_FLIGHT = Gauge(
 OVERLOAD_REJECTIONS = Counter(
     "occurisk_overload_rejections", "Expensive requests refused as busy, by kind", ["kind"]
 )
+RATE_LIMITED = Counter(
+    "occurisk_rate_limited",
+    "Expensive requests refused because their client sent too many, by kind",
+    ["kind"],
+)
+OVERLOAD_STORE_FALLBACKS = Counter(
+    "occurisk_overload_store_fallbacks",
+    "Overload decisions made with this worker's limits because Redis (OCCURISK_REDIS_URL) was unreachable",
+)
 RESUMES_PARSED = Counter("occurisk_resumes_parsed", "Résumés read into jobs (API and pages)")
 LETTERS_MADE = Counter("occurisk_cover_letters_made", "Cover letters drafted (API and pages)")
 AUDIO_SECONDS = Counter("occurisk_audio_transcribed_seconds", "Seconds of recordings transcribed")

@@ -22,6 +22,7 @@ BENCHMARKS = [
     "bench.text",
     "bench.coder",
     "bench.voice",
+    "bench.overload",
 ]
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ ONET_DATA = SHARED_DATA / "onet"
 TASK_RATINGS_EXCERPT = ONET_DATA / "excerpts" / "db_30_1_task_ratings_head.txt"
 
 
+# The apps and servers the tests start load the speech model only when a test transcribes (api/config.py).
+os.environ.setdefault("OCCURISK_PRELOAD_SPEECH_MODEL", "0")
+
+
 def pytest_configure(config) -> None:
     """One vector cache for the whole run, its workers included (they inherit the environment): every build
     of a release in the suite reads the O*NET texts' meaning vectors the first one encoded."""

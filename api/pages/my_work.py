@@ -3,7 +3,6 @@ checks of a job's details, saving the jobs (the API's validation, one transactio
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 
+from api import speech
 from api.config import get_api_settings
 from api.metrics import AUDIO_SECONDS
 from api.pages.numbers import whole_number
@@ -148,8 +148,8 @@ async def transcribed(page, audio) -> tuple[str | None, list[tuple[str, str]]]:
     settings = get_api_settings()
     data = await audio.read(settings.transcribe_max_bytes + 1)
     try:
-        result = await asyncio.to_thread(
-            voice.transcribe,
+        result = await speech.transcribe(
+            page.request.app.state.speech,
             audio.filename,
             data,
             max_bytes=settings.transcribe_max_bytes,

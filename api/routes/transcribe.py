@@ -3,21 +3,22 @@ anywhere, nothing is stored)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 
+from api import speech
 from api.config import get_api_settings
 from api.metrics import AUDIO_SECONDS
 from api.schemas.voice import Transcription
-from occurisk_assets.assistant.voice import AudioProblem, transcribe
+from occurisk_assets.assistant.voice import AudioProblem
 
 router = APIRouter(tags=["voice"])
 
 
 @router.post("/transcribe", response_model=Transcription)
 async def transcribe_audio(
+    request: Request,
     audio: Annotated[UploadFile, File(description="a .wav, .webm, .ogg or .mp3 recording")],
     language: Annotated[
         Literal["en", "ko"] | None,
@@ -29,8 +30,8 @@ async def transcribe_audio(
     settings = get_api_settings()
     data = await audio.read(settings.transcribe_max_bytes + 1)
     try:
-        result = await asyncio.to_thread(
-            transcribe,
+        result = await speech.transcribe(
+            request.app.state.speech,
             audio.filename or "",
             data,
             max_bytes=settings.transcribe_max_bytes,

@@ -33,6 +33,9 @@ class AudioProblem(ValueError):
         super().__init__(message)
         self.status = status
 
+    def __reduce__(self):  # raised in the API's speech process (api/speech.py), its status kept
+        return AudioProblem, (str(self), self.status)
+
 
 @dataclass(frozen=True)
 class Transcript:
@@ -81,6 +84,12 @@ def _model(path: str):
     from faster_whisper import WhisperModel
 
     return WhisperModel(path, device="cpu", compute_type="int8", cpu_threads=2, local_files_only=True)
+
+
+def preload_model() -> None:
+    """Load the speech model now. Loading holds the GIL for most of a second (ctranslate2 reads the weights):
+    done at a worker's start, not under its first recording, the event loop never stalls on it."""
+    _model(model_for()[0])
 
 
 def model_for() -> tuple[str, str]:

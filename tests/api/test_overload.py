@@ -29,9 +29,9 @@ def wait_for(base: str, value: float, name: str, **labels: str) -> None:
         time.sleep(0.2)
 
 
-def test_a_transcription_past_the_cap_is_refused_and_health_answers(built_database):
+def test_a_transcription_past_the_cap_is_refused_and_health_answers(fresh_database):
     env = {"OCCURISK_HEAVY_JOBS_PER_KIND": "1", "OCCURISK_BUSY_RETRY_AFTER_S": "7"}
-    with occurisk_serve(built_database, env=env) as served:
+    with occurisk_serve(fresh_database, env=env) as served:
         base = served.url
         # A recording still being uploaded holds the one transcription slot: its body never finishes.
         slow = socket.create_connection(("127.0.0.1", served.port))
