@@ -7,6 +7,8 @@ Only O*NET text is ever trained on or logged here, never a person's text.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import tempfile
 import time
@@ -21,8 +23,11 @@ log = logging.getLogger(__name__)
 
 EXPERIMENT_NAME = "occurisk-occupation-coder"
 PRODUCTION_ALIAS = "production"
-FINGERPRINT_TAG = "occurisk.corpus_fingerprint"
+# What a version was trained from: its corpus and the code and parameters that trained it.
+FINGERPRINT_TAG = "occurisk.training_fingerprint"
 MODEL_PATH = "model"
+# The modules whose code decides what a corpus trains into.
+TRAINING_CODE = (Path(__file__).with_name("model.py"), Path(__file__).with_name("corpus.py"))
 
 
 def registered_name(data_version: str) -> str:
@@ -68,6 +73,50 @@ def download(mlflow_client, model_version, into: Path) -> Path:
     return target / MODEL_PATH
 
 
+def training_fingerprint(corpus: Corpus) -> str:
+    """The same corpus trained by the same code with the same parameters and encoder gives the same model."""
+    from occurisk_assets.text.encoder import MODEL_NAME, MODEL_VERSION
+
+    h = hashlib.sha256(corpus.fingerprint().encode())
+    h.update(json.dumps([PARAMS, MODEL_NAME, MODEL_VERSION], sort_keys=True).encode())
+    for module in TRAINING_CODE:
+        h.update(module.read_bytes())
+    return h.hexdigest()
+
+
+def _trained_versions(mlflow_client, corpus: Corpus, fingerprint: str) -> list:
+    name = registered_name(corpus.data_version)
+    return [
+        mv
+        for mv in mlflow_client.search_model_versions(f"name='{name}'")
+        if mv.tags.get(FINGERPRINT_TAG) == fingerprint
+    ]
+
+
+def reuse_trained(corpus: Corpus, store: MlflowStore | None = None) -> Registration | None:
+    """The version already trained on this very corpus by this very code, with the held-out metrics its run
+    logged, or None: a rebuild of the same release (a retry, a re-run) trains nothing again."""
+    from mlflow.exceptions import MlflowException
+
+    store = store or MlflowStore.from_settings()
+    mlflow_client = store.client()
+    try:
+        same = _trained_versions(mlflow_client, corpus, training_fingerprint(corpus))
+    except MlflowException:  # no registered model of this data_version yet
+        return None
+    if not same:
+        return None
+    candidate = min(same, key=lambda mv: int(mv.version))
+    logged = mlflow_client.get_run(candidate.run_id).data.metrics
+    metrics = {
+        "top1": logged["heldout_top1"],
+        "top3": logged["heldout_top3"],
+        "n": int(logged["heldout_n"]),
+        **({"ece": logged["heldout_ece"]} if "heldout_ece" in logged else {}),
+    }
+    return _registration(mlflow_client, corpus, metrics, candidate, reused=True)
+
+
 def _ensure_registered_model(mlflow_client, name: str, data_version: str) -> None:
     from mlflow.exceptions import MlflowException
 
@@ -94,16 +143,11 @@ def register(
     mlflow_client = store.client()
     name = registered_name(corpus.data_version)
     _ensure_registered_model(mlflow_client, name, corpus.data_version)
-    fingerprint = corpus.fingerprint()
-    same = [
-        mv
-        for mv in mlflow_client.search_model_versions(f"name='{name}'")
-        if mv.tags.get(FINGERPRINT_TAG) == fingerprint
-    ]
+    fingerprint = training_fingerprint(corpus)
+    same = _trained_versions(mlflow_client, corpus, fingerprint)
     reused = bool(same)
     if reused:
         candidate = min(same, key=lambda mv: int(mv.version))
-        run_id = candidate.run_id
     else:
         run = mlflow_client.create_run(
             store.experiment_id(mlflow_client, EXPERIMENT_NAME),
@@ -150,14 +194,20 @@ def register(
                 "heldout_top3": f"{metrics['top3']:.4f}",
             },
         )
-    promoted, reason, previous_top1 = _decide(mlflow_client, coder, corpus, metrics, candidate)
+    return _registration(mlflow_client, corpus, metrics, candidate, reused)
+
+
+def _registration(mlflow_client, corpus: Corpus, metrics: dict, candidate, reused: bool) -> Registration:
+    """Promote `candidate` if it earns it (_decide) and say where the registered model stands."""
+    name = registered_name(corpus.data_version)
+    promoted, reason, previous_top1 = _decide(mlflow_client, corpus, metrics, candidate)
     if promoted:
         mlflow_client.set_registered_model_alias(name, PRODUCTION_ALIAS, candidate.version)
     current = production_version(mlflow_client, corpus.data_version)
     return Registration(
         name=name,
         version=str(candidate.version),
-        run_id=run_id,
+        run_id=candidate.run_id,
         top1=metrics["top1"],
         top3=metrics["top3"],
         n_held_out=metrics["n"],
@@ -170,7 +220,7 @@ def register(
     )
 
 
-def _decide(mlflow_client, coder, corpus, metrics, candidate) -> tuple[bool, str, float | None]:
+def _decide(mlflow_client, corpus, metrics, candidate) -> tuple[bool, str, float | None]:
     """Promote when there is no production model, or when the candidate is better on the same held-out
     titles (top-1, then top-3 on a tie)."""
     current = production_version(mlflow_client, corpus.data_version)

@@ -6,9 +6,9 @@ import time
 
 import psycopg
 
-from occurisk_assets.coder.corpus import in_calibration_half, read_corpus
+from occurisk_assets.coder.corpus import Corpus, in_calibration_half, read_corpus
 from occurisk_assets.coder.model import OccupationCoder
-from occurisk_assets.coder.registry import Registration, register
+from occurisk_assets.coder.registry import Registration, register, reuse_trained
 from occurisk_assets.lib.mlflow_store import MlflowStore
 
 
@@ -16,6 +16,14 @@ def train_coder(
     conn: psycopg.Connection, data_version: str, store: MlflowStore | None = None
 ) -> Registration:
     corpus = read_corpus(conn, data_version)
+    registration = reuse_trained(corpus, store)
+    if registration is None:
+        registration = _train_and_register(corpus, store)
+    record_evaluation(conn, data_version, registration)
+    return registration
+
+
+def _train_and_register(corpus: Corpus, store: MlflowStore | None) -> Registration:
     started = time.monotonic()
     coder = OccupationCoder.fit(corpus)
     coder.vector_cache = {}  # the held-out titles are embedded once, for calibration and evaluation
@@ -23,9 +31,7 @@ def train_coder(
     seconds = time.monotonic() - started
     metrics = coder.evaluate(corpus.held_out)
     coder.vector_cache = None
-    registration = register(coder, corpus, metrics, seconds, store)
-    record_evaluation(conn, data_version, registration)
-    return registration
+    return register(coder, corpus, metrics, seconds, store)
 
 
 def record_evaluation(conn: psycopg.Connection, data_version: str, registration: Registration) -> None:

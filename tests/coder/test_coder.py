@@ -12,6 +12,7 @@ from occurisk_assets.coder import predict, registry
 from occurisk_assets.coder.corpus import build_corpus, is_held_out, read_corpus
 from occurisk_assets.coder.model import OccupationCoder
 from occurisk_assets.coder.serving import CoderNotTrained, load_production_coder
+from occurisk_assets.coder.training import train_coder
 from tests.built_platform import DATA_VERSION, platform_database
 
 # Measured on O*NET 30.1 (sparse naive Bayes, alpha 0.03): top-1 0.477, top-3 0.675 on 6,630 held-out
@@ -128,6 +129,34 @@ def test_promotion_only_when_better_on_the_same_held_out_titles(pg_server):
     assert worse.production_version == better.version
     mlflow_client = registry.client()
     assert len(mlflow_client.search_model_versions(f"name='{registry.registered_name(version)}'")) == 3
+
+
+def test_the_same_corpus_and_code_are_not_trained_again(pg_server, monkeypatch, tmp_path):
+    version = "reuse-test"
+    corpus = _tiny_corpus(version, True)
+    assert registry.reuse_trained(corpus) is None
+    coder = OccupationCoder.fit(corpus)
+    metrics = coder.evaluate(corpus.held_out)
+    first = registry.register(coder, corpus, metrics, 0.0)
+    again = registry.reuse_trained(_tiny_corpus(version, True))
+    assert again.reused and again.version == first.version and again.run_id == first.run_id
+    assert (again.top1, again.top3, again.n_held_out) == (metrics["top1"], metrics["top3"], metrics["n"])
+    # Changed training code is a different model: trained again.
+    changed = tmp_path / "model.py"
+    changed.write_text(registry.TRAINING_CODE[0].read_text() + "\n# changed\n")
+    monkeypatch.setattr(registry, "TRAINING_CODE", (changed, registry.TRAINING_CODE[1]))
+    assert registry.reuse_trained(corpus) is None
+
+
+def test_a_rebuild_of_the_same_release_reuses_its_coder(built, monkeypatch):
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(OccupationCoder, "fit", no_training)
+    with psycopg.connect(built, autocommit=True) as conn:
+        again = train_coder(conn, DATA_VERSION)
+    production = registry.production_version(registry.client(), DATA_VERSION)
+    assert again.reused and again.version == str(production.version)
 
 
 def _poorer(version: str):
