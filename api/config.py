@@ -45,8 +45,9 @@ class ApiSettings(BaseSettings):
     # Expensive requests (api/overload.py) of one kind a worker answers at once; past it, 503 + Retry-After.
     heavy_jobs_per_kind: int = Field(default=2, ge=1)
     busy_retry_after_s: int = Field(default=10, ge=1)
-    # Expensive requests of one kind a client (its address, and the profile the path names) may send a minute.
-    heavy_requests_per_client_per_minute: int = Field(default=10, ge=1)
+    # Expensive requests of one kind a client (its address, and the profile the path names) may send a minute:
+    # room for a counsellor's office, whose people share one address on the pages without a profile.
+    heavy_requests_per_client_per_minute: int = Field(default=30, ge=1)
     # Redis shared by every replica (redis://host:6379/0): the two limits above then count across all of them
     # (the cap is then the total in flight, not per worker). Unset: each worker counts its own.
     redis_url: str | None = None

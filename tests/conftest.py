@@ -39,6 +39,9 @@ TASK_RATINGS_EXCERPT = ONET_DATA / "excerpts" / "db_30_1_task_ratings_head.txt"
 
 # The apps and servers the tests start load the speech model only when a test transcribes (api/config.py).
 os.environ.setdefault("OCCURISK_PRELOAD_SPEECH_MODEL", "0")
+# One test client sends many expensive requests a minute (fixture sets of ads, résumés, letters); the rate
+# limit's own tests (tests/api/test_overload_*.py) set theirs.
+os.environ.setdefault("OCCURISK_HEAVY_REQUESTS_PER_CLIENT_PER_MINUTE", "100000")
 
 
 def pytest_configure(config) -> None:
