@@ -38,7 +38,8 @@ from sklearn.pipeline import FeatureUnion
 from occurisk_assets.coder.corpus import Corpus, Example, in_calibration_half, normalise
 
 ALPHA = 0.03
-# Examples whose embeddings are a class's exemplars: few enough to embed in about a minute on two cores.
+# Examples whose embeddings are a class's exemplars. Every alternate and reported title too gained under 0.01
+# top-1 for a 54k-row matrix in every request (docs/benchmarks.md, "Coder v2: speed and what was tried").
 EXEMPLAR_SOURCES = ("title", "korean_term")
 # SOCcer's review rule (Russ et al. 2016), kept after measuring it on the held-out titles (docs/coder.md):
 # unsure when the best calibrated confidence is under 0.3 or the best two are within 0.1.
@@ -306,8 +307,8 @@ class OccupationCoder:
                 unsure.append(is_unsure(predictions))
         judged = np.array([not in_calibration_half(e.text) for e in examples])
         hit1, unsure = np.array(hit1), np.array(unsure)
-        # O*NET lists 1 in 4 held-out titles under several SOC codes, of which top-1 can match only one:
-        # per distinct title, is the best code (one of the best three) any code it is listed under?
+        # O*NET lists some titles under several SOC codes (672 of 4,621 held out in 30.1) and one guess
+        # matches one: per distinct title, is the best code (one of the best three) any of its codes?
         listed: dict[str, set[str]] = {}
         guessed: dict[str, list[str]] = {}
         for example, codes in zip(examples, top_codes, strict=True):

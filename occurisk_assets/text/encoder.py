@@ -40,14 +40,14 @@ def _loaded():
 
 
 def one_blas_thread():
-    """A context in which numpy's matrix products use one thread (see THREADS), for request-time
+    """A context in which numpy's matrix products use one thread (why: THREADS), for request-time
     similarities."""
     global _blas
     if _blas is None:  # finding the BLAS libraries takes milliseconds: once per process
         from threadpoolctl import ThreadpoolController
 
         _blas = ThreadpoolController()
-    return _blas.limit(limits=THREADS, user_api="blas")
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
