@@ -9,14 +9,16 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, median, timed, write_section  # noqa: E402
-from occurisk_assets.coder.corpus import Corpus, build_corpus, in_calibration_half  # noqa: E402
+from occurisk_assets.coder.corpus import Corpus, build_corpus, in_calibration_half, normalise  # noqa: E402
 from occurisk_assets.coder.model import OccupationCoder, is_unsure  # noqa: E402
 from occurisk_assets.postings.coding import posting_text  # noqa: E402
 from occurisk_assets.text.korean_terms import read_terms  # noqa: E402
@@ -80,6 +82,27 @@ def on_korean(coder: OccupationCoder) -> float:
     ) / len(KOREAN_QUERIES)
 
 
+def resume_ms(v1: OccupationCoder, v2: OccupationCoder) -> dict[str, float]:
+    """Median ms to code the résumé's titles, v1 and v2 taking turns: a shared machine's load changes
+    within seconds, and turns give both the same."""
+    v2.predict(RESUME_TITLES, 3)  # the encoder loaded
+    times = {"v1": [], "v2": []}
+    for _ in range(REPEAT):
+        for name, coder in (("v1", v1), ("v2", v2)):
+            times[name] += timed(lambda c=coder: c.predict(RESUME_TITLES, 3), 1)
+    return {name: median(t) * 1000 for name, t in times.items()}
+
+
+def ceilings(corpus: Corpus) -> tuple[float, float]:
+    """The best top-1 and top-3 any coder can reach on the held-out titles: a text listed under several codes
+    counts once per listing, and one guess matches the listings of one code (three guesses of three)."""
+    listings: dict[str, Counter] = {}
+    for e in corpus.held_out:
+        listings.setdefault(normalise(e.text), Counter())[e.soc_code] += 1
+    best = [[n for _, n in codes.most_common(3)] for codes in listings.values()]
+    return sum(b[0] for b in best) / len(corpus.held_out), sum(map(sum, best)) / len(corpus.held_out)
+
+
 def main() -> dict:
     corpus = release_corpus()
     started = time.perf_counter()
@@ -100,24 +123,32 @@ def main() -> dict:
             "ads_en": on_ads(coder, english),
             "ads_ko": on_ads(coder, korean),
             "korean_queries_top3": on_korean(coder),
-            "resume_ms": median(timed(lambda c=coder: c.predict(RESUME_TITLES, 3), REPEAT)) * 1000,
         }
         for name, coder in (("v1", v1), ("v2", v2))
     }
+    for name, ms in resume_ms(v1, v2).items():
+        results[name]["resume_ms"] = ms
+    results["load"] = os.getloadavg()[0]
     for name, r in results.items():
+        if name == "load":
+            continue
         print(f"coder {name}: {json.dumps({k: v for k, v in r.items() if k != 'held'})} held-out "
               f"{ {k: v for k, v in r['held'].items() if k != 'reliability'} }")  # fmt: skip
-    write_section("coder", report(results, train_s, len(ads), len(english), len(korean)))
+    write_section("coder", report(results, train_s, len(ads), len(english), len(korean), ceilings(corpus)))
     return results
 
 
-def report(results: dict, train_s: float, n_ads: int, n_en: int, n_ko: int) -> str:
+def report(
+    results: dict, train_s: float, n_ads: int, n_en: int, n_ko: int, ceiling: tuple[float, float]
+) -> str:
     def row(label: str, value) -> str:
         return f"| {label} | {value(results['v1'])} | {value(results['v2'])} |"
 
     rows = [
         row("held-out titles: top-1", lambda r: f"{r['held']['top1']:.3f}"),
         row("held-out titles: top-3", lambda r: f"{r['held']['top3']:.3f}"),
+        row(f"{results['v2']['held']['distinct_titles']} distinct held-out titles: top-1 / top-3, any code",
+            lambda r: f"{r['held']['top1_any_listed']:.3f} / {r['held']['top3_any_listed']:.3f}"),
         row("held-out titles: ECE (calibration half excluded)", lambda r: f"{r['held']['ece']:.3f}"),
         row("held-out titles: flagged unsure", lambda r: f"{r['held']['unsure_share']:.1%}"),
         row("held-out titles: top-1 when sure / unsure",
@@ -149,9 +180,11 @@ hand-coded ads of tests/coder/fixtures/labelled_ads.jsonl (rule in docs/methodol
 |---|---|---|
 {chr(10).join(rows)}
 
-Coding a 5-job résumé ({", ".join(RESUME_TITLES)}; {REPEAT} runs, encoder loaded): v2 takes {ratio:.1f}× v1's
-time — {"within" if ratio <= 3 else "OVER"} the budget of 3×. Targets of issue 23: top-1 ≥ 0.60, top-3 ≥ 0.80,
-ECE ≤ 0.05, major group ≥ 90% on real ads.
+Coding a 5-job résumé ({", ".join(RESUME_TITLES)}; {REPEAT} runs each, v1 and v2 taking turns, encoder
+loaded; 1-minute load average {results["load"]:.1f} then): v2 takes {ratio:.1f}× v1's time —
+{"within" if ratio <= 3 else "OVER"} the budget of 3×. Targets of issue 23: top-1 ≥ 0.60, top-3 ≥ 0.80, ECE ≤ 0.05, major group ≥ 90% on real ads. No
+coder can pass {ceiling[0]:.3f} top-1 or {ceiling[1]:.3f} top-3 on these held-out titles: a text O*NET lists under
+several codes counts once per listing, and one guess matches one code.
 
 Reliability of v2's top-1 confidence (held-out titles outside the calibration half):
 

@@ -3,7 +3,8 @@
 Training: occupation titles (weight 3), descriptions, task statements (weight 1), alternate and reported
 titles and the project's Korean names and everyday words (weight 2). Held out: every alternate or reported title whose normalised text hashes into bucket 0
 of 10 — decided by the text alone, so a title is held out in every version and every retraining, and two
-models of one version are always compared on the same titles.
+models of one version are always compared on the same titles — unless the same normalised text is trained on
+anyway (an occupation's own title, a task, a Korean term): then it is trained on, never held out.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ def build_corpus(rows: dict[str, list[tuple[str, str]]], data_version: str) -> C
                 corpus.held_out.append(example)
             else:
                 corpus.train.append(example)
+    trained = {normalise(e.text) for e in corpus.train}
+    corpus.train += [e for e in corpus.held_out if normalise(e.text) in trained]
+    corpus.held_out = [e for e in corpus.held_out if normalise(e.text) not in trained]
     return corpus
 
 

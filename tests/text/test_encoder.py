@@ -20,6 +20,18 @@ def test_the_weights_come_inside_the_installed_package():
     assert encoder.MODEL_VERSION == "0.2.1"
 
 
+def test_request_time_products_use_one_blas_thread_and_restore_the_limit():
+    # Two threads of one product waiting for each other on a loaded 2-core machine made coding a résumé 48×
+    # slower than naive Bayes alone (docs/benchmarks.md, "Occupation coder v2").
+    from threadpoolctl import threadpool_info
+
+    before = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    with encoder.one_blas_thread():
+        assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+    assert [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"] == before
+    assert encoder.THREADS == 1
+
+
 def test_rows_are_unit_length_float32_and_blank_text_is_a_zero_row():
     vectors = encoder.encode(["Answered policyholder calls", "", "   ", "간호사"])
     assert vectors.dtype == np.float32 and vectors.shape == (4, encoder.DIMENSIONS)
