@@ -17,7 +17,7 @@ from api import speech
 from api.assistant_db import make_assistant_pool
 from api.body_limit import MULTIPART_ALLOWANCE, BodySizeLimitMiddleware, BodyTooLarge
 from api.cache import ResponseCacheMiddleware
-from api.clean_parameters import clean_parameters
+from api.clean_parameters import clean_parameters, document_clean_parameters
 from api.config import ApiSettings, get_api_settings, onet_attribution
 from api.deps import make_pool
 from api.errors import UncaughtErrors
@@ -122,6 +122,8 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         # Every route, API and pages: a NUL or an unpaired surrogate in a query or path parameter is a 422.
         dependencies=[Depends(clean_parameters)],
     )
+    generate_openapi = app.openapi  # made once, on first use, then kept by FastAPI
+    app.openapi = lambda: app.openapi_schema or document_clean_parameters(generate_openapi())
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"]

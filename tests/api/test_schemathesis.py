@@ -6,11 +6,14 @@ exercised against a real profile made in setup: whatever they are sent, never a 
 Driven through hypothesis with each operation's strategy rather than `@schema.parametrize()`: schemathesis'
 lazy pytest loader reads `request.node._nodeid`, which pytest 9 no longer has."""
 
+import re
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from api.clean_parameters import STORABLE_TEXT_PATTERN
 from api.main import create_app
 from tests.api.conftest import make_profile
 
@@ -51,6 +54,23 @@ def test_every_endpoint_is_documented():
         "/api/v1/rankings/ai_risk",
         "/api/v1/tasks/{task_id}",
     } <= set(PATHS)
+
+
+def test_every_text_parameter_documents_that_a_nul_is_refused():
+    """clean_parameters answers 422 to a NUL in any query or path parameter: the schema says so, or a client
+    (and schemathesis' check that valid requests are accepted) would take the 422 for a bug."""
+    text_parameters = [
+        (path, parameter["name"], variant["pattern"])
+        for path, operations in OPENAPI_PATHS.items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] in ("query", "path")
+        for variant in parameter["schema"].get("anyOf", [parameter["schema"]])
+        if variant.get("type") == "string"
+    ]
+    assert ("/api/v1/postings", "q", STORABLE_TEXT_PATTERN) in text_parameters
+    assert not [(path, name) for path, name, pattern in text_parameters if re.search(pattern, "nurse\x00")]
+    assert re.search(STORABLE_TEXT_PATTERN, "간호사 night shift")
 
 
 @pytest.mark.parametrize("path", PATHS)
