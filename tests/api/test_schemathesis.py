@@ -12,8 +12,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from api.clean_parameters import STORABLE_TEXT_PATTERN
+from api.clean_parameters import STORABLE_TEXT_PATTERN, UNSTORABLE_TEXT
 from api.main import create_app
 from tests.api.conftest import make_profile
 
@@ -73,6 +74,17 @@ def test_every_text_parameter_documents_that_a_nul_is_refused():
     assert re.search(STORABLE_TEXT_PATTERN, "간호사 night shift")
 
 
+@schemathesis.check
+def valid_requests_accepted(ctx, response, case):
+    """schemathesis' positive_data_acceptance, less clean_parameters' 422 for a NUL: schemathesis puts one in a
+    text parameter now and then although the parameter's pattern excludes it."""
+    if response.status_code == 422 and all(
+        error.get("type") == UNSTORABLE_TEXT for error in response.json().get("detail", [])
+    ):
+        return None
+    return positive_data_acceptance(ctx, response, case)
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_no_server_error_and_responses_match_the_schema(api_schema, path):
     operation = api_schema[path]["GET"]
@@ -85,7 +97,7 @@ def test_no_server_error_and_responses_match_the_schema(api_schema, path):
         suppress_health_check=list(HealthCheck),
     )
     def check(case):
-        case.call_and_validate()
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
     check()
 
