@@ -53,10 +53,13 @@ os-packages:
 
 # Two pytest-xdist workers by default: each test file whole on one of them (its module fixtures and file
 # order kept), each worker with its own PostgreSQL, built platform and browser. A serial run keeps about one
-# of the two cores busy (docs/benchmarks.md "Test suite time"). TEST_WORKERS=0 runs serially.
+# of the two cores busy (docs/benchmarks.md "Test suite time"). Files are handed out in collection order,
+# the release-building ones first (tests/conftest.py): xdist's default reorder by test count put them last.
+# TEST_WORKERS=0 runs serially.
 TEST_WORKERS ?= 2
 test: install os-packages lint check-defs
-	@$(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile); status=$$?; \
+	@$(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder); \
+	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 bench: install os-packages

@@ -2,8 +2,9 @@
 the pages keep serving the last complete build, whole, until the rebuild is complete and checked; a failed
 rebuild leaves that build served and says so in `occurisk versions list`.
 
-The real 30.1 pipeline builds the module's database once; each test then rebuilds 30.1 from a copy of the
-real release with one task reworded, while a thread requests the real app throughout."""
+The module's database is a copy of the session's built platform (30.1 built by the real pipeline, active);
+each test then rebuilds 30.1 from a copy of the real release with one task reworded, while a thread requests
+the real app throughout."""
 
 from __future__ import annotations
 
@@ -18,8 +19,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from occurisk_assets.cli import main
-from occurisk_assets.lib import db
-from occurisk_assets.lifecycle.activation import activate
+from tests.built_platform import copy_of_built_platform
 from tests.conftest import ONET_DATA
 
 # Builds whole releases end to end (minutes): started first, see tests/conftest.py.
@@ -75,13 +75,11 @@ class Poller(threading.Thread):
 
 
 @pytest.fixture(scope="module")
-def built(module_database) -> str:
-    """30.1 built by the real pipeline and active."""
-    result = CliRunner().invoke(main, ["pipeline", "--version", "30.1"])
-    assert result.exit_code == 0, result.output
-    with db.connect() as conn:
-        activate(conn, "30.1")
-    return module_database
+def built(pg_server, built_database) -> Iterator[str]:
+    """30.1 built by the real pipeline and active: a copy of the session's built platform (a file copy,
+    where building it again took 2.5 min of the suite)."""
+    with copy_of_built_platform(pg_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
