@@ -102,5 +102,7 @@ class OverloadMiddleware:
         try:
             await self.app(scope, receive, send)
         finally:
-            HEAVY_IN_FLIGHT.labels(kind).dec()
-            await self.limits.release(kind, decision)
+            try:
+                await self.limits.release(kind, decision)
+            finally:  # counted until its slot is free again (the answer may reach the client first)
+                HEAVY_IN_FLIGHT.labels(kind).dec()

@@ -131,6 +131,8 @@ def test_the_cap_holds_across_replicas_and_a_crashed_replicas_slot_expires(repli
     wait_for(a.url, 0, "occurisk_heavy_jobs_in_flight", kind="transcribe")
     # Released when its request ended: the next recording is read (not audio: 4xx, not busy).
     assert 400 <= transcribe(b.url).status_code < 500
+    # Its slot is freed just after its answer is sent: the next upload must not arrive before that.
+    wait_for(b.url, 0, "occurisk_heavy_jobs_in_flight", kind="transcribe")
     # A replica killed mid-request never releases its slot: it expires after the lease.
     with uploading(a.port):
         wait_for(a.url, 1, "occurisk_heavy_jobs_in_flight", kind="transcribe")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts, serialize_response
@@ -68,13 +69,14 @@ def _route(path: str, method: str) -> APIRoute:
 
 def _written(path: str, method: str, answer: dict) -> str:
     route = _route(path, method)
-    content = asyncio.run(
-        serialize_response(
-            field=route.response_field,
-            response_content=answer,
-            exclude_unset=route.response_model_exclude_unset,
-        )
+    written = serialize_response(
+        field=route.response_field,
+        response_content=answer,
+        exclude_unset=route.response_model_exclude_unset,
     )
+    # In a thread of its own: the session's browser (Playwright's sync API) may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as thread:
+        content = thread.submit(asyncio.run, written).result()
     return json.dumps(content)
 
 

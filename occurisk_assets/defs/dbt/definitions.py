@@ -1,9 +1,8 @@
 """The dbt domain: the dbt project's models as two partitioned @dbt_assets, their tests as checks."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from occurisk_assets.dbt.project import dbt_executable, dbt_project
+from occurisk_assets.dbt.project import DbtCli, dbt_executable, dbt_project
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 
 
@@ -11,5 +10,5 @@ from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 def defs() -> dg.Definitions:
     return dg.Definitions(
         assets=[onet_dbt_models, score_dbt_models],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())},
+        resources={"dbt": DbtCli(project_dir=dbt_project, dbt_executable=dbt_executable())},
     )
