@@ -101,7 +101,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         assistant_pool = make_assistant_pool(owner_url, settings)
         await assistant_pool.open(wait=False)
         app.state.assistant_pool = assistant_pool
-        app.state.speech = speech.start(settings.preload_speech_model)
+        app.state.speech = speech.SpeechProcess(settings.preload_speech_model)
         if settings.preload_speech_model:  # loaded before serving, not under a first recording
             try:
                 await speech.ready(app.state.speech)
@@ -110,7 +110,7 @@ def create_app(database: str | None = None, settings: ApiSettings | None = None)
         try:
             yield
         finally:
-            app.state.speech.shutdown(wait=False, cancel_futures=True)
+            app.state.speech.shutdown()
             await assistant_pool.close()
             await pool.close()
 

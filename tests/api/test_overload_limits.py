@@ -4,6 +4,7 @@ what keeps its event loop free under expensive requests."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 
 from fastapi.testclient import TestClient
@@ -36,6 +37,23 @@ def test_a_worker_transcribes_in_its_own_process_with_the_model_loaded_before_it
         assert speech.submit(os.getpid).result() != os.getpid()
         assert speech.submit(model_loaded).result()
         assert speech.submit(os.nice, 0).result() > 0  # below the worker's priority
+
+
+def test_a_speech_process_that_dies_is_started_again(fresh_database, tmp_path):
+    """Killed (as running out of memory would kill it): the recording it held is answered 503 "send it once
+    more", and the next one is transcribed by a new process instead of the same error until a restart."""
+    wav = tmp_path / "speech.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(wav), "I drove delivery trucks."], check=True)
+    sent = {"files": {"audio": ("a.wav", wav.read_bytes())}, "data": {"language": "en"}}
+    with TestClient(create_app(fresh_database)) as client:
+        speech = client.app.state.speech
+        first = speech.submit(os.getpid).result()
+        os.kill(first, signal.SIGKILL)
+        lost = client.post("/api/v1/transcribe", **sent)
+        assert lost.status_code == 503 and "send it once more" in lost.json()["detail"]
+        heard = client.post("/api/v1/transcribe", **sent)
+        assert heard.status_code == 200 and "truck" in heard.json()["text"].lower()
+        assert speech.submit(os.getpid).result() not in (first, os.getpid())
 
 
 def model_loaded() -> bool:
