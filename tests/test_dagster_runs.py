@@ -188,7 +188,7 @@ def test_every_pool_has_its_limit_before_a_run_claims_a_slot(postgres_instance):
 
 
 def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp_path, monkeypatch):
-    """Slow by its point (about 6 min): two whole data_version runs from an empty database, the job's
+    """Slow by its point (7.4 min alone, 8.7 in the suite): two whole data_version runs from an empty database, the job's
     partition set as the UI launches it, each step forked by the run's server and dbt taking turns on its
     pool; a subset of assets would no longer be the UI's job backfill, and the marts asserted need the graph."""
     port = free_port()
@@ -248,7 +248,7 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
             },
         )["launchPartitionBackfill"]
         assert launched["__typename"] == "LaunchBackfillSuccess", launched
-        # About 6 min here: 30 steps a run, each forked from the run's preloaded server (53 min when each
+        # Most of the test: 30 steps a run, each forked from the run's preloaded server (53 min when each
         # step spawned a process that imported the code first), the two runs taking turns on the dbt pool.
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
