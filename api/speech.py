@@ -17,7 +17,7 @@ import functools
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -47,15 +47,12 @@ class SpeechProcess:
             1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(self.preload,)
         )
 
-    def submit(self, fn: Callable, *args: Any) -> Future:
-        return self.pool.submit(fn, *args)
-
-    async def run(self, fn: Callable, *args: Any) -> Any:
-        """fn(*args) in the speech process; if the process dies meanwhile, a new one is started and the call
+    async def run(self, call: Callable[[], Any]) -> Any:
+        """call() in the speech process; if the process dies meanwhile, a new one is started and the call
         fails with a 503 AudioProblem (the recording may be what killed it: it is not sent again)."""
         pool = self.pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
+            return await asyncio.get_running_loop().run_in_executor(pool, call)
         except BrokenProcessPool as exc:
             if self.pool is pool:  # the first call to find it broken replaces it
                 self.pool = self._new_pool()

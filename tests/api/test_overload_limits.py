@@ -34,9 +34,9 @@ def test_a_worker_transcribes_in_its_own_process_with_the_model_loaded_before_it
     """Its GIL is not the worker's, and loading the model (most of a second holding it) comes before serving."""
     with TestClient(create_app(fresh_database, ApiSettings(preload_speech_model=True))) as client:
         speech = client.app.state.speech
-        assert speech.submit(os.getpid).result() != os.getpid()
-        assert speech.submit(model_loaded).result()
-        assert speech.submit(os.nice, 0).result() > 0  # below the worker's priority
+        assert speech.pool.submit(os.getpid).result() != os.getpid()
+        assert speech.pool.submit(model_loaded).result()
+        assert speech.pool.submit(os.nice, 0).result() > 0  # below the worker's priority
 
 
 def test_a_speech_process_that_dies_is_started_again(fresh_database, tmp_path):
@@ -47,13 +47,13 @@ def test_a_speech_process_that_dies_is_started_again(fresh_database, tmp_path):
     sent = {"files": {"audio": ("a.wav", wav.read_bytes())}, "data": {"language": "en"}}
     with TestClient(create_app(fresh_database)) as client:
         speech = client.app.state.speech
-        first = speech.submit(os.getpid).result()
+        first = speech.pool.submit(os.getpid).result()
         os.kill(first, signal.SIGKILL)
         lost = client.post("/api/v1/transcribe", **sent)
         assert lost.status_code == 503 and "send it once more" in lost.json()["detail"]
         heard = client.post("/api/v1/transcribe", **sent)
         assert heard.status_code == 200 and "truck" in heard.json()["text"].lower()
-        assert speech.submit(os.getpid).result() not in (first, os.getpid())
+        assert speech.pool.submit(os.getpid).result() not in (first, os.getpid())
 
 
 def model_loaded() -> bool:
