@@ -21,6 +21,7 @@ BENCHMARKS = [
     "bench.korean_pdf",
     "bench.text",
     "bench.coder",
+    "bench.coder_files",
     "bench.voice",
     "bench.overload",
 ]

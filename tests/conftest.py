@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,11 +98,25 @@ def pg_server() -> str:
     shutil.rmtree(home, ignore_errors=True)
 
 
+# The test databases of this session's server now in use. A dropped database's name is given to the next
+# one: dbt keeps a build's parse per server, database name and version (defs/dbt/assets.py saved_parse), and
+# the next build on that name starts from it instead of parsing the project again (3.6 s at each dbt step).
+_names_in_use: set[str] = set()
+
+
+def _free_name() -> str:
+    n = 0
+    while f"t_{n}" in _names_in_use:
+        n += 1
+    _names_in_use.add(f"t_{n}")
+    return f"t_{n}"
+
+
 @contextmanager
 def isolated_database(pg_server: str, template: str | None = None) -> Iterator[str]:
     """An empty database of its own on the session's server, made the platform database meanwhile; with
     `template`, a copy of that database instead (file copy: seconds, where building it again takes minutes)."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    name = _free_name()
     copy_of = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
     with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"{copy_of}')
@@ -116,6 +129,7 @@ def isolated_database(pg_server: str, template: str | None = None) -> Iterator[s
         _point_at(pg_server)
         with psycopg.connect(db.with_database(pg_server, "postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        _names_in_use.discard(name)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from psycopg import sql
 from occurisk_assets.lib import db
 from occurisk_assets.lib.settings import PROJECT_ROOT
 from occurisk_assets.runs import recovery as run_recovery
-from occurisk_assets.runs.pipeline import _stop
+from occurisk_assets.runs.pipeline import _stop, dagster_dev_command
 from tests.serving import free_port
 
 # Builds whole releases end to end (minutes): started first, see tests/conftest.py.
@@ -188,7 +188,7 @@ def test_every_pool_has_its_limit_before_a_run_claims_a_slot(postgres_instance):
 
 
 def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp_path, monkeypatch):
-    """Slow by its point (7.4 min alone, 8.7 in the suite): two whole data_version runs from an empty database, the job's
+    """Slow by its point (5.7 min alone): two whole data_version runs from an empty database, the job's
     partition set as the UI launches it, each step forked by the run's server and dbt taking turns on its
     pool; a subset of assets would no longer be the UI's job backfill, and the marts asserted need the graph."""
     port = free_port()
@@ -200,23 +200,16 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
     # Nor may the AEI release sensor find the releases of the data folder (tests/aei covers it).
     (tmp_path / "aei").mkdir()
     monkeypatch.setenv("OCCURISK_AEI_DIR", str(tmp_path / "aei"))
-    workspace = str(PROJECT_ROOT / "workspace.yaml")
-    logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("webserver", "daemon")}  # noqa: SIM115
+    log = open(tmp_path / "dagster-dev.log", "w")  # noqa: SIM115 - closed after the children stop
+    # The webserver, the daemon and their one code server, started as `occurisk up` starts them.
     children = [
         subprocess.Popen(
-            [BIN / "dagster-webserver", "-w", workspace, "-h", "127.0.0.1", "-p", str(port)],
+            dagster_dev_command(port),
             cwd=PROJECT_ROOT,
-            stdout=logs["webserver"],
+            stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-        ),
-        subprocess.Popen(
-            [BIN / "dagster-daemon", "run", "-w", workspace],
-            cwd=PROJECT_ROOT,
-            stdout=logs["daemon"],
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        ),
+        )
     ]
     # `occurisk up` does this before it starts the daemon (without it the two runs raced to make the pools).
     run_recovery.ensure_pool_limits(postgres_instance)
@@ -268,8 +261,7 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
             raise AssertionError(f"the backfill did not finish within 30 minutes: {backfill}")
     finally:
         _stop(children)
-        for log in logs.values():
-            log.close()
+        log.close()
     assert all(child.poll() is not None for child in children)
 
     assert bls_rows(BLS_ROWS) == BLS_ROWS  # built by the runs: nothing was loaded before

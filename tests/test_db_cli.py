@@ -128,7 +128,11 @@ def test_db_lifecycle_on_a_private_home(private_tmp):
                 "-c",
                 "select 1",
             ],
+            # Wholly another user: with root's groups kept it would be refused at a 0700 root-group folder
+            # above the clone (mktemp -d), not by the server.
             user="nobody",
+            group=pwd.getpwnam("nobody").pw_gid,
+            extra_groups=[],
             env={"PGPASSFILE": str(secrets / "postgres.pgpass"), "PATH": "/usr/bin:/bin"},
             cwd="/",
             capture_output=True,

@@ -137,6 +137,20 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def dagster_dev_command(port: int) -> list[str]:
+    """The Dagster webserver and daemon with one code server they share, as `occurisk up` starts them."""
+    return [
+        os.path.join(os.path.dirname(sys.executable), "dagster"),
+        "dev",
+        "-w",
+        str(PROJECT_ROOT / "workspace.yaml"),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+
+
 @click.command("up")
 @click.option("--dagster-port", default=3000, show_default=True)
 @click.option("--api-port", default=8000, show_default=True)
@@ -153,16 +167,7 @@ def up(dagster_port: int, api_port: int) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     children = [
         subprocess.Popen(
-            [
-                os.path.join(bin_dir, "dagster"),
-                "dev",
-                "-w",
-                str(PROJECT_ROOT / "workspace.yaml"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(dagster_port),
-            ],
+            dagster_dev_command(dagster_port),
             cwd=PROJECT_ROOT,
             # Its own process group: `dagster dev` starts a code server, a daemon and a webserver, which
             # must all stop with it (see _stop).

@@ -124,6 +124,39 @@ def _tiny_corpus(version: str, with_alternates: bool):
     return corpus
 
 
+def _same_coding(a: OccupationCoder, b: OccupationCoder, texts: list[str]) -> None:
+    assert (a.features.transform(texts) != b.features.transform(texts)).nnz == 0
+    assert a.predict(texts, k=3) == b.predict(texts, k=3)
+
+
+def test_a_saved_coder_codes_as_the_trained_one(tmp_path):
+    corpus = _tiny_corpus("save-test", True)
+    coder = OccupationCoder.fit(corpus)
+    coder.save(tmp_path / "model")
+    assert sorted(p.name for p in (tmp_path / "model").iterdir()) == [
+        "features.json",
+        "idf.npz",
+        "labels.json",
+        "vectors.npz",
+        "weights.npz",
+    ]
+    loaded = OccupationCoder.load(tmp_path / "model")
+    _same_coding(coder, loaded, [e.text for e in corpus.held_out] + ["lorry drivr", "unheard-of words"])
+
+
+def test_a_coder_saved_with_skops_still_loads(tmp_path):
+    """Models registered before features.json kept their vectorizers in skops's format."""
+    import skops.io
+
+    corpus = _tiny_corpus("skops-test", True)
+    coder = OccupationCoder.fit(corpus)
+    coder.save(tmp_path)
+    (tmp_path / "features.json").unlink()
+    (tmp_path / "idf.npz").unlink()
+    skops.io.dump(coder.features, tmp_path / "features.skops")
+    _same_coding(coder, OccupationCoder.load(tmp_path), [e.text for e in corpus.held_out])
+
+
 def test_promotion_only_when_better_on_the_same_held_out_titles(pg_server):
     version = "promotion-test"
     good, poor = _tiny_corpus(version, True), _tiny_corpus(version, False)
