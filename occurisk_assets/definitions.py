@@ -43,7 +43,8 @@ def data_version_job(domains: dg.Definitions):
         # dagster.yaml's run retry re-runs a lost run: all its steps, as `occurisk pipeline` does after a crash,
         # since the first one claims the version for the new run (runs/build_lock.py; from the failed step on,
         # the retry would not hold the claim its last step checks).
-        tags={"dagster/retry_strategy": "ALL_STEPS"},
+        # dagster.yaml queues these runs one at a time (tag_concurrency_limits).
+        tags={"dagster/retry_strategy": "ALL_STEPS", "occurisk/release_build": "true"},
     )
 
 

@@ -188,9 +188,10 @@ def test_every_pool_has_its_limit_before_a_run_claims_a_slot(postgres_instance):
 
 
 def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp_path, monkeypatch):
-    """Slow by its point (5.7 min alone): two whole data_version runs from an empty database, the job's
-    partition set as the UI launches it, each step forked by the run's server and dbt taking turns on its
-    pool; a subset of assets would no longer be the UI's job backfill, and the marts asserted need the graph."""
+    """Slow by its point (6.1 min alone): two whole data_version runs from an empty database, the job's
+    partition set as the UI launches it, queued one after the other (one release build at a time,
+    dagster.yaml), each step forked by the run's server; a subset of assets would no longer be the UI's job
+    backfill, and the marts asserted need the graph."""
     port = free_port()
     # The daemon also ticks the schedules and the release sensor: none of them may start a run meanwhile.
     for cron in ("OCCURISK_POSTINGS_CRON", "OCCURISK_RESCORE_CRON", "OCCURISK_ASSISTANT_RETENTION_CRON"):
@@ -242,7 +243,7 @@ def test_backfill_of_two_versions_launched_as_the_ui_does(postgres_instance, tmp
         )["launchPartitionBackfill"]
         assert launched["__typename"] == "LaunchBackfillSuccess", launched
         # Most of the test: 30 steps a run, each forked from the run's preloaded server (53 min when each
-        # step spawned a process that imported the code first), the two runs taking turns on the dbt pool.
+        # step spawned a process that imported the code first).
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
             backfill = graphql(port, BACKFILL, {"backfillId": launched["backfillId"]})[

@@ -24,7 +24,11 @@ def test_scoring_steps_run_one_at_a_time_across_runs():
     with instance_for_test(overrides={"concurrency": concurrency}) as instance:
         info = instance.event_log_storage.get_concurrency_info("llm_scoring")
         assert (info.limit, info.using_default_limit) == (1, True)
-        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 2
+        queue = instance.get_concurrency_config().run_queue_config
+        assert queue.max_concurrent_runs == 2
+        # One release build at a time (a backfill of releases builds them one after the other).
+        assert job.tags["occurisk/release_build"] == "true"
+        assert queue.tag_concurrency_limits == [{"key": "occurisk/release_build", "limit": 1}]
 
 
 def test_sensor_interval_and_rescore_cron_come_from_the_environment():
