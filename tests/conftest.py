@@ -100,7 +100,7 @@ def pg_server() -> str:
 
 # The test databases of this session's server now in use. A dropped database's name is given to the next
 # one: dbt keeps a build's parse per server, database name and version (defs/dbt/assets.py saved_parse), and
-# the next build on that name starts from it instead of parsing the project again (3.6 s at each dbt step).
+# the next build on that name starts from it instead of parsing the whole project once more (3.6 s a build).
 _names_in_use: set[str] = set()
 
 
