@@ -22,6 +22,7 @@ BENCHMARKS = [
     "bench.text",
     "bench.coder",
     "bench.coder_files",
+    "bench.dbt_start",
     "bench.voice",
     "bench.overload",
 ]

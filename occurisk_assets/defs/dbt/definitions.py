@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from occurisk_assets.dbt.project import DbtCli, dbt_executable, dbt_project
+from occurisk_assets.dbt.project import DbtCli, dbt_project, warm_dbt_executable
 from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 
 
@@ -10,5 +10,5 @@ from occurisk_assets.defs.dbt.assets import onet_dbt_models, score_dbt_models
 def defs() -> dg.Definitions:
     return dg.Definitions(
         assets=[onet_dbt_models, score_dbt_models],
-        resources={"dbt": DbtCli(project_dir=dbt_project, dbt_executable=dbt_executable())},
+        resources={"dbt": DbtCli(project_dir=dbt_project, dbt_executable=warm_dbt_executable())},
     )
