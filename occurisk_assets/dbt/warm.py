@@ -35,6 +35,9 @@ START_TIMEOUT_S = 60
 TICK_S = 0.05
 STREAMS = 3  # stdin, stdout, stderr
 INT = struct.Struct("!i")
+# The signals a caller passes on to its dbt, unless the caller ignores them: then its dbt ignores them too, as
+# a dbt started by it would (a pytest-xdist worker, for one, ignores SIGINT).
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def dbt_command() -> list[str]:
@@ -64,7 +67,9 @@ def main() -> None:
     except OSError as error:
         print(f"occurisk-dbt: no warm dbt ({error}); starting dbt itself", file=sys.stderr)
         run_cold(args)
-    request = json.dumps({"args": args, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
+    ignored = [int(signum) for signum in FORWARDED if signal.getsignal(signum) == signal.SIG_IGN]
+    request = json.dumps({"args": args, "cwd": os.getcwd(), "env": dict(os.environ), "ignored": ignored})
+    request = request.encode()
     try:
         socket.send_fds(server, [INT.pack(len(request))], list(range(STREAMS)))
         server.sendall(request)
@@ -74,8 +79,8 @@ def main() -> None:
     if not started:  # a server that was stopping as we called: nothing ran yet
         run_cold(args)
     [pid] = INT.unpack(started)
-    for forwarded in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(forwarded, lambda signum, frame: forward(pid, signum))
+    for signum in set(FORWARDED) - set(ignored):
+        signal.signal(signum, lambda signum, frame: forward(pid, signum))
     status = receive_exactly(server, INT.size)
     if not status:
         print("occurisk-dbt: the dbt server stopped before dbt ended", file=sys.stderr)
@@ -241,10 +246,13 @@ def run_child(request: dict, streams: list[int], inherited: list[socket.socket],
     code = 1
     try:
         os.setpgid(0, 0)  # its own group, so ending it ends anything dbt starts
-        signal.signal(
-            signal.SIGINT, signal.default_int_handler
-        )  # as in any Python process: KeyboardInterrupt
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in FORWARDED:  # what a Python process started by the caller would have
+            if signum in request["ignored"]:
+                signal.signal(signum, signal.SIG_IGN)
+            else:
+                signal.signal(
+                    signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL
+                )
         for sock in inherited:
             sock.close()
         for number, fd in enumerate(streams):

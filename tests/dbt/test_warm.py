@@ -35,8 +35,9 @@ def private_tmp(monkeypatch):
     folder = Path(tempfile.mkdtemp(prefix="w", dir="/tmp"))
     monkeypatch.setenv("TMPDIR", str(folder))
     yield folder
-    for server in servers(folder):
-        os.kill(server, signal.SIGKILL)
+    for server in servers(folder):  # and every dbt it forked: one left spinning would take a core
+        for pid in processes.in_session(server):
+            os.kill(pid, signal.SIGKILL)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -120,15 +121,26 @@ def wait_for(process: subprocess.Popen, text: str) -> str:
     return seen
 
 
-def test_a_signal_to_the_caller_ends_its_dbt_as_it_ends_dbt_itself(private_tmp):
+def test_signals_to_the_caller_do_to_its_dbt_what_they_do_to_dbt_itself(private_tmp):
     root = project(private_tmp, SPIN)
+
+    def sigint_ignored_sigterm_default() -> None:  # the dispositions a caller's dbt inherits
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
     statuses = {}
     for name, executable in (("cold", COLD), ("warm", WARM)):
-        running = parse(executable, root, name)
-        wait_for(running, f"spinning for {name}")
-        running.terminate()  # SIGTERM: the warm caller passes it to its dbt and then ends as that dbt ended
-        running.communicate(timeout=60)
-        statuses[name] = running.returncode
+        running = parse(executable, root, name, preexec_fn=sigint_ignored_sigterm_default)
+        try:
+            wait_for(running, f"spinning for {name}")
+            running.send_signal(signal.SIGINT)  # ignored by the caller, so by its dbt
+            time.sleep(1)
+            assert running.poll() is None
+            running.terminate()  # SIGTERM: the warm caller passes it on, then ends as its dbt ended
+            running.communicate(timeout=60)
+            statuses[name] = running.returncode
+        finally:
+            running.kill()  # a dbt left spinning would take a core from the rest of the suite
     assert statuses == {"cold": -signal.SIGTERM, "warm": -signal.SIGTERM}
     assert not processes.descendants(servers(private_tmp)[0])  # no dbt left running
 
