@@ -35,8 +35,8 @@ START_TIMEOUT_S = 60
 TICK_S = 0.05
 STREAMS = 3  # stdin, stdout, stderr
 INT = struct.Struct("!i")
-# The signals a caller passes on to its dbt, unless the caller ignores them: then its dbt ignores them too, as
-# a dbt started by it would (a pytest-xdist worker, for one, ignores SIGINT).
+# The signals a caller passes on to its dbt. A dbt the caller started itself would inherit the signals the
+# caller ignores: the forked dbt ignores the same. (One the caller blocks never reaches the caller to be passed.)
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
@@ -68,8 +68,8 @@ def main() -> None:
         print(f"occurisk-dbt: no warm dbt ({error}); starting dbt itself", file=sys.stderr)
         run_cold(args)
     ignored = [int(signum) for signum in FORWARDED if signal.getsignal(signum) == signal.SIG_IGN]
-    request = json.dumps({"args": args, "cwd": os.getcwd(), "env": dict(os.environ), "ignored": ignored})
-    request = request.encode()
+    request = {"args": args, "cwd": os.getcwd(), "env": dict(os.environ), "ignored": ignored}
+    request = json.dumps(request).encode()
     try:
         socket.send_fds(server, [INT.pack(len(request))], list(range(STREAMS)))
         server.sendall(request)
@@ -165,9 +165,9 @@ def serve(folder: Path) -> None:
     if os.fork():
         os._exit(0)  # the caller that started the server waits only for this
     os.setsid()
-    signal.signal(
-        signal.SIGINT, signal.SIG_IGN
-    )  # a terminal's Ctrl-C is for the callers' dbt, not the server
+    # The first caller's blocked signals are not its children's; a terminal's Ctrl-C is for the callers' dbt.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from dbt.cli.main import cli  # the reason for the server: imported once, inherited by every child
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

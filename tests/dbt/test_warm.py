@@ -124,9 +124,10 @@ def wait_for(process: subprocess.Popen, text: str) -> str:
 def test_signals_to_the_caller_do_to_its_dbt_what_they_do_to_dbt_itself(private_tmp):
     root = project(private_tmp, SPIN)
 
-    def sigint_ignored_sigterm_default() -> None:  # the dispositions a caller's dbt inherits
+    def sigint_ignored_sigterm_default() -> None:  # what a caller's dbt inherits, whatever the worker had
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
 
     statuses = {}
     for name, executable in (("cold", COLD), ("warm", WARM)):
