@@ -5,6 +5,7 @@ private TMPDIR), so a build on another worker cannot meet it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ WARM = str(Path(sys.executable).with_name("occurisk-dbt"))
 COLD = str(Path(sys.executable).with_name("dbt"))
 # dbt's log lines start with a clock time; the rest of each line must match.
 CLOCK = re.compile(r"^(\x1b\[0m)?\d\d:\d\d:\d\d\s+", re.M)
-# Jinja loops of 10^10 steps: parsing this model keeps dbt busy for minutes without any database.
+# Jinja loops of 10^10 steps: parsing this model keeps dbt busy far longer than any test waits, no database.
 SPIN = '{{ log("spinning for " ~ env_var("CALLER"), info=True) }}' + (
     "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\nselect 1 as one\n"
 )
@@ -37,7 +38,8 @@ def private_tmp(monkeypatch):
     yield folder
     for server in servers(folder):  # and every dbt it forked: one left spinning would take a core
         for pid in processes.in_session(server):
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     shutil.rmtree(folder, ignore_errors=True)
 
 
