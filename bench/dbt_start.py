@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import machine, median, write_section  # noqa: E402
-from occurisk_assets.dbt.project import DBT_PROJECT_DIR, dbt_executable, warm_dbt_executable  # noqa: E402
+from occurisk_assets.dbt.project import dbt_executable, parse_command, warm_dbt_executable  # noqa: E402
 
 REPEAT = 5
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -46,20 +46,7 @@ def server_pid(tmp: str) -> int | None:
 
 
 def parse(executable: str, target: Path) -> None:
-    subprocess.run(
-        [
-            executable,
-            "parse",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run(parse_command(executable, target), check=True, capture_output=True)
 
 
 def measure(executable: str, target: Path, tmp: str) -> dict:

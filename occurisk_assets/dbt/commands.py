@@ -9,7 +9,7 @@ import subprocess
 
 import click
 
-from occurisk_assets.dbt.project import DBT_PROJECT_DIR, dbt_executable
+from occurisk_assets.dbt.project import DBT_PROJECT_DIR, dbt_executable, parse_command
 
 
 @click.command("dbt-parse")
@@ -22,16 +22,7 @@ from occurisk_assets.dbt.project import DBT_PROJECT_DIR, dbt_executable
 def dbt_parse(target_path: str) -> None:
     """Parse the dbt project into its manifest (no database needed)."""
     result = subprocess.run(
-        [
-            dbt_executable(),
-            "parse",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            target_path,
-        ],
+        parse_command(dbt_executable(), target_path),
         capture_output=True,
         text=True,
     )

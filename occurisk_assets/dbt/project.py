@@ -24,6 +24,21 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+def parse_command(executable: str, target_path: str | Path) -> list[str]:
+    """`dbt parse` of dbt_project/ into `target_path` (relative to the project, or absolute) with `executable`."""
+    folder = str(DBT_PROJECT_DIR)
+    return [
+        executable,
+        "parse",
+        "--project-dir",
+        folder,
+        "--profiles-dir",
+        folder,
+        "--target-path",
+        str(target_path),
+    ]
+
+
 def warm_dbt_executable() -> str:
     """`occurisk-dbt` (dbt/warm.py: dbt imported once, forked per call) when installed, else dbt itself."""
     warm = Path(sys.executable).with_name("occurisk-dbt")

@@ -41,9 +41,9 @@ INT = struct.Struct("!i")
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
-def dbt_command() -> list[str]:
-    """dbt itself: the `dbt` installed beside this interpreter."""
-    return [str(Path(sys.executable).with_name("dbt"))]
+def dbt_itself() -> str:
+    """The `dbt` installed beside this interpreter."""
+    return str(Path(sys.executable).with_name("dbt"))
 
 
 def server_folder() -> Path:
@@ -94,8 +94,7 @@ def main() -> None:
 
 
 def run_cold(args: list[str]) -> None:
-    command = dbt_command()
-    os.execv(command[0], [*command, *args])
+    os.execv(dbt_itself(), [dbt_itself(), *args])
 
 
 def forward(pid: int, signum: int) -> None:
