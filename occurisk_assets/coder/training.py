@@ -7,8 +7,9 @@ import time
 import psycopg
 
 from occurisk_assets.coder.corpus import Corpus, in_calibration_half, read_corpus
+from occurisk_assets.coder.fitted import Fitted, keep_fitted, load_fitted
 from occurisk_assets.coder.model import OccupationCoder
-from occurisk_assets.coder.registry import Registration, register, reuse_trained
+from occurisk_assets.coder.registry import Registration, register, reuse_trained, training_fingerprint
 from occurisk_assets.lib.mlflow_store import MlflowStore
 
 
@@ -24,6 +25,16 @@ def train_coder(
 
 
 def _train_and_register(corpus: Corpus, store: MlflowStore | None) -> Registration:
+    """Fit (or take the same fit made on this machine before: coder/fitted.py) and register."""
+    fingerprint = training_fingerprint(corpus)
+    fitted = load_fitted(fingerprint)
+    if fitted is None:
+        fitted = _fit(corpus)
+        keep_fitted(fingerprint, fitted)
+    return register(fitted.coder, corpus, fitted.metrics, fitted.train_seconds, store)
+
+
+def _fit(corpus: Corpus) -> Fitted:
     started = time.monotonic()
     coder = OccupationCoder.fit(corpus)
     coder.vector_cache = {}  # the held-out titles are embedded once, for calibration and evaluation
@@ -31,7 +42,7 @@ def _train_and_register(corpus: Corpus, store: MlflowStore | None) -> Registrati
     seconds = time.monotonic() - started
     metrics = coder.evaluate(corpus.held_out)
     coder.vector_cache = None
-    return register(coder, corpus, metrics, seconds, store)
+    return Fitted(coder, metrics, seconds)
 
 
 def record_evaluation(conn: psycopg.Connection, data_version: str, registration: Registration) -> None:
