@@ -15,6 +15,7 @@ import json
 import logging
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def load_fitted(fingerprint: str) -> Fitted | None:
     try:
         evaluation = json.loads((path / EVALUATION).read_text())
         return Fitted(OccupationCoder.load(path / MODEL), evaluation["metrics"], evaluation["train_seconds"])
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # npz files are zip files
         log.warning("fitted coder %s unreadable (%s): fitting again", path.name, type(exc).__name__)
         return None
 

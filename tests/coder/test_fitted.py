@@ -38,6 +38,9 @@ def test_a_kept_coder_reads_back_codes_alike_and_a_damaged_one_is_fitted_again(k
     keep_fitted(fingerprint, _fit_uncalibrated(_tiny_corpus("kept-test", False)))  # kept first wins
     assert load_fitted(fingerprint).metrics == made.metrics
 
+    weights = kept_in / fingerprint / fitted.MODEL / "weights.npz"
+    weights.write_bytes(weights.read_bytes()[:100])  # cut short, as by a full disk
+    assert load_fitted(fingerprint) is None
     (kept_in / fingerprint / fitted.EVALUATION).write_text("{not json")
     assert load_fitted(fingerprint) is None
 
